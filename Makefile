@@ -1,0 +1,42 @@
+# Cordon — two commands on a fresh machine (Python 3.11 + make):
+#   make run    set up, migrate, load the demo, serve on http://127.0.0.1:8000 (SQLite)
+#   make test   set up and run every check (ruff, mypy, pytest on SQLite and PostgreSQL)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test install lint typecheck test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/cordon db upgrade
+	$(BIN)/cordon demo vietnam-2020
+	$(BIN)/cordon serve
+
+test: install lint typecheck test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+test-sqlite: install
+	CORDON_TEST_DB=sqlite $(BIN)/pytest
+
+test-postgres: install
+	CORDON_TEST_DB=postgresql $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-*

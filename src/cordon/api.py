@@ -1,0 +1,43 @@
+"""The HTTP application: every feature's routes under /api/v1, problem+json errors, /healthz."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+
+from cordon import __version__
+from cordon.core import problems
+from cordon.core.deps import SessionDep
+
+FEATURE_ROUTERS = (
+    "cordon.geography.routes",
+    "cordon.people.routes",
+    "cordon.cases.routes",
+    "cordon.exposures.routes",
+    "cordon.clusters.routes",
+    "cordon.tracing.routes",
+    "cordon.transfer.routes",
+)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Cordon",
+        version=__version__,
+        summary="Outbreak response for city health authorities.",
+        openapi_url="/openapi.json",
+    )
+    problems.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module_name in FEATURE_ROUTERS:
+        module = __import__(module_name, fromlist=["router"])
+        api.include_router(module.router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz(session: SessionDep) -> dict[str, str]:
+        """For operators and load balancers: the app answers and its database too."""
+        session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,3 @@
+import typer
+
+app = typer.Typer(help="Cases: list, show, change status.", no_args_is_help=True)

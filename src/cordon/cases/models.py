@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
+from cordon.core.db import Base
+from cordon.core.models import BigId, Timestamped, utcnow
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=24)
+
+
+class Case(Base, Timestamped):
+    """An F0 (or a suspected one): a person with a positive — or awaited — test."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # e.g. BN17
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), index=True)
+    classification: Mapped[Classification | None] = mapped_column(_enum(Classification))
+    asymptomatic: Mapped[bool | None]
+    onset_on: Mapped[dt.date | None] = mapped_column(Date)
+    sample_on: Mapped[dt.date | None] = mapped_column(Date)
+    confirmed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    isolated_on: Mapped[dt.date | None] = mapped_column(Date)
+    discharged_on: Mapped[dt.date | None] = mapped_column(Date)
+    died_on: Mapped[dt.date | None] = mapped_column(Date)
+    treated_at: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CaseStatusChange(Base):
+    """One step of a case's status history: who moved it, when and why."""
+
+    __tablename__ = "case_status_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
+    to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class LabTest(Base, Timestamped):
+    __tablename__ = "lab_tests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    method: Mapped[TestMethod] = mapped_column(_enum(TestMethod))
+    sample_taken_on: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[TestResult] = mapped_column(_enum(TestResult))
+    result_on: Mapped[dt.date | None] = mapped_column(Date)
+    ct_value: Mapped[float | None] = mapped_column(Float)
+    laboratory: Mapped[str | None] = mapped_column(String(200))
+
+
+class InfectionSource(Base):
+    """A link of the chain of transmission: what infected this case."""
+
+    __tablename__ = "infection_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[SourceKind] = mapped_column(_enum(SourceKind))
+    source_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    country_code: Mapped[str | None] = mapped_column(String(8))
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
+    note: Mapped[str | None] = mapped_column(String(300))

@@ -1,0 +1,33 @@
+"""``cordon``: the command line of operators, tracers and analysts."""
+
+from __future__ import annotations
+
+import typer
+
+from cordon.cli import db, serve
+from cordon.cases.cli import app as cases_app
+from cordon.clusters.cli import chain, cluster
+from cordon.demo.cli import app as demo_app
+from cordon.geography.cli import app as geography_app
+from cordon.people.cli import app as people_app
+from cordon.tracing.cli import tiers_app, trace
+from cordon.transfer.cli import export_command, import_command
+
+app = typer.Typer(
+    name="cordon",
+    help="Cordon: case registry, F-tier contact tracing and outbreak response for a city.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(geography_app, name="geography")
+app.add_typer(demo_app, name="demo")
+app.add_typer(people_app, name="people")
+app.add_typer(cases_app, name="cases")
+app.add_typer(tiers_app, name="tiers")
+app.command("trace")(trace)
+app.command("chain")(chain)
+app.command("cluster")(cluster)
+app.command("import")(import_command)
+app.command("export")(export_command)

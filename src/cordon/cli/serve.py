@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cordon.core.config import get_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the web app and API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "cordon.api:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )

@@ -1,0 +1,20 @@
+"""Day numbers: the tier engine works in whole days since 1970-01-01."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+EPOCH = dt.date(1970, 1, 1)
+NEVER = 2**31 - 1  # a window that has not closed (no isolation yet)
+
+
+def day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def from_day_number(n: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(n))
+
+
+def today() -> dt.date:
+    return dt.date.today()

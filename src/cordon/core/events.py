@@ -1,0 +1,79 @@
+"""Domain events: a service announces what happened; reactions (``cordon.reactions``) follow.
+
+Handlers run synchronously inside the publishing transaction, so a case confirmed and the
+tiers it moves are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Event:
+    cause: str  # human words for the history: "case BN17 confirmed"
+
+
+@dataclass(frozen=True)
+class CaseChanged(Event):
+    """A case was created or its status or dates changed."""
+
+    case_id: int
+    person_id: int
+    was_f0: bool
+    is_f0: bool
+    window_changed: bool = False  # onset/sample/isolation dates moved
+
+
+@dataclass(frozen=True)
+class ExposuresAdded(Event):
+    exposure_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ExposuresRemoved(Event):
+    """Exposures deleted or changed (dates, closeness): labels that came through them must go."""
+
+    exposure_ids: tuple[int, ...]
+    person_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PersonsMerged(Event):
+    kept_id: int
+    merged_id: int
+
+
+@dataclass(frozen=True)
+class RegistryLoaded(Event):
+    """Many records at once (an import, a demo): tiers are brought up to date in one pass."""
+
+    case_ids: tuple[int, ...] = ()
+    exposure_ids: tuple[int, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Session, Any], None]
+_handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+
+
+def subscribe(event_type: type[E]) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
+    def register(fn: Callable[[Session, E], None]) -> Callable[[Session, E], None]:
+        if fn not in _handlers[event_type]:
+            _handlers[event_type].append(fn)
+        return fn
+
+    return register
+
+
+def publish(session: Session, event: Event) -> None:
+    import cordon.reactions  # noqa: F401  (registers the handlers once)
+
+    for handler in _handlers[type(event)]:
+        handler(session, event)

@@ -1,0 +1,70 @@
+"""Errors as RFC 9457 ``application/problem+json``: status, title, detail and the fields at fault.
+
+No stack trace and no personal data ever leave the server in an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cordon.core.errors import CordonError
+
+log = logging.getLogger("cordon")
+PROBLEM = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+async def _cordon_error(_req: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CordonError)
+    return problem(exc.status, exc.title, exc.detail, [p.as_dict() for p in exc.problems])
+
+
+async def _validation_error(_req: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    return problem(422, "Invalid input", detail, errors)
+
+
+async def _stale(_req: Request, _exc: Exception) -> JSONResponse:
+    return problem(
+        409, "Conflict", "The record was changed by someone else meanwhile; reload it and retry."
+    )
+
+
+async def _http_error(_req: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(exc.status_code, str(exc.detail), str(exc.detail))
+
+
+async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error: %s", type(exc).__name__)
+    return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(CordonError, _cordon_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StaleDataError, _stale)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

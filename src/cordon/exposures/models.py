@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cordon.core.db import Base
+from cordon.core.models import BigId, Timestamped
+from cordon.exposures.enums import Closeness, Setting
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=16)
+
+
+class Exposure(Base, Timestamped):
+    """Two people in contact between two dates. Symmetric for tracing; ``person_id`` is the one
+    whose contact list it came from."""
+
+    __tablename__ = "exposures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    first_on: Mapped[dt.date] = mapped_column(Date)
+    last_on: Mapped[dt.date] = mapped_column(Date)
+    setting: Mapped[Setting] = mapped_column(_enum(Setting))
+    closeness: Mapped[Closeness] = mapped_column(_enum(Closeness))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+class EventExposure(Base, Timestamped):
+    """A person at a cluster's place or event between two dates (a flight, a bar, a ward)."""
+
+    __tablename__ = "event_exposures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("clusters.id", ondelete="CASCADE"), index=True
+    )
+    first_on: Mapped[dt.date] = mapped_column(Date)
+    last_on: Mapped[dt.date] = mapped_column(Date)
+    closeness: Mapped[Closeness] = mapped_column(_enum(Closeness))
+    note: Mapped[str | None] = mapped_column(String(300))

@@ -1,0 +1,132 @@
+"""Administrative units: load a city's districts and wards from CSV, look them up."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cordon.core.errors import InvalidInput, NotFound
+from cordon.core.text import fold
+from cordon.geography.enums import UnitLevel
+from cordon.geography.models import AdminUnit
+
+HANOI = Path(__file__).resolve().parent / "data" / "hanoi-2020"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    city: str
+    districts: int
+    wards: int
+    population: int
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        raise InvalidInput.on(path.name, f"file not found in {path.parent}")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def ward_populations(district_population: int, ward_count: int) -> list[int]:
+    """Split a district's census population evenly over its wards (the rule documented in
+    docs/geography.md: no open per-ward census exists). The parts sum to the whole."""
+    base, extra = divmod(district_population, ward_count)
+    return [base + (1 if i < extra else 0) for i in range(ward_count)]
+
+
+def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
+    """Load (or refresh) one city's units from ``city.csv``, ``districts.csv`` and ``wards.csv``."""
+    (city_row,) = _read(directory / "city.csv")[:1]
+    districts = _read(directory / "districts.csv")
+    wards = _read(directory / "wards.csv")
+    by_code = {u.code: u for u in session.scalars(select(AdminUnit))}
+
+    def upsert(code: str, **values: object) -> AdminUnit:
+        unit = by_code.get(code)
+        if unit is None:
+            unit = AdminUnit(code=code)
+            session.add(unit)
+            by_code[code] = unit
+        for key, value in values.items():
+            setattr(unit, key, value)
+        return unit
+
+    total = sum(int(d["population_2019"]) for d in districts)
+    city = upsert(
+        city_row["code"], level=UnitLevel.city, name=city_row["name_vi"],
+        name_ascii=city_row["name_ascii"], kind=city_row["kind"], parent_id=None, population=total,
+        area_km2=sum(float(d["area_km2"]) for d in districts if d.get("area_km2")) or None,
+    )
+    session.flush()
+    wards_of: dict[str, list[dict[str, str]]] = {}
+    for w in wards:
+        wards_of.setdefault(w["district_code"], []).append(w)
+    for d in districts:
+        district = upsert(
+            d["code"], level=UnitLevel.district, name=d["name_vi"], name_ascii=d["name_ascii"],
+            kind=d["kind"], parent_id=city.id, population=int(d["population_2019"]),
+            area_km2=float(d["area_km2"]) if d.get("area_km2") else None,
+        )
+        session.flush()
+        members = wards_of.get(d["code"], [])
+        for w, pop in zip(members, ward_populations(district.population, len(members)), strict=True):
+            upsert(
+                w["ward_code"], level=UnitLevel.ward, name=w["ward_name_vi"],
+                name_ascii=w["ward_name_ascii"], kind=w["ward_kind"], parent_id=district.id,
+                population=pop, area_km2=None,
+            )
+    session.flush()
+    return LoadResult(city=city.name, districts=len(districts), wards=len(wards), population=total)
+
+
+def get_unit(session: Session, unit_id: int) -> AdminUnit:
+    unit = session.get(AdminUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"No administrative unit with id {unit_id}.")
+    return unit
+
+
+def unit_by_code(session: Session, code: str) -> AdminUnit | None:
+    return session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+
+
+def find_ward(session: Session, name: str, district_name: str | None = None) -> AdminUnit | None:
+    """A ward by its name (with or without diacritics), optionally within a named district."""
+    wards = session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.ward)).all()
+    target = fold(name)
+    matches = [w for w in wards if fold(w.name) == target]
+    if district_name is not None:
+        parents = {u.id: u for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))}
+        want = fold(district_name)
+        matches = [w for w in matches if w.parent_id and fold(parents[w.parent_id].name) == want]
+    return matches[0] if len(matches) == 1 else None
+
+
+def list_units(
+    session: Session, *, level: UnitLevel | None = None, parent_id: int | None = None,
+    limit: int = 50, offset: int = 0,
+) -> tuple[list[AdminUnit], int]:
+    query = select(AdminUnit)
+    if level is not None:
+        query = query.where(AdminUnit.level == level)
+    if parent_id is not None:
+        query = query.where(AdminUnit.parent_id == parent_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AdminUnit.code).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def subtree_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit below it (a district and its wards)."""
+    found = {unit_id}
+    frontier = [unit_id]
+    while frontier:
+        children = session.scalars(select(AdminUnit.id).where(AdminUnit.parent_id.in_(frontier))).all()
+        frontier = [c for c in children if c not in found]
+        found.update(frontier)
+    return found

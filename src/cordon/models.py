@@ -1,0 +1,27 @@
+"""Every table of Cordon, imported in one place so Alembic and the tests see the whole schema."""
+
+from cordon.cases.models import Case, CaseStatusChange, InfectionSource, LabTest
+from cordon.clusters.models import Cluster, ClusterCase
+from cordon.core.db import Base
+from cordon.exposures.models import EventExposure, Exposure
+from cordon.geography.models import AdminUnit
+from cordon.people.models import Household, Person, PersonNameToken
+from cordon.tracing.models import TierChange, TierLabel
+
+__all__ = [
+    "AdminUnit",
+    "Base",
+    "Case",
+    "CaseStatusChange",
+    "Cluster",
+    "ClusterCase",
+    "EventExposure",
+    "Exposure",
+    "Household",
+    "InfectionSource",
+    "LabTest",
+    "Person",
+    "PersonNameToken",
+    "TierChange",
+    "TierLabel",
+]

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cordon.core.db import Base
+from cordon.core.models import BigId, Timestamped
+from cordon.people.enums import Sex
+
+
+class Household(Base, Timestamped):
+    """People who live together: the first ring of contacts of any case."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+
+
+class Person(Base, Timestamped):
+    """Anyone the response deals with: a case, a contact, someone declared or isolated."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), index=True)
+    sex: Mapped[Sex] = mapped_column(Enum(Sex, native_enum=False, length=16), default=Sex.unknown)
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    national_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2
+    address: Mapped[str | None] = mapped_column(String(300))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PersonNameToken(Base):
+    """One folded word of a person's name, so a search for any word of a name uses an index."""
+
+    __tablename__ = "person_name_tokens"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(60))
+
+    __table_args__ = (Index("ix_person_name_tokens_token", "token", "person_id"),)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cordon.core.db import Base
+from cordon.core.models import BigId, utcnow
+
+
+class TierLabel(Base):
+    """The earliest day a person was reached by a time-respecting path of ``level`` steps from
+    an F0. A person keeps only labels no other of their labels beats on both level and day
+    (the Pareto front); their tier is the lowest level."""
+
+    __tablename__ = "tier_labels"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    exposed_on: Mapped[dt.date] = mapped_column(Date)
+    source_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    via_person_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    via_exposure_id: Mapped[int | None] = mapped_column(BigId, index=True)
+
+
+class TierChange(Base):
+    """A person's tier moved (or appeared, or fell away): why, and through which path."""
+
+    __tablename__ = "tier_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    old_tier: Mapped[int | None] = mapped_column(SmallInteger)
+    new_tier: Mapped[int | None] = mapped_column(SmallInteger)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cause: Mapped[str] = mapped_column(String(300))
+    source_case_id: Mapped[int | None] = mapped_column(BigId)
+    via_person_id: Mapped[int | None] = mapped_column(BigId)
+    via_exposure_id: Mapped[int | None] = mapped_column(BigId)

@@ -1,0 +1,115 @@
+"""The test database: a fresh SQLite file, or a private schema on PostgreSQL, migrated by Alembic.
+
+``CORDON_TEST_DB=postgresql`` runs the whole suite on PostgreSQL (``CORDON_TEST_POSTGRES_URL``,
+default the local ``test`` database). With ``CORDON_REQUIRE_POSTGRES=1`` (CI) an unreachable
+server fails the run instead of skipping it. Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from cordon.core.config import get_settings
+from cordon.core.db import get_engine, make_engine, new_session
+from cordon.core.migrate import upgrade
+from cordon.models import Base
+
+TEST_DB = os.environ.get("CORDON_TEST_DB", "sqlite")
+PG_URL = os.environ.get(
+    "CORDON_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_schema() -> tuple[str, str]:
+    schema = f"cordon_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        if os.environ.get("CORDON_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but unreachable at {PG_URL}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable at {PG_URL}")
+    finally:
+        admin.dispose()
+    return schema, f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    schema = None
+    if TEST_DB == "postgresql":
+        schema, url = _postgres_schema()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'cordon.db'}"
+    os.environ["CORDON_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    eng = get_engine()
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+    if schema:
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _empty_tables(eng: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "engine" not in request.fixturenames:
+        yield
+        return
+    eng: Engine = request.getfixturevalue("engine")
+    yield
+    _empty_tables(eng)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    s = new_session(engine)
+    yield s
+    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def client(engine: Engine) -> Iterator[TestClient]:
+    from cordon.api import create_app
+
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def hanoi(session: Session) -> Session:
+    """Hanoi's 30 districts and 579 wards loaded; returns the session."""
+    from cordon.geography.service import load_city
+
+    load_city(session)
+    session.commit()
+    return session
+
+
+ROOT = Path(__file__).resolve().parents[1]
