@@ -31,6 +31,7 @@ class Case(Base, Timestamped):
     isolated_on: Mapped[dt.date | None] = mapped_column(Date)
     discharged_on: Mapped[dt.date | None] = mapped_column(Date)
     died_on: Mapped[dt.date | None] = mapped_column(Date)
+    province: Mapped[str | None] = mapped_column(String(80), index=True)  # that reported it
     treated_at: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)

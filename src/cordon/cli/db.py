@@ -16,7 +16,9 @@ def upgrade(revision: str = typer.Argument("head", help="Revision to upgrade to.
 
 
 @app.command("downgrade")
-def downgrade(revision: str = typer.Argument(..., help="Revision to go back to ('base' = empty).")) -> None:
+def downgrade(
+    revision: str = typer.Argument(..., help="Revision to go back to ('base' = empty)."),
+) -> None:
     """Undo migrations down to REVISION."""
     migrate.downgrade(revision=revision)
     console.print(f"Database downgraded to {revision}.")

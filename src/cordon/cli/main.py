@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from cordon.cli import db, serve
 from cordon.cases.cli import app as cases_app
+from cordon.cli import db, serve
 from cordon.clusters.cli import chain, cluster
 from cordon.demo.cli import app as demo_app
 from cordon.geography.cli import app as geography_app

@@ -5,22 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
+
+from cordon.core.db import Base
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-    *, chunk: int = 50_000,
+    session: Session,
+    model: type[Base],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    chunk: int = 50_000,
 ) -> int:
-    """Insert ``rows`` (tuples in ``columns`` order) into ``table`` in the session's transaction."""
+    """Insert ``rows`` (tuples in ``columns`` order) into ``model``'s table, inside the
+    session's transaction. Returns the number of rows."""
+    table = _table(model)
     conn = session.connection()
     count = 0
     if conn.dialect.name == "postgresql":
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
+        raw: Any = conn.connection.dbapi_connection
         cols = ", ".join(columns)
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
@@ -39,20 +52,18 @@ def insert_rows(
     return count
 
 
-def next_ids(session: Session, table: Table, n: int) -> range:
+def next_ids(session: Session, model: type[Base], n: int) -> range:
     """Reserve ``n`` consecutive ids for rows about to be bulk-inserted with explicit ids.
 
-    Callers must hold the writer (SQLite serialises writers; on PostgreSQL the sequence is
-    advanced past the block)."""
+    On PostgreSQL the id sequence is advanced past the block; on SQLite the single writer
+    holds the database, so max(id) + 1 is safe."""
+    table = _table(model)
     conn = session.connection()
     if conn.dialect.name == "postgresql":
-        from sqlalchemy import text
-
         seq = f"{table.name}_id_seq"
-        start = conn.execute(text(f"SELECT nextval('{seq}')")).scalar_one()
-        conn.execute(text(f"SELECT setval('{seq}', :v)"), {"v": start + n - 1})
+        start = int(conn.execute(text(f"SELECT nextval('{seq}')")).scalar_one())
+        if n > 1:
+            conn.execute(text(f"SELECT setval('{seq}', :v)"), {"v": start + n - 1})
         return range(start, start + n)
-    from sqlalchemy import func, select
-
     top = conn.execute(select(func.max(table.c.id))).scalar() or 0
     return range(top + 1, top + 1 + n)

@@ -59,4 +59,6 @@ class InvalidInput(CordonError):
 
     @classmethod
     def on(cls, field_name: str, message: str, *, row: int | None = None) -> InvalidInput:
-        return cls(detail=f"{field_name}: {message}", problems=[FieldProblem(field_name, message, row)])
+        return cls(
+            detail=f"{field_name}: {message}", problems=[FieldProblem(field_name, message, row)]
+        )

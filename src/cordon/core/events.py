@@ -63,7 +63,9 @@ Handler = Callable[[Session, Any], None]
 _handlers: dict[type[Event], list[Handler]] = defaultdict(list)
 
 
-def subscribe(event_type: type[E]) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
+def subscribe(
+    event_type: type[E],
+) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
     def register(fn: Callable[[Session, E], None]) -> Callable[[Session, E], None]:
         if fn not in _handlers[event_type]:
             _handlers[event_type].append(fn)

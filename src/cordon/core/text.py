@@ -9,7 +9,10 @@ _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ → d) and collapse spaces: 'Nguyễn Văn  Đức' → 'nguyen van duc'."""
+    """Lower-case, strip diacritics (đ → d) and collapse spaces, for search.
+
+    'Nguyễn Văn  Đức' → 'nguyen van duc', so a search typed with or without accents matches.
+    """
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().lower()

@@ -18,7 +18,9 @@ def list_units(
     session: SessionDep,
     page: PageDep,
     level: Annotated[UnitLevel | None, Query(description="city, district or ward")] = None,
-    parent_id: Annotated[int | None, Query(description="Only the units directly below this one.")] = None,
+    parent_id: Annotated[
+        int | None, Query(description="Only the units directly below this one.")
+    ] = None,
 ) -> Page[AdminUnitOut]:
     """Administrative units (city → district → ward) with their population."""
     rows, total = service.list_units(

@@ -58,8 +58,13 @@ def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
 
     total = sum(int(d["population_2019"]) for d in districts)
     city = upsert(
-        city_row["code"], level=UnitLevel.city, name=city_row["name_vi"],
-        name_ascii=city_row["name_ascii"], kind=city_row["kind"], parent_id=None, population=total,
+        city_row["code"],
+        level=UnitLevel.city,
+        name=city_row["name_vi"],
+        name_ascii=city_row["name_ascii"],
+        kind=city_row["kind"],
+        parent_id=None,
+        population=total,
         area_km2=sum(float(d["area_km2"]) for d in districts if d.get("area_km2")) or None,
     )
     session.flush()
@@ -68,17 +73,29 @@ def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
         wards_of.setdefault(w["district_code"], []).append(w)
     for d in districts:
         district = upsert(
-            d["code"], level=UnitLevel.district, name=d["name_vi"], name_ascii=d["name_ascii"],
-            kind=d["kind"], parent_id=city.id, population=int(d["population_2019"]),
+            d["code"],
+            level=UnitLevel.district,
+            name=d["name_vi"],
+            name_ascii=d["name_ascii"],
+            kind=d["kind"],
+            parent_id=city.id,
+            population=int(d["population_2019"]),
             area_km2=float(d["area_km2"]) if d.get("area_km2") else None,
         )
         session.flush()
         members = wards_of.get(d["code"], [])
-        for w, pop in zip(members, ward_populations(district.population, len(members)), strict=True):
+        for w, pop in zip(
+            members, ward_populations(district.population, len(members)), strict=True
+        ):
             upsert(
-                w["ward_code"], level=UnitLevel.ward, name=w["ward_name_vi"],
-                name_ascii=w["ward_name_ascii"], kind=w["ward_kind"], parent_id=district.id,
-                population=pop, area_km2=None,
+                w["ward_code"],
+                level=UnitLevel.ward,
+                name=w["ward_name_vi"],
+                name_ascii=w["ward_name_ascii"],
+                kind=w["ward_kind"],
+                parent_id=district.id,
+                population=pop,
+                area_km2=None,
             )
     session.flush()
     return LoadResult(city=city.name, districts=len(districts), wards=len(wards), population=total)
@@ -101,15 +118,22 @@ def find_ward(session: Session, name: str, district_name: str | None = None) -> 
     target = fold(name)
     matches = [w for w in wards if fold(w.name) == target]
     if district_name is not None:
-        parents = {u.id: u for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))}
+        parents = {
+            u.id: u
+            for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))
+        }
         want = fold(district_name)
         matches = [w for w in matches if w.parent_id and fold(parents[w.parent_id].name) == want]
     return matches[0] if len(matches) == 1 else None
 
 
 def list_units(
-    session: Session, *, level: UnitLevel | None = None, parent_id: int | None = None,
-    limit: int = 50, offset: int = 0,
+    session: Session,
+    *,
+    level: UnitLevel | None = None,
+    parent_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[AdminUnit], int]:
     query = select(AdminUnit)
     if level is not None:
@@ -126,7 +150,9 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
     found = {unit_id}
     frontier = [unit_id]
     while frontier:
-        children = session.scalars(select(AdminUnit.id).where(AdminUnit.parent_id.in_(frontier))).all()
+        children = session.scalars(
+            select(AdminUnit.id).where(AdminUnit.parent_id.in_(frontier))
+        ).all()
         frontier = [c for c in children if c not in found]
         found.update(frontier)
     return found

@@ -35,6 +35,8 @@ class Person(Base, Timestamped):
     national_id: Mapped[str | None] = mapped_column(String(20), unique=True)
     nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2
     address: Mapped[str | None] = mapped_column(String(300))
+    # Where they live when that is not a ward of this city (another province, a country).
+    residence: Mapped[str | None] = mapped_column(String(200))
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)

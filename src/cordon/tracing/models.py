@@ -32,9 +32,7 @@ class TierChange(Base):
     __tablename__ = "tier_changes"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     old_tier: Mapped[int | None] = mapped_column(SmallInteger)
     new_tier: Mapped[int | None] = mapped_column(SmallInteger)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
