@@ -1,3 +1,114 @@
+"""``cordon cases``: list, show and move cases along the status machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from cordon.cases import service
+from cordon.cases.enums import CaseStatus
+from cordon.cases.models import Case
+from cordon.cases.schemas import CaseOut, StatusChangeOut
+from cordon.cli.output import console, print_json, user_errors
+from cordon.core.db import session_scope
 
 app = typer.Typer(help="Cases: list, show, change status.", no_args_is_help=True)
+
+OnOption = Annotated[dt.datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
+ByOption = Annotated[str, typer.Option("--by", help="Who makes the change.")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept in the history).")]
+
+
+def _out(case: Case, clusters: list[str]) -> dict[str, Any]:
+    out = CaseOut.model_validate(case).model_copy(update={"clusters": clusters})
+    return out.model_dump(mode="json")
+
+
+@app.command("list")
+def list_cases(
+    status: Annotated[CaseStatus | None, typer.Option(help="Only cases in this status.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The newest cases."""
+    with user_errors(), session_scope() as session:
+        rows, total = service.list_cases(session, status=status, limit=limit)
+        codes = service.cluster_codes(session, [r.id for r in rows])
+        data = [_out(r, codes[r.id]) for r in rows]
+    if as_json:
+        print_json({"items": data, "total": total})
+        return
+    table = Table("code", "status", "classification", "onset", "confirmed", "clusters")
+    for c in data:
+        table.add_row(
+            c["code"],
+            c["status"],
+            c["classification"] or "",
+            c["onset_on"] or "",
+            c["confirmed_on"] or "",
+            ", ".join(c["clusters"]),
+        )
+    console.print(table)
+    console.print(f"{len(data)} of {total} cases")
+
+
+@app.command("show")
+def show(
+    code: Annotated[str, typer.Argument(help="Case code, e.g. BN17.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """One case with its status history."""
+    with user_errors(), session_scope() as session:
+        case = service.case_by_code(session, code)
+        data = _out(case, service.cluster_codes(session, [case.id])[case.id])
+        data["history"] = [
+            StatusChangeOut.model_validate(h).model_dump(mode="json")
+            for h in service.history(session, case.id)
+        ]
+    if as_json:
+        print_json(data)
+        return
+    console.print(f"[bold]{data['code']}[/bold] {data['status']} (version {data['version']})")
+    for name in (*service.DATE_FIELDS, "classification", "province", "treated_at"):
+        if data[name] is not None:
+            console.print(f"  {name}: {data[name]}")
+    if data["clusters"]:
+        console.print(f"  clusters: {', '.join(data['clusters'])}")
+    for h in data["history"]:
+        console.print(
+            f"  {h['changed_at'][:16]} {h['from_status'] or '—'} → {h['to_status']} "
+            f"by {h['changed_by']}: {h['reason']}"
+        )
+
+
+def _move(code: str, to: CaseStatus, on: dt.datetime, by: str, reason: str) -> None:
+    with user_errors(), session_scope() as session:
+        case = service.case_by_code(session, code)
+        service.change_status(session, case.id, to, changed_by=by, reason=reason, on_date=on.date())
+    console.print(f"Case {code} is now {to} (on {on.date()}).")
+
+
+@app.command("confirm")
+def confirm(
+    code: Annotated[str, typer.Argument(help="Case code.")],
+    on: OnOption,
+    by: ByOption,
+    reason: ReasonOption,
+) -> None:
+    """Confirm a suspected case."""
+    _move(code, CaseStatus.confirmed, on, by, reason)
+
+
+@app.command("status")
+def change_status(
+    code: Annotated[str, typer.Argument(help="Case code.")],
+    to: Annotated[CaseStatus, typer.Argument(help="The new status.")],
+    on: OnOption,
+    by: ByOption,
+    reason: ReasonOption,
+) -> None:
+    """Move a case: suspected → confirmed | discarded; confirmed → recovered | died."""
+    _move(code, to, on, by, reason)

@@ -1,3 +1,65 @@
-from fastapi import APIRouter
+"""HTTP: clusters, their member cases and their summary."""
 
-router = APIRouter()
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from cordon.clusters import service
+from cordon.clusters.schemas import ClusterIn, ClusterOut, ClusterSummary, MemberIn, MembersOut
+from cordon.core.deps import SessionDep
+from cordon.core.errors import InvalidInput
+from cordon.core.pagination import Page, PageDep
+
+router = APIRouter(prefix="/clusters", tags=["clusters"])
+
+
+@router.post("", response_model=ClusterOut, status_code=status.HTTP_201_CREATED)
+def create_cluster(session: SessionDep, body: ClusterIn) -> ClusterOut:
+    """A new cluster; its code is unique (409 otherwise)."""
+    return ClusterOut.model_validate(service.create_cluster(session, **body.model_dump()))
+
+
+@router.get("", response_model=Page[ClusterOut])
+def list_clusters(session: SessionDep, page: PageDep) -> Page[ClusterOut]:
+    rows, total = service.list_clusters(session, limit=page.limit, offset=page.offset)
+    items = [ClusterOut.model_validate(r) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/by-code/{code}", response_model=ClusterOut)
+def get_cluster_by_code(session: SessionDep, code: str) -> ClusterOut:
+    return ClusterOut.model_validate(service.cluster_by_code(session, code))
+
+
+@router.get("/{cluster_id}", response_model=ClusterOut)
+def get_cluster(session: SessionDep, cluster_id: int) -> ClusterOut:
+    return ClusterOut.model_validate(service.get_cluster(session, cluster_id))
+
+
+@router.post("/{cluster_id}/cases", response_model=MembersOut, status_code=status.HTTP_201_CREATED)
+def add_case(session: SessionDep, cluster_id: int, body: MemberIn) -> MembersOut:
+    """Add a case (by ``case_id`` or ``case_code``) to the cluster."""
+    if body.case_id is not None:
+        service.add_member(session, cluster_id, case_id=body.case_id)
+    elif body.case_code is not None:
+        service.add_member_by_code(session, cluster_id, case_code=body.case_code)
+    else:
+        raise InvalidInput.on("case_id", "give case_id or case_code")
+    return MembersOut(cluster_id=cluster_id, case_ids=service.member_ids(session, cluster_id))
+
+
+@router.get("/{cluster_id}/cases", response_model=MembersOut)
+def cases(session: SessionDep, cluster_id: int) -> MembersOut:
+    service.get_cluster(session, cluster_id)
+    return MembersOut(cluster_id=cluster_id, case_ids=service.member_ids(session, cluster_id))
+
+
+@router.delete("/{cluster_id}/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_case(session: SessionDep, cluster_id: int, case_id: int) -> None:
+    service.remove_member(session, cluster_id, case_id=case_id)
+
+
+@router.get("/{cluster_id}/summary", response_model=ClusterSummary)
+def summary(session: SessionDep, cluster_id: int) -> ClusterSummary:
+    """Size, generations, first and last confirmed dates, cases by district and status."""
+    return service.summary(session, cluster_id)

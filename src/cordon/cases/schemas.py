@@ -1,0 +1,144 @@
+"""What the cases API accepts and returns: never an ORM row, never a name or a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
+
+
+class CaseDates(BaseModel):
+    """The dates that matter for a case, and what it is known for."""
+
+    classification: Classification | None = None
+    asymptomatic: bool | None = None
+    onset_on: dt.date | None = Field(default=None, description="Symptom onset.")
+    sample_on: dt.date | None = Field(default=None, description="Positive sample taken.")
+    confirmed_on: dt.date | None = Field(default=None, description="Confirmed (announced).")
+    isolated_on: dt.date | None = None
+    discharged_on: dt.date | None = None
+    died_on: dt.date | None = None
+    province: str | None = Field(default=None, max_length=80)
+    treated_at: str | None = Field(default=None, max_length=200)
+    notes: str | None = None
+
+
+class CaseIn(CaseDates):
+    person_id: int
+    code: str | None = Field(
+        default=None, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. BN17"
+    )
+    status: Literal[CaseStatus.suspected, CaseStatus.confirmed] = CaseStatus.suspected
+    created_by: str = Field(default="system", min_length=1, max_length=120)
+    reason: str = Field(default="case reported", max_length=500)
+
+
+class CasePatch(CaseDates):
+    """Only the fields sent are changed; ``version`` is the one the editor read."""
+
+    version: int = Field(ge=1)
+
+
+class CaseOut(CaseDates):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    person_id: int
+    status: CaseStatus
+    version: int
+    clusters: list[str] = Field(default_factory=list, description="Codes of its clusters.")
+
+
+class StatusChangeIn(BaseModel):
+    to: CaseStatus
+    changed_by: str = Field(min_length=1, max_length=120)
+    reason: str = Field(min_length=1, max_length=500)
+    on: dt.date = Field(description="The date of the change: confirmed, discharged or died on.")
+    version: int | None = Field(default=None, ge=1, description="Checked when given.")
+
+
+class StatusChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    changed_at: dt.datetime
+    changed_by: str
+    reason: str
+
+
+class LabTestIn(BaseModel):
+    method: TestMethod
+    sample_taken_on: dt.date
+    result: TestResult
+    result_on: dt.date | None = None
+    ct_value: float | None = Field(default=None, ge=0, le=50)
+    laboratory: str | None = Field(default=None, max_length=200)
+    confirm: bool = Field(default=False, description="A positive PCR confirms a suspected case.")
+    changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
+
+
+class LabTestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int | None
+    method: TestMethod
+    sample_taken_on: dt.date
+    result: TestResult
+    result_on: dt.date | None
+    ct_value: float | None
+    laboratory: str | None
+
+
+class SourceIn(BaseModel):
+    """What infected the case: another case, a country, a cluster, or unknown."""
+
+    kind: SourceKind
+    source_case_id: int | None = None
+    country_code: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+    cluster_id: int | None = None
+    note: str | None = Field(default=None, max_length=300)
+
+
+class SourceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_id: int
+    kind: SourceKind
+    source_case_id: int | None
+    country_code: str | None
+    cluster_id: int | None
+    note: str | None
+
+
+class ChainNode(BaseModel):
+    """A case (``case:17``), a country (``country:GB``) or a cluster (``cluster:4``)."""
+
+    id: str
+    kind: SourceKind
+    label: str
+    generation: int = Field(description="0 = the case asked about; ancestors < 0 < descendants.")
+    case_id: int | None = None
+    status: CaseStatus | None = None
+    confirmed_on: dt.date | None = None
+
+
+class ChainEdge(BaseModel):
+    """``source`` infected ``target``."""
+
+    source: str
+    target: str
+
+
+class ChainOut(BaseModel):
+    case_id: int
+    code: str
+    nodes: list[ChainNode]
+    edges: list[ChainEdge]

@@ -1,0 +1,440 @@
+"""Cases: the only place that writes them, their status history and lab tests.
+
+Infection sources (the links of the chains of transmission) are written in ``chains``.
+
+Every function flushes and never commits: the API request or ``session_scope`` does. A change
+that can move the F-tiers publishes ``CaseChanged`` after its rows are flushed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification, TestMethod, TestResult
+from cordon.cases.models import Case, CaseStatusChange, LabTest
+from cordon.clusters.models import Cluster, ClusterCase
+from cordon.core.dates import today
+from cordon.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from cordon.core.events import CaseChanged, publish
+from cordon.core.models import utcnow
+from cordon.geography.service import subtree_ids
+from cordon.people.models import Person
+
+# The status machine: where each status may go next.
+TRANSITIONS: Mapping[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.suspected: frozenset({CaseStatus.confirmed, CaseStatus.discarded}),
+    CaseStatus.confirmed: frozenset({CaseStatus.recovered, CaseStatus.died}),
+    CaseStatus.recovered: frozenset(),
+    CaseStatus.died: frozenset(),
+    CaseStatus.discarded: frozenset(),
+}
+# The date a status change sets.
+STATUS_DATE = {
+    CaseStatus.confirmed: "confirmed_on",
+    CaseStatus.recovered: "discharged_on",
+    CaseStatus.died: "died_on",
+}
+DATE_FIELDS = (
+    "onset_on",
+    "sample_on",
+    "confirmed_on",
+    "isolated_on",
+    "discharged_on",
+    "died_on",
+)
+WINDOW_FIELDS = frozenset({"onset_on", "sample_on", "isolated_on", "asymptomatic"})
+EDITABLE = frozenset(
+    {*DATE_FIELDS, "classification", "asymptomatic", "province", "treated_at", "notes"}
+)
+CODE_PREFIX = "HN-"
+_GENERATED = re.compile(r"^HN-(\d+)$")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case with id {case_id}.")
+    return case
+
+
+def case_by_code(session: Session, code: str) -> Case:
+    case = session.scalar(select(Case).where(Case.code == code))
+    if case is None:
+        raise NotFound(f"No case with code {code}.")
+    return case
+
+
+def _filtered(
+    *,
+    status: CaseStatus | None,
+    classification: Classification | None,
+    confirmed_from: dt.date | None,
+    confirmed_to: dt.date | None,
+    cluster_id: int | None,
+    province: str | None,
+    ward_ids: set[int] | None,
+) -> Select[int]:
+    conditions: list[ColumnElement[bool]] = []
+    if status is not None:
+        conditions.append(Case.status == status)
+    if classification is not None:
+        conditions.append(Case.classification == classification)
+    if confirmed_from is not None:
+        conditions.append(Case.confirmed_on >= confirmed_from)
+    if confirmed_to is not None:
+        conditions.append(Case.confirmed_on <= confirmed_to)
+    if cluster_id is not None:
+        members = select(ClusterCase.case_id).where(ClusterCase.cluster_id == cluster_id)
+        conditions.append(Case.id.in_(members))
+    if province is not None:
+        conditions.append(Case.province == province)
+    if ward_ids is not None:
+        conditions.append(Case.person_id.in_(select(Person.id).where(Person.ward_id.in_(ward_ids))))
+    return select(Case.id).where(*conditions)
+
+
+def list_cases(
+    session: Session,
+    *,
+    status: CaseStatus | None = None,
+    classification: Classification | None = None,
+    confirmed_from: dt.date | None = None,
+    confirmed_to: dt.date | None = None,
+    cluster_id: int | None = None,
+    province: str | None = None,
+    unit_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """Newest first (by id, the primary key index). ``before_id`` pages by key (fast at any
+    depth); ``unit_id`` is a ward or a district (its wards) where the person lives."""
+    query = _filtered(
+        status=status,
+        classification=classification,
+        confirmed_from=confirmed_from,
+        confirmed_to=confirmed_to,
+        cluster_id=cluster_id,
+        province=province,
+        ward_ids=subtree_ids(session, unit_id) if unit_id is not None else None,
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if before_id is not None:
+        query = query.where(Case.id < before_id)
+    ids = session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)).all()
+    rows = session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc())).all()
+    return list(rows), total
+
+
+def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    """The codes of the clusters each case belongs to."""
+    out: dict[int, list[str]] = {c: [] for c in case_ids}
+    if not case_ids:
+        return out
+    rows = session.execute(
+        select(ClusterCase.case_id, Cluster.code)
+        .join(Cluster, Cluster.id == ClusterCase.cluster_id)
+        .where(ClusterCase.case_id.in_(case_ids))
+        .order_by(Cluster.code)
+    )
+    for case_id, code in rows:
+        out[int(case_id)].append(code)
+    return out
+
+
+def history(session: Session, case_id: int) -> list[CaseStatusChange]:
+    get_case(session, case_id)
+    query = select(CaseStatusChange).where(CaseStatusChange.case_id == case_id)
+    return list(session.scalars(query.order_by(CaseStatusChange.id)).all())
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _date_problems(values: Mapping[str, Any], status: CaseStatus) -> list[FieldProblem]:
+    problems = [
+        FieldProblem(name, f"is in the future ({values[name]})")
+        for name in DATE_FIELDS
+        if values.get(name) is not None and values[name] > today()
+    ]
+    confirmed = values.get("confirmed_on")
+    if confirmed is None:
+        if status in F0_STATUSES:
+            problems.append(FieldProblem("confirmed_on", f"is required for a {status} case"))
+        return problems
+    for name in ("onset_on", "sample_on"):
+        if values.get(name) is not None and values[name] > confirmed:
+            problems.append(FieldProblem(name, f"is after confirmed_on ({confirmed})"))
+    for name in ("discharged_on", "died_on"):
+        if values.get(name) is not None and values[name] < confirmed:
+            problems.append(FieldProblem(name, f"is before confirmed_on ({confirmed})"))
+    return problems
+
+
+def check_dates(code: str, values: Mapping[str, Any], status: CaseStatus) -> None:
+    """Raise ``InvalidInput`` naming the case and every date field that breaks a rule."""
+    problems = _date_problems(values, status)
+    if problems:
+        said = "; ".join(f"{p.field} {p.message}" for p in problems)
+        raise InvalidInput(detail=f"Case {code}: {said}.", problems=problems)
+
+
+def _values(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in EDITABLE}
+
+
+def _announce(session: Session, case: Case, cause: str, *, was_f0: bool, window: bool) -> None:
+    is_f0 = case.status in F0_STATUSES
+    publish(
+        session,
+        CaseChanged(
+            cause=cause,
+            case_id=case.id,
+            person_id=case.person_id,
+            was_f0=was_f0,
+            is_f0=is_f0,
+            window_changed=window,
+        ),
+    )
+
+
+def _flush(session: Session, case: Case) -> None:
+    code = case.code
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict(
+            f"Case {code} was changed by someone else meanwhile; reload it and retry."
+        ) from None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _next_code(session: Session) -> str:
+    top = session.scalar(select(func.max(Case.id))) or 0
+    number = top + 1
+    while session.scalar(select(Case.id).where(Case.code == f"{CODE_PREFIX}{number:06d}")):
+        number += 1
+    return f"{CODE_PREFIX}{number:06d}"
+
+
+def create_case(
+    session: Session,
+    *,
+    person_id: int,
+    status: CaseStatus = CaseStatus.suspected,
+    code: str | None = None,
+    created_by: str,
+    reason: str = "case reported",
+    **fields: Any,
+) -> Case:
+    """A new suspected or confirmed case of ``person_id`` (``fields``: dates and the rest)."""
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise InvalidInput.on(sorted(unknown)[0], "is not a field of a case")
+    if status not in (CaseStatus.suspected, CaseStatus.confirmed):
+        raise InvalidInput.on("status", "a new case is suspected or confirmed")
+    if session.get(Person, person_id) is None:
+        raise InvalidInput.on("person_id", f"no person with id {person_id}")
+    code = code or _next_code(session)
+    if session.scalar(select(Case.id).where(Case.code == code)) is not None:
+        raise Conflict(f"Case code {code} is already used.")
+    check_dates(code, fields, status)
+    case = Case(code=code, person_id=person_id, status=status, **fields)
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"Case code {code} is already used.") from None
+    _record(session, case, None, created_by, reason)
+    _announce(session, case, f"case {code} {status}", was_f0=False, window=True)
+    return case
+
+
+def _record(
+    session: Session, case: Case, from_status: CaseStatus | None, by: str, reason: str
+) -> None:
+    session.add(
+        CaseStatusChange(
+            case_id=case.id,
+            from_status=from_status,
+            to_status=case.status,
+            changed_at=utcnow(),
+            changed_by=by,
+            reason=reason,
+        )
+    )
+    session.flush()
+
+
+def _check_version(case: Case, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise Conflict(
+            f"Case {case.code} is at version {case.version}, not {version}: someone else "
+            "changed it meanwhile; reload it and retry."
+        )
+
+
+def update_case(
+    session: Session, case_id: int, *, version: int, changes: Mapping[str, Any]
+) -> Case:
+    """Change dates and other fields; ``version`` must be the one the editor read."""
+    case = get_case(session, case_id)
+    _check_version(case, version)
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise InvalidInput.on(sorted(unknown)[0], "cannot be changed here")
+    values = {**_values(case), **changes}
+    check_dates(case.code, values, case.status)
+    moved = {k for k, v in changes.items() if getattr(case, k) != v}
+    for name in moved:
+        setattr(case, name, changes[name])
+    _flush(session, case)
+    if moved & WINDOW_FIELDS:
+        is_f0 = case.status in F0_STATUSES
+        _announce(session, case, f"case {case.code} dates changed", was_f0=is_f0, window=True)
+    return case
+
+
+def change_status(
+    session: Session,
+    case_id: int,
+    to: CaseStatus,
+    *,
+    changed_by: str,
+    reason: str,
+    on_date: dt.date,
+    version: int | None = None,
+) -> Case:
+    """Move a case along the status machine, set the matching date and keep the history."""
+    case = get_case(session, case_id)
+    _check_version(case, version)
+    if to not in TRANSITIONS[case.status]:
+        allowed = ", ".join(sorted(TRANSITIONS[case.status])) or "nothing (final)"
+        raise Conflict(
+            f"Case {case.code} cannot go from {case.status} to {to}; from {case.status} "
+            f"it may go to {allowed}."
+        )
+    values = _values(case)
+    date_field = STATUS_DATE.get(to)
+    if date_field is not None:
+        values[date_field] = on_date
+    check_dates(case.code, values, to)
+    _move(session, case, to, changed_by=changed_by, reason=reason, on_date=on_date)
+    return case
+
+
+def _move(
+    session: Session,
+    case: Case,
+    to: CaseStatus,
+    *,
+    changed_by: str,
+    reason: str,
+    on_date: dt.date,
+    window: bool = False,
+) -> None:
+    was_f0, from_status = case.status in F0_STATUSES, case.status
+    case.status = to
+    date_field = STATUS_DATE.get(to)
+    if date_field is not None:
+        setattr(case, date_field, on_date)
+    _flush(session, case)
+    _record(session, case, from_status, changed_by, reason)
+    _announce(session, case, f"case {case.code} {to}", was_f0=was_f0, window=window)
+
+
+# --- lab tests -------------------------------------------------------------------------------
+
+
+def lab_tests(session: Session, case_id: int) -> list[LabTest]:
+    get_case(session, case_id)
+    query = select(LabTest).where(LabTest.case_id == case_id)
+    return list(session.scalars(query.order_by(LabTest.sample_taken_on, LabTest.id)).all())
+
+
+def _check_lab_test(
+    code: str, sample_taken_on: dt.date, result_on: dt.date | None, *, confirms: bool
+) -> None:
+    problems = []
+    if sample_taken_on > today():
+        problems.append(FieldProblem("sample_taken_on", f"is in the future ({sample_taken_on})"))
+    if result_on is not None and result_on > today():
+        problems.append(FieldProblem("result_on", f"is in the future ({result_on})"))
+    if result_on is not None and result_on < sample_taken_on:
+        problems.append(FieldProblem("result_on", f"is before sample_taken_on ({sample_taken_on})"))
+    if confirms and result_on is None:
+        problems.append(FieldProblem("result_on", "is required to confirm the case"))
+    if problems:
+        said = "; ".join(f"{p.field} {p.message}" for p in problems)
+        raise InvalidInput(detail=f"Lab test of case {code}: {said}.", problems=problems)
+
+
+def _confirm_by_test(
+    session: Session, case: Case, sample_on: dt.date, result_on: dt.date, by: str
+) -> None:
+    values = {**_values(case), "confirmed_on": result_on}
+    values["sample_on"] = values["sample_on"] or sample_on
+    check_dates(case.code, values, CaseStatus.confirmed)
+    window = case.sample_on != values["sample_on"]
+    case.sample_on = values["sample_on"]
+    reason = f"positive PCR, sample taken {sample_on}"
+    _move(
+        session,
+        case,
+        CaseStatus.confirmed,
+        changed_by=by,
+        reason=reason,
+        on_date=result_on,
+        window=window,
+    )
+
+
+def add_lab_test(
+    session: Session,
+    case_id: int,
+    *,
+    method: TestMethod,
+    sample_taken_on: dt.date,
+    result: TestResult,
+    result_on: dt.date | None = None,
+    ct_value: float | None = None,
+    laboratory: str | None = None,
+    confirm: bool = False,
+    changed_by: str = "laboratory",
+) -> LabTest:
+    """Record a test of the case's person; with ``confirm``, a positive PCR confirms a
+    suspected case on the result date (its positive sample date filled in if missing)."""
+    case = get_case(session, case_id)
+    if confirm and (method != TestMethod.pcr or result != TestResult.positive):
+        raise InvalidInput.on("confirm", "only a positive PCR test confirms a case")
+    if confirm and case.status != CaseStatus.suspected:
+        raise Conflict(f"Case {case.code} is {case.status}, not suspected: nothing to confirm.")
+    _check_lab_test(case.code, sample_taken_on, result_on, confirms=confirm)
+    if confirm and result_on is not None:
+        _confirm_by_test(session, case, sample_taken_on, result_on, changed_by)
+    test = LabTest(
+        person_id=case.person_id,
+        case_id=case.id,
+        method=method,
+        sample_taken_on=sample_taken_on,
+        result=result,
+        result_on=result_on,
+        ct_value=ct_value,
+        laboratory=laboratory,
+    )
+    session.add(test)
+    session.flush()
+    return test

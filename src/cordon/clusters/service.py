@@ -1,0 +1,169 @@
+"""Clusters: cases grouped around a place or event, their members and their summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from cordon.cases import chains
+from cordon.cases.enums import CaseStatus
+from cordon.cases.models import Case
+from cordon.clusters.enums import ClusterKind
+from cordon.clusters.models import Cluster, ClusterCase
+from cordon.clusters.schemas import ClusterOut, ClusterSummary, DistrictCount
+from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.geography.models import AdminUnit
+from cordon.people.models import Person
+
+
+def get_cluster(session: Session, cluster_id: int) -> Cluster:
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise NotFound(f"No cluster with id {cluster_id}.")
+    return cluster
+
+
+def cluster_by_code(session: Session, code: str) -> Cluster:
+    cluster = session.scalar(select(Cluster).where(Cluster.code == code))
+    if cluster is None:
+        raise NotFound(f"No cluster with code {code}.")
+    return cluster
+
+
+def find_cluster(session: Session, code_or_name: str) -> Cluster:
+    """By exact code, else by name (case-insensitive); a name shared by several is refused."""
+    wanted = code_or_name.strip().lower()
+    found = session.scalars(
+        select(Cluster).where(or_(Cluster.code == code_or_name, func.lower(Cluster.name) == wanted))
+    ).all()
+    exact = [c for c in found if c.code == code_or_name]
+    if exact:
+        return exact[0]
+    if len(found) > 1:
+        codes = ", ".join(sorted(c.code for c in found))
+        raise InvalidInput.on("cluster", f"{code_or_name!r} names several clusters: {codes}")
+    if not found:
+        raise NotFound(f"No cluster with code or name {code_or_name!r}.")
+    return found[0]
+
+
+def list_clusters(
+    session: Session, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Cluster], int]:
+    total = session.scalar(select(func.count()).select_from(Cluster)) or 0
+    rows = session.scalars(select(Cluster).order_by(Cluster.code).limit(limit).offset(offset))
+    return list(rows.all()), total
+
+
+def create_cluster(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    kind: ClusterKind = ClusterKind.other,
+    ward_id: int | None = None,
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+    description: str | None = None,
+) -> Cluster:
+    if session.scalar(select(Cluster.id).where(Cluster.code == code)) is not None:
+        raise Conflict(f"Cluster code {code} is already used.")
+    if ward_id is not None and session.get(AdminUnit, ward_id) is None:
+        raise InvalidInput.on("ward_id", f"no administrative unit with id {ward_id}")
+    if started_on and ended_on and ended_on < started_on:
+        raise InvalidInput.on("ended_on", f"is before started_on ({started_on})")
+    cluster = Cluster(
+        code=code,
+        name=name,
+        kind=kind,
+        ward_id=ward_id,
+        started_on=started_on,
+        ended_on=ended_on,
+        description=description,
+    )
+    session.add(cluster)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"Cluster code {code} is already used.") from None
+    return cluster
+
+
+def member_ids(session: Session, cluster_id: int) -> list[int]:
+    query = _members(cluster_id).order_by(ClusterCase.case_id)
+    return [int(c) for c in session.scalars(query)]
+
+
+def add_member(session: Session, cluster_id: int, *, case_id: int) -> None:
+    cluster = get_cluster(session, cluster_id)
+    case = session.get(Case, case_id)
+    if case is None:
+        raise InvalidInput.on("case_id", f"no case with id {case_id}")
+    if session.get(ClusterCase, (cluster.id, case.id)) is not None:
+        raise Conflict(f"Case {case.code} is already in cluster {cluster.code}.")
+    session.add(ClusterCase(cluster_id=cluster.id, case_id=case.id))
+    session.flush()
+
+
+def add_member_by_code(session: Session, cluster_id: int, *, case_code: str) -> None:
+    case = session.scalar(select(Case).where(Case.code == case_code))
+    if case is None:
+        raise InvalidInput.on("case_code", f"no case with code {case_code}")
+    add_member(session, cluster_id, case_id=case.id)
+
+
+def remove_member(session: Session, cluster_id: int, *, case_id: int) -> None:
+    cluster = get_cluster(session, cluster_id)
+    member = session.get(ClusterCase, (cluster.id, case_id))
+    if member is None:
+        raise NotFound(f"Case {case_id} is not in cluster {cluster.code}.")
+    session.delete(member)
+    session.flush()
+
+
+def _members(cluster_id: int) -> Select[int]:
+    return select(ClusterCase.case_id).where(ClusterCase.cluster_id == cluster_id)
+
+
+def _by_district(session: Session, cluster_id: int) -> list[DistrictCount]:
+    ward = aliased(AdminUnit)
+    district = aliased(AdminUnit)
+    rows = session.execute(
+        select(district.id, district.name, func.count(Case.id))
+        .select_from(Case)
+        .join(Person, Person.id == Case.person_id)
+        .outerjoin(ward, ward.id == Person.ward_id)
+        .outerjoin(district, district.id == ward.parent_id)
+        .where(Case.id.in_(_members(cluster_id)))
+        .group_by(district.id, district.name)
+    ).all()
+    counts = [
+        DistrictCount(district_id=d_id, district=name or "unknown", cases=n)
+        for d_id, name, n in rows
+    ]
+    return sorted(counts, key=lambda c: (-c.cases, c.district))
+
+
+def summary(session: Session, cluster_id: int) -> ClusterSummary:
+    """Size, generations, first and last confirmation, cases by district and by status."""
+    cluster = get_cluster(session, cluster_id)
+    ids = member_ids(session, cluster.id)
+    members = Case.id.in_(_members(cluster.id))
+    first, last = session.execute(
+        select(func.min(Case.confirmed_on), func.max(Case.confirmed_on)).where(members)
+    ).one()
+    statuses = session.execute(
+        select(Case.status, func.count()).where(members).group_by(Case.status)
+    ).all()
+    return ClusterSummary(
+        cluster=ClusterOut.model_validate(cluster),
+        size=len(ids),
+        generations=chains.longest_chain(session, ids),
+        first_confirmed_on=first,
+        last_confirmed_on=last,
+        by_district=_by_district(session, cluster.id),
+        by_status={CaseStatus(s): int(n) for s, n in statuses},
+    )
