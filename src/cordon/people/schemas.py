@@ -1,0 +1,229 @@
+"""What the people API accepts and returns. Input is checked here, field by field; the checks
+that need the database (the ward exists, duplicates) are in ``people.service``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from cordon.core.pagination import Page
+from cordon.core.text import fold, normalize_name
+from cordon.people.enums import Sex
+from cordon.people.phones import normalize_phone
+
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+NATIONAL_ID_DIGITS = (9, 12)  # CMND (9 digits) and CCCD (12 digits)
+PASSPORT = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{5,20}$")
+
+Name = Annotated[
+    str, Field(max_length=200, description="Full name as written, e.g. Nguyễn Văn An.")
+]
+
+
+def _full_name(value: str) -> str:
+    name = normalize_name(value)
+    if not name:
+        raise ValueError("must not be blank")
+    if len(name) > 200:
+        raise ValueError("must be at most 200 characters")
+    if not fold(name):
+        raise ValueError("must contain letters")
+    return name
+
+
+def _national_id(value: str) -> str:
+    compact = re.sub(r"[\s.-]", "", value).upper()
+    if compact.isdigit():
+        if len(compact) not in NATIONAL_ID_DIGITS:
+            raise ValueError("a Vietnamese ID card number has 9 (CMND) or 12 (CCCD) digits")
+        return compact
+    if not PASSPORT.match(compact):
+        raise ValueError("must be 9 or 12 digits, or a passport number of up to 20 letters/digits")
+    return compact
+
+
+def _phone(value: str) -> str:
+    return normalize_phone(value)
+
+
+def _nationality(value: str) -> str:
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError("must be an ISO 3166 alpha-2 country code, e.g. VN")
+    return code
+
+
+def _date_of_birth(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError("must not be in the future")
+    if value < EARLIEST_BIRTH:
+        raise ValueError("must not be before 1900")
+    return value
+
+
+def _birth_year(value: int, date_of_birth: dt.date | None) -> int:
+    if not EARLIEST_BIRTH.year <= value <= dt.date.today().year:
+        raise ValueError(f"must be between {EARLIEST_BIRTH.year} and this year")
+    if date_of_birth is not None and date_of_birth.year != value:
+        raise ValueError("does not match date_of_birth")
+    return value
+
+
+class PersonFields(BaseModel):
+    """Fields shared by create and update: every one validated the same way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sex: Sex | None = None
+    date_of_birth: dt.date | None = None
+    birth_year: int | None = Field(default=None, description="When only the age is known.")
+    phone: str | None = Field(default=None, max_length=40, description="Any format; kept E.164.")
+    national_id: str | None = Field(
+        default=None, max_length=40, description="CMND (9 digits), CCCD (12) or passport."
+    )
+    nationality: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. VN.")
+    address: str | None = Field(default=None, max_length=300)
+    residence: str | None = Field(
+        default=None, max_length=200, description="Province or country when not a ward here."
+    )
+    ward_id: int | None = None
+    household_id: int | None = None
+
+    @field_validator("phone", "national_id", "nationality", "address", "residence", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("phone")
+    @classmethod
+    def _check_phone(cls, value: str | None) -> str | None:
+        return None if value is None else _phone(value)
+
+    @field_validator("national_id")
+    @classmethod
+    def _check_national_id(cls, value: str | None) -> str | None:
+        return None if value is None else _national_id(value)
+
+    @field_validator("nationality")
+    @classmethod
+    def _check_nationality(cls, value: str | None) -> str | None:
+        return None if value is None else _nationality(value)
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _check_date_of_birth(cls, value: dt.date | None) -> dt.date | None:
+        return None if value is None else _date_of_birth(value)
+
+    @field_validator("birth_year")
+    @classmethod
+    def _check_birth_year(cls, value: int | None, info: ValidationInfo) -> int | None:
+        return None if value is None else _birth_year(value, info.data.get("date_of_birth"))
+
+
+class PersonCreate(PersonFields):
+    """A new person. ``birth_year`` is taken from ``date_of_birth`` when only that is given."""
+
+    full_name: Name
+    sex: Sex = Sex.unknown
+
+    @field_validator("full_name")
+    @classmethod
+    def _check_full_name(cls, value: str) -> str:
+        return _full_name(value)
+
+    @model_validator(mode="after")
+    def _year_from_date(self) -> PersonCreate:
+        if self.date_of_birth is not None and self.birth_year is None:
+            self.birth_year = self.date_of_birth.year
+        return self
+
+
+class PersonPatch(PersonFields):
+    """Changes to a person: only the fields sent are changed; ``null`` clears a field."""
+
+    full_name: Name | None = None
+
+    @field_validator("full_name")
+    @classmethod
+    def _check_full_name(cls, value: str | None) -> str | None:
+        if value is None:
+            raise ValueError("must not be blank")
+        return _full_name(value)
+
+
+class PersonUpdate(PersonPatch):
+    """PATCH body: the changes and the ``version`` the client last read."""
+
+    version: int = Field(ge=1, description="The person's version as last read (optimistic lock).")
+
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    full_name: str
+    sex: Sex
+    date_of_birth: dt.date | None
+    birth_year: int | None
+    phone: str | None
+    national_id: str | None
+    nationality: str | None
+    address: str | None
+    residence: str | None
+    ward_id: int | None
+    household_id: int | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @field_validator("created_at", "updated_at")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        """SQLite hands timestamps back without their zone; they were stored in UTC."""
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+class PersonSearch(BaseModel):
+    """Search criteria (in a body, never in a URL: they are personal data). All given must
+    match; ``q`` matches names with or without diacritics, each word as a prefix."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(default=None, max_length=200, description="Words of the name.")
+    phone: str | None = Field(default=None, max_length=40)
+    national_id: str | None = Field(default=None, max_length=40)
+    ward_id: int | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _something_to_search(self) -> PersonSearch:
+        if not (self.q and fold(self.q)) and not self.phone and not self.national_id:
+            raise ValueError("give q, phone or national_id")
+        return self
+
+
+class SearchPage(Page[PersonOut]):
+    """A page of matches. ``total_exact`` is false when there were too many to count: then
+    ``total`` is a lower bound — narrow the search."""
+
+    total_exact: bool = True
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    merge_id: int = Field(description="The duplicate, merged into the person in the URL.")
+    keep_version: int = Field(ge=1, description="Version of the kept person as last read.")
+    merge_version: int = Field(ge=1, description="Version of the duplicate as last read.")
+
+
+class DuplicateOut(BaseModel):
+    person: PersonOut
+    reason: str

@@ -1,0 +1,321 @@
+"""People: create (refusing likely duplicates), read, update with optimistic locking, merge.
+
+Every write of a person goes through here. Functions flush, never commit: the caller's unit
+of work (API request, CLI ``session_scope``) commits or rolls back. Search is in
+``people.search`` (re-exported here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from cordon.cases.models import Case, LabTest
+from cordon.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from cordon.core.events import PersonsMerged, publish
+from cordon.core.models import utcnow
+from cordon.core.text import fold
+from cordon.exposures.models import EventExposure, Exposure
+from cordon.geography.enums import UnitLevel
+from cordon.geography.models import AdminUnit
+from cordon.people.bulk import name_tokens
+from cordon.people.enums import Sex
+from cordon.people.models import Household, Person, PersonNameToken
+from cordon.people.schemas import PersonCreate, PersonPatch
+from cordon.people.search import SearchResult, search_people
+
+__all__ = [
+    "DuplicateCandidate",
+    "SearchResult",
+    "create_person",
+    "find_duplicates",
+    "get_person",
+    "list_people",
+    "merge_people",
+    "search_people",
+    "update_person",
+]
+
+SAME_NATIONAL_ID = "same national ID"
+SAME_PHONE_NAME_YEAR = "same phone, name and birth year"
+# Filled on the kept person from the merged one when empty on the kept one.
+MERGE_FILLS = (
+    "date_of_birth",
+    "birth_year",
+    "phone",
+    "national_id",
+    "nationality",
+    "address",
+    "residence",
+    "ward_id",
+    "household_id",
+)
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An existing person who is probably the same one, and why we think so."""
+
+    person: Person
+    reason: str
+
+
+class DuplicatePerson(Conflict):
+    """A create refused because the person seems to exist already (ids only, no personal data)."""
+
+    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
+        ids = ", ".join(str(c.person.id) for c in candidates)
+        by_id = any(c.reason == SAME_NATIONAL_ID for c in candidates)
+        fields = ("national_id",) if by_id else ("phone", "full_name", "birth_year")
+        reason = SAME_NATIONAL_ID if by_id else SAME_PHONE_NAME_YEAR
+        message = f"{reason} as person {ids}"
+        hint = "" if by_id else " Check them, or send allow_duplicate=true to create anyway."
+        super().__init__(
+            detail=f"This person may already exist: {message}.{hint}",
+            problems=[FieldProblem(f, message) for f in fields],
+        )
+        self.person_ids = [c.person.id for c in candidates]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    """The person, or NotFound (saying where a merged-away person went)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"No person with id {person_id}.")
+    if person.merged_into_id is not None:
+        raise NotFound(
+            f"Person {person_id} was merged into person {person.merged_into_id}.",
+            [FieldProblem("id", f"merged into person {person.merged_into_id}")],
+        )
+    return person
+
+
+def list_people(
+    session: Session, *, ward_id: int | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Person], int]:
+    """People (not merged away) in id order, optionally of one ward."""
+    query = select(Person).where(Person.merged_into_id.is_(None))
+    if ward_id is not None:
+        query = query.where(Person.ward_id == ward_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Person.id).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def find_duplicates(
+    session: Session, data: PersonCreate, *, exclude_id: int | None = None
+) -> list[DuplicateCandidate]:
+    """Existing people who are likely ``data``: same national ID; else same phone, folded
+    name and birth year."""
+    alive: list[ColumnElement[bool]] = [Person.merged_into_id.is_(None)]
+    if exclude_id is not None:
+        alive.append(Person.id != exclude_id)
+    if data.national_id:
+        same_id = session.scalars(select(Person).where(Person.national_id == data.national_id))
+        found = [DuplicateCandidate(p, SAME_NATIONAL_ID) for p in same_id if p.id != exclude_id]
+        if found:
+            return found
+    if not (data.phone and data.birth_year):
+        return []
+    query = select(Person).where(
+        Person.phone == data.phone,
+        Person.name_folded == fold(data.full_name),
+        Person.birth_year == data.birth_year,
+        *alive,
+    )
+    return [
+        DuplicateCandidate(p, SAME_PHONE_NAME_YEAR)
+        for p in session.scalars(query.order_by(Person.id))
+    ]
+
+
+def duplicates_of(session: Session, person_id: int) -> list[DuplicateCandidate]:
+    """Other people who are likely the same as this one (to review and merge)."""
+    person = get_person(session, person_id)
+    data = PersonCreate.model_construct(
+        full_name=person.full_name,
+        phone=person.phone,
+        national_id=person.national_id,
+        birth_year=person.birth_year,
+    )
+    return find_duplicates(session, data, exclude_id=person.id)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _check_places(session: Session, values: dict[str, Any]) -> None:
+    ward_id = values.get("ward_id")
+    if ward_id is not None:
+        ward = session.get(AdminUnit, ward_id)
+        if ward is None or ward.level != UnitLevel.ward:
+            raise InvalidInput.on("ward_id", f"no ward with id {ward_id}")
+    household_id = values.get("household_id")
+    if household_id is not None and session.get(Household, household_id) is None:
+        raise InvalidInput.on("household_id", f"no household with id {household_id}")
+
+
+def _set_name(session: Session, person: Person, full_name: str) -> None:
+    person.full_name = full_name
+    person.name_folded = fold(full_name)
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
+    session.add_all(
+        PersonNameToken(person_id=person.id, position=i, token=token)
+        for i, token in enumerate(name_tokens(person.name_folded))
+    )
+
+
+def _flush(session: Session) -> None:
+    """Flush, turning a lost race (national ID taken, version moved) into a Conflict."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "Another person has this national ID.",
+            [FieldProblem("national_id", "already used by another person")],
+        ) from None
+    except StaleDataError:
+        raise Conflict(
+            "The person was changed by someone else meanwhile; reload and retry."
+        ) from None
+
+
+def create_person(session: Session, data: PersonCreate, *, allow_duplicate: bool = False) -> Person:
+    """Create a person, unless they seem to exist already (then Conflict listing them).
+
+    A same national ID always refuses; same phone + name + birth year refuses unless
+    ``allow_duplicate``."""
+    values = data.model_dump(exclude={"full_name"})
+    _check_places(session, values)
+    candidates = find_duplicates(session, data)
+    if candidates and (candidates[0].reason == SAME_NATIONAL_ID or not allow_duplicate):
+        raise DuplicatePerson(candidates)
+    person = Person(full_name=data.full_name, name_folded=fold(data.full_name), **values)
+    session.add(person)
+    _flush(session)
+    _set_name(session, person, data.full_name)
+    _flush(session)
+    return person
+
+
+def _check_version(person: Person, expected_version: int) -> None:
+    if person.version != expected_version:
+        raise Conflict(
+            f"Person {person.id} is at version {person.version}, not {expected_version}: "
+            "someone changed it meanwhile; reload it and retry.",
+            [FieldProblem("version", f"stale (current version is {person.version})")],
+        )
+
+
+def update_person(
+    session: Session, person_id: int, data: PersonPatch, *, expected_version: int
+) -> Person:
+    """Change the fields sent in ``data``; Conflict if the person moved past
+    ``expected_version``."""
+    person = get_person(session, person_id)
+    _check_version(person, expected_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"})
+    _check_places(session, changes)
+    if "date_of_birth" in changes and changes["date_of_birth"] and "birth_year" not in changes:
+        changes["birth_year"] = changes["date_of_birth"].year
+    dob = changes.get("date_of_birth", person.date_of_birth)
+    year = changes.get("birth_year", person.birth_year)
+    if dob is not None and year is not None and dob.year != year:
+        raise InvalidInput.on("birth_year", "does not match date_of_birth")
+    national_id = changes.get("national_id")
+    if national_id and national_id != person.national_id:
+        clash = session.scalar(select(Person.id).where(Person.national_id == national_id))
+        if clash is not None:
+            raise DuplicatePerson(
+                [DuplicateCandidate(session.get_one(Person, clash), SAME_NATIONAL_ID)]
+            )
+    full_name = changes.pop("full_name", None)
+    for key, value in changes.items():
+        setattr(person, key, value if key != "sex" or value is not None else Sex.unknown)
+    if full_name is not None and full_name != person.full_name:
+        _set_name(session, person, full_name)
+    _flush(session)
+    return person
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+
+def _move_records(session: Session, keep_id: int, merge_id: int) -> None:
+    """Cases, lab tests, exposures and event exposures of ``merge_id`` become ``keep_id``'s;
+    an exposure between the two would be a self-contact and is dropped."""
+    pair = (keep_id, merge_id)
+    session.execute(
+        delete(Exposure).where(Exposure.person_id.in_(pair), Exposure.contact_id.in_(pair))
+    )
+    for model in (Case, LabTest, Exposure, EventExposure):
+        session.execute(
+            update(model).where(model.person_id == merge_id).values(person_id=keep_id),
+            execution_options={"synchronize_session": False},
+        )
+    session.execute(
+        update(Exposure).where(Exposure.contact_id == merge_id).values(contact_id=keep_id),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        update(Person).where(Person.merged_into_id == merge_id).values(merged_into_id=keep_id),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _fill_empty(kept: Person, merged: Person) -> None:
+    """Give the kept person what only the merged one knew; the merged one's national ID and
+    household are released (the ID is unique; the household now holds the kept person)."""
+    if kept.national_id and merged.national_id and kept.national_id != merged.national_id:
+        raise Conflict(
+            f"Persons {kept.id} and {merged.id} have different national IDs: not the same person.",
+            [FieldProblem("merge_id", "different national ID")],
+        )
+    for key in MERGE_FILLS:
+        value = getattr(merged, key)
+        if getattr(kept, key) is None and value is not None and key != "national_id":
+            setattr(kept, key, value)
+    if kept.sex == Sex.unknown:
+        kept.sex = merged.sex
+    merged.national_id = None
+    merged.household_id = None
+    merged.merged_into_id = kept.id
+    kept.updated_at = utcnow()  # the kept person changed (records moved): new version
+
+
+def merge_people(
+    session: Session, *, keep_id: int, merge_id: int, keep_version: int, merge_version: int
+) -> Person:
+    """Merge the duplicate ``merge_id`` into ``keep_id``: its records move over, empty fields
+    of the kept person are filled from it, and it is marked merged (it no longer appears)."""
+    if keep_id == merge_id:
+        raise InvalidInput.on("merge_id", "a person cannot be merged into themselves")
+    kept = get_person(session, keep_id)
+    merged = get_person(session, merge_id)
+    _check_version(kept, keep_version)
+    _check_version(merged, merge_version)
+    _move_records(session, keep_id, merge_id)
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == merge_id))
+    national_id = merged.national_id
+    _fill_empty(kept, merged)
+    _flush(session)  # frees the merged person's national ID before the kept one takes it
+    if national_id and kept.national_id is None:
+        kept.national_id = national_id
+        _flush(session)
+    publish(
+        session,
+        PersonsMerged(
+            cause=f"person {merge_id} merged into person {keep_id}",
+            kept_id=keep_id,
+            merged_id=merge_id,
+        ),
+    )
+    return kept
