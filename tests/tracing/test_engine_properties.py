@@ -66,12 +66,15 @@ def assert_consistent(view: MemoryView) -> None:
         if lab.level == 0:
             assert world.sources[lab.person][0] == lab.day
             continue
-        assert lab.via_person is not None and lab.via_exposure is not None
+        assert lab.via_person is not None
+        assert lab.via_exposure is not None
         parent = view.labels[(lab.via_person, lab.level - 1)]
         edge = world.edges[lab.via_exposure]
         assert {edge.a, edge.b} == {lab.person, lab.via_person}
         end = world.ends.get(parent.person, NEVER)
-        assert edge.last >= parent.day and parent.day <= end and edge.first <= end
+        assert edge.last >= parent.day
+        assert parent.day <= end
+        assert edge.first <= end
         assert max(edge.first, parent.day) == lab.day
         assert lab.source_case == parent.source_case
 

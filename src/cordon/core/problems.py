@@ -63,7 +63,8 @@ async def _http_error(_req: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error: %s", type(exc).__name__)
+    # The traceback names code, not data: no request body or record is logged.
+    log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
     return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
 
 

@@ -1,3 +1,99 @@
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from cordon.core.deps import SessionDep
+from cordon.core.pagination import Page, PageDep
+from cordon.exposures import service
+from cordon.exposures.schemas import (
+    ContactIn,
+    ContactListIn,
+    EventExposureIn,
+    EventExposureOut,
+    ExposureIn,
+    ExposureOut,
+    ExposureUpdate,
+)
+
+router = APIRouter(tags=["exposures"])
+
+
+@router.post("/exposures", status_code=201, response_model=ExposureOut)
+def record_exposure(session: SessionDep, body: ExposureIn) -> ExposureOut:
+    """Record that two people met; their tiers and everyone's downstream follow at once."""
+    contact = body.model_dump(exclude={"person_id"})
+    (row,) = service.record_contacts(
+        session, person_id=body.person_id, contacts=[ContactIn(**contact)]
+    )
+    return ExposureOut.model_validate(row)
+
+
+@router.post("/exposures/contact-list", status_code=201, response_model=list[ExposureOut])
+def record_contact_list(session: SessionDep, body: ContactListIn) -> list[ExposureOut]:
+    """A person's whole contact list (a household, a workplace) in one go — all or nothing."""
+    rows = service.record_contacts(session, person_id=body.person_id, contacts=body.contacts)
+    return [ExposureOut.model_validate(r) for r in rows]
+
+
+@router.get("/exposures", response_model=Page[ExposureOut])
+def list_exposures(
+    session: SessionDep,
+    page: PageDep,
+    person_id: Annotated[int | None, Query(description="Exposures of this person.")] = None,
+    since: Annotated[dt.date | None, Query(description="Contact on or after this day.")] = None,
+) -> Page[ExposureOut]:
+    rows, total = service.list_exposures(
+        session, person_id=person_id, since=since, limit=page.limit, offset=page.offset
+    )
+    return Page(
+        items=[ExposureOut.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/exposures/{exposure_id}", response_model=ExposureOut)
+def get_exposure(session: SessionDep, exposure_id: int) -> ExposureOut:
+    return ExposureOut.model_validate(service.get_exposure(session, exposure_id))
+
+
+@router.patch("/exposures/{exposure_id}", response_model=ExposureOut)
+def update_exposure(session: SessionDep, exposure_id: int, body: ExposureUpdate) -> ExposureOut:
+    """Correct dates, setting or closeness; tiers that came through the old version follow."""
+    return ExposureOut.model_validate(
+        service.update_exposure(session, exposure_id=exposure_id, changes=body)
+    )
+
+
+@router.delete("/exposures/{exposure_id}", status_code=204)
+def delete_exposure(session: SessionDep, exposure_id: int) -> Response:
+    service.delete_exposure(session, exposure_id=exposure_id)
+    return Response(status_code=204)
+
+
+@router.post("/event-exposures", status_code=201, response_model=EventExposureOut)
+def record_event_exposure(session: SessionDep, body: EventExposureIn) -> EventExposureOut:
+    """A person at a cluster's place or event between two dates."""
+    return EventExposureOut.model_validate(service.record_event_exposure(session, data=body))
+
+
+@router.get("/event-exposures", response_model=Page[EventExposureOut])
+def list_event_exposures(
+    session: SessionDep,
+    page: PageDep,
+    cluster_id: int | None = None,
+    person_id: int | None = None,
+) -> Page[EventExposureOut]:
+    rows, total = service.list_event_exposures(
+        session, cluster_id=cluster_id, person_id=person_id, limit=page.limit, offset=page.offset
+    )
+    return Page(
+        items=[EventExposureOut.model_validate(r) for r in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

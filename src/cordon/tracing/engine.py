@@ -83,8 +83,8 @@ class Labels:
         return out
 
 
-@njit(cache=True, nogil=True)  # type: ignore[untyped-decorator]
-def _relax(a, b, first, last, end, t_src, case_src, t_dst, case_dst, from_dst, edge_dst):  # type: ignore[no-untyped-def]  # noqa: PLR0913
+@njit(cache=True, nogil=True)
+def _relax(a, b, first, last, end, t_src, case_src, t_dst, case_dst, from_dst, edge_dst):  # type: ignore[no-untyped-def]
     """One level: every exposure, both ways, offers ``max(first, t)`` to the other person."""
     for e in range(a.shape[0]):
         p = a[e]

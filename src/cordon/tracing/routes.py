@@ -1,3 +1,132 @@
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from cordon.core.deps import SessionDep
+from cordon.core.pagination import Page, PageDep
+from cordon.tracing import service
+from cordon.tracing.schemas import (
+    LabelOut,
+    RecomputeOut,
+    StepOut,
+    TierChangeOut,
+    TierCountOut,
+    TieredPersonOut,
+    TierOut,
+    TraceNodeOut,
+    TraceOut,
+)
+
+router = APIRouter(prefix="/tracing", tags=["tracing"])
+
+
+def tier_out(info: service.TierInfo) -> TierOut:
+    return TierOut(
+        person_id=info.person_id,
+        tier=info.tier,
+        exposed_on=info.exposed_on,
+        source_case_id=info.source_case_id,
+        why=[
+            StepOut(
+                person_id=s.person_id,
+                tier=s.level,
+                exposed_on=s.exposed_on,
+                via_exposure_id=s.via_exposure_id,
+            )
+            for s in info.path
+        ],
+        labels=[
+            LabelOut(
+                tier=lab.level,
+                exposed_on=lab.exposed_on,
+                source_case_id=lab.source_case_id,
+                via_person_id=lab.via_person_id,
+                via_exposure_id=lab.via_exposure_id,
+            )
+            for lab in info.labels
+        ],
+    )
+
+
+@router.get("/people/{person_id}", response_model=TierOut)
+def person_tier(session: SessionDep, person_id: int) -> TierOut:
+    """A person's F-tier and why: the chain of exposures back to the F0."""
+    return tier_out(service.tier_of(session, person_id))
+
+
+@router.get("/people/{person_id}/history", response_model=list[TierChangeOut])
+def person_tier_history(session: SessionDep, person_id: int) -> list[TierChangeOut]:
+    """Every change of a person's tier, with its cause and path."""
+    return [
+        TierChangeOut.model_validate(c, from_attributes=True)
+        for c in service.tier_history(session, person_id)
+    ]
+
+
+@router.get("/trace/{person_id}", response_model=TraceOut)
+def trace(
+    session: SessionDep,
+    person_id: int,
+    max_nodes: Annotated[int, Query(ge=1, le=20_000, description="Largest tree returned.")] = 2000,
+) -> TraceOut:
+    """The tier tree below a person: everyone whose tier came through them, F1 … F5."""
+    tree = service.trace(session, person_id, max_nodes=max_nodes)
+    names = service.names_of(session, {person_id} | {n.person_id for n in tree.nodes})
+    return TraceOut(
+        person=tier_out(tree.root),
+        name=names.get(person_id, ""),
+        counts=tree.counts,
+        truncated=tree.truncated,
+        nodes=[
+            TraceNodeOut(
+                person_id=n.person_id,
+                name=names.get(n.person_id, ""),
+                tier=n.level,
+                exposed_on=n.exposed_on,
+                parent_person_id=n.parent_person_id,
+                via_exposure_id=n.via_exposure_id,
+            )
+            for n in tree.nodes
+        ],
+    )
+
+
+@router.get("/tiers", response_model=list[TierCountOut])
+def tier_counts(session: SessionDep) -> list[TierCountOut]:
+    """How many people are F0, F1, … across the city."""
+    return [TierCountOut(tier=k, people=n) for k, n in sorted(service.tier_counts(session).items())]
+
+
+@router.get("/tiers/{tier}/people", response_model=Page[TieredPersonOut])
+def people_in_tier(
+    session: SessionDep, page: PageDep, tier: Annotated[int, Path(ge=0, le=10)]
+) -> Page[TieredPersonOut]:
+    """The people whose tier is ``tier`` (their lowest), by id."""
+    rows = service.people_in_tier(session, tier, limit=page.limit + 1, offset=page.offset)
+    items = [
+        TieredPersonOut(
+            person_id=r.person_id,
+            tier=r.level,
+            exposed_on=r.exposed_on,
+            source_case_id=r.source_case_id,
+        )
+        for r in rows[: page.limit]
+    ]
+    total = service.tier_counts(session).get(tier, 0)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/recompute", response_model=RecomputeOut)
+def recompute(session: SessionDep) -> RecomputeOut:
+    """Recompute every tier of the city from scratch (after a policy change, for instance)."""
+    r = service.recompute_all(session, cause="full recomputation (API)")
+    return RecomputeOut(
+        labels=r.labels,
+        tiered_people=r.tiered,
+        written=r.written,
+        deleted=r.deleted,
+        tier_changes=r.moves,
+        seconds=round(r.seconds, 3),
+    )

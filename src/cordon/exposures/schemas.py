@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cordon.exposures.enums import Closeness, Setting
+
+Note = Annotated[str | None, Field(default=None, max_length=300)]
+
+
+class ContactIn(BaseModel):
+    """One contact of an index person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contact_id: int = Field(description="The person met.")
+    first_on: dt.date = Field(description="First day of contact.")
+    last_on: dt.date = Field(description="Last day of contact (same as first for one meeting).")
+    setting: Setting
+    closeness: Closeness = Closeness.close
+    note: Note
+
+    @model_validator(mode="after")
+    def _order(self) -> ContactIn:
+        if self.last_on < self.first_on:
+            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
+        return self
+
+
+class ExposureIn(ContactIn):
+    person_id: int = Field(description="The person whose contact list this comes from.")
+
+
+class ContactListIn(BaseModel):
+    """A whole contact list (a household, a workplace) of one person, saved all or nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    contacts: list[ContactIn] = Field(min_length=1, max_length=5000)
+
+
+class ExposureUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_on: dt.date | None = None
+    last_on: dt.date | None = None
+    setting: Setting | None = None
+    closeness: Closeness | None = None
+    note: Note
+
+
+class ExposureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    contact_id: int
+    first_on: dt.date
+    last_on: dt.date
+    setting: Setting
+    closeness: Closeness
+    note: str | None
+
+
+class EventExposureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    person_id: int
+    cluster_id: int
+    first_on: dt.date
+    last_on: dt.date
+    closeness: Closeness = Closeness.close
+    note: Note
+
+    @model_validator(mode="after")
+    def _order(self) -> EventExposureIn:
+        if self.last_on < self.first_on:
+            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
+        return self
+
+
+class EventExposureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    cluster_id: int
+    first_on: dt.date
+    last_on: dt.date
+    closeness: Closeness
+    note: str | None

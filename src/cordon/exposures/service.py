@@ -1,0 +1,183 @@
+"""Exposures: who met whom, when, where and how closely. Every change moves the F-tiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from cordon.clusters.models import Cluster
+from cordon.core.dates import today
+from cordon.core.errors import FieldProblem, InvalidInput, NotFound
+from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
+from cordon.exposures.models import EventExposure, Exposure
+from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
+from cordon.people.models import Person
+
+
+def _check_people(session: Session, person_id: int, contacts: Sequence[ContactIn]) -> None:
+    """Every person named must exist (and not be merged away); nobody meets themself; no date
+    lies in the future."""
+    problems: list[FieldProblem] = []
+    wanted = {person_id} | {c.contact_id for c in contacts}
+    found = dict(
+        session.execute(select(Person.id, Person.merged_into_id).where(Person.id.in_(wanted)))
+        .tuples()
+        .all()
+    )
+    if person_id not in found:
+        problems.append(FieldProblem("person_id", f"no person with id {person_id}"))
+    elif found[person_id] is not None:
+        problems.append(
+            FieldProblem("person_id", f"person {person_id} was merged into {found[person_id]}")
+        )
+    horizon = today()
+    for i, c in enumerate(contacts):
+        prefix = f"contacts[{i}]." if len(contacts) > 1 else ""
+        if c.contact_id == person_id:
+            problems.append(
+                FieldProblem(f"{prefix}contact_id", "a person cannot be their own contact")
+            )
+        elif c.contact_id not in found:
+            problems.append(
+                FieldProblem(f"{prefix}contact_id", f"no person with id {c.contact_id}")
+            )
+        elif found[c.contact_id] is not None:
+            problems.append(
+                FieldProblem(
+                    f"{prefix}contact_id",
+                    f"person {c.contact_id} was merged into {found[c.contact_id]}",
+                )
+            )
+        if c.last_on > horizon:
+            problems.append(FieldProblem(f"{prefix}last_on", f"{c.last_on} is in the future"))
+    if problems:
+        raise InvalidInput("The exposure cannot be recorded.", problems)
+
+
+def record_contacts(
+    session: Session, *, person_id: int, contacts: Sequence[ContactIn], cause: str | None = None
+) -> list[Exposure]:
+    """Record a person's contacts, all or none; the tiers follow in the same transaction."""
+    _check_people(session, person_id, contacts)
+    rows = [
+        Exposure(
+            person_id=person_id,
+            contact_id=c.contact_id,
+            first_on=c.first_on,
+            last_on=c.last_on,
+            setting=c.setting,
+            closeness=c.closeness,
+            note=c.note,
+        )
+        for c in contacts
+    ]
+    session.add_all(rows)
+    session.flush()
+    publish(
+        session,
+        ExposuresAdded(
+            cause=cause or f"contacts of person {person_id} recorded",
+            exposure_ids=tuple(r.id for r in rows),
+        ),
+    )
+    return rows
+
+
+def get_exposure(session: Session, exposure_id: int) -> Exposure:
+    row = session.get(Exposure, exposure_id)
+    if row is None:
+        raise NotFound(f"No exposure with id {exposure_id}.")
+    return row
+
+
+def update_exposure(session: Session, *, exposure_id: int, changes: ExposureUpdate) -> Exposure:
+    """Correct an exposure: what came through the old version is retracted, the new one spreads."""
+    row = get_exposure(session, exposure_id)
+    values = changes.model_dump(exclude_unset=True)
+    first = values.get("first_on", row.first_on)
+    last = values.get("last_on", row.last_on)
+    if last < first:
+        raise InvalidInput.on("last_on", f"{last} is before first_on ({first})")
+    if last > today():
+        raise InvalidInput.on("last_on", f"{last} is in the future")
+    for key, value in values.items():
+        setattr(row, key, value)
+    session.flush()
+    cause = f"exposure {exposure_id} corrected"
+    publish(
+        session,
+        ExposuresRemoved(
+            cause=cause, exposure_ids=(row.id,), person_ids=(row.person_id, row.contact_id)
+        ),
+    )
+    publish(session, ExposuresAdded(cause=cause, exposure_ids=(row.id,)))
+    return row
+
+
+def delete_exposure(session: Session, *, exposure_id: int) -> None:
+    row = get_exposure(session, exposure_id)
+    ends = (row.person_id, row.contact_id)
+    session.delete(row)
+    session.flush()
+    publish(
+        session,
+        ExposuresRemoved(
+            cause=f"exposure {exposure_id} deleted", exposure_ids=(exposure_id,), person_ids=ends
+        ),
+    )
+
+
+def list_exposures(
+    session: Session,
+    *,
+    person_id: int | None = None,
+    since: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Exposure], int]:
+    query = select(Exposure)
+    if person_id is not None:
+        query = query.where(or_(Exposure.person_id == person_id, Exposure.contact_id == person_id))
+    if since is not None:
+        query = query.where(Exposure.last_on >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Exposure.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def record_event_exposure(session: Session, *, data: EventExposureIn) -> EventExposure:
+    """A person at a cluster's place or event (a flight, a bar, a hospital ward)."""
+    problems = []
+    if session.get(Person, data.person_id) is None:
+        problems.append(FieldProblem("person_id", f"no person with id {data.person_id}"))
+    if session.get(Cluster, data.cluster_id) is None:
+        problems.append(FieldProblem("cluster_id", f"no cluster with id {data.cluster_id}"))
+    if data.last_on > today():
+        problems.append(FieldProblem("last_on", f"{data.last_on} is in the future"))
+    if problems:
+        raise InvalidInput("The event exposure cannot be recorded.", problems)
+    row = EventExposure(**data.model_dump())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_event_exposures(
+    session: Session,
+    *,
+    cluster_id: int | None = None,
+    person_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[EventExposure], int]:
+    query = select(EventExposure)
+    if cluster_id is not None:
+        query = query.where(EventExposure.cluster_id == cluster_id)
+    if person_id is not None:
+        query = query.where(EventExposure.person_id == person_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(EventExposure.id.desc()).limit(limit).offset(offset))
+    return list(rows), total

@@ -1,0 +1,271 @@
+"""F-tiers: keep them current after every change, recompute them whole, explain them.
+
+Writes happen only here (and through ``store``/``full``). Reactions to domain events are
+wired in ``cordon.reactions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from cordon.core.dates import today
+from cordon.core.errors import NotFound
+from cordon.core.events import (
+    CaseChanged,
+    ExposuresAdded,
+    ExposuresRemoved,
+    PersonsMerged,
+    RegistryLoaded,
+)
+from cordon.core.models import utcnow
+from cordon.people.models import Person
+from cordon.tracing import engine, full
+from cordon.tracing.incremental import Cascade, Label, TierMove
+from cordon.tracing.models import TierChange, TierLabel
+from cordon.tracing.policy import get_policy
+from cordon.tracing.store import SqlView, case_persons, edges_by_id
+
+# Above this many new exposures at once, one whole-city pass is cheaper than a cascade.
+BULK_THRESHOLD = 20_000
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    labels: int
+    tiered: int
+    written: int
+    deleted: int
+    moves: int
+    seconds: float
+
+
+def view(session: Session, *, as_of: dt.date | None = None) -> SqlView:
+    return SqlView(session, get_policy(), as_of=as_of or today())
+
+
+def recompute_all(session: Session, *, cause: str = "full recomputation") -> Recomputed:
+    """Recompute every tier of the city from scratch and store what changed."""
+    started = time.perf_counter()
+    v = view(session)
+    labels = engine.compute(full.load_graph(session, v), full.load_sources(session, v), v.max_depth)
+    diff = full.write(session, labels, cause=cause)
+    session.flush()
+    return Recomputed(
+        labels=diff.labels,
+        tiered=len(labels.tiers()),
+        written=diff.written,
+        deleted=diff.deleted,
+        moves=diff.moves,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
+    moves = cascade.finish()
+    if moves:
+        now = utcnow()
+        session.execute(
+            insert(TierChange),
+            [
+                {
+                    "person_id": m.person,
+                    "old_tier": m.before.level if m.before else None,
+                    "new_tier": m.after.level if m.after else None,
+                    "changed_at": now,
+                    "cause": cause[:300],
+                    "source_case_id": m.after.source_case if m.after else None,
+                    "via_person_id": m.after.via_person if m.after else None,
+                    "via_exposure_id": m.after.via_exposure if m.after else None,
+                }
+                for m in moves
+            ],
+        )
+    return moves
+
+
+def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
+    """A case confirmed moves its person to F0 and everyone downstream up; a discard, or a
+    moved window or isolation date, retracts what depended on it and rebuilds."""
+    v = view(session)
+    cascade = Cascade(v)
+    if event.is_f0 and not event.was_f0 and not event.window_changed:
+        seeds = [
+            Label(p, 0, start, case) for p, (start, case) in v.sources_of([event.person_id]).items()
+        ]
+        cascade.improve(seeds)
+    elif event.is_f0 or event.was_f0 or event.window_changed:
+        cascade.rebuild([event.person_id])
+    return _finish(session, cascade, event.cause)
+
+
+def on_exposures_added(session: Session, event: ExposuresAdded) -> list[TierMove]:
+    v = view(session)
+    cascade = Cascade(v)
+    cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
+    return _finish(session, cascade, event.cause)
+
+
+def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[TierMove]:
+    cascade = Cascade(view(session))
+    cascade.exposures_removed(event.exposure_ids)
+    return _finish(session, cascade, event.cause)
+
+
+def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
+    cascade = Cascade(view(session))
+    cascade.rebuild([event.kept_id, event.merged_id])
+    return _finish(session, cascade, event.cause)
+
+
+def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
+    """Many new records: one cascade for a few, one whole-city pass for many."""
+    nothing_named = not event.case_ids and not event.exposure_ids
+    if nothing_named or len(event.exposure_ids) > BULK_THRESHOLD:
+        recompute_all(session, cause=event.cause)
+        return
+    v = view(session)
+    cascade = Cascade(v)
+    persons = case_persons(session, event.case_ids)
+    cascade.improve(Label(p, 0, start, case) for p, (start, case) in v.sources_of(persons).items())
+    cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
+    _finish(session, cascade, event.cause)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of the path that gives a person their tier, from the person up to the F0."""
+
+    person_id: int
+    level: int
+    exposed_on: dt.date
+    via_exposure_id: int | None
+
+
+@dataclass(frozen=True)
+class TierInfo:
+    person_id: int
+    tier: int | None
+    exposed_on: dt.date | None
+    source_case_id: int | None
+    path: list[Step]  # the person first, the F0 last
+    labels: list[TierLabel]
+
+
+def _require_person(session: Session, person_id: int) -> None:
+    if session.get(Person, person_id) is None:
+        raise NotFound(f"No person with id {person_id}.")
+
+
+def tier_of(session: Session, person_id: int) -> TierInfo:
+    """A person's tier and why: the chain of exposures back to the F0."""
+    _require_person(session, person_id)
+    labels = list(
+        session.scalars(
+            select(TierLabel).where(TierLabel.person_id == person_id).order_by(TierLabel.level)
+        )
+    )
+    if not labels:
+        return TierInfo(person_id, None, None, None, [], [])
+    best = labels[0]
+    path = [Step(best.person_id, best.level, best.exposed_on, best.via_exposure_id)]
+    current = best
+    while current.via_person_id is not None:
+        parent = session.get(TierLabel, (current.via_person_id, current.level - 1))
+        if parent is None:
+            break
+        path.append(Step(parent.person_id, parent.level, parent.exposed_on, parent.via_exposure_id))
+        current = parent
+    return TierInfo(person_id, best.level, best.exposed_on, best.source_case_id, path, labels)
+
+
+@dataclass(frozen=True)
+class TraceNode:
+    person_id: int
+    level: int
+    exposed_on: dt.date
+    parent_person_id: int | None
+    via_exposure_id: int | None
+
+
+@dataclass(frozen=True)
+class TraceTree:
+    root: TierInfo
+    nodes: list[TraceNode]
+    counts: dict[int, int]  # level → people in the tree at that level
+    truncated: bool
+
+
+def trace(session: Session, person_id: int, *, max_nodes: int = 2000) -> TraceTree:
+    """Everyone whose tier came through ``person_id``, level by level (the tier tree)."""
+    root = tier_of(session, person_id)
+    frontier = {(lab.person_id, lab.level) for lab in root.labels}
+    nodes: list[TraceNode] = []
+    counts: dict[int, int] = {}
+    truncated = False
+    while frontier:
+        parents = {p for p, _ in frontier}
+        rows = session.scalars(
+            select(TierLabel)
+            .where(TierLabel.via_person_id.in_(parents))
+            .order_by(TierLabel.level, TierLabel.exposed_on, TierLabel.person_id)
+        ).all()
+        children = [r for r in rows if (r.via_person_id, r.level - 1) in frontier]
+        for r in children:
+            counts[r.level] = counts.get(r.level, 0) + 1
+            if len(nodes) < max_nodes:
+                nodes.append(
+                    TraceNode(
+                        r.person_id, r.level, r.exposed_on, r.via_person_id, r.via_exposure_id
+                    )
+                )
+            else:
+                truncated = True
+        frontier = {(r.person_id, r.level) for r in children}
+    return TraceTree(root, nodes, counts, truncated)
+
+
+def tier_counts(session: Session) -> dict[int, int]:
+    """How many people are in each tier across the city (F0, F1, …)."""
+    lowest = (
+        select(TierLabel.person_id, func.min(TierLabel.level).label("tier"))
+        .group_by(TierLabel.person_id)
+        .subquery()
+    )
+    rows = session.execute(select(lowest.c.tier, func.count()).group_by(lowest.c.tier))
+    return {int(tier): int(n) for tier, n in rows}
+
+
+def people_in_tier(session: Session, tier: int, *, limit: int, offset: int) -> list[TierLabel]:
+    lower = select(TierLabel.person_id).where(TierLabel.level < tier).scalar_subquery()
+    query = (
+        select(TierLabel)
+        .where(TierLabel.level == tier, TierLabel.person_id.not_in(lower))
+        .order_by(TierLabel.person_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
+
+
+def tier_history(session: Session, person_id: int) -> list[TierChange]:
+    _require_person(session, person_id)
+    return list(
+        session.scalars(
+            select(TierChange).where(TierChange.person_id == person_id).order_by(TierChange.id)
+        )
+    )
+
+
+def names_of(session: Session, person_ids: set[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(person_ids)))
+    return dict(rows.tuples().all())

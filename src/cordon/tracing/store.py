@@ -1,0 +1,197 @@
+"""The tier engine's reads and writes on the database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, delete, insert, literal_column, select, tuple_, union
+from sqlalchemy.orm import Session
+
+from cordon.cases.enums import F0_STATUSES
+from cordon.cases.models import Case
+from cordon.core.dates import EPOCH
+from cordon.exposures.models import Exposure
+from cordon.tracing.incremental import Edge, Label
+from cordon.tracing.models import TierLabel
+from cordon.tracing.policy import TierPolicy, TierRules
+
+T = TypeVar("T")
+CHUNK = 5000
+_EPOCH_ORDINAL = EPOCH.toordinal()
+
+
+def day(d: dt.date) -> int:
+    return d.toordinal() - _EPOCH_ORDINAL
+
+
+def date_of(n: int) -> dt.date:
+    return dt.date.fromordinal(n + _EPOCH_ORDINAL)
+
+
+def chunks(items: Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
+    seq = list(items)
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def day_sql(session: Session, column: Any) -> ColumnElement[int]:
+    """A date column as days since 1970-01-01, computed by the database."""
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"CAST(julianday({column.name}) - 2440587.5 AS INTEGER)")
+    return literal_column(f"({column.name} - DATE '1970-01-01')")
+
+
+def window_start(rules: TierRules, case: Case) -> int | None:
+    start = rules.window_start(
+        onset_on=case.onset_on, sample_on=case.sample_on, confirmed_on=case.confirmed_on
+    )
+    return None if start is None else day(start)
+
+
+class SqlView:
+    """``incremental.TracingView`` on the registry tables."""
+
+    def __init__(self, session: Session, policy: TierPolicy, *, as_of: dt.date) -> None:
+        self.session = session
+        self.policy = policy
+        current = policy.in_force(as_of)
+        self.max_depth = current.max_depth
+        self.closeness = sorted(c.value for c in current.counted_closeness)
+
+    def edges_of(self, persons: Collection[int]) -> list[Edge]:
+        found: dict[int, Edge] = {}
+        cols = (
+            Exposure.id,
+            Exposure.person_id,
+            Exposure.contact_id,
+            Exposure.first_on,
+            Exposure.last_on,
+        )
+        counted = Exposure.closeness.in_(self.closeness)
+        for part in chunks(persons):
+            query = union(
+                select(*cols).where(Exposure.person_id.in_(part), counted),
+                select(*cols).where(Exposure.contact_id.in_(part), counted),
+            )
+            for eid, a, b, first, last in self.session.execute(query):
+                found[eid] = Edge(eid, a, b, day(first), day(last))
+        return list(found.values())
+
+    def ends_of(self, persons: Collection[int]) -> dict[int, int]:
+        """The day each person was isolated (their cases' isolation dates)."""
+        ends: dict[int, int] = {}
+        for part in chunks(persons):
+            rows = self.session.execute(
+                select(Case.person_id, Case.isolated_on).where(
+                    Case.person_id.in_(part), Case.isolated_on.is_not(None)
+                )
+            )
+            for person, isolated in rows.tuples():
+                if isolated is not None:
+                    ends[person] = min(ends.get(person, 2**31 - 1), day(isolated))
+        return ends
+
+    def sources_of(self, persons: Collection[int]) -> dict[int, tuple[int, int]]:
+        """F0s among ``persons``: the first day of their window and the case that makes it."""
+        out: dict[int, tuple[int, int]] = {}
+        for part in chunks(persons):
+            cases = self.session.scalars(
+                select(Case).where(Case.person_id.in_(part), Case.status.in_(F0_STATUSES))
+            )
+            for case in cases:
+                start = self._start(case)
+                if start is not None and (
+                    case.person_id not in out or start < out[case.person_id][0]
+                ):
+                    out[case.person_id] = (start, case.id)
+        return out
+
+    def _start(self, case: Case) -> int | None:
+        reference = case.onset_on or case.sample_on or case.confirmed_on
+        if reference is None:
+            return None
+        return window_start(self.policy.in_force(reference), case)
+
+    def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]:
+        out: dict[int, list[Label]] = {}
+        for part in chunks(persons):
+            for row in self.session.scalars(select(TierLabel).where(TierLabel.person_id.in_(part))):
+                out.setdefault(row.person_id, []).append(to_label(row))
+        return out
+
+    def children_of(self, parents: Collection[tuple[int, int]]) -> list[Label]:
+        wanted = set(parents)
+        out: list[Label] = []
+        for part in chunks({p for p, _ in wanted}):
+            rows = self.session.scalars(select(TierLabel).where(TierLabel.via_person_id.in_(part)))
+            out.extend(to_label(r) for r in rows if (r.via_person_id, r.level - 1) in wanted)
+        return out
+
+    def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]:
+        out: list[Label] = []
+        for part in chunks(exposure_ids):
+            rows = self.session.scalars(
+                select(TierLabel).where(TierLabel.via_exposure_id.in_(part))
+            )
+            out.extend(to_label(r) for r in rows)
+        return out
+
+    def save(self, deleted: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        keys = set(deleted) | {(lab.person, lab.level) for lab in written}
+        delete_labels(self.session, keys)
+        if written:
+            self.session.execute(insert(TierLabel), [label_row(lab) for lab in written])
+
+
+def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
+    for part in chunks(keys, 500):
+        session.execute(
+            delete(TierLabel).where(tuple_(TierLabel.person_id, TierLabel.level).in_(part))
+        )
+
+
+def to_label(row: TierLabel) -> Label:
+    return Label(
+        row.person_id,
+        row.level,
+        day(row.exposed_on),
+        row.source_case_id,
+        row.via_person_id,
+        row.via_exposure_id,
+    )
+
+
+def label_row(lab: Label) -> dict[str, Any]:
+    return {
+        "person_id": lab.person,
+        "level": lab.level,
+        "exposed_on": date_of(lab.day),
+        "source_case_id": lab.source_case,
+        "via_person_id": lab.via_person,
+        "via_exposure_id": lab.via_exposure,
+    }
+
+
+def case_persons(session: Session, case_ids: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for part in chunks(case_ids):
+        out.extend(session.scalars(select(Case.person_id).where(Case.id.in_(part))))
+    return out
+
+
+def edges_by_id(session: Session, exposure_ids: Sequence[int], closeness: list[str]) -> list[Edge]:
+    out: list[Edge] = []
+    for part in chunks(exposure_ids):
+        rows = session.execute(
+            select(
+                Exposure.id,
+                Exposure.person_id,
+                Exposure.contact_id,
+                Exposure.first_on,
+                Exposure.last_on,
+            ).where(and_(Exposure.id.in_(part), Exposure.closeness.in_(closeness)))
+        )
+        out.extend(Edge(i, a, b, day(f), day(la)) for i, a, b, f, la in rows)
+    return out
