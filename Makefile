@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres bench clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test-sqlite: install
 
 test-postgres: install
 	CORDON_TEST_DB=postgresql $(BIN)/pytest
+
+docs: install
+	$(BIN)/python -m cordon.docs
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*

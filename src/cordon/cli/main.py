@@ -18,6 +18,7 @@ app = typer.Typer(
     help="Cordon: case registry, F-tier contact tracing and outbreak response for a city.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
