@@ -1,5 +1,104 @@
+"""``cordon demo``: load Vietnam's real first wave or generate a synthetic Hanoi; print facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Annotated
+
 import typer
+
+from cordon.cli.output import console, print_json, user_errors
+from cordon.core.db import session_scope
+from cordon.demo import facts
+from cordon.demo.synthetic import SyntheticOptions, load_synthetic
+from cordon.demo.vietnam import load_vietnam_2020
 
 app = typer.Typer(
     help="Demo data: Vietnam's real first wave, or a synthetic city.", no_args_is_help=True
 )
+
+HANOI = "Hà Nội"
+
+
+@app.command("vietnam-2020")
+def vietnam_2020() -> None:
+    """Load Vietnam's 288 patients of 2020 (BN1–BN288), their links, sources and clusters."""
+    with user_errors(), session_scope() as session:
+        result = load_vietnam_2020(session)
+    if result.geography_loaded:
+        console.print("Loaded Hanoi's districts and wards first.")
+    if result.skipped:
+        console.print("Vietnam 2020 is already loaded (BN1–BN288 exist): nothing written.")
+        return
+    console.print(
+        f"Loaded Vietnam 2020: {result.people} people, {result.cases} cases, "
+        f"{result.case_links} case links ({result.sources} sources), {result.clusters} clusters "
+        f"({result.memberships} memberships), {result.exposures} exposures."
+    )
+
+
+@app.command("synthetic")
+def synthetic(
+    people: Annotated[int, typer.Option(min=1, help="How many people to generate.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same city.")] = 1,
+    cases: Annotated[
+        int | None, typer.Option(min=0, help="Case rows to create (default people / 100).")
+    ] = None,
+    exposures_per_person: Annotated[
+        float, typer.Option(min=0.0, help="Average exposures per person.")
+    ] = 10.0,
+) -> None:
+    """Generate a reproducible synthetic Hanoi: households, work, schools, exposures, outbreak."""
+    options = SyntheticOptions(
+        people=people,
+        seed=seed,
+        cases=people // 100 if cases is None else cases,
+        exposures_per_person=exposures_per_person,
+    )
+    started = time.perf_counter()
+    with user_errors(), session_scope() as session:
+        result = load_synthetic(session, options)
+    console.print(
+        f"Generated a synthetic Hanoi (seed {seed}): {result.people:,} people in "
+        f"{result.households:,} households, {result.exposures:,} exposures, "
+        f"{result.cases:,} cases, {result.clusters} clusters "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@app.command("facts")
+def show_facts(
+    on: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Day of the figures (default: today)."),
+    ] = None,
+    through: Annotated[
+        str | None,
+        typer.Option(help="A bulletin published during the day after this case (e.g. BN262)."),
+    ] = None,
+    province: Annotated[str, typer.Option(help="Province for days without a new case.")] = HANOI,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The registry's public figures on a day: cases, recovered, deaths, days without a case."""
+    day = on.date() if on else dt.date.today()
+    with user_errors(), session_scope() as session:
+        totals = facts.national_totals(session, day, through=through)
+        quiet = facts.province_last_case(session, province, day)
+    if as_json:
+        print_json({"national": _totals_json(totals), "province": quiet.__dict__})
+        return
+    when = f"{day.isoformat()}" + (f", bulletin after {through}" if through else "")
+    console.print(
+        f"National ({when}): {totals.cases} cases, {totals.recovered} recovered, "
+        f"{totals.deaths} deaths, {totals.active} under treatment."
+    )
+    last = quiet.last_case_on.isoformat() if quiet.last_case_on else "none"
+    console.print(
+        f"{province}: {quiet.cases} cases; last new case {last}; "
+        f"{quiet.days_without_new_case} days without a new case."
+    )
+
+
+def _totals_json(totals: facts.Totals) -> dict[str, object]:
+    return {**totals.__dict__, "active": totals.active}
