@@ -144,7 +144,7 @@ def _by_district(session: Session, cluster_id: int) -> list[DistrictCount]:
         DistrictCount(district_id=d_id, district=name or "unknown", cases=n)
         for d_id, name, n in rows
     ]
-    return sorted(counts, key=lambda c: (-c.cases, c.district))
+    return sorted(counts, key=lambda c: (c.district_id is None, -c.cases, c.district))
 
 
 def summary(session: Session, cluster_id: int) -> ClusterSummary:
