@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from cordon.core.errors import InvalidInput
@@ -26,6 +26,7 @@ from cordon.people.phones import normalize_phone
 DRIVER_BOUND = 20_000  # a word matching fewer people than this drives the query
 TOTAL_BOUND = 1_000  # when none does, the total is counted up to this
 TOP = "\uffff"  # sorts after every character a folded name holds
+_OTHER = aliased(PersonNameToken, name="other_word")
 
 
 class SearchResult(NamedTuple):
@@ -39,13 +40,24 @@ def _word_range(token: Any, word: str) -> ColumnElement[bool]:
 
 
 def _has_word(word: str) -> ColumnElement[bool]:
-    t = aliased(PersonNameToken)
-    return exists().where(t.person_id == Person.id, _word_range(t.token, word))
+    return exists().where(_OTHER.person_id == Person.id, _word_range(_OTHER.token, word))
 
 
-def _bounded_count(session: Session, word: str) -> int:
-    hits = select(literal(1)).where(_word_range(PersonNameToken.token, word)).limit(DRIVER_BOUND)
-    return session.scalar(select(func.count()).select_from(hits.subquery())) or 0
+def _bounded_counts(session: Session, words: list[str]) -> dict[str, int]:
+    """How many people have each word, counted up to DRIVER_BOUND, in one round trip."""
+    counts = [
+        select(func.count())
+        .select_from(
+            select(literal(1))
+            .where(_word_range(PersonNameToken.token, w))
+            .limit(DRIVER_BOUND)
+            .subquery()
+        )
+        .scalar_subquery()
+        for w in words
+    ]
+    row = session.execute(select(*counts)).one()
+    return dict(zip(words, (int(c) for c in row), strict=True))
 
 
 def _filters(
@@ -80,7 +92,7 @@ def _name_query(
     session: Session, words: list[str], where: list[ColumnElement[bool]]
 ) -> tuple[Select[Person], bool]:
     """People whose name has every word (as a prefix); True when driven by a rare word."""
-    counts = {w: _bounded_count(session, w) for w in words}
+    counts = _bounded_counts(session, list(dict.fromkeys(words)))
     driver = min(reversed(words), key=lambda w: (counts[w], -len(w)))
     if counts[driver] >= DRIVER_BOUND:
         return select(Person).where(*where, *(_has_word(w) for w in words)), False
@@ -109,13 +121,23 @@ def search_people(
         )
     query, selective = _name_query(session, words, where)
     exact_name = " ".join(words)
+    if selective:  # few candidates: one sort, exact full-name matches first
+        first = case((Person.name_folded == exact_name, 0), else_=1)
+        ordered = query.order_by(first, Person.name_folded, Person.id)
+        rows = list(session.scalars(ordered.limit(limit).offset(offset)))
+        return SearchResult(rows, _count(session, query, None), True)
+    return _walk_names(session, query, exact_name, limit, offset)
+
+
+def _walk_names(
+    session: Session, query: Select[Person], exact_name: str, limit: int, offset: int
+) -> SearchResult:
+    """Every word is common: exact matches first, then walk the name index in order."""
     exact = query.where(Person.name_folded == exact_name)
     rest = query.where(Person.name_folded != exact_name)
     n_exact = _count(session, exact, None)
     rows = _page(session, exact, limit, offset) if offset < n_exact else []
     if len(rows) < limit:
         rows += _page(session, rest, limit - len(rows), max(0, offset - n_exact))
-    if selective:
-        return SearchResult(rows, n_exact + _count(session, rest, None), True)
     total = _count(session, query, TOTAL_BOUND)
     return SearchResult(rows, total, total < TOTAL_BOUND)
