@@ -84,25 +84,73 @@ class Labels:
 
 
 @njit(cache=True, nogil=True)
-def _relax(a, b, first, last, end, t_src, case_src, t_dst, case_dst, from_dst, edge_dst):  # type: ignore[no-untyped-def]
-    """One level: every exposure, both ways, offers ``max(first, t)`` to the other person."""
-    for e in range(a.shape[0]):
-        p = a[e]
-        q = b[e]
-        f = first[e]
-        la = last[e]
-        for side in range(2):
-            if side == 1:
-                p, q = q, p
-            t = t_src[p]
-            if t == NEVER or la < t or t > end[p] or f > end[p]:
-                continue
-            day = f if f > t else t
-            if day < t_dst[q]:
-                t_dst[q] = day
-                case_dst[q] = case_src[p]
-                from_dst[q] = p
-                edge_dst[q] = e
+def _sweep(a, b, first, last, end, t, case, via, via_edge):  # type: ignore[no-untyped-def]
+    """Level by level, one streaming pass over the exposures (both ways), spreading only labels
+    on the front — earlier than every shallower label of the same person: a dominated label
+    can only produce dominated labels. Person-indexed arrays stay small enough for the cache."""
+    levels, n = t.shape
+    best = t[0].copy()
+    active = t[0] != NEVER
+    for k in range(levels - 1):
+        tk = t[k]
+        tn = t[k + 1]
+        for e in range(a.shape[0]):
+            for side in range(2):
+                p = a[e] if side == 0 else b[e]
+                if not active[p]:
+                    continue
+                q = b[e] if side == 0 else a[e]
+                tp = tk[p]
+                ep = end[p]
+                if tp > ep or last[e] < tp or first[e] > ep:
+                    continue
+                day = first[e] if first[e] > tp else tp
+                if day < tn[q] and day < best[q]:
+                    tn[q] = day
+                    case[k + 1, q] = case[k, p]
+                    via[k + 1, q] = p
+                    via_edge[k + 1, q] = e
+        any_new = False
+        for q in range(n):
+            active[q] = tn[q] < best[q]
+            if active[q]:
+                best[q] = tn[q]
+                any_new = True
+        if not any_new:
+            break
+
+
+@njit(cache=True, nogil=True)
+def _front(t, case, via, via_edge, exposure_id):  # type: ignore[no-untyped-def]
+    """The kept labels, in (person, level) order."""
+    levels, n = t.shape
+    count = 0
+    for p in range(n):
+        best = NEVER
+        for k in range(levels):
+            if t[k, p] < best:
+                best = t[k, p]
+                count += 1
+    person = np.empty(count, dtype=np.int64)
+    level = np.empty(count, dtype=np.int16)
+    day = np.empty(count, dtype=np.int32)
+    source = np.empty(count, dtype=np.int64)
+    vp = np.empty(count, dtype=np.int64)
+    ve = np.empty(count, dtype=np.int64)
+    i = 0
+    for p in range(n):
+        best = NEVER
+        for k in range(levels):
+            if t[k, p] < best:
+                best = t[k, p]
+                person[i] = p
+                level[i] = k
+                day[i] = best
+                source[i] = case[k, p]
+                vp[i] = via[k, p]
+                ve[i] = exposure_id[via_edge[k, p]] if via_edge[k, p] >= 0 else NO_ONE
+                i += 1
+    return person, level, day, source, vp, ve
 
 
 def compute(graph: ContactGraph, sources: Sources, max_depth: int) -> Labels:
@@ -112,54 +160,10 @@ def compute(graph: ContactGraph, sources: Sources, max_depth: int) -> Labels:
     t = np.full((levels, n), NEVER, dtype=np.int32)
     case = np.full((levels, n), NO_ONE, dtype=np.int64)
     via = np.full((levels, n), NO_ONE, dtype=np.int64)
-    edge = np.full((levels, n), NO_ONE, dtype=np.int64)
+    via_edge = np.full((levels, n), NO_ONE, dtype=np.int64)
     order = np.lexsort((sources.start, sources.person))  # earliest window per person first
     person, first_idx = np.unique(sources.person[order], return_index=True)
     t[0, person] = sources.start[order][first_idx]
     case[0, person] = sources.case_id[order][first_idx]
-    for k in range(max_depth):
-        if not (t[k] != NEVER).any():
-            break
-        _relax(
-            graph.a,
-            graph.b,
-            graph.first,
-            graph.last,
-            graph.end,
-            t[k],
-            case[k],
-            t[k + 1],
-            case[k + 1],
-            via[k + 1],
-            edge[k + 1],
-        )
-    return _front(t, case, via, edge, graph.exposure_id)
-
-
-def _exposure_of(edge_index: I64, exposure_id: I64) -> I64:
-    out = np.full(edge_index.shape[0], NO_ONE, dtype=np.int64)
-    has = edge_index >= 0
-    out[has] = exposure_id[edge_index[has]]
-    return out
-
-
-def _front(t: I32, case: I64, via: I64, edge: I64, exposure_id: I64) -> Labels:
-    best = np.full(t.shape[1], NEVER, dtype=np.int32)
-    parts = []
-    for k in range(t.shape[0]):
-        keep = np.flatnonzero(t[k] < best)
-        best = np.minimum(best, t[k])
-        e = edge[k, keep]
-        parts.append(
-            (
-                keep.astype(np.int64),
-                np.full(keep.shape[0], k, dtype=np.int16),
-                t[k, keep],
-                case[k, keep],
-                via[k, keep],
-                _exposure_of(e, exposure_id),
-            )
-        )
-    cols = [np.concatenate([p[i] for p in parts]) for i in range(6)]
-    order = np.lexsort((cols[1], cols[0]))
-    return Labels(*(c[order] for c in cols))
+    _sweep(graph.a, graph.b, graph.first, graph.last, graph.end, t, case, via, via_edge)
+    return Labels(*_front(t, case, via, via_edge, graph.exposure_id))
