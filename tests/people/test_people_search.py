@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,19 +96,27 @@ def test_word_ranges_use_the_token_index(session: Session) -> None:
     assert session.execute(text(stmt), params).scalars().all() == [1]
 
 
-def test_very_common_words_walk_names_in_order(session: Session, monkeypatch: object) -> None:
+def test_broad_queries_list_names_as_typed_first(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cordon.people.search as search
 
-    rows = [PersonRow(full_name=n) for n in ("Nguyễn Văn B", "Nguyễn Văn A", "Nguyễn C")]
-    insert_people(session, rows)
-    setattr(search, "DRIVER_BOUND", 1)  # noqa: B010 - every word counts as common
-    setattr(search, "TOTAL_BOUND", 2)  # noqa: B010
-    try:
-        result = service.search_people(session, q="nguyen", limit=10)
-    finally:
-        search.DRIVER_BOUND, search.TOTAL_BOUND = 20_000, 1_000
-    assert [p.full_name for p in result.rows] == ["Nguyễn C", "Nguyễn Văn A", "Nguyễn Văn B"]
-    assert (result.total, result.total_exact) == (2, False)
+    names = ("Nguyễn Văn Bình", "Nguyễn Văn An", "Nguyễn Thị Nguyệt", "Trần Nguyên", "Lê An")
+    ids = insert_people(session, [PersonRow(full_name=n) for n in names])
+    monkeypatch.setattr(search, "CANDIDATE_BOUND", 1)  # every word counts as common
+    result = service.search_people(session, q="nguyen", limit=10)
+    assert [p.full_name for p in result.rows] == [
+        "Nguyễn Thị Nguyệt",
+        "Nguyễn Văn An",
+        "Nguyễn Văn Bình",
+        "Trần Nguyên",
+    ]
+    assert (result.total, result.total_exact) == (4, False)
+    page = service.search_people(session, q="nguyen", limit=2, offset=3)
+    assert [p.id for p in page.rows] == [ids[3]]
+    assert [p.full_name for p in service.search_people(session, q="an nguyen").rows] == [
+        "Nguyễn Văn An"
+    ]
 
 
 VIETNAMESE = (

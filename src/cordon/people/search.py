@@ -1,13 +1,17 @@
 """Finding people by name (with or without diacritics), phone or national ID, fast at millions.
 
 A name query is folded ('Nguyễn Văn An' → 'nguyen van an') and split into words; a person
-matches when every word is the start of one of the words of their name. Each word is a range
-on the ``person_name_tokens (token, person_id)`` index — ``token >= w AND token < w || U+FFFF``
-— never ``LIKE '%w%'``. The rarest word (counted up to a bound) drives the query; the others
-are checked per candidate. When every word is very common ('nguyen', 'van') the people are
-walked in name order instead and the total is counted up to a bound.
+matches when every word is the start of one of the words of their name, in any order. Each
+word is a range on the ``person_name_tokens (token, person_id)`` index — ``token >= w AND
+token < w || U+FFFF`` — never ``LIKE '%w%'``. The rarest word (its matches counted up to
+``CANDIDATE_BOUND``) drives the query; the other words are checked per candidate.
 
-Results: exact full-name matches first, then by folded name, then id.
+- **Narrow query** (the rarest word has fewer than ``CANDIDATE_BOUND`` people): all
+  matches are ranked — exact full-name matches first, then by name — and counted exactly.
+- **Broad query** (every word is common: 'nguyen van an', 'hoa'): ranking all matches would
+  touch tens of thousands of rows, so the exact full-name matches come first (by id), then
+  the rest in the rarest word's index order (the whole word before longer ones — 'hoa'
+  before 'hoai' — then by id); the total is counted up to ``TOTAL_BOUND``.
 """
 
 from __future__ import annotations
@@ -23,10 +27,18 @@ from cordon.people.bulk import name_tokens
 from cordon.people.models import Person, PersonNameToken
 from cordon.people.phones import normalize_phone
 
-DRIVER_BOUND = 20_000  # a word matching fewer people than this drives the query
-TOTAL_BOUND = 1_000  # when none does, the total is counted up to this
+CANDIDATE_BOUND = 3_000  # a word matching fewer people than this makes a narrow query
+TOTAL_BOUND = 1_000  # a broad query counts the names typed in order up to this
+SCAN_BOUND = 2_000  # and looks for other matches among this many entries of its rarest word
 TOP = "\uffff"  # sorts after every character a folded name holds
+# Family and middle names shared by millions: the worst words to start a search from.
+_COMMON = (
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh dao "
+    "van thi duc minh ngoc thanh huu quang cong xuan thu kim hong phuong mai"
+)
+COMMON_WORDS = frozenset(_COMMON.split())
 _OTHER = aliased(PersonNameToken, name="other_word")
+_DRIVER = aliased(PersonNameToken, name="driver_word")
 
 
 class SearchResult(NamedTuple):
@@ -44,13 +56,13 @@ def _has_word(word: str) -> ColumnElement[bool]:
 
 
 def _bounded_counts(session: Session, words: list[str]) -> dict[str, int]:
-    """How many people have each word, counted up to DRIVER_BOUND, in one round trip."""
+    """How many people have each word, counted up to CANDIDATE_BOUND, in one round trip."""
     counts = [
         select(func.count())
         .select_from(
             select(literal(1))
             .where(_word_range(PersonNameToken.token, w))
-            .limit(DRIVER_BOUND)
+            .limit(CANDIDATE_BOUND)
             .subquery()
         )
         .scalar_subquery()
@@ -76,9 +88,19 @@ def _filters(
     return where
 
 
-def _page(session: Session, query: Select[Person], limit: int, offset: int) -> list[Person]:
-    ordered = query.order_by(Person.name_folded, Person.id).limit(limit).offset(offset)
-    return list(session.scalars(ordered))
+def _page(session: Session, ordered: Select[Person], limit: int, offset: int) -> list[Person]:
+    return list(session.scalars(ordered.limit(limit).offset(offset)))
+
+
+def _page_and_total(
+    session: Session, ordered: Select[Person], limit: int, offset: int
+) -> tuple[list[Person], int]:
+    """One pass for the page and the number of rows of the whole query (a window count)."""
+    counted = ordered.add_columns(func.count().over()).limit(limit).offset(offset)
+    found = session.execute(counted).all()
+    if not found:
+        return [], _count(session, ordered.order_by(None), None)
+    return [row[0] for row in found], int(found[0][1])
 
 
 def _count(session: Session, query: Select[Person], bound: int | None) -> int:
@@ -88,17 +110,14 @@ def _count(session: Session, query: Select[Person], bound: int | None) -> int:
     return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
 
 
-def _name_query(
-    session: Session, words: list[str], where: list[ColumnElement[bool]]
-) -> tuple[Select[Person], bool]:
-    """People whose name has every word (as a prefix); True when driven by a rare word."""
-    counts = _bounded_counts(session, list(dict.fromkeys(words)))
-    driver = min(reversed(words), key=lambda w: (counts[w], -len(w)))
-    if counts[driver] >= DRIVER_BOUND:
-        return select(Person).where(*where, *(_has_word(w) for w in words)), False
-    ids = select(PersonNameToken.person_id).where(_word_range(PersonNameToken.token, driver))
-    others = [_has_word(w) for w in dict.fromkeys(words) if w != driver]
-    return select(Person).where(Person.id.in_(ids), *where, *others), True
+def _driver(words: list[str], counts: dict[str, int]) -> str:
+    """The rarest word; among words too common to count, the last that is not a common
+    family or middle name (the given name, in Vietnamese order)."""
+    rarest = min(words, key=lambda w: counts[w])
+    if counts[rarest] < CANDIDATE_BOUND:
+        return rarest
+    uncommon = [w for w in words if w not in COMMON_WORDS]
+    return (uncommon or words)[-1]
 
 
 def search_people(
@@ -113,31 +132,65 @@ def search_people(
 ) -> SearchResult:
     """People matching all the criteria given (not merged away), exact name matches first."""
     where = _filters(phone, national_id, ward_id)
-    words = name_tokens(fold(q)) if q else []
+    words = list(dict.fromkeys(name_tokens(fold(q)))) if q else []
     if not words:
         query = select(Person).where(*where)
-        return SearchResult(
-            _page(session, query, limit, offset), _count(session, query, None), True
-        )
-    query, selective = _name_query(session, words, where)
-    exact_name = " ".join(words)
-    if selective:  # few candidates: one sort, exact full-name matches first
-        first = case((Person.name_folded == exact_name, 0), else_=1)
-        ordered = query.order_by(first, Person.name_folded, Person.id)
-        rows = list(session.scalars(ordered.limit(limit).offset(offset)))
+        rows = _page(session, query.order_by(Person.name_folded, Person.id), limit, offset)
         return SearchResult(rows, _count(session, query, None), True)
-    return _walk_names(session, query, exact_name, limit, offset)
+    counts = _bounded_counts(session, words)
+    driver = _driver(words, counts)
+    others = [_has_word(w) for w in words if w != driver]
+    exact_name = " ".join(name_tokens(fold(q or "")))
+    if counts[driver] < CANDIDATE_BOUND:
+        return _narrow(session, driver, [*where, *others], exact_name, limit, offset)
+    return _broad(session, driver, [*where, *others], exact_name, limit, offset)
 
 
-def _walk_names(
-    session: Session, query: Select[Person], exact_name: str, limit: int, offset: int
+def _narrow(
+    session: Session,
+    driver: str,
+    where: list[ColumnElement[bool]],
+    exact_name: str,
+    limit: int,
+    offset: int,
 ) -> SearchResult:
-    """Every word is common: exact matches first, then walk the name index in order."""
-    exact = query.where(Person.name_folded == exact_name)
-    rest = query.where(Person.name_folded != exact_name)
-    n_exact = _count(session, exact, None)
-    rows = _page(session, exact, limit, offset) if offset < n_exact else []
-    if len(rows) < limit:
-        rows += _page(session, rest, limit - len(rows), max(0, offset - n_exact))
-    total = _count(session, query, TOTAL_BOUND)
-    return SearchResult(rows, total, total < TOTAL_BOUND)
+    """Few candidates: rank them all (exact full name first, then by name), count exactly."""
+    ids = select(PersonNameToken.person_id).where(_word_range(PersonNameToken.token, driver))
+    query = select(Person).where(Person.id.in_(ids), *where)
+    first = case((Person.name_folded == exact_name, 0), else_=1)
+    ordered = query.order_by(first, Person.name_folded, Person.id)
+    return SearchResult(*_page_and_total(session, ordered, limit, offset), True)
+
+
+def _broad(
+    session: Session,
+    driver: str,
+    where: list[ColumnElement[bool]],
+    exact_name: str,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    """Many candidates: first the names that start with the query as typed (name index, in
+    name order, exact first), then others found among the driver word's first SCAN_BOUND
+    index entries. Only a lower bound of the total is known."""
+    in_order = Person.name_folded.between(exact_name, exact_name + TOP)
+    typed = select(Person).where(in_order, *where)
+    window = (
+        select(_DRIVER.person_id, _DRIVER.token)
+        .where(_word_range(_DRIVER.token, driver))
+        .order_by(_DRIVER.token, _DRIVER.person_id)
+        .limit(SCAN_BOUND)
+        .subquery()
+    )
+    others = (
+        select(Person)
+        .join(window, window.c.person_id == Person.id)
+        .where(~in_order, *where)
+        .distinct()
+    )
+    n_typed = _count(session, typed, TOTAL_BOUND)
+    rows = _page(session, typed.order_by(Person.name_folded, Person.id), limit, offset)
+    more, n_others = _page_and_total(
+        session, others.order_by(Person.id), limit - len(rows), max(0, offset - n_typed)
+    )
+    return SearchResult(rows + more, n_typed + n_others, False)
