@@ -132,9 +132,8 @@ def list_cases(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if before_id is not None:
         query = query.where(Case.id < before_id)
-    ids = session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)).all()
-    rows = session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id.desc())).all()
-    return list(rows), total
+    page = query.with_only_columns(Case).order_by(Case.id.desc()).limit(limit).offset(offset)
+    return list(session.scalars(page).all()), total
 
 
 def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
