@@ -86,8 +86,8 @@ class MemoryView:
         ids = set(exposure_ids)
         return [lab for lab in self.labels.values() if lab.via_exposure in ids]
 
-    def save(self, deleted: Collection[tuple[int, int]], written: Collection[Label]) -> None:
-        for key in deleted:
-            self.labels.pop(key, None)
-        for lab in written:
+    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
+        for key in [k for k in self.labels if k[0] in persons]:
+            del self.labels[key]
+        for lab in labels:
             self.labels[(lab.person, lab.level)] = lab

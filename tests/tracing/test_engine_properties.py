@@ -93,15 +93,20 @@ def _rebuild_all(view: MemoryView, ops: list[tuple[str, int, int]]) -> None:
         cascade = Cascade(view)
         if kind == "confirm" and x not in world.sources:
             world.sources[x] = (y, 2000 + x)
-            cascade.improve([Label(x, 0, y, 2000 + x)])
+            cascade.revalidate(x)
         elif kind == "discard" and x in world.sources:
             del world.sources[x]
-            cascade.rebuild([x])
+            cascade.revalidate(x)
         elif kind == "window" and x in world.sources:
             world.sources[x] = (y, world.sources[x][1])
-            cascade.rebuild([x])
+            cascade.revalidate(x)
         elif kind == "isolate":
             world.ends[x] = y
+            cascade.revalidate(x)
+        elif kind == "release":
+            world.ends.pop(x, None)
+            cascade.revalidate(x)
+        elif kind == "rebuild":
             cascade.rebuild([x])
         elif kind == "contact" and x != y % PEOPLE:
             edge = Edge(next_edge, x, y % PEOPLE, y, y + 3)
@@ -118,7 +123,9 @@ def _rebuild_all(view: MemoryView, ops: list[tuple[str, int, int]]) -> None:
 
 operations = st.lists(
     st.tuples(
-        st.sampled_from(["confirm", "discard", "window", "isolate", "contact", "forget"]),
+        st.sampled_from(
+            ["confirm", "discard", "window", "isolate", "release", "rebuild", "contact", "forget"]
+        ),
         st.integers(0, PEOPLE - 1),
         st.integers(0, DAYS),
     ),

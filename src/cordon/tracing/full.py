@@ -45,11 +45,18 @@ def _days(session: Session, column: str) -> str:
     return f"({column} - DATE '1970-01-01')"
 
 
-def _fetch(session: Session, sql: str, params: dict[str, Any], width: int) -> npt.NDArray[np.int64]:
-    result = session.connection().execute(text(sql), params)
-    parts = []
-    while rows := result.fetchmany(FETCH):
-        parts.append(np.array(rows, dtype=np.int64).reshape(-1, width))
+def _fetch(session: Session, sql: str, width: int) -> npt.NDArray[np.int64]:
+    """An all-integer query straight into an array, through the driver's own cursor (its rows
+    are plain tuples, which numpy converts at C speed)."""
+    raw: Any = session.connection().connection.dbapi_connection
+    cursor = raw.cursor()
+    try:
+        cursor.execute(sql)
+        parts = []
+        while rows := cursor.fetchmany(FETCH):
+            parts.append(np.array(rows, dtype=np.int64).reshape(-1, width))
+    finally:
+        cursor.close()
     return np.concatenate(parts) if parts else np.empty((0, width), dtype=np.int64)
 
 
@@ -60,14 +67,12 @@ def load_graph(session: Session, view: SqlView) -> engine.ContactGraph:
         session,
         f"SELECT person_id, contact_id, {_days(session, 'first_on')}, "
         f"{_days(session, 'last_on')}, id FROM exposures WHERE closeness IN ({closeness})",
-        {},
         5,
     )
     ends = _fetch(
         session,
         f"SELECT person_id, MIN({_days(session, 'isolated_on')}) FROM cases "
         "WHERE isolated_on IS NOT NULL GROUP BY person_id",
-        {},
         2,
     )
     end = np.full(size, engine.NEVER, dtype=np.int32)
@@ -106,7 +111,6 @@ def _stored(session: Session) -> engine.Labels:
         f"SELECT person_id, level, {_days(session, 'exposed_on')}, source_case_id, "
         "COALESCE(via_person_id, -1), COALESCE(via_exposure_id, -1) FROM tier_labels "
         "ORDER BY person_id, level",
-        {},
         6,
     )
     return engine.Labels(

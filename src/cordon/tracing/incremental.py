@@ -66,7 +66,8 @@ class TracingView(Protocol):
     def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]: ...
     def children_of(self, parents: Collection[tuple[int, int]]) -> list[Label]: ...
     def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]: ...
-    def save(self, deleted: Collection[tuple[int, int]], written: Collection[Label]) -> None: ...
+    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
+        """Replace every label of ``persons`` by ``labels``."""
 
 
 def offer(edge: Edge, frm: Label, end: int) -> int | None:
@@ -96,10 +97,18 @@ class Cascade:
             self.fronts[p] = front
             self.original[p] = dict(front)
 
-    def _beaten(self, lab: Label) -> bool:
-        return any(
-            k <= lab.level and have.day <= lab.day for k, have in self.fronts[lab.person].items()
-        )
+    def _accepts(self, lab: Label) -> bool:
+        """A label no existing one beats — or the same link again carrying a new F0 (its
+        parent was replaced by an earlier label from another case, same day here)."""
+        front = self.fronts[lab.person]
+        have = front.get(lab.level)
+        if have is not None and (have.day, have.via_person, have.via_exposure) == (
+            lab.day,
+            lab.via_person,
+            lab.via_exposure,
+        ):
+            return have != lab
+        return not any(k <= lab.level and h.day <= lab.day for k, h in front.items())
 
     def _put(self, lab: Label) -> None:
         front = self.fronts[lab.person]
@@ -109,7 +118,7 @@ class Cascade:
 
     # -- the three moves --------------------------------------------------------------------
     def improve(self, seeds: Iterable[Label]) -> None:
-        pending: dict[int, dict[int, Label]] = {}
+        pending: dict[int, dict[int, list[Label]]] = {}
         for lab in seeds:
             self._offer(pending, lab)
         for level in range(self.depth + 1):
@@ -117,13 +126,16 @@ class Cascade:
             if not candidates:
                 continue
             self._load(candidates)
-            accepted = [lab for lab in candidates.values() if not self._beaten(lab)]
-            for lab in accepted:
-                self._put(lab)
+            accepted = []
+            for ties in candidates.values():
+                chosen = next((c for c in ties if self._accepts(c)), None)
+                if chosen is not None:
+                    self._put(chosen)
+                    accepted.append(chosen)
             if level < self.depth and accepted:
                 self._spread(accepted, pending)
 
-    def _spread(self, accepted: list[Label], pending: dict[int, dict[int, Label]]) -> None:
+    def _spread(self, accepted: list[Label], pending: dict[int, dict[int, list[Label]]]) -> None:
         by_person = {lab.person: lab for lab in accepted}
         ends = self.view.ends_of(by_person)
         for edge in self.view.edges_of(by_person):
@@ -146,11 +158,14 @@ class Cascade:
                     )
 
     @staticmethod
-    def _offer(pending: dict[int, dict[int, Label]], lab: Label) -> None:
+    def _offer(pending: dict[int, dict[int, list[Label]]], lab: Label) -> None:
+        """Keep, per person and level, the candidates of the earliest day (all the ties)."""
         level = pending.setdefault(lab.level, {})
         have = level.get(lab.person)
-        if have is None or lab.day < have.day:
-            level[lab.person] = lab
+        if have is None or lab.day < have[0].day:
+            level[lab.person] = [lab]
+        elif lab.day == have[0].day:
+            have.append(lab)
 
     def retract(self, roots: Iterable[tuple[int, int]]) -> set[int]:
         """Remove the labels ``roots`` (person, level) and all that came through them; returns
@@ -197,6 +212,45 @@ class Cascade:
                         seeds.append(Label(p, frm.level + 1, day, frm.source_case, n, edge.id))
         self.improve(seeds)
 
+    def revalidate(self, person: int) -> None:
+        """``person``'s F0 status, window or isolation day changed: retract exactly the labels
+        that no longer hold — their own F0 label if its window moved or went, and labels that
+        came through them by a contact now outside their risk period — then reseed, and offer
+        their labels onward again (a later isolation lets more through)."""
+        self._load([person])
+        front = self.fronts[person]
+        roots: list[tuple[int, int]] = []
+        own = front.get(0)
+        source = self.view.sources_of([person]).get(person)
+        if own is not None and (source is None or (own.day, own.source_case) != source):
+            roots.append((person, 0))
+        edges = {e.id: e for e in self.view.edges_of([person])}
+        end = self.view.ends_of([person]).get(person, NEVER)
+        kept = [(person, k) for k in front if (person, k) not in roots]
+        for child in self.view.children_of(kept):
+            edge = edges.get(child.via_exposure or -1)
+            parent = front[child.level - 1]
+            if edge is None or offer(edge, parent, end) != child.day:
+                roots.append((child.person, child.level))
+        touched = self.retract(roots) | {person}
+        self.reseed(touched)
+        self._respread(person, list(edges.values()), end)
+
+    def _respread(self, person: int, edges: list[Edge], end: int) -> None:
+        seeds = []
+        for frm in list(self.fronts[person].values()):
+            if frm.level >= self.depth:
+                continue
+            for edge in edges:
+                day = offer(edge, frm, end)
+                if day is not None:
+                    seeds.append(
+                        Label(
+                            edge.other(person), frm.level + 1, day, frm.source_case, person, edge.id
+                        )
+                    )
+        self.improve(seeds)
+
     def rebuild(self, persons: Collection[int]) -> None:
         """Everything about ``persons`` may have changed (status, window, isolation, merge):
         retract all their labels and what came through them, then reseed."""
@@ -228,18 +282,15 @@ class Cascade:
 
     # -- saving -----------------------------------------------------------------------------
     def finish(self) -> list[TierMove]:
-        deleted: list[tuple[int, int]] = []
-        written: list[Label] = []
+        """Save the fronts that changed; returns the people whose tier moved."""
+        changed = [p for p, front in self.fronts.items() if front != self.original[p]]
         moves: list[TierMove] = []
-        for p, front in self.fronts.items():
-            before = self.original[p]
-            deleted.extend((p, k) for k in before if k not in front)
-            written.extend(lab for k, lab in front.items() if before.get(k) != lab)
-            old, new = _tier(before), _tier(front)
+        for p in changed:
+            old, new = _tier(self.original[p]), _tier(self.fronts[p])
             if (old.level if old else None) != (new.level if new else None):
                 moves.append(TierMove(p, old, new))
-        if deleted or written:
-            self.view.save(deleted, written)
+        if changed:
+            self.view.save(changed, [lab for p in changed for lab in self.fronts[p].values()])
         return moves
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from cordon.core.bulk import table_of
 from cordon.core.dates import today
 from cordon.core.errors import NotFound
 from cordon.core.events import (
@@ -70,7 +71,7 @@ def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
     if moves:
         now = utcnow()
         session.execute(
-            insert(TierChange),
+            insert(table_of(TierChange)),
             [
                 {
                     "person_id": m.person,
@@ -91,15 +92,9 @@ def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
 def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
     """A case confirmed moves its person to F0 and everyone downstream up; a discard, or a
     moved window or isolation date, retracts what depended on it and rebuilds."""
-    v = view(session)
-    cascade = Cascade(v)
-    if event.is_f0 and not event.was_f0 and not event.window_changed:
-        seeds = [
-            Label(p, 0, start, case) for p, (start, case) in v.sources_of([event.person_id]).items()
-        ]
-        cascade.improve(seeds)
-    elif event.is_f0 or event.was_f0 or event.window_changed:
-        cascade.rebuild([event.person_id])
+    cascade = Cascade(view(session))
+    if event.is_f0 or event.was_f0 or event.window_changed:
+        cascade.revalidate(event.person_id)
     return _finish(session, cascade, event.cause)
 
 
@@ -118,7 +113,8 @@ def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[Tier
 
 def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
     cascade = Cascade(view(session))
-    cascade.rebuild([event.kept_id, event.merged_id])
+    cascade.rebuild([event.merged_id])  # its exposures now belong to the kept person
+    cascade.revalidate(event.kept_id)
     return _finish(session, cascade, event.cause)
 
 

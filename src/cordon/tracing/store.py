@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
 from cordon.cases.models import Case
+from cordon.core.bulk import table_of
 from cordon.core.dates import EPOCH
+from cordon.core.sql import member_of
 from cordon.exposures.models import Exposure
 from cordon.tracing.incremental import Edge, Label
 from cordon.tracing.models import TierLabel
@@ -59,6 +61,10 @@ class SqlView:
         current = policy.in_force(as_of)
         self.max_depth = current.max_depth
         self.closeness = sorted(c.value for c in current.counted_closeness)
+        self.dialect = session.get_bind().dialect.name
+
+    def _in(self, column: Any, ids: Collection[int]) -> ColumnElement[bool]:
+        return member_of(self.dialect, column, ids)
 
     def edges_of(self, persons: Collection[int]) -> list[Edge]:
         found: dict[int, Edge] = {}
@@ -72,10 +78,10 @@ class SqlView:
         counted = Exposure.closeness.in_(self.closeness)
         for part in chunks(persons):
             query = union(
-                select(*cols).where(Exposure.person_id.in_(part), counted),
-                select(*cols).where(Exposure.contact_id.in_(part), counted),
+                select(*cols).where(self._in(Exposure.person_id, part), counted),
+                select(*cols).where(self._in(Exposure.contact_id, part), counted),
             )
-            for eid, a, b, first, last in self.session.execute(query):
+            for eid, a, b, first, last in self.session.connection().execute(query):
                 found[eid] = Edge(eid, a, b, day(first), day(last))
         return list(found.values())
 
@@ -83,9 +89,9 @@ class SqlView:
         """The day each person was isolated (their cases' isolation dates)."""
         ends: dict[int, int] = {}
         for part in chunks(persons):
-            rows = self.session.execute(
+            rows = self.session.connection().execute(
                 select(Case.person_id, Case.isolated_on).where(
-                    Case.person_id.in_(part), Case.isolated_on.is_not(None)
+                    self._in(Case.person_id, part), Case.isolated_on.is_not(None)
                 )
             )
             for person, isolated in rows.tuples():
@@ -98,7 +104,7 @@ class SqlView:
         out: dict[int, tuple[int, int]] = {}
         for part in chunks(persons):
             cases = self.session.scalars(
-                select(Case).where(Case.person_id.in_(part), Case.status.in_(F0_STATUSES))
+                select(Case).where(self._in(Case.person_id, part), Case.status.in_(F0_STATUSES))
             )
             for case in cases:
                 start = self._start(case)
@@ -114,35 +120,45 @@ class SqlView:
             return None
         return window_start(self.policy.in_force(reference), case)
 
+    def _labels(self, column: Any, keys: Collection[int]) -> Iterator[Label]:
+        """Labels whose ``column`` is one of ``keys``, as plain tuples (no ORM objects)."""
+        t = TierLabel.__table__.c
+        conn = self.session.connection()
+        for part in chunks(keys):
+            query = select(
+                t.person_id,
+                t.level,
+                t.exposed_on,
+                t.source_case_id,
+                t.via_person_id,
+                t.via_exposure_id,
+            ).where(self._in(column, part))
+            for p, k, on, src, vp, ve in conn.execute(query):
+                yield Label(p, k, day(on), src, vp, ve)
+
     def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]:
         out: dict[int, list[Label]] = {}
-        for part in chunks(persons):
-            for row in self.session.scalars(select(TierLabel).where(TierLabel.person_id.in_(part))):
-                out.setdefault(row.person_id, []).append(to_label(row))
+        for lab in self._labels(TierLabel.__table__.c.person_id, persons):
+            out.setdefault(lab.person, []).append(lab)
         return out
 
     def children_of(self, parents: Collection[tuple[int, int]]) -> list[Label]:
         wanted = set(parents)
-        out: list[Label] = []
-        for part in chunks({p for p, _ in wanted}):
-            rows = self.session.scalars(select(TierLabel).where(TierLabel.via_person_id.in_(part)))
-            out.extend(to_label(r) for r in rows if (r.via_person_id, r.level - 1) in wanted)
-        return out
+        return [
+            lab
+            for lab in self._labels(TierLabel.__table__.c.via_person_id, {p for p, _ in wanted})
+            if (lab.via_person, lab.level - 1) in wanted
+        ]
 
     def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]:
-        out: list[Label] = []
-        for part in chunks(exposure_ids):
-            rows = self.session.scalars(
-                select(TierLabel).where(TierLabel.via_exposure_id.in_(part))
-            )
-            out.extend(to_label(r) for r in rows)
-        return out
+        return list(self._labels(TierLabel.__table__.c.via_exposure_id, exposure_ids))
 
-    def save(self, deleted: Collection[tuple[int, int]], written: Collection[Label]) -> None:
-        keys = set(deleted) | {(lab.person, lab.level) for lab in written}
-        delete_labels(self.session, keys)
-        if written:
-            self.session.execute(insert(TierLabel), [label_row(lab) for lab in written])
+    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
+        conn = self.session.connection()
+        for part in chunks(persons):
+            conn.execute(delete(table_of(TierLabel)).where(self._in(TierLabel.person_id, part)))
+        if labels:
+            conn.execute(insert(table_of(TierLabel)), [label_row(lab) for lab in labels])
 
 
 def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
@@ -150,17 +166,6 @@ def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
         session.execute(
             delete(TierLabel).where(tuple_(TierLabel.person_id, TierLabel.level).in_(part))
         )
-
-
-def to_label(row: TierLabel) -> Label:
-    return Label(
-        row.person_id,
-        row.level,
-        day(row.exposed_on),
-        row.source_case_id,
-        row.via_person_id,
-        row.via_exposure_id,
-    )
 
 
 def label_row(lab: Label) -> dict[str, Any]:
