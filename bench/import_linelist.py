@@ -1,0 +1,168 @@
+"""Benchmark: import a synthetic line list of N cases and N exposures, report rows per second.
+
+    CORDON_DATABASE_URL=sqlite:///var/bench-import.db .venv/bin/python bench/import_linelist.py
+    CORDON_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \
+        .venv/bin/python bench/import_linelist.py --rows 200000
+
+SQLite: the file is deleted first. PostgreSQL: a private schema is created for the run and
+dropped afterwards, so no existing data is touched. Goal: ≥ 20,000 validated rows per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import text
+
+from cordon.core.config import get_settings
+from cordon.core.db import get_engine, make_engine, session_scope
+from cordon.core.migrate import upgrade
+from cordon.geography.service import load_city
+from cordon.transfer.columns import Shape, column_names
+from cordon.transfer.service import import_file
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Lan", "Linh", "Nam", "Tú", "Trang", "Vy"]
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+def cases_csv(n: int, wards: list[str], rng: random.Random) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, column_names(Shape.cases), lineterminator="\n")
+    writer.writeheader()
+    for i in range(n):
+        day = 1 + rng.randrange(28)
+        confirmed = f"2021-{5 + i * 6 // n:02d}-{day:02d}"
+        onset = f"2021-{5 + i * 6 // n:02d}-{max(1, day - rng.randrange(4)):02d}"
+        sources = f"C{rng.randrange(i)}" if i and rng.random() < 0.4 else rng.choice(["", "GB"])
+        writer.writerow(
+            {
+                "case_code": f"C{i}",
+                "full_name": _name(rng),
+                "sex": rng.choice(("male", "female")),
+                "birth_year": str(1940 + rng.randrange(80)),
+                "phone": f"09{i:08d}",
+                "national_id": f"001{i:09d}",
+                "nationality": "VN",
+                "ward_code": rng.choice(wards),
+                "status": rng.choice(("confirmed", "recovered")),
+                "onset_on": onset,
+                "confirmed_on": confirmed,
+                "province": "Hà Nội",
+                "sources": sources,
+            }
+        )
+    return out.getvalue().encode()
+
+
+def exposures_csv(n: int, cases: int, wards: list[str], rng: random.Random) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, column_names(Shape.exposures), lineterminator="\n")
+    writer.writeheader()
+    for i in range(n):
+        writer.writerow(
+            {
+                "index_case_code": f"C{rng.randrange(cases)}",
+                "contact_full_name": _name(rng),
+                "contact_birth_year": str(1940 + rng.randrange(80)),
+                "contact_phone": f"03{i:08d}",
+                "contact_ward_code": rng.choice(wards),
+                "first_on": "2021-05-01",
+                "last_on": f"2021-05-{1 + rng.randrange(9):02d}",
+                "setting": rng.choice(("household", "workplace", "venue")),
+            }
+        )
+    return out.getvalue().encode()
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    url = get_settings().database_url
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).unlink(missing_ok=True)
+        yield url
+        return
+    schema = f"bench_import_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in url else "?"
+    os.environ["CORDON_DATABASE_URL"] = f"{url}{sep}options=-csearch_path%3D{schema}"
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        yield url
+    finally:
+        get_engine().dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def timed_import(shape: Shape, data: bytes, name: str) -> dict[str, float]:
+    marks: dict[str, float] = {}
+
+    def progress(phase: str, _done: int, _total: int | None) -> None:
+        marks.setdefault(phase, time.perf_counter())
+
+    start = time.perf_counter()
+    with session_scope() as session:
+        import_file(session, shape, data, name=name, progress=progress)
+        announced = time.perf_counter()
+    end = time.perf_counter()
+    return {
+        "read+validate": marks["writing people"] - start,
+        "write+commit": marks["done"] - marks["writing people"] + (end - announced),
+        "events": announced - marks["done"],
+        "total": end - start,
+    }
+
+
+def report(label: str, rows: int, times: dict[str, float]) -> None:
+    work = times["read+validate"] + times["write+commit"]
+    print(
+        f"{label:<10} {rows:>9,} rows | read+validate {rows / times['read+validate']:>9,.0f}/s"
+        f" | write {rows / times['write+commit']:>9,.0f}/s | overall {rows / work:>9,.0f}/s"
+        f" | events (tier engine) {times['events']:.1f}s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=200_000, help="cases (and exposures) rows")
+    parser.add_argument("--seed", type=int, default=20200306)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    with fresh_database() as url:
+        upgrade()
+        with session_scope() as session:
+            load_city(session)
+        from cordon.geography.models import AdminUnit
+
+        with session_scope() as session:
+            wards = [u.code for u in session.query(AdminUnit).filter_by(level="ward")]
+        cases = cases_csv(args.rows, wards, rng)
+        exposures = exposures_csv(args.rows, args.rows, wards, rng)
+        print(
+            f"{url.split(':', 1)[0]}: cases {len(cases) / 2**20:.0f} MB, "
+            f"exposures {len(exposures) / 2**20:.0f} MB"
+        )
+        report("cases", args.rows, timed_import(Shape.cases, cases, "cases.csv"))
+        report("exposures", args.rows, timed_import(Shape.exposures, exposures, "exposures.csv"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Validate a cases line list: each row a case and its person, checked against the file and
+the database, ready for the bulk inserts. Problems from every row are collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cordon.cases.enums import CaseStatus, SourceKind
+from cordon.core.errors import FieldProblem
+from cordon.core.text import fold
+from cordon.people.bulk import PersonRow
+from cordon.transfer import lookups
+from cordon.transfer.cells import COUNTRY
+from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
+from cordon.transfer.source import Source
+
+CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
+CASE_TEXT = ("province", "treated_at")
+
+
+@dataclass
+class CaseLine:
+    line: int
+    code: str
+    person: PersonRow
+    fields: dict[str, Any]  # CaseRow keywords other than code and person_id
+    sources: tuple[str, ...] = ()
+    named: bool = True  # False when the file gave no name (the case code stands in)
+    person_id: int | None = None  # an existing person, reused
+
+
+@dataclass
+class Resolved:
+    """A source of a case: ``case_line`` (a case of this file) or ``case_id`` (registered)."""
+
+    kind: SourceKind
+    case_line: int | None = None
+    case_id: int | None = None
+    country_code: str | None = None
+    cluster_id: int | None = None
+
+
+@dataclass
+class CasePlan:
+    lines: list[CaseLine] = field(default_factory=list)
+    sources: list[tuple[int, Resolved]] = field(default_factory=list)  # (line index, source)
+    problems: list[FieldProblem] = field(default_factory=list)
+
+
+def case_line(values: Values, ctx: RowContext, src: Source) -> CaseLine | None:
+    """One row → a case line, with the row's own rules (dates in order, a person)."""
+    code: str = values["case_code"]
+    named = bool(values.get("full_name"))
+    if not named:
+        values["full_name"] = code
+    ok = check_order(values, ctx, "onset_on", "confirmed_on")
+    ok &= check_order(values, ctx, "sample_on", "confirmed_on")
+    ok &= check_order(values, ctx, "confirmed_on", "discharged_on", blame_later=True)
+    ok &= check_order(values, ctx, "confirmed_on", "died_on", blame_later=True)
+    reference = _reference_day(values, src.today)
+    person = person_row(values, ctx, src.wards, reference)
+    if person is None or not ok:
+        return None
+    fields: dict[str, Any] = {name: values.get(name) for name in (*CASE_DATES, *CASE_TEXT)}
+    fields["status"] = values.get("status") or CaseStatus.confirmed
+    fields["classification"] = values.get("classification")
+    fields["asymptomatic"] = values.get("asymptomatic")
+    return CaseLine(ctx.line, code, person, fields, values.get("sources") or (), named)
+
+
+def _reference_day(values: Values, today: dt.date) -> dt.date:
+    """The day an age refers to: confirmation, else onset, else sample, else today."""
+    for name in ("confirmed_on", "onset_on", "sample_on"):
+        day = values.get(name)
+        if day is not None:
+            return day  # type: ignore[no-any-return]
+    return today
+
+
+def validate_cases(session: Session, src: Source) -> CasePlan:
+    plan = CasePlan(problems=src.problems)
+    total = len(src.table.rows)
+    for i, (line, cells) in enumerate(src.table.rows):
+        if i % 2000 == 0:
+            src.progress("validating", i, total)
+        values = parse_cells(line, cells, src.readers, plan.problems)
+        if values is not None:
+            ctx = RowContext(line, plan.problems, src.headers)
+            item = case_line(values, ctx, src)
+            if item is not None:
+                plan.lines.append(item)
+    src.progress("validating", total, total)
+    src.progress("checking", 0, None)
+    _check_codes(session, plan, src)
+    _match_people(session, plan, src)
+    _resolve_sources(session, plan, src)
+    return plan
+
+
+def _check_codes(session: Session, plan: CasePlan, src: Source) -> None:
+    first: dict[str, int] = {}
+    for item in plan.lines:
+        if item.code in first:
+            src.problem(item.line, "case_code", f"{item.code} is also on row {first[item.code]}")
+        else:
+            first[item.code] = item.line
+    registered = lookups.cases_by_code(session, first)
+    for item in plan.lines:
+        if item.code in registered and first[item.code] == item.line:
+            src.problem(item.line, "case_code", f"{item.code} is already registered")
+
+
+def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
+    """Reuse registered people (national ID, then phone + name + birth year); a person may
+    not appear twice in the file, nor get a second open case."""
+    by_nid: dict[str, int] = {}
+    for item in plan.lines:
+        nid = item.person.national_id
+        if nid is None:
+            continue
+        if nid in by_nid:
+            src.problem(item.line, "national_id", f"same national ID as row {by_nid[nid]}")
+        else:
+            by_nid[nid] = item.line
+    known = lookups.people_by_national_id(session, by_nid)
+    for item in plan.lines:
+        nid = item.person.national_id
+        if nid in known:
+            person = known[nid]
+            if item.named and fold(item.person.full_name) != person.name_folded:
+                src.problem(item.line, "national_id", "registered to a person with another name")
+            else:
+                item.person_id = person.id
+    _match_by_phone(session, plan, src)
+    _refuse_second_case(session, plan, src)
+
+
+def _match_by_phone(session: Session, plan: CasePlan, src: Source) -> None:
+    candidates = [i for i in plan.lines if i.person_id is None and i.person.phone and i.named]
+    seen: dict[tuple[str, str, int | None], int] = {}
+    registered = lookups.people_by_phone(session, (i.person.phone or "" for i in candidates))
+    shared_phones = {p for p, n in _count(i.person.phone for i in candidates).items() if n > 1}
+    for item in candidates:
+        phone = item.person.phone or ""
+        if phone not in registered and phone not in shared_phones:
+            continue
+        key = (phone, fold(item.person.full_name), item.person.birth_year)
+        if key in seen:
+            src.problem(
+                item.line, "phone", f"same person (phone, name, birth year) as row {seen[key]}"
+            )
+            continue
+        seen[key] = item.line
+        for person in registered.get(phone, []):
+            if (person.name_folded, person.birth_year) == key[1:]:
+                item.person_id = person.id
+
+
+def _count(values: Any) -> dict[Any, int]:
+    counts: dict[Any, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def _refuse_second_case(session: Session, plan: CasePlan, src: Source) -> None:
+    reused = {i.person_id for i in plan.lines if i.person_id is not None}
+    open_cases = lookups.open_cases_of(session, reused)
+    for item in plan.lines:
+        if item.person_id in open_cases and open_cases[item.person_id] != item.code:
+            column = "national_id" if item.person.national_id else "phone"
+            src.problem(
+                item.line, column, f"this person already has case {open_cases[item.person_id]}"
+            )
+
+
+def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
+    in_file = {item.code: index for index, item in enumerate(plan.lines)}
+    tokens = {t for item in plan.lines for t in item.sources if t not in in_file}
+    registered = lookups.cases_by_code(session, tokens)
+    clusters = lookups.clusters_by_code(session, tokens - registered.keys())
+    for index, item in enumerate(plan.lines):
+        for token in dict.fromkeys(item.sources):
+            if token == item.code:
+                src.problem(item.line, "sources", f"case {token} cannot be its own source")
+            elif token in in_file:
+                plan.sources.append((index, Resolved(SourceKind.case, case_line=in_file[token])))
+            elif token in registered:
+                plan.sources.append(
+                    (index, Resolved(SourceKind.case, case_id=registered[token][0]))
+                )
+            elif token in clusters:
+                plan.sources.append(
+                    (index, Resolved(SourceKind.cluster, cluster_id=clusters[token]))
+                )
+            elif token.casefold() == "unknown":
+                plan.sources.append((index, Resolved(SourceKind.unknown)))
+            elif COUNTRY.fullmatch(token):
+                plan.sources.append((index, Resolved(SourceKind.country, country_code=token)))
+            else:
+                message = f"'{token[:32]}' is no known case, cluster or country code"
+                src.problem(item.line, "sources", message)

@@ -1,0 +1,246 @@
+"""Cell parsers: text in a file → typed values, or ``ValueError`` with a message for the user.
+
+Parsers are built once per import (with the mapping's value maps, date formats and prefixes)
+and cache what repeats in a line list (dates, enum values), so validation stays fast.
+Messages never repeat a phone number, ID number or name: errors may be logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import phonenumbers
+
+from cordon.core.text import normalize_name
+from cordon.people.phones import normalize_phone
+from cordon.transfer.columns import Column, Kind
+from cordon.transfer.mapping import Layout, Mapping
+
+Parser = Callable[[str], Any]
+TRUE = frozenset({"true", "yes", "y", "1", "x", "có"})
+FALSE = frozenset({"false", "no", "n", "0", "không"})
+NATIONAL_ID = re.compile(r"\d{9}|\d{12}|[A-Z]{1,2}\d{6,8}")
+CODE = re.compile(r"[^\s;,]{1,32}")
+COUNTRY = re.compile(r"[A-Z]{2}")
+ABSENT = 2**31  # the index of a column the file lacks
+RANGES = {"age": (0, 130), "birth_year": (1880, 9999)}
+
+
+def parse_date(raw: str, formats: tuple[str, ...], today: dt.date) -> dt.date:
+    """ISO ``YYYY-MM-DD`` first, then each mapping format; never after ``today``."""
+    day = _iso(raw) if len(raw) == 10 and raw[4] == "-" else None
+    if day is None:
+        for fmt in formats:
+            try:
+                day = dt.datetime.strptime(raw, fmt).date()
+                break
+            except ValueError:
+                continue
+    if day is None:
+        shown = " or ".join(("YYYY-MM-DD", *formats))
+        raise ValueError(f"'{raw[:40]}' is not a valid date ({shown})")
+    if day > today:
+        raise ValueError(f"{day.isoformat()} is in the future")
+    if day.year < 1880:
+        raise ValueError(f"{day.isoformat()} is too long ago")
+    return day
+
+
+def _iso(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def parse_bool(raw: str) -> bool:
+    key = raw.casefold()
+    if key in TRUE:
+        return True
+    if key in FALSE:
+        return False
+    raise ValueError(f"'{raw[:20]}' is not yes/no (true/false, 1/0)")
+
+
+def parse_int(raw: str, low: int = -(2**31), high: int = 2**31) -> int:
+    try:
+        value = int(float(raw)) if "." in raw else int(raw)
+    except ValueError:
+        raise ValueError(f"'{raw[:20]}' is not a whole number") from None
+    if not low <= value <= high:
+        raise ValueError(f"{value} is not between {low} and {high}")
+    return value
+
+
+def parse_national_id(raw: str) -> str:
+    value = raw.replace(" ", "").upper()
+    if not NATIONAL_ID.fullmatch(value):
+        raise ValueError("not an ID number: 9 (CMND) or 12 (CCCD) digits, or a passport number")
+    return value
+
+
+def parse_country(raw: str) -> str:
+    value = raw.upper()
+    if not COUNTRY.fullmatch(value):
+        raise ValueError(f"'{raw[:40]}' is not a 2-letter ISO country code (VN, GB …)")
+    return value
+
+
+def parse_code(raw: str, prefix: str = "") -> str:
+    value = prefix + raw if prefix and raw.isdigit() else raw
+    if not CODE.fullmatch(value):
+        raise ValueError(f"'{raw[:40]}' is not a case code (no spaces, at most 32 characters)")
+    return value
+
+
+@dataclass(frozen=True)
+class FastPhone:
+    """E.164 for national numbers of the default region without calling libphonenumber's full
+    parser: the same metadata patterns, so the same verdicts; anything else falls back."""
+
+    region: str
+
+    def __call__(self, raw: str) -> str:
+        digits = raw.replace(" ", "").replace(".", "").replace("-", "")
+        country, prefix, pattern = _phone_metadata(self.region)
+        national = None
+        if prefix and digits.startswith(prefix) and digits.isdigit():
+            national = digits[len(prefix) :]
+        elif digits.startswith("+" + country) and digits[1:].isdigit():
+            national = digits[len(country) + 1 :]
+        if national is not None and pattern.fullmatch(national):
+            return f"+{country}{national}"
+        return normalize_phone(raw, self.region)
+
+
+@lru_cache
+def _phone_metadata(region: str) -> tuple[str, str, re.Pattern[str]]:
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return "", "", re.compile(r"(?!)")
+    kinds = (meta.mobile, meta.fixed_line)
+    patterns = [k.national_number_pattern for k in kinds if k and k.national_number_pattern]
+    joined = "|".join(f"(?:{p})" for p in patterns) or r"(?!)"
+    return str(meta.country_code), meta.national_prefix or "", re.compile(joined)
+
+
+def _text(column: Column) -> Parser:
+    limit = column.max_length
+    is_name = column.name.endswith("full_name")
+
+    def parse(raw: str) -> str:
+        value = normalize_name(raw) if is_name else raw
+        if len(value) > limit:
+            raise ValueError(f"is longer than {limit} characters")
+        return value
+
+    return parse
+
+
+def _enum(column: Column) -> Parser:
+    choices = {c.value.casefold(): c for c in column.choices}
+
+    def parse(raw: str) -> StrEnum:
+        try:
+            return choices[raw.casefold()]
+        except KeyError:
+            raise ValueError(
+                f"'{raw[:40]}' is not one of: {', '.join(c.value for c in column.choices)}"
+            ) from None
+
+    return parse
+
+
+def _cached(parse: Parser) -> Parser:
+    cache: dict[str, Any] = {}
+
+    def cached(raw: str) -> Any:
+        try:
+            return cache[raw]
+        except KeyError:
+            value = cache[raw] = parse(raw)
+            return value
+
+    return cached
+
+
+def _sources(column: Column, mapping: Mapping) -> Parser:
+    values = mapping.values.get(column.name, {})
+    prefix = mapping.prefixes.get("case_code", "")
+
+    def parse(raw: str) -> tuple[str, ...]:
+        tokens = (t.strip() for t in raw.replace(",", ";").split(";"))
+        mapped = (values.get(t.casefold(), t) for t in tokens if t)
+        return tuple(prefix + t if prefix and t.isdigit() else t for t in mapped if t)
+
+    return parse
+
+
+def build_parser(column: Column, mapping: Mapping, region: str, today: dt.date) -> Parser:
+    """The parser of one column: the mapping's value map first, then the column's kind."""
+    parse = _kind_parser(column, mapping, region, today)
+    values = mapping.values.get(column.name)
+    if values and column.kind is not Kind.sources:
+        inner = parse
+
+        def parse(raw: str) -> Any:
+            mapped = values.get(raw.casefold(), raw)
+            return inner(mapped) if mapped else None  # mapped to "": the cell is empty
+
+    return parse
+
+
+def _kind_parser(column: Column, mapping: Mapping, region: str, today: dt.date) -> Parser:
+    kind = column.kind
+    if kind is Kind.date:
+        return _cached(lambda raw: parse_date(raw, mapping.date_formats, today))
+    if kind is Kind.integer:
+        low, high = RANGES.get(column.name.removeprefix("contact_"), (-(2**31), 2**31))
+        return _cached(lambda raw: parse_int(raw, low, min(high, today.year)))
+    if kind is Kind.enum:
+        return _cached(_enum(column))
+    if kind is Kind.boolean:
+        return parse_bool
+    if kind is Kind.phone:
+        return FastPhone(region)
+    if kind is Kind.national_id:
+        return parse_national_id
+    if kind is Kind.country:
+        return _cached(parse_country)
+    if kind is Kind.code:
+        prefix = mapping.prefixes.get(column.name, mapping.prefixes.get("case_code", ""))
+        return lambda raw: parse_code(raw, prefix)
+    if kind is Kind.sources:
+        return _sources(column, mapping)
+    return _text(column)
+
+
+class FieldReader(NamedTuple):
+    """One Cordon column of one file: where it is, what the file calls it, how to read it."""
+
+    name: str
+    position: int  # a large number when not in the file (only a default applies)
+    header: str
+    parse: Parser
+    required: bool
+    default: str
+
+
+def field_readers(
+    columns: tuple[Column, ...], layout: Layout, mapping: Mapping, region: str, today: dt.date
+) -> list[FieldReader]:
+    readers = []
+    for column in columns:
+        index, header = layout.positions.get(column.name, (ABSENT, column.name))
+        default = mapping.defaults.get(column.name, "")
+        if index == ABSENT and not default:
+            continue
+        parse = build_parser(column, mapping, region, today)
+        readers.append(FieldReader(column.name, index, header, parse, column.required, default))
+    return readers

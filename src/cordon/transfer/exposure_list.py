@@ -1,0 +1,197 @@
+"""Validate an exposures list: each row a contact of an index person, checked against the file
+and the database. Contacts may be new people, registered people, or both across rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cordon.core.errors import FieldProblem
+from cordon.core.text import fold
+from cordon.exposures.enums import Closeness, Setting
+from cordon.people.bulk import PersonRow
+from cordon.transfer import lookups
+from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
+from cordon.transfer.source import Source
+
+# A person: >= 0 is a registered person's id; -(k + 1) is the k-th new person of this file.
+Ref = int
+INDEX_KEYS = ("index_case_code", "index_national_id", "index_phone")
+
+
+@dataclass
+class ExposureLine:
+    line: int
+    index: tuple[str | None, str | None, str | None]  # case code, national ID, phone
+    contact: PersonRow
+    fields: dict[str, Any]  # ExposureRow keywords other than the two people
+    index_ref: Ref = 0
+    contact_ref: Ref = 0
+
+
+@dataclass
+class ExposurePlan:
+    lines: list[ExposureLine] = field(default_factory=list)
+    new_people: list[PersonRow] = field(default_factory=list)
+    reused_people: int = 0
+    problems: list[FieldProblem] = field(default_factory=list)
+
+
+def exposure_line(values: Values, ctx: RowContext, src: Source) -> ExposureLine | None:
+    ok = True
+    index = (
+        values.get("index_case_code"),
+        values.get("index_national_id"),
+        values.get("index_phone"),
+    )
+    if not any(index):
+        ctx.problem("index_case_code", "give the index person's case code, national ID or phone")
+        ok = False
+    values.setdefault("last_on", values["first_on"])
+    ok &= check_order(values, ctx, "first_on", "last_on", blame_later=True)
+    contact = person_row(values, ctx, src.wards, values["first_on"], prefix="contact_")
+    if contact is None or not ok:
+        return None
+    fields = {
+        "first_on": values["first_on"],
+        "last_on": values["last_on"],
+        "setting": values.get("setting") or Setting.other,
+        "closeness": values.get("closeness") or Closeness.close,
+        "note": values.get("note"),
+    }
+    return ExposureLine(ctx.line, index, contact, fields)
+
+
+def validate_exposures(session: Session, src: Source) -> ExposurePlan:
+    plan = ExposurePlan(problems=src.problems)
+    total = len(src.table.rows)
+    for i, (line, cells) in enumerate(src.table.rows):
+        if i % 2000 == 0:
+            src.progress("validating", i, total)
+        values = parse_cells(line, cells, src.readers, plan.problems)
+        if values is not None:
+            item = exposure_line(values, RowContext(line, plan.problems, src.headers), src)
+            if item is not None:
+                plan.lines.append(item)
+    src.progress("validating", total, total)
+    src.progress("checking", 0, None)
+    people = _Registered.fetch(session, plan)
+    _assign_contacts(plan, src, people)
+    _resolve_index(session, plan, src, people)
+    for item in plan.lines:
+        if item.index_ref == item.contact_ref:
+            column = "contact_national_id" if item.contact.national_id else "contact_full_name"
+            src.problem(item.line, column, "the contact is the index person themself")
+    return plan
+
+
+@dataclass
+class _Registered:
+    by_nid: dict[str, lookups.Known]
+    by_phone: dict[str, list[lookups.Known]]
+
+    @classmethod
+    def fetch(cls, session: Session, plan: ExposurePlan) -> _Registered:
+        nids = {i.contact.national_id for i in plan.lines} | {i.index[1] for i in plan.lines}
+        phones = {i.contact.phone for i in plan.lines} | {i.index[2] for i in plan.lines}
+        return cls(
+            lookups.people_by_national_id(session, (n for n in nids if n)),
+            lookups.people_by_phone(session, (p for p in phones if p)),
+        )
+
+
+def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> None:
+    """Give each contact a person: registered, met on an earlier row, or new."""
+    seen: dict[object, tuple[Ref, int, str]] = {}  # identity → (ref, first row, folded name)
+    reused: set[Ref] = set()
+    for item in plan.lines:
+        person = item.contact
+        name = fold(person.full_name)
+        key: object = person.national_id or (
+            (person.phone, name, person.birth_year) if person.phone else None
+        )
+        if key is not None and key in seen:
+            ref, first, first_name = seen[key]
+            if first_name != name:
+                src.problem(item.line, "contact_national_id", f"given another name on row {first}")
+            item.contact_ref = ref
+            continue
+        item.contact_ref = _registered_contact(item, name, src, people)
+        if item.contact_ref < 0:
+            plan.new_people.append(person)
+            item.contact_ref = -len(plan.new_people)
+        else:
+            reused.add(item.contact_ref)
+        if key is not None:
+            seen[key] = (item.contact_ref, item.line, name)
+    plan.reused_people = len(reused)
+
+
+def _registered_contact(item: ExposureLine, name: str, src: Source, people: _Registered) -> Ref:
+    person = item.contact
+    if person.national_id and person.national_id in people.by_nid:
+        known = people.by_nid[person.national_id]
+        if known.name_folded != name:
+            src.problem(
+                item.line, "contact_national_id", "registered to a person with another name"
+            )
+        return known.id
+    for known in people.by_phone.get(person.phone or "", []):
+        if (known.name_folded, known.birth_year) == (name, person.birth_year):
+            return known.id
+    return -1
+
+
+def _resolve_index(session: Session, plan: ExposurePlan, src: Source, people: _Registered) -> None:
+    cases = lookups.cases_by_code(session, {i.index[0] for i in plan.lines if i.index[0]})
+    file_nid: dict[str, Ref] = {}
+    file_phone: dict[str, set[Ref]] = {}
+    for item in plan.lines:
+        if item.contact.national_id:
+            file_nid.setdefault(item.contact.national_id, item.contact_ref)
+        if item.contact.phone:
+            file_phone.setdefault(item.contact.phone, set()).add(item.contact_ref)
+    for item in plan.lines:
+        code, nid, phone = item.index
+        found: list[tuple[str, Ref | str]] = []
+        if code:
+            found.append(
+                (
+                    "index_case_code",
+                    cases[code][1] if code in cases else f"no case has the code {code}",
+                )
+            )
+        if nid:
+            ref = people.by_nid[nid].id if nid in people.by_nid else file_nid.get(nid)
+            found.append(
+                ("index_national_id", "no person has this national ID" if ref is None else ref)
+            )
+        if phone:
+            found.append(("index_phone", _by_phone(phone, people, file_phone)))
+        _settle_index(item, found, src)
+
+
+def _by_phone(phone: str, people: _Registered, file_phone: dict[str, set[Ref]]) -> Ref | str:
+    registered = people.by_phone.get(phone, [])
+    refs = {k.id for k in registered} or file_phone.get(phone, set())
+    if len(refs) == 1:
+        return next(iter(refs))
+    if not refs:
+        return "no person has this phone number"
+    return "several people have this phone number: give the case code or national ID"
+
+
+def _settle_index(item: ExposureLine, found: list[tuple[str, Ref | str]], src: Source) -> None:
+    refs: list[tuple[str, Ref]] = []
+    for column, result in found:
+        if isinstance(result, str):
+            src.problem(item.line, column, result)
+        else:
+            refs.append((column, result))
+    for column, ref in refs[1:]:
+        if ref != refs[0][1]:
+            src.problem(item.line, column, f"is another person than the one of {refs[0][0]}")
+    if refs:
+        item.index_ref = refs[0][1]

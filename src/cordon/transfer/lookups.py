@@ -1,0 +1,141 @@
+"""What an import needs to know from the database, fetched in a few batched queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.cases.enums import CaseStatus
+from cordon.cases.models import Case
+from cordon.clusters.models import Cluster
+from cordon.core.text import fold
+from cordon.geography.enums import UnitLevel
+from cordon.geography.models import AdminUnit
+from cordon.people.models import Person
+
+CHUNK = 5_000
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class Known:
+    """A person already registered: enough to tell whether a row is the same person."""
+
+    id: int
+    name_folded: str
+    birth_year: int | None
+
+
+def people_by_national_id(session: Session, ids: Iterable[str]) -> dict[str, Known]:
+    found: dict[str, Known] = {}
+    for batch in chunks(set(ids)):
+        query = select(Person.national_id, Person.id, Person.name_folded, Person.birth_year)
+        for nid, pid, name, year in session.execute(
+            query.where(Person.national_id.in_(batch), Person.merged_into_id.is_(None))
+        ):
+            if nid is not None:
+                found[nid] = Known(pid, name, year)
+    return found
+
+
+def people_by_phone(session: Session, phones: Iterable[str]) -> dict[str, list[Known]]:
+    found: dict[str, list[Known]] = {}
+    for batch in chunks(set(phones)):
+        query = select(Person.phone, Person.id, Person.name_folded, Person.birth_year)
+        for phone, pid, name, year in session.execute(
+            query.where(Person.phone.in_(batch), Person.merged_into_id.is_(None))
+        ):
+            if phone is not None:
+                found.setdefault(phone, []).append(Known(pid, name, year))
+    return found
+
+
+def cases_by_code(session: Session, codes: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Case code → (case id, person id) for the codes already registered."""
+    found: dict[str, tuple[int, int]] = {}
+    for batch in chunks(set(codes)):
+        query = select(Case.code, Case.id, Case.person_id).where(Case.code.in_(batch))
+        for code, cid, pid in session.execute(query):
+            found[code] = (cid, pid)
+    return found
+
+
+def open_cases_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    """Person id → code of a case of theirs that was not discarded."""
+    found: dict[int, str] = {}
+    for batch in chunks(set(person_ids)):
+        query = select(Case.person_id, Case.code).where(
+            Case.person_id.in_(batch), Case.status != CaseStatus.discarded
+        )
+        for pid, code in session.execute(query):
+            found[pid] = code
+    return found
+
+
+def clusters_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for batch in chunks(set(codes)):
+        for code, cid in session.execute(
+            select(Cluster.code, Cluster.id).where(Cluster.code.in_(batch))
+        ):
+            found[code] = cid
+    return found
+
+
+@dataclass
+class Wards:
+    """The city's wards by code and by folded name (with their district's folded name)."""
+
+    by_code: dict[str, int] = field(default_factory=dict)
+    by_name: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session) -> Wards:
+        units = session.execute(
+            select(
+                AdminUnit.id, AdminUnit.code, AdminUnit.name, AdminUnit.level, AdminUnit.parent_id
+            )
+        ).all()
+        district_names = {u.id: fold(u.name) for u in units if u.level == UnitLevel.district}
+        wards = cls()
+        for u in units:
+            if u.level == UnitLevel.ward:
+                wards.by_code[u.code] = u.id
+                entry = (u.id, district_names.get(u.parent_id or 0, ""))
+                wards.by_name.setdefault(fold(u.name), []).append(entry)
+        return wards
+
+    def find(self, code: str | None, name: str | None, district: str | None) -> int | None:
+        """The ward's id; ``ValueError`` when it is unknown or ambiguous."""
+        if code:
+            try:
+                return self.by_code[code]
+            except KeyError:
+                raise ValueError(f"no ward has the code '{code[:16]}'") from None
+        if not name:
+            return None
+        matches = self.by_name.get(fold(name), [])
+        if district:
+            want = fold(district)
+            matches = [m for m in matches if m[1] == want]
+        if len(matches) == 1:
+            return matches[0][0]
+        if not matches:
+            where = f" in district '{district[:40]}'" if district else ""
+            raise ValueError(f"no ward is named '{name[:60]}'{where}")
+        raise ValueError(f"several wards are named '{name[:60]}': add the district name")

@@ -1,0 +1,53 @@
+"""The file being imported, made ready to validate: its table, layout and column parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from cordon.core.config import get_settings
+from cordon.core.dates import today as current_day
+from cordon.core.errors import FieldProblem
+from cordon.transfer.cells import FieldReader, field_readers
+from cordon.transfer.columns import COLUMNS, Shape
+from cordon.transfer.lookups import Wards
+from cordon.transfer.mapping import DEFAULT, Mapping, resolve_layout
+from cordon.transfer.readers import Table
+from cordon.transfer.rows import Progress, no_progress
+
+
+@dataclass
+class Source:
+    table: Table
+    readers: list[FieldReader]
+    headers: dict[str, str]  # Cordon column → the file's header for it
+    ignored: list[str]
+    wards: Wards
+    today: dt.date
+    progress: Progress = no_progress
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(FieldProblem(self.headers.get(column, column), message, line))
+
+
+def prepare(
+    session: Session,
+    table: Table,
+    shape: Shape,
+    mapping: Mapping = DEFAULT,
+    *,
+    progress: Progress = no_progress,
+    today: dt.date | None = None,
+) -> Source:
+    """Match the header to ``shape``'s columns (raises ``InvalidInput`` if it cannot)."""
+    columns = COLUMNS[shape]
+    layout = resolve_layout(table.header, columns, mapping)
+    day = today or current_day()
+    region = get_settings().phone_region
+    readers = field_readers(columns, layout, mapping, region, day)
+    headers = {r.name: r.header for r in readers}
+    wards = Wards.load(session)
+    return Source(table, readers, headers, layout.ignored, wards, day, progress)
