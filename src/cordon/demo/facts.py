@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cordon.cases.enums import F0_STATUSES, CaseStatus
 from cordon.cases.models import Case
+from cordon.core.errors import InvalidInput
 
 REFERENCE_DAILY = (
     Path(__file__).resolve().parent / "data" / "vietnam-2020" / "national_daily_2020.csv"
@@ -72,7 +73,7 @@ def _announced_on_day(session: Session, day: dt.date, through: str) -> int:
     """Cases of ``day`` announced up to ``through`` (codes number cases in announcement order)."""
     last = _case_number(through)
     if last is None:
-        raise ValueError(f"{through!r} has no case number")
+        raise InvalidInput.on("through", f"{through!r} is not a case code with a number (BN262)")
     codes = session.scalars(
         select(Case.code).where(Case.status.in_(F0_STATUSES), Case.confirmed_on == day)
     )

@@ -1,11 +1,16 @@
-"""Writing a generated city: bulk inserts in chunks (COPY on PostgreSQL), ids kept as arrays.
+"""Writing a generated city: bulk inserts in chunks (COPY on PostgreSQL, the driver's
+executemany on SQLite — see ``fastload``), ids kept as arrays.
 
-Rows are built from numpy slices chunk by chunk, so memory stays flat at any size.
+Rows are built from numpy slices chunk by chunk, so memory stays flat at any size. People are
+written with the columns and name tokens of ``people.bulk`` (the same rows ``insert_people``
+writes), in text form; the few cases, sources and clusters go through ``cases.bulk`` and the ORM.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -15,18 +20,17 @@ from cordon.cases.bulk import CaseRow, SourceRow, insert_cases, insert_sources
 from cordon.cases.enums import SourceKind
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
-from cordon.core.bulk import insert_rows, next_ids
-from cordon.core.dates import from_day_number
-from cordon.core.models import utcnow
+from cordon.core.bulk import next_ids
+from cordon.core.text import fold
+from cordon.demo import fastload
 from cordon.demo import outbreak as ob
 from cordon.demo.contacts import PERIOD_START, SETTINGS, Contacts
 from cordon.demo.population import Ints, Population
 from cordon.exposures.bulk import COLUMNS as EXPOSURE_COLUMNS
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import Exposure
-from cordon.people.bulk import PersonRow, insert_people
-from cordon.people.enums import Sex
-from cordon.people.models import Household
+from cordon.people.bulk import PERSON_COLUMNS, name_tokens
+from cordon.people.models import Household, Person, PersonNameToken
 
 if TYPE_CHECKING:
     from cordon.demo.synthetic import City
@@ -34,8 +38,10 @@ if TYPE_CHECKING:
 MARKER = "(synthetic)"  # ends every generated household address
 CHUNK = 500_000
 PEOPLE_CHUNK = 100_000
+BIG_LOAD = 1_000_000  # rows above which a table's indexes are rebuilt after the load
 CAUSE = "demo synthetic"
-DAYS = [PERIOD_START.fromordinal(PERIOD_START.toordinal() + i) for i in range(400)]
+DAYS = [PERIOD_START + dt.timedelta(days=i) for i in range(400)]
+DAY_TEXT = fastload.day_texts(PERIOD_START, 400)
 
 
 def _chunks(n: int, size: int) -> Iterator[slice]:
@@ -43,78 +49,93 @@ def _chunks(n: int, size: int) -> Iterator[slice]:
         yield slice(start, min(n, start + size))
 
 
-def _batch(session: Session) -> int:
-    return 1_000_000 if session.get_bind().dialect.name == "sqlite" else CHUNK
-
-
 def insert_households(session: Session, pop: Population, ward_names: list[str]) -> Ints:
     n = len(pop.household_size)
     ids = next_ids(session, Household, n)
-    now = utcnow()
-    house = 1 + (np.arange(n) * 7919) % 199
-    lane = 1 + (np.arange(n) * 104_729) % 149
-    wards = pop.household_ward
-    insert_rows(
+    now = fastload.stamp(session)
+    house = (1 + (np.arange(n) * 7919) % 199).tolist()
+    lane = (1 + (np.arange(n) * 104_729) % 149).tolist()
+    wards = pop.household_ward.tolist()
+    ward_ids = pop.ward_ids.tolist()
+    fastload.write(
         session,
         Household,
         ("id", "ward_id", "address", "created_at", "updated_at"),
         (
-            (hid, wid, f"Số {h}, ngõ {lane_}, {ward_names[w]} {MARKER}", now, now)
-            for hid, wid, h, lane_, w in zip(
-                ids,
-                pop.ward_ids[wards].tolist(),
-                house.tolist(),
-                lane.tolist(),
-                wards.tolist(),
-                strict=True,
-            )
+            (hid, ward_ids[w], f"Số {h}, ngõ {ln}, {ward_names[w]} {MARKER}", now, now)
+            for hid, w, h, ln in zip(ids, wards, house, lane, strict=True)
         ),
-        chunk=_batch(session),
     )
     return np.arange(ids.start, ids.stop, dtype=np.int64)
 
 
-def _person_rows(pop: Population, household_ids: Ints, part: slice) -> list[PersonRow]:
-    ward = pop.ward_ids[pop.household_ward[pop.household_of[part]]].tolist()
-    phones = pop.phone[part].tolist()
-    national = pop.national_id[part].tolist()
-    return [
-        PersonRow(
-            full_name=name,
-            sex=Sex.female if female else Sex.male,
-            date_of_birth=from_day_number(day),
-            phone=f"+84{phone}" if phone else None,
-            national_id=f"{nid:012d}" if nid >= 0 else None,
-            nationality="VN",
-            ward_id=w,
-            household_id=hh,
+@lru_cache(maxsize=200_000)
+def _fold(name: str) -> str:
+    return fold(name)
+
+
+def _person_tuples(
+    pop: Population, household_ids: Ints, ids: range, part: slice, now: str
+) -> Iterator[tuple[Any, ...]]:
+    births = fastload.dates_text(pop.birth_day[part])
+    return (
+        (
+            pid,
+            name,
+            _fold(name),
+            "female" if female else "male",
+            birth,
+            int(birth[:4]),
+            f"+84{phone}" if phone else None,
+            f"{nid:012d}" if nid >= 0 else None,
+            "VN",
+            None,
+            None,
+            ward,
+            hh,
+            1,
+            now,
+            now,
         )
-        for name, female, day, phone, nid, w, hh in zip(
+        for pid, name, female, birth, phone, nid, ward, hh in zip(
+            ids,
             pop.full_name[part].tolist(),
             pop.female[part].tolist(),
-            pop.birth_day[part].tolist(),
-            phones,
-            national,
-            ward,
+            births,
+            pop.phone[part].tolist(),
+            pop.national_id[part].tolist(),
+            pop.ward_ids[pop.household_ward[pop.household_of[part]]].tolist(),
             household_ids[pop.household_of[part]].tolist(),
             strict=True,
         )
-    ]
+    )
 
 
 def insert_population(session: Session, pop: Population, household_ids: Ints) -> Ints:
-    ids = np.empty(pop.size, np.int64)
+    """People and their name tokens, chunk by chunk; returns the person ids in order."""
+    now = fastload.stamp(session)
+    out = np.empty(pop.size, np.int64)
     for part in _chunks(pop.size, PEOPLE_CHUNK):
-        ids[part] = insert_people(session, _person_rows(pop, household_ids, part))
-    return ids
+        ids = next_ids(session, Person, part.stop - part.start)
+        rows = _person_tuples(pop, household_ids, ids, part, now)
+        fastload.write(session, Person, PERSON_COLUMNS, rows)
+        tokens = (
+            (pid, pos, tok)
+            for pid, name in zip(ids, pop.full_name[part].tolist(), strict=True)
+            for pos, tok in enumerate(name_tokens(_fold(name)))
+        )
+        fastload.write(session, PersonNameToken, ("person_id", "position", "token"), tokens)
+        out[part] = np.arange(ids.start, ids.stop, dtype=np.int64)
+    return out
 
 
-def _exposure_tuples(c: Contacts, person_ids: Ints, ids: range, part: slice) -> Iterator[Any]:
-    now = utcnow()
+def _exposure_tuples(
+    c: Contacts, person_ids: Ints, ids: range, part: slice, now: str
+) -> Iterator[tuple[Any, ...]]:
     settings = [s.value for s in SETTINGS]
     closeness = (Closeness.casual.value, Closeness.close.value)
     return (
-        (eid, a, b, DAYS[f], DAYS[la], settings[s], closeness[cl], None, now, now)
+        (eid, a, b, DAY_TEXT[f], DAY_TEXT[la], settings[s], closeness[cl], None, now, now)
         for eid, a, b, f, la, s, cl in zip(
             ids,
             person_ids[c.person[part]].tolist(),
@@ -130,11 +151,12 @@ def _exposure_tuples(c: Contacts, person_ids: Ints, ids: range, part: slice) -> 
 
 def insert_contacts(session: Session, contacts: Contacts, person_ids: Ints) -> int:
     """All exposures, in chunks; returns how many."""
-    batch = _batch(session)
-    for part in _chunks(contacts.size, batch):
-        ids = next_ids(session, Exposure, part.stop - part.start)
-        rows = _exposure_tuples(contacts, person_ids, ids, part)
-        insert_rows(session, Exposure, EXPOSURE_COLUMNS, rows, chunk=batch)
+    now = fastload.stamp(session)
+    with fastload.indexes_dropped(session, Exposure, when=contacts.size >= BIG_LOAD):
+        for part in _chunks(contacts.size, CHUNK):
+            ids = next_ids(session, Exposure, part.stop - part.start)
+            rows = _exposure_tuples(contacts, person_ids, ids, part, now)
+            fastload.write(session, Exposure, EXPOSURE_COLUMNS, rows)
     return contacts.size
 
 
