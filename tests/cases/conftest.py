@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -14,21 +12,10 @@ from sqlalchemy.orm import Session
 from cordon.cases import service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
-from cordon.core import events
 from cordon.people.bulk import PersonRow, insert_people
 
 MakePerson = Callable[..., int]
 MakeCase = Callable[..., Case]
-
-
-@pytest.fixture(autouse=True)
-def _no_tier_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests check what cases publish, not what the tier engine does with it."""
-    try:
-        import cordon.reactions  # noqa: F401  (its handlers registered first, then hidden)
-    except ImportError:
-        monkeypatch.setitem(sys.modules, "cordon.reactions", types.ModuleType("cordon.reactions"))
-    monkeypatch.setitem(events._handlers, events.CaseChanged, [])
 
 
 @pytest.fixture

@@ -54,10 +54,10 @@ def test_cases_list_show_confirm_and_forbidden_status(make_case: MakeCase) -> No
     code, out = _run("cases", "show", "BN19")
     assert "CDC Hà Nội" in out
     code, out = _run(
-        "cases", "status", "BN19", "discarded", "--on", "2020-03-07", "--by", "x", "--reason", "y"
+        "cases", "status", "BN19", "suspected", "--on", "2020-03-07", "--by", "x", "--reason", "y"
     )
     assert code == 1
-    assert "cannot go from confirmed to discarded" in out
+    assert "cannot go from confirmed to suspected" in out
     code, out = _run("cases", "show", "BN999")
     assert code == 1
     assert "No case with code BN999" in out

@@ -243,3 +243,28 @@ def test_a_contact_list_is_saved_all_or_nothing(client: TestClient, people: dict
 
 def test_unknown_person_tier_is_404(client: TestClient) -> None:
     assert client.get("/api/v1/tracing/people/123456").status_code == 404
+
+
+def test_a_discarded_case_lets_everyone_downstream_fall_back(
+    client: TestClient, people: dict[str, int], chain: dict[str, int]
+) -> None:
+    confirm(client, people["A"], "2020-03-08", "2020-03-10", isolated_on="2020-03-10")
+    b_case = confirm(client, people["B"], "2020-03-07", "2020-03-11")
+    assert tiers(client, people)["D"] == 2
+    body = {"to": "discarded", "changed_by": "CDC", "reason": "false positive", "on": "2020-03-12"}
+    assert client.post(f"/api/v1/cases/{b_case['id']}/status", json=body).status_code == 200
+    assert tiers(client, people) == {"A": 0, "B": 1, "C": 2, "D": 3, "E": None, "G": None}
+
+
+def test_isolating_an_f0_earlier_drops_contacts_after_isolation(
+    client: TestClient, people: dict[str, int], chain: dict[str, int]
+) -> None:
+    case = confirm(client, people["A"], "2020-03-08", "2020-03-10")
+    assert tiers(client, people)["B"] == 1
+    contact(client, people["A"], people["G"], "2020-03-09", "2020-03-09")
+    assert tiers(client, people)["G"] == 1
+    patch = {"isolated_on": "2020-03-08", "version": case["version"]}
+    assert client.patch(f"/api/v1/cases/{case['id']}", json=patch).status_code == 200
+    after = tiers(client, people)
+    assert after["G"] is None  # met on the 9th, after A's isolation on the 8th
+    assert after["B"] == 1  # the household contact overlaps the window before isolation

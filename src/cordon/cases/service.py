@@ -31,7 +31,8 @@ from cordon.people.models import Person
 # The status machine: where each status may go next.
 TRANSITIONS: Mapping[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.suspected: frozenset({CaseStatus.confirmed, CaseStatus.discarded}),
-    CaseStatus.confirmed: frozenset({CaseStatus.recovered, CaseStatus.died}),
+    # confirmed → discarded: a false positive withdrawn after re-testing; its tiers fall back.
+    CaseStatus.confirmed: frozenset({CaseStatus.recovered, CaseStatus.died, CaseStatus.discarded}),
     CaseStatus.recovered: frozenset(),
     CaseStatus.died: frozenset(),
     CaseStatus.discarded: frozenset(),
