@@ -268,3 +268,19 @@ def test_isolating_an_f0_earlier_drops_contacts_after_isolation(
     after = tiers(client, people)
     assert after["G"] is None  # met on the 9th, after A's isolation on the 8th
     assert after["B"] == 1  # the household contact overlaps the window before isolation
+
+
+def test_merging_a_duplicate_carries_their_contacts_and_tiers(
+    client: TestClient, people: dict[str, int], chain: dict[str, int]
+) -> None:
+    """G is the same person as C, entered twice: G's contact with E (close) only shows once
+    the two records are merged."""
+    contact(client, people["G"], people["E"], "2020-03-08", "2020-03-08")
+    confirm(client, people["A"], "2020-03-08", "2020-03-10")
+    assert tiers(client, people)["E"] is None
+    body = {"merge_id": people["G"], "keep_version": 1, "merge_version": 1}
+    response = client.post(f"/api/v1/people/{people['C']}/merge", json=body)
+    assert response.status_code == 200, response.text
+    after = tiers(client, {k: p for k, p in people.items() if k != "G"})
+    assert after == {"A": 0, "B": 1, "C": 2, "D": 3, "E": 3}
+    assert client.get(f"/api/v1/tracing/people/{people['G']}").json()["tier"] is None
