@@ -1,0 +1,105 @@
+"""Shared by the benchmarks: a synthetic city in a database of its own, timing helpers."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PG_BASE = os.environ.get(
+    "CORDON_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def database_url(backend: str, people: int) -> str:
+    """One database per backend and size, kept between runs (bench/results/ is not in git)."""
+    if backend == "sqlite":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{RESULTS / f'city-{people}.db'}"
+    schema = f"bench_city_{people}"
+    from cordon.core.db import make_engine
+
+    admin = make_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    admin.dispose()
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}"
+
+
+def use_database(url: str) -> None:
+    """Point this process's settings and engine at ``url``."""
+    os.environ["CORDON_DATABASE_URL"] = url
+    from cordon.core.config import get_settings
+    from cordon.core.db import get_engine
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def ensure_city(url: str, people: int, seed: int) -> float:
+    """Migrate and load the synthetic city unless it is there; returns load seconds (0 if kept)."""
+    use_database(url)
+    from cordon.core.db import get_engine, session_scope
+    from cordon.core.migrate import upgrade
+    from cordon.demo.synthetic import SyntheticOptions, load_synthetic
+    from cordon.people.models import Person
+
+    upgrade(get_engine())
+    with session_scope() as session:
+        have = session.scalar(select(func.count()).select_from(Person)) or 0
+    if have >= people:
+        return 0.0
+    started = time.perf_counter()
+    with session_scope() as session:
+        load_synthetic(session, SyntheticOptions(people=people, seed=seed, cases=people // 100))
+    return time.perf_counter() - started
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    q = (
+        statistics.quantiles(ordered, n=100, method="inclusive")
+        if len(ordered) > 1
+        else ordered * 99
+    )
+    return {"p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "max_ms": ordered[-1] * 1000}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    python = platform.python_version()
+    return f"{platform.system()} {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {python}"
+
+
+def git_revision() -> str:
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return out.stdout.strip()
