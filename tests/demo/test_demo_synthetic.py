@@ -25,11 +25,11 @@ WARD_POP = np.full(579, 13_900, dtype=np.int64)
 
 
 def _city(seed: int, people: int = PEOPLE, **kw: float) -> City:
-    options = SyntheticOptions(people=people, seed=seed, cases=people // 100, **kw)  # type: ignore[arg-type]
+    options = SyntheticOptions(people=people, seed=seed, cases=people // 100, **kw)
     return generate(options, WARDS, WARD_POP)
 
 
-def _arrays(city: City) -> list[np.ndarray]:  # type: ignore[type-arg]
+def _arrays(city: City) -> list[np.ndarray]:  # type: ignore[type-arg,unused-ignore]
     p, c, o = city.population, city.contacts, city.outbreak
     return [p.household_of, p.age, p.female, p.full_name, p.phone, p.national_id,
             c.person, c.contact, c.first, c.last, c.setting, c.close,
@@ -102,7 +102,7 @@ def test_loads_into_the_registry_with_case_dates_in_order(session: Session) -> N
         select(func.count()).select_from(Exposure).where(Exposure.person_id == Exposure.contact_id)
     )
     assert selfies == 0
-    assert session.scalar(select(func.count()).select_from(Cluster)) >= 1
+    assert (session.scalar(select(func.count()).select_from(Cluster)) or 0) >= 1
 
 
 def _check_dates(c: Case) -> None:
