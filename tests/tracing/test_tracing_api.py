@@ -91,6 +91,14 @@ def test_f1_testing_positive_moves_everyone_downstream_up_one(
     confirm(client, people["A"], "2020-03-08", "2020-03-10", isolated_on="2020-03-10")
     confirm(client, people["B"], "2020-03-07", "2020-03-11")
     assert tiers(client, people) == {"A": 0, "B": 0, "C": 1, "D": 2, "E": None, "G": None}
+    # B's own window (from the 5th) opens before A's contact reached them (the 6th): the
+    # tiers below B now come through B, not A.
+    assert client.get(f"/api/v1/tracing/trace/{people['A']}").json()["nodes"] == []
+    tree = client.get(f"/api/v1/tracing/trace/{people['B']}").json()
+    assert [(n["person_id"], n["level"]) for n in tree["nodes"]] == [
+        (people["C"], 1),
+        (people["D"], 2),
+    ]
     history = client.get(f"/api/v1/tracing/people/{people['C']}/history").json()
     assert [(h["old_tier"], h["new_tier"]) for h in history] == [(None, 2), (2, 1)]
     assert "confirmed" in history[-1]["cause"]
@@ -147,10 +155,10 @@ def test_trace_tree_lists_everyone_below_a_case(
     confirm(client, people["A"], "2020-03-08", "2020-03-10")
     tree = client.get(f"/api/v1/tracing/trace/{people['A']}").json()
     assert tree["counts"] == {"1": 1, "2": 1, "3": 1}
-    assert [(n["person_id"], n["tier"]) for n in tree["nodes"]] == [
-        (people["B"], 1),
-        (people["C"], 2),
-        (people["D"], 3),
+    assert [(n["person_id"], n["level"], n["tier"]) for n in tree["nodes"]] == [
+        (people["B"], 1, 1),
+        (people["C"], 2, 2),
+        (people["D"], 3, 3),
     ]
     counts = client.get("/api/v1/tracing/tiers").json()
     assert counts == [{"tier": t, "people": 1} for t in range(4)]

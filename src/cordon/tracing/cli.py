@@ -35,7 +35,8 @@ def trace(
                 "nodes": [
                     {
                         "person_id": n.person_id,
-                        "tier": n.level,
+                        "level": n.level,
+                        "tier": n.tier,
                         "exposed_on": n.exposed_on.isoformat(),
                         "parent_person_id": n.parent_person_id,
                         "via_exposure_id": n.via_exposure_id,
@@ -56,8 +57,9 @@ def trace(
     branches = {person: top}
     for n in tree.nodes:
         parent = branches.get(n.parent_person_id or -1, top)
+        own = "" if n.tier == n.level else f" [yellow](is F{n.tier})[/yellow]"
         branches[n.person_id] = parent.add(
-            f"F{n.level} {names.get(n.person_id, '')} (#{n.person_id}) exposed {n.exposed_on}"
+            f"F{n.level} {names.get(n.person_id, '')} (#{n.person_id}) exposed {n.exposed_on}{own}"
         )
     console.print(top)
     counts = ", ".join(f"F{k}: {v}" for k, v in sorted(tree.counts.items())) or "nobody"

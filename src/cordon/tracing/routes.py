@@ -83,7 +83,8 @@ def trace(
             TraceNodeOut(
                 person_id=n.person_id,
                 name=names.get(n.person_id, ""),
-                tier=n.level,
+                level=n.level,
+                tier=n.tier,
                 exposed_on=n.exposed_on,
                 parent_person_id=n.parent_person_id,
                 via_exposure_id=n.via_exposure_id,

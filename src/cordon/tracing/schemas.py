@@ -37,7 +37,8 @@ class TierOut(BaseModel):
 class TraceNodeOut(BaseModel):
     person_id: int
     name: str
-    tier: int
+    level: int = Field(description="Tier along this path (steps from the F0).")
+    tier: int = Field(description="The person's own tier: lower when another path is shorter.")
     exposed_on: dt.date
     parent_person_id: int | None
     via_exposure_id: int | None

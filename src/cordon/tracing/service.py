@@ -6,6 +6,7 @@ wired in ``cordon.reactions``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
@@ -185,10 +186,11 @@ def tier_of(session: Session, person_id: int) -> TierInfo:
 @dataclass(frozen=True)
 class TraceNode:
     person_id: int
-    level: int
+    level: int  # steps from the root's F0 along this path
     exposed_on: dt.date
     parent_person_id: int | None
     via_exposure_id: int | None
+    tier: int = -1  # the person's own (lowest) tier, which another path may make lower
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,20 @@ def trace(session: Session, person_id: int, *, max_nodes: int = 2000) -> TraceTr
             else:
                 truncated = True
         frontier = {(r.person_id, r.level) for r in children}
+    own = lowest_tiers(session, {n.person_id for n in nodes})
+    nodes = [dataclasses.replace(n, tier=own.get(n.person_id, n.level)) for n in nodes]
     return TraceTree(root, nodes, counts, truncated)
+
+
+def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(TierLabel.person_id, func.min(TierLabel.level))
+        .where(TierLabel.person_id.in_(person_ids))
+        .group_by(TierLabel.person_id)
+    )
+    return {int(p): int(k) for p, k in rows.tuples()}
 
 
 def tier_counts(session: Session) -> dict[int, int]:
