@@ -94,10 +94,12 @@ def test_f1_testing_positive_moves_everyone_downstream_up_one(
     # B's own window (from the 5th) opens before A's contact reached them (the 6th): the
     # tiers below B now come through B, not A.
     assert client.get(f"/api/v1/tracing/trace/{people['A']}").json()["nodes"] == []
+    # … and A too was exposed to B on the 5th, before A's own window: an earlier F1 label.
     tree = client.get(f"/api/v1/tracing/trace/{people['B']}").json()
-    assert [(n["person_id"], n["level"]) for n in tree["nodes"]] == [
-        (people["C"], 1),
-        (people["D"], 2),
+    assert [(n["person_id"], n["level"], n["tier"]) for n in tree["nodes"]] == [
+        (people["A"], 1, 0),
+        (people["C"], 1, 1),
+        (people["D"], 2, 2),
     ]
     history = client.get(f"/api/v1/tracing/people/{people['C']}/history").json()
     assert [(h["old_tier"], h["new_tier"]) for h in history] == [(None, 2), (2, 1)]
