@@ -42,6 +42,7 @@ def test_a_bad_file_prints_a_table_of_problems_and_exits_1(hanoi: Session, tmp_p
     bad.write_bytes(to_csv(Shape.cases, rows))
     result = runner.invoke(app, ["import", "cases", str(bad)])
     assert result.exit_code == 1
+    assert "column" in result.output  # the table's header
     assert "sex" in result.output
     assert "more problems" in result.output
     assert counts(hanoi)["people"] == 0

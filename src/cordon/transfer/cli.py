@@ -82,20 +82,21 @@ def import_command(
     ] = False,
 ) -> None:
     """Import a cases line list or an exposures list: every row valid, or nothing written."""
-    try:
-        with user_errors(), progress_bar() as report, session_scope() as session:
-            result = service.import_file(
-                session,
-                kind,
-                file,
-                name=file.name,
-                mapping=mapping,
-                dry_run=dry_run,
-                progress=report,
-            )
-    except InvalidInput as exc:
-        print_problems(exc)
-        raise typer.Exit(1) from None
+    with user_errors():
+        try:
+            with progress_bar() as report, session_scope() as session:
+                result = service.import_file(
+                    session,
+                    kind,
+                    file,
+                    name=file.name,
+                    mapping=mapping,
+                    dry_run=dry_run,
+                    progress=report,
+                )
+        except InvalidInput as exc:
+            print_problems(exc)
+            raise typer.Exit(1) from None
     _print_result(result)
 
 
