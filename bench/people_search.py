@@ -97,18 +97,25 @@ def people(n: int, seed: int) -> Iterator[PersonRow]:
 
 def fresh_database(n: int, reuse: bool) -> tuple[Engine, Callable[[], None], bool]:
     """A new empty, migrated database: a SQLite file, or a private schema on PostgreSQL.
-    With ``reuse``, an already loaded SQLite file is kept (True: it needs no load)."""
+    With ``reuse``, an already loaded SQLite file (or the PostgreSQL schema named by
+    BENCH_SCHEMA) is used as it is (True: it needs no load). BENCH_KEEP_SCHEMA=1 keeps a new
+    PostgreSQL schema for later runs."""
     url = os.environ.get("CORDON_DATABASE_URL", "")
     cleanup: Callable[[], None] = lambda: None  # noqa: E731
     if url.startswith("postgresql"):
-        schema = f"bench_people_{uuid.uuid4().hex[:8]}"
+        kept = os.environ.get("BENCH_SCHEMA") if reuse else None
+        schema = kept or f"bench_people_{uuid.uuid4().hex[:8]}"
         admin = make_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        if not kept:
+            with admin.begin() as conn:
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
         os.environ["CORDON_DATABASE_URL"] = f"{url}?options=-csearch_path%3D{schema}"
 
         def cleanup() -> None:
             get_engine().dispose()
+            if os.environ.get("BENCH_KEEP_SCHEMA") or kept:
+                print(f"kept schema {schema}")
+                return
             with admin.begin() as conn:
                 conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
@@ -126,6 +133,8 @@ def fresh_database(n: int, reuse: bool) -> tuple[Engine, Callable[[], None], boo
     get_settings.cache_clear()
     get_engine.cache_clear()
     engine = get_engine()
+    if os.environ.get("BENCH_SCHEMA") and reuse:
+        return engine, cleanup, True
     upgrade(engine)
     return engine, cleanup, False
 
@@ -145,9 +154,19 @@ def load(
             _insert(engine, batch if insert else [])
             batch = []
     _insert(engine, batch if insert else [])
+    tidy(engine)
+    return sample
+
+
+def tidy(engine: Engine) -> None:
+    """Statistics for the planner; on PostgreSQL also the visibility map (what autovacuum
+    does after a load), without which index-only scans visit the table."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE people, person_name_tokens"))
+        return
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-    return sample
 
 
 def _insert(engine: Engine, rows: list[PersonRow]) -> None:
@@ -230,7 +249,8 @@ def main() -> None:
     try:
         start = time.perf_counter()
         sample = load(engine, args.people, args.seed, insert=not loaded)
-        print(f"{engine.dialect.name}: loaded {args.people:,} people "
+        verb = "reused" if loaded else "loaded"
+        print(f"{engine.dialect.name}: {verb} {args.people:,} people "
               f"in {time.perf_counter() - start:.0f} s")  # fmt: skip
         qs = queries(sample, args.queries, args.seed)
         time_service(engine, qs[:50])  # warm the caches

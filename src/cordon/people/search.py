@@ -8,10 +8,11 @@ token < w || U+FFFF`` — never ``LIKE '%w%'``. The rarest word (its matches cou
 
 - **Narrow query** (the rarest word has fewer than ``CANDIDATE_BOUND`` people): all
   matches are ranked — exact full-name matches first, then by name — and counted exactly.
-- **Broad query** (every word is common: 'nguyen van an', 'hoa'): ranking all matches would
-  touch tens of thousands of rows, so the exact full-name matches come first (by id), then
-  the rest in the rarest word's index order (the whole word before longer ones — 'hoa'
-  before 'hoai' — then by id); the total is counted up to ``TOTAL_BOUND``.
+- **Broad query** (every word is common: 'nguyen van an', 'hoa'): ranking every match would
+  touch tens of thousands of rows, so it lists first the names that *start with the query as
+  typed* (a range of the ``name_folded`` index: exact name first, then by name), then other
+  matches found among the first ``SCAN_BOUND`` index entries of the rarest word (by id).
+  ``total_exact`` is False: the total is a lower bound, and the user should add a word.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from cordon.people.bulk import name_tokens
 from cordon.people.models import Person, PersonNameToken
 from cordon.people.phones import normalize_phone
 
-CANDIDATE_BOUND = 3_000  # a word matching fewer people than this makes a narrow query
+CANDIDATE_BOUND = 1_500  # a word matching fewer people than this makes a narrow query
 TOTAL_BOUND = 1_000  # a broad query counts the names typed in order up to this
-SCAN_BOUND = 2_000  # and looks for other matches among this many entries of its rarest word
+SCAN_BOUND = 500  # and looks for other matches among this many entries of its rarest word
 TOP = "\uffff"  # sorts after every character a folded name holds
 # Family and middle names shared by millions: the worst words to start a search from.
 _COMMON = (
@@ -62,6 +63,7 @@ def _bounded_counts(session: Session, words: list[str]) -> dict[str, int]:
         .select_from(
             select(literal(1))
             .where(_word_range(PersonNameToken.token, w))
+            .order_by(PersonNameToken.token)  # an index scan that stops at the bound
             .limit(CANDIDATE_BOUND)
             .subquery()
         )
@@ -143,7 +145,7 @@ def search_people(
     exact_name = " ".join(name_tokens(fold(q or "")))
     if counts[driver] < CANDIDATE_BOUND:
         return _narrow(session, driver, [*where, *others], exact_name, limit, offset)
-    return _broad(session, driver, [*where, *others], exact_name, limit, offset)
+    return _broad(session, driver, where, others, exact_name, limit, offset)
 
 
 def _narrow(
@@ -166,6 +168,7 @@ def _broad(
     session: Session,
     driver: str,
     where: list[ColumnElement[bool]],
+    others: list[ColumnElement[bool]],
     exact_name: str,
     limit: int,
     offset: int,
@@ -175,22 +178,22 @@ def _broad(
     index entries. Only a lower bound of the total is known."""
     in_order = Person.name_folded.between(exact_name, exact_name + TOP)
     typed = select(Person).where(in_order, *where)
-    window = (
-        select(_DRIVER.person_id, _DRIVER.token)
+    entries = (
+        select(_DRIVER.person_id)
         .where(_word_range(_DRIVER.token, driver))
         .order_by(_DRIVER.token, _DRIVER.person_id)
         .limit(SCAN_BOUND)
         .subquery()
     )
-    others = (
+    scanned = select(entries.c.person_id).distinct().subquery()
+    found = (
         select(Person)
-        .join(window, window.c.person_id == Person.id)
-        .where(~in_order, *where)
-        .distinct()
+        .join(scanned, scanned.c.person_id == Person.id)
+        .where(~in_order, *where, *others)
     )
     n_typed = _count(session, typed, TOTAL_BOUND)
     rows = _page(session, typed.order_by(Person.name_folded, Person.id), limit, offset)
     more, n_others = _page_and_total(
-        session, others.order_by(Person.id), limit - len(rows), max(0, offset - n_typed)
+        session, found.order_by(Person.id), limit - len(rows), max(0, offset - n_typed)
     )
     return SearchResult(rows + more, n_typed + n_others, False)
