@@ -2,37 +2,23 @@
 
 A case confirmed or discarded, an exposure recorded or removed, two people merged, a registry
 loaded: each moves the F-tiers (``cordon.tracing``) in the same transaction. Later features
-(isolation orders, messages, public aggregates) subscribe here too.
+(isolation orders, messages, public aggregates) add their reactions to this table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cordon.core import events
 from cordon.tracing import service as tracing
 
-
-@events.subscribe(events.CaseChanged)
-def _tiers_follow_case(session: Session, event: events.CaseChanged) -> None:
-    tracing.on_case_changed(session, event)
-
-
-@events.subscribe(events.ExposuresAdded)
-def _tiers_follow_new_exposures(session: Session, event: events.ExposuresAdded) -> None:
-    tracing.on_exposures_added(session, event)
-
-
-@events.subscribe(events.ExposuresRemoved)
-def _tiers_follow_removed_exposures(session: Session, event: events.ExposuresRemoved) -> None:
-    tracing.on_exposures_removed(session, event)
-
-
-@events.subscribe(events.PersonsMerged)
-def _tiers_follow_merge(session: Session, event: events.PersonsMerged) -> None:
-    tracing.on_persons_merged(session, event)
-
-
-@events.subscribe(events.RegistryLoaded)
-def _tiers_follow_bulk_load(session: Session, event: events.RegistryLoaded) -> None:
-    tracing.on_registry_loaded(session, event)
+REACTIONS: dict[type[events.Event], tuple[Callable[[Session, Any], object], ...]] = {
+    events.CaseChanged: (tracing.on_case_changed,),
+    events.ExposuresAdded: (tracing.on_exposures_added,),
+    events.ExposuresRemoved: (tracing.on_exposures_removed,),
+    events.PersonsMerged: (tracing.on_persons_merged,),
+    events.RegistryLoaded: (tracing.on_registry_loaded,),
+}

@@ -60,6 +60,8 @@ class RegistryLoaded(Event):
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Session, Any], None]
+# Extra listeners (tests spy on events here). The product's reactions are not registered by
+# import side effects: they are the explicit table ``cordon.reactions.REACTIONS``.
 _handlers: dict[type[Event], list[Handler]] = defaultdict(list)
 
 
@@ -75,7 +77,10 @@ def subscribe(
 
 
 def publish(session: Session, event: Event) -> None:
-    import cordon.reactions  # noqa: F401  (registers the handlers once)
+    """Run the reactions to ``event`` (``cordon.reactions``), then any extra listeners."""
+    from cordon.reactions import REACTIONS
 
-    for handler in _handlers[type(event)]:
+    for handler in REACTIONS.get(type(event), ()):
         handler(session, event)
+    for listener in list(_handlers.get(type(event), ())):
+        listener(session, event)
