@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
 from cordon.core.db import Base
-from cordon.core.models import BigId, Timestamped, utcnow
+from cordon.core.models import BigId, Timestamped, UtcDateTime, utcnow
 
 
 def _enum(cls: type) -> Enum:
@@ -48,7 +48,7 @@ class CaseStatusChange(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[CaseStatus | None] = mapped_column(_enum(CaseStatus))
     to_status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     changed_by: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(String(500), default="")
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, SmallInteger, String
+from sqlalchemy import Date, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
-from cordon.core.models import BigId, utcnow
+from cordon.core.models import BigId, UtcDateTime, utcnow
 
 
 class TierLabel(Base):
@@ -35,7 +35,7 @@ class TierChange(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     old_tier: Mapped[int | None] = mapped_column(SmallInteger)
     new_tier: Mapped[int | None] = mapped_column(SmallInteger)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
     cause: Mapped[str] = mapped_column(String(300))
     source_case_id: Mapped[int | None] = mapped_column(BigId)
     via_person_id: Mapped[int | None] = mapped_column(BigId)
