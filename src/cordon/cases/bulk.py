@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, Classification, SourceKind
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource
-from cordon.core.bulk import insert_rows, next_ids
+from cordon.core.bulk import insert_columns, next_ids
 from cordon.core.models import utcnow
 
 
@@ -66,54 +67,40 @@ def insert_cases(
     session: Session, rows: Sequence[CaseRow], *, changed_by: str, reason: str
 ) -> list[int]:
     """Insert ``rows``; each gets a first history entry (``changed_by``, ``reason``)."""
-    ids = next_ids(session, Case, len(rows))
-    now = utcnow()
-    insert_rows(
-        session,
-        Case,
-        CASE_COLUMNS,
-        (
-            (
-                cid,
-                r.code,
-                r.person_id,
-                r.status.value,
-                r.classification.value if r.classification else None,
-                r.asymptomatic,
-                r.onset_on,
-                r.sample_on,
-                r.confirmed_on,
-                r.isolated_on,
-                r.discharged_on,
-                r.died_on,
-                r.province,
-                r.treated_at,
-                1,
-                now,
-                now,
-            )
-            for cid, r in zip(ids, rows, strict=True)
-        ),
-    )
-    insert_rows(
-        session,
-        CaseStatusChange,
-        ("case_id", "from_status", "to_status", "changed_at", "changed_by", "reason"),
-        (
-            (cid, None, r.status.value, now, changed_by, reason)
-            for cid, r in zip(ids, rows, strict=True)
-        ),
-    )
+    columns: dict[str, Sequence[Any]] = {
+        name: [getattr(r, name) for r in rows] for name in CASE_COLUMNS[1:14]
+    }
+    ids = insert_case_columns(session, columns, changed_by=changed_by, reason=reason)
     return list(ids)
 
 
+def insert_case_columns(
+    session: Session, columns: Mapping[str, Sequence[Any]], *, changed_by: str, reason: str
+) -> range:
+    """Insert cases given column by column (``CASE_COLUMNS`` names; ``code``, ``person_id``
+    and ``status`` required, absent ones NULL), each with its first history entry."""
+    n = len(columns["code"])
+    ids = next_ids(session, Case, n)
+    now = [utcnow()] * n
+    nulls = [None] * n
+    given = {**columns, "id": ids, "version": [1] * n, "created_at": now, "updated_at": now}
+    insert_columns(session, Case, CASE_COLUMNS, [given.get(c, nulls) for c in CASE_COLUMNS])
+    insert_columns(
+        session,
+        CaseStatusChange,
+        ("case_id", "from_status", "to_status", "changed_at", "changed_by", "reason"),
+        (ids, nulls, columns["status"], now, [changed_by] * n, [reason] * n),
+    )
+    return ids
+
+
+SOURCE_COLUMNS = ("case_id", "kind", "source_case_id", "country_code", "cluster_id", "note")
+
+
 def insert_sources(session: Session, rows: Sequence[SourceRow]) -> int:
-    return insert_rows(
+    return insert_columns(
         session,
         InfectionSource,
-        ("case_id", "kind", "source_case_id", "country_code", "cluster_id", "note"),
-        (
-            (r.case_id, r.kind.value, r.source_case_id, r.country_code, r.cluster_id, r.note)
-            for r in rows
-        ),
+        SOURCE_COLUMNS,
+        [[getattr(r, name) for r in rows] for name in SOURCE_COLUMNS],
     )

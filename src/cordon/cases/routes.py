@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from cordon.cases import chains, service
+from cordon.cases import chains, lab, service
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.cases.schemas import (
@@ -128,13 +128,13 @@ def history(session: SessionDep, case_id: int) -> list[StatusChangeOut]:
 @router.post("/{case_id}/lab-tests", response_model=LabTestOut, status_code=CREATED)
 def add_lab_test(session: SessionDep, case_id: int, body: LabTestIn) -> LabTestOut:
     """Record a test; ``confirm: true`` with a positive PCR confirms a suspected case."""
-    test = service.add_lab_test(session, case_id, **body.model_dump())
+    test = lab.add_lab_test(session, case_id, **body.model_dump())
     return LabTestOut.model_validate(test)
 
 
 @router.get("/{case_id}/lab-tests", response_model=list[LabTestOut])
 def lab_tests(session: SessionDep, case_id: int) -> list[LabTestOut]:
-    return [LabTestOut.model_validate(t) for t in service.lab_tests(session, case_id)]
+    return [LabTestOut.model_validate(t) for t in lab.lab_tests(session, case_id)]
 
 
 @router.post("/{case_id}/sources", response_model=SourceOut, status_code=CREATED)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cordon.core.bulk import insert_rows, next_ids
+from cordon.core.bulk import insert_columns, next_ids
 from cordon.core.models import utcnow
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.models import Exposure
@@ -41,26 +42,19 @@ COLUMNS = (
 
 def insert_exposures(session: Session, rows: Sequence[ExposureRow]) -> list[int]:
     """Insert validated ``rows`` (distinct people, first ≤ last); returns ids in order."""
-    ids = next_ids(session, Exposure, len(rows))
-    now = utcnow()
-    insert_rows(
-        session,
-        Exposure,
-        COLUMNS,
-        (
-            (
-                eid,
-                r.person_id,
-                r.contact_id,
-                r.first_on,
-                r.last_on,
-                r.setting.value,
-                r.closeness.value,
-                r.note,
-                now,
-                now,
-            )
-            for eid, r in zip(ids, rows, strict=True)
-        ),
+    return list(
+        insert_exposure_columns(
+            session, {name: [getattr(r, name) for r in rows] for name in COLUMNS[1:8]}
+        )
     )
-    return list(ids)
+
+
+def insert_exposure_columns(session: Session, columns: Mapping[str, Sequence[Any]]) -> range:
+    """Insert exposures given column by column (``COLUMNS`` names but ``id`` and the
+    timestamps; ``note`` may be absent); returns their ids in order."""
+    n = len(columns["person_id"])
+    ids = next_ids(session, Exposure, n)
+    now = [utcnow()] * n
+    given = {**columns, "id": ids, "created_at": now, "updated_at": now}
+    insert_columns(session, Exposure, COLUMNS, [given.get(c, [None] * n) for c in COLUMNS])
+    return ids

@@ -22,11 +22,8 @@ def _check_people(session: Session, person_id: int, contacts: Sequence[ContactIn
     lies in the future."""
     problems: list[FieldProblem] = []
     wanted = {person_id} | {c.contact_id for c in contacts}
-    found = dict(
-        session.execute(select(Person.id, Person.merged_into_id).where(Person.id.in_(wanted)))
-        .tuples()
-        .all()
-    )
+    rows = session.execute(select(Person.id, Person.merged_into_id).where(Person.id.in_(wanted)))
+    found = {row[0]: row[1] for row in rows}
     if person_id not in found:
         problems.append(FieldProblem("person_id", f"no person with id {person_id}"))
     elif found[person_id] is not None:

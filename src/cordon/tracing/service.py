@@ -241,7 +241,7 @@ def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
         .where(TierLabel.person_id.in_(person_ids))
         .group_by(TierLabel.person_id)
     )
-    return {int(p): int(k) for p, k in rows.tuples()}
+    return {int(p): int(k) for p, k in rows}
 
 
 def tier_counts(session: Session) -> dict[int, int]:
@@ -280,4 +280,4 @@ def names_of(session: Session, person_ids: set[int]) -> dict[int, str]:
     if not person_ids:
         return {}
     rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(person_ids)))
-    return dict(rows.tuples().all())
+    return {int(p): str(n) for p, n in rows}

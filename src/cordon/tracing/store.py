@@ -94,7 +94,7 @@ class SqlView:
                     self._in(Case.person_id, part), Case.isolated_on.is_not(None)
                 )
             )
-            for person, isolated in rows.tuples():
+            for person, isolated in rows:
                 if isolated is not None:
                     ends[person] = min(ends.get(person, 2**31 - 1), day(isolated))
         return ends
