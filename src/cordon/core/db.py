@@ -79,3 +79,13 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def refresh_statistics(session: Session, *models: type[Base]) -> None:
+    """After a bulk load: PostgreSQL's planner statistics for these tables (inside the
+    transaction). SQLite plans well without them."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        for model in models:
+            session.execute(text(f"ANALYZE {model.__tablename__}"))

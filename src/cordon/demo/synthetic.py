@@ -14,16 +14,19 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cordon.cases.models import Case
+from cordon.core.db import refresh_statistics
 from cordon.core.errors import Conflict, InvalidInput
 from cordon.core.events import RegistryLoaded, publish
 from cordon.demo import synthetic_store as store
 from cordon.demo.contacts import Contacts, generate_contacts
 from cordon.demo.outbreak import Outbreak, generate_outbreak
 from cordon.demo.population import Ints, Population, generate_population
+from cordon.exposures.models import Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.geography.service import load_city
-from cordon.people.models import Household
+from cordon.people.models import Household, Person, PersonNameToken
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ def load_synthetic(session: Session, options: SyntheticOptions) -> SyntheticLoad
     exposures = store.insert_contacts(session, city.contacts, person_ids)
     case_ids = store.insert_outbreak(session, city.outbreak, person_ids, options.seed)
     clusters = store.insert_clusters(session, city, case_ids, options.seed)
+    refresh_statistics(session, Household, Person, PersonNameToken, Exposure, Case)
     publish(
         session,
         RegistryLoaded(
