@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cordon.cases.enums import CaseStatus
+from cordon.core.text import fold
+from cordon.people.bulk import fold_names
 from cordon.people.phones import normalize_phone
 from cordon.transfer.cells import FastPhone, build_parser, parse_bool, parse_date, parse_int
 from cordon.transfer.columns import CASE_COLUMNS
@@ -81,3 +83,8 @@ def test_numbers_out_of_range_are_refused() -> None:
     with pytest.raises(ValueError, match="between"):
         parse_int("131", 0, 130)
     assert parse_int("42.0") == 42
+
+
+@given(st.lists(st.text()))
+def test_names_folded_all_at_once_fold_like_one_by_one(names: list[str]) -> None:
+    assert fold_names(names) == [fold(n) for n in names]

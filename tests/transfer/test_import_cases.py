@@ -273,3 +273,14 @@ def test_the_import_announces_the_loaded_registry(
     (event,) = seen
     assert event.cause == "import of march.csv"
     assert list(event.case_ids) == result.case_ids
+
+
+def test_backslashes_tabs_and_newlines_in_text_are_written_as_given(
+    run_import: Run, hanoi: Session
+) -> None:
+    address = "Ngõ 5\\7\tphòng 2\nHà Nội \\N"
+    rows = [dict(CASE_ROWS[0], address=address, sources="", treated_at="\\N")]
+    run_import(Shape.cases, to_csv(Shape.cases, rows))
+    person = hanoi.scalars(select(Person)).one()
+    case = hanoi.scalars(select(Case)).one()
+    assert (person.address, case.treated_at) == (address, "\\N")

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.core.errors import FieldProblem
-from cordon.core.text import fold
-from cordon.people.bulk import PersonRow
+from cordon.people.bulk import PersonRow, fold_names
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
 from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
@@ -31,6 +30,7 @@ class CaseLine:
     sources: tuple[str, ...] = ()
     named: bool = True  # False when the file gave no name (the case code stands in)
     person_id: int | None = None  # an existing person, reused
+    folded: str = ""  # the person's name folded (``fold``), once for matching and writing
 
 
 @dataclass
@@ -95,6 +95,9 @@ def validate_cases(session: Session, src: Source) -> CasePlan:
                 plan.lines.append(item)
     src.progress("validating", total, total)
     src.progress("checking", 0, None)
+    names = fold_names([i.person.full_name for i in plan.lines])
+    for item, folded in zip(plan.lines, names, strict=True):
+        item.folded = folded
     _check_codes(session, plan, src)
     _match_people(session, plan, src)
     _resolve_sources(session, plan, src)
@@ -131,7 +134,7 @@ def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
         nid = item.person.national_id
         if nid in known:
             person = known[nid]
-            if item.named and fold(item.person.full_name) != person.name_folded:
+            if item.named and item.folded != person.name_folded:
                 src.problem(item.line, "national_id", "registered to a person with another name")
             else:
                 item.person_id = person.id
@@ -148,7 +151,7 @@ def _match_by_phone(session: Session, plan: CasePlan, src: Source) -> None:
         phone = item.person.phone or ""
         if phone not in registered and phone not in shared_phones:
             continue
-        key = (phone, fold(item.person.full_name), item.person.birth_year)
+        key = (phone, item.folded, item.person.birth_year)
         if key in seen:
             src.problem(
                 item.line, "phone", f"same person (phone, name, birth year) as row {seen[key]}"

@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cordon.core.errors import FieldProblem
-from cordon.core.text import fold
 from cordon.exposures.enums import Closeness, Setting
-from cordon.people.bulk import PersonRow
+from cordon.people.bulk import PersonRow, fold_names
 from cordon.transfer import lookups
 from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
 from cordon.transfer.source import Source
@@ -29,12 +28,14 @@ class ExposureLine:
     fields: dict[str, Any]  # ExposureRow keywords other than the two people
     index_ref: Ref = 0
     contact_ref: Ref = 0
+    folded: str = ""  # the contact's name folded (``fold``)
 
 
 @dataclass
 class ExposurePlan:
     lines: list[ExposureLine] = field(default_factory=list)
     new_people: list[PersonRow] = field(default_factory=list)
+    new_folded: list[str] = field(default_factory=list)  # their names folded
     reused_people: int = 0
     problems: list[FieldProblem] = field(default_factory=list)
 
@@ -77,6 +78,9 @@ def validate_exposures(session: Session, src: Source) -> ExposurePlan:
                 plan.lines.append(item)
     src.progress("validating", total, total)
     src.progress("checking", 0, None)
+    names = fold_names([i.contact.full_name for i in plan.lines])
+    for item, folded in zip(plan.lines, names, strict=True):
+        item.folded = folded
     people = _Registered.fetch(session, plan)
     _assign_contacts(plan, src, people)
     _resolve_index(session, plan, src, people)
@@ -108,7 +112,7 @@ def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> No
     reused: set[Ref] = set()
     for item in plan.lines:
         person = item.contact
-        name = fold(person.full_name)
+        name = item.folded
         key: object = person.national_id or (
             (person.phone, name, person.birth_year) if person.phone else None
         )
@@ -121,6 +125,7 @@ def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> No
         item.contact_ref = _registered_contact(item, name, src, people)
         if item.contact_ref < 0:
             plan.new_people.append(person)
+            plan.new_folded.append(name)
             item.contact_ref = -len(plan.new_people)
         else:
             reused.add(item.contact_ref)

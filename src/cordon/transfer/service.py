@@ -12,18 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import psycopg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cordon.cases.bulk import CaseRow, SourceRow, insert_cases, insert_sources
+from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources
 from cordon.core.errors import Conflict, FieldProblem, InvalidInput
 from cordon.core.events import RegistryLoaded, publish
-from cordon.exposures.bulk import ExposureRow, insert_exposures
-from cordon.people.bulk import insert_people
-from cordon.transfer.case_list import CasePlan, validate_cases
+from cordon.exposures.bulk import insert_exposure_columns
+from cordon.people.bulk import PersonRow, insert_people_columns
+from cordon.transfer.case_list import CASE_DATES, CASE_TEXT, CasePlan, validate_cases
 from cordon.transfer.columns import Shape
 from cordon.transfer.exposure_list import ExposurePlan, validate_exposures
 from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping
@@ -32,6 +32,20 @@ from cordon.transfer.rows import Progress, no_progress
 from cordon.transfer.source import prepare
 
 ACTOR = "import"
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "phone",
+    "national_id",
+    "nationality",
+    "address",
+    "residence",
+    "ward_id",
+)
+CASE_FIELDS = (*CASE_DATES, *CASE_TEXT, "status", "classification", "asymptomatic")
+EXPOSURE_FIELDS = ("first_on", "last_on", "setting", "closeness", "note")
 
 
 @dataclass
@@ -115,15 +129,28 @@ def _write_cases(
         return
     with _integrity(result.file):
         progress("writing people", 0, None)
-        for item, pid in zip(new, insert_people(session, [i.person for i in new]), strict=True):
+        new_ids = insert_people_columns(
+            session, _person_columns([i.person for i in new]), [i.folded for i in new]
+        )
+        for item, pid in zip(new, new_ids, strict=True):
             item.person_id = pid
         progress("writing cases", 0, None)
-        rows = [CaseRow(code=i.code, person_id=i.person_id or 0, **i.fields) for i in plan.lines]
-        result.case_ids = insert_cases(
-            session, rows, changed_by=actor, reason=f"import of {result.file}"
+        columns: dict[str, list[Any]] = {
+            "code": [i.code for i in plan.lines],
+            "person_id": [i.person_id for i in plan.lines],
+        }
+        for name in CASE_FIELDS:
+            columns[name] = [i.fields[name] for i in plan.lines]
+        case_ids = insert_case_columns(
+            session, columns, changed_by=actor, reason=f"import of {result.file}"
         )
+        result.case_ids = list(case_ids)
         insert_sources(session, _source_rows(plan, result.case_ids))
     progress("done", result.rows, result.rows)
+
+
+def _person_columns(people: list[PersonRow]) -> dict[str, list[Any]]:
+    return {name: [getattr(p, name) for p in people] for name in PERSON_FIELDS}
 
 
 def _source_rows(plan: CasePlan, case_ids: list[int]) -> list[SourceRow]:
@@ -152,17 +179,19 @@ def _write_exposures(
         return
     with _integrity(result.file):
         progress("writing people", 0, None)
-        new_ids = insert_people(session, plan.new_people)
+        new_ids = insert_people_columns(session, _person_columns(plan.new_people), plan.new_folded)
 
         def person(ref: int) -> int:
             return ref if ref >= 0 else new_ids[-ref - 1]
 
         progress("writing exposures", 0, None)
-        rows = [
-            ExposureRow(person_id=person(i.index_ref), contact_id=person(i.contact_ref), **i.fields)
-            for i in plan.lines
-        ]
-        result.exposure_ids = insert_exposures(session, rows)
+        columns: dict[str, list[Any]] = {
+            "person_id": [person(i.index_ref) for i in plan.lines],
+            "contact_id": [person(i.contact_ref) for i in plan.lines],
+        }
+        for name in EXPOSURE_FIELDS:
+            columns[name] = [i.fields[name] for i in plan.lines]
+        result.exposure_ids = list(insert_exposure_columns(session, columns))
     progress("done", result.rows, result.rows)
 
 
