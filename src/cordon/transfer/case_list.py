@@ -14,7 +14,7 @@ from cordon.core.errors import FieldProblem
 from cordon.people.bulk import PersonRow, fold_names
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
-from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
+from cordon.transfer.rows import RowContext, Values, check_order, parse_rows, person_row
 from cordon.transfer.source import Source
 
 CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
@@ -84,15 +84,13 @@ def _reference_day(values: Values, today: dt.date) -> dt.date:
 def validate_cases(session: Session, src: Source) -> CasePlan:
     plan = CasePlan(problems=src.problems)
     total = len(src.table.rows)
-    for i, (line, cells) in enumerate(src.table.rows):
-        if i % 2000 == 0:
+    src.progress("validating", 0, total)
+    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, plan.problems)):
+        if i % 5000 == 0:
             src.progress("validating", i, total)
-        values = parse_cells(line, cells, src.readers, plan.problems)
-        if values is not None:
-            ctx = RowContext(line, plan.problems, src.headers)
-            item = case_line(values, ctx, src)
-            if item is not None:
-                plan.lines.append(item)
+        item = case_line(values, RowContext(line, plan.problems, src.headers), src)
+        if item is not None:
+            plan.lines.append(item)
     src.progress("validating", total, total)
     src.progress("checking", 0, None)
     names = fold_names([i.person.full_name for i in plan.lines])

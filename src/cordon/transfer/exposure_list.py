@@ -12,7 +12,7 @@ from cordon.core.errors import FieldProblem
 from cordon.exposures.enums import Closeness, Setting
 from cordon.people.bulk import PersonRow, fold_names
 from cordon.transfer import lookups
-from cordon.transfer.rows import RowContext, Values, check_order, parse_cells, person_row
+from cordon.transfer.rows import RowContext, Values, check_order, parse_rows, person_row
 from cordon.transfer.source import Source
 
 # A person: >= 0 is a registered person's id; -(k + 1) is the k-th new person of this file.
@@ -50,7 +50,8 @@ def exposure_line(values: Values, ctx: RowContext, src: Source) -> ExposureLine 
     if not any(index):
         ctx.problem("index_case_code", "give the index person's case code, national ID or phone")
         ok = False
-    values.setdefault("last_on", values["first_on"])
+    if values.get("last_on") is None:
+        values["last_on"] = values["first_on"]
     ok &= check_order(values, ctx, "first_on", "last_on", blame_later=True)
     contact = person_row(values, ctx, src.wards, values["first_on"], prefix="contact_")
     if contact is None or not ok:
@@ -68,14 +69,13 @@ def exposure_line(values: Values, ctx: RowContext, src: Source) -> ExposureLine 
 def validate_exposures(session: Session, src: Source) -> ExposurePlan:
     plan = ExposurePlan(problems=src.problems)
     total = len(src.table.rows)
-    for i, (line, cells) in enumerate(src.table.rows):
-        if i % 2000 == 0:
+    src.progress("validating", 0, total)
+    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, plan.problems)):
+        if i % 5000 == 0:
             src.progress("validating", i, total)
-        values = parse_cells(line, cells, src.readers, plan.problems)
-        if values is not None:
-            item = exposure_line(values, RowContext(line, plan.problems, src.headers), src)
-            if item is not None:
-                plan.lines.append(item)
+        item = exposure_line(values, RowContext(line, plan.problems, src.headers), src)
+        if item is not None:
+            plan.lines.append(item)
     src.progress("validating", total, total)
     src.progress("checking", 0, None)
     names = fold_names([i.contact.full_name for i in plan.lines])

@@ -1,4 +1,4 @@
-"""Row by row: cells → a dict of typed values, and the person part of a row → ``PersonRow``.
+"""Cells → typed values per row (parsed column by column); a row's person → ``PersonRow``.
 
 Every problem is collected with its file line and the column as the file names it; nothing
 stops at the first problem.
@@ -7,14 +7,14 @@ stops at the first problem.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cordon.core.errors import FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.people.enums import Sex
-from cordon.transfer.cells import FieldReader
+from cordon.transfer.cells import ABSENT, FieldReader
 from cordon.transfer.lookups import Wards
 
 Values = dict[str, Any]
@@ -37,28 +37,54 @@ class RowContext:
         self.problems.append(FieldProblem(self.headers.get(column, column), message, self.line))
 
 
-def parse_cells(
-    line: int, cells: Sequence[str], readers: list[FieldReader], problems: list[FieldProblem]
-) -> Values | None:
-    """Typed values of one row (missing cells are absent), or None if a cell is wrong."""
-    values: Values = {}
-    ok = True
-    width = len(cells)
+def parse_rows(
+    rows: Sequence[tuple[int, Sequence[str]]],
+    readers: list[FieldReader],
+    problems: list[FieldProblem],
+) -> Iterator[tuple[int, Values]]:
+    """The typed values of each row whose cells are all right, with its line (an empty cell
+    is None). Column by column: each distinct text of a column is parsed once, and every
+    wrong or missing cell is a problem of its row and column."""
+    lines = [line for line, _ in rows]
+    bad = bytearray(len(rows))
+    names: list[str] = []
+    columns: list[list[Any]] = []
     for name, index, header, parse, required, default in readers:
-        raw = cells[index].strip() if index < width else ""
-        if not raw:
-            if not default:
+        raw = _cells(rows, index)
+        parsed: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for text in set(raw):
+            given = text or default
+            if not given:
                 if required:
-                    problems.append(FieldProblem(header, "is required", line))
-                    ok = False
+                    errors[text] = "is required"
+                else:
+                    parsed[text] = None
                 continue
-            raw = default
-        try:
-            values[name] = parse(raw)
-        except ValueError as exc:
-            problems.append(FieldProblem(header, str(exc), line))
-            ok = False
-    return values if ok else None
+            try:
+                parsed[text] = parse(given)
+            except ValueError as exc:
+                errors[text] = str(exc)
+        if errors:
+            for i, text in enumerate(raw):
+                if text in errors:
+                    problems.append(FieldProblem(header, errors[text], lines[i]))
+                    bad[i] = 1
+        names.append(name)
+        columns.append([parsed.get(text) for text in raw])
+    for i, cells in enumerate(zip(*columns, strict=True)):
+        if not bad[i]:
+            yield lines[i], dict(zip(names, cells, strict=True))
+
+
+def _cells(rows: Sequence[tuple[int, Sequence[str]]], index: int) -> list[str]:
+    """Column ``index`` of every row, stripped ("" where a row is shorter)."""
+    if index == ABSENT:
+        return [""] * len(rows)
+    try:
+        return [cells[index].strip() for _, cells in rows]
+    except IndexError:
+        return [cells[index].strip() if index < len(cells) else "" for _, cells in rows]
 
 
 PERSON_KEYS = (
