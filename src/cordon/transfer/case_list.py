@@ -61,7 +61,9 @@ def case_line(values: Values, ctx: RowContext, src: Source) -> CaseLine | None:
     ok &= check_order(values, ctx, "sample_on", "confirmed_on")
     ok &= check_order(values, ctx, "confirmed_on", "discharged_on", blame_later=True)
     ok &= check_order(values, ctx, "confirmed_on", "died_on", blame_later=True)
-    reference = _reference_day(values, src.today)
+    reference = src.today
+    if values.get("age") is not None or values.get("date_of_birth") is not None:
+        reference = _reference_day(values, src.today)
     person = person_row(values, ctx, src.wards, reference)
     if person is None or not ok:
         return None

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from cordon.core.errors import FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.people.enums import Sex
-from cordon.transfer.cells import ABSENT, FieldReader
+from cordon.transfer.cells import FieldReader
 from cordon.transfer.lookups import Wards
 
 Values = dict[str, Any]
@@ -49,8 +50,9 @@ def parse_rows(
     bad = bytearray(len(rows))
     names: list[str] = []
     columns: list[list[Any]] = []
+    matrix = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))
     for name, index, header, parse, required, default in readers:
-        raw = _cells(rows, index)
+        raw = list(map(str.strip, matrix[index])) if index < len(matrix) else [""] * len(rows)
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
         for text in set(raw):
@@ -65,26 +67,18 @@ def parse_rows(
                 parsed[text] = parse(given)
             except ValueError as exc:
                 errors[text] = str(exc)
-        if errors:
-            for i, text in enumerate(raw):
-                if text in errors:
-                    problems.append(FieldProblem(header, errors[text], lines[i]))
-                    bad[i] = 1
         names.append(name)
+        if not errors:
+            columns.append(list(map(parsed.__getitem__, raw)))
+            continue
+        for i, text in enumerate(raw):
+            if text in errors:
+                problems.append(FieldProblem(header, errors[text], lines[i]))
+                bad[i] = 1
         columns.append([parsed.get(text) for text in raw])
     for i, cells in enumerate(zip(*columns, strict=True)):
         if not bad[i]:
             yield lines[i], dict(zip(names, cells, strict=True))
-
-
-def _cells(rows: Sequence[tuple[int, Sequence[str]]], index: int) -> list[str]:
-    """Column ``index`` of every row, stripped ("" where a row is shorter)."""
-    if index == ABSENT:
-        return [""] * len(rows)
-    try:
-        return [cells[index].strip() for _, cells in rows]
-    except IndexError:
-        return [cells[index].strip() if index < len(cells) else "" for _, cells in rows]
 
 
 PERSON_KEYS = (
