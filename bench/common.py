@@ -68,14 +68,12 @@ def ensure_city(url: str, people: int, seed: int) -> float:
 
 
 def vacuum_analyze(url: str) -> None:
-    """PostgreSQL after a bulk load: visibility map and statistics, as an operator would."""
-    if not url.startswith("postgresql"):
-        return
+    """After a bulk load, as an operator would: statistics (and PostgreSQL's visibility map)."""
     from cordon.core.db import make_engine
 
     engine = make_engine(url)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
+        conn.execute(text("VACUUM ANALYZE" if url.startswith("postgresql") else "ANALYZE"))
     engine.dispose()
 
 

@@ -82,10 +82,10 @@ def is_sqlite(session: Session) -> bool:
 
 
 def refresh_statistics(session: Session, *models: type[Base]) -> None:
-    """After a bulk load: PostgreSQL's planner statistics for these tables (inside the
-    transaction). SQLite plans well without them."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy import text
+    """After a bulk load: the query planner's statistics for these tables, inside the
+    transaction. Both databases need them: without, SQLite picks a poor index for name search
+    on a freshly loaded city (1 s instead of 20 ms at a million people)."""
+    from sqlalchemy import text
 
-        for model in models:
-            session.execute(text(f"ANALYZE {model.__tablename__}"))
+    for model in models:
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
