@@ -18,17 +18,9 @@ from cordon.core.models import utcnow
 from cordon.people.models import Person
 from cordon.tracing import engine
 from cordon.tracing.models import TierChange, TierLabel
-from cordon.tracing.store import SqlView, date_of, delete_labels, window_start
+from cordon.tracing.store import LABEL_COLUMNS, SqlView, date_of, delete_labels, window_start
 
 FETCH = 500_000
-LABEL_COLUMNS = (
-    "person_id",
-    "level",
-    "exposed_on",
-    "source_case_id",
-    "via_person_id",
-    "via_exposure_id",
-)
 
 
 @dataclass(frozen=True)
@@ -40,9 +32,13 @@ class Diff:
 
 
 def _days(session: Session, column: str) -> str:
+    """A date column as a 64-bit count of days since 1970-01-01, computed by the database."""
     if session.get_bind().dialect.name == "sqlite":
         return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
-    return f"({column} - DATE '1970-01-01')"
+    return f"CAST(({column} - DATE '1970-01-01') AS BIGINT)"
+
+
+LOW32 = np.int64(0xFFFFFFFF)
 
 
 def _fetch(session: Session, sql: str, width: int) -> npt.NDArray[np.int64]:
@@ -84,11 +80,14 @@ def _copy_binary(raw: Any, sql: str, width: int) -> npt.NDArray[np.int64]:
 def load_graph(session: Session, view: SqlView) -> engine.ContactGraph:
     size = int(session.scalar(select(func.max(Person.id))) or 0) + 1
     closeness = ", ".join(f"'{c}'" for c in view.closeness)
-    edges = _fetch(
+    # Two ids, and two day numbers, packed into one 64-bit integer each: fewer values for the
+    # driver to hand over (ids and days since 1970 are below 2**31).
+    first, last = _days(session, "first_on"), _days(session, "last_on")
+    packed = _fetch(
         session,
-        f"SELECT person_id, contact_id, {_days(session, 'first_on')}, "
-        f"{_days(session, 'last_on')}, id FROM exposures WHERE closeness IN ({closeness})",
-        5,
+        f"SELECT (CAST(person_id AS BIGINT) << 32) | contact_id, ({first} << 32) | {last}, id "
+        f"FROM exposures WHERE closeness IN ({closeness})",
+        3,
     )
     ends = _fetch(
         session,
@@ -99,11 +98,11 @@ def load_graph(session: Session, view: SqlView) -> engine.ContactGraph:
     end = np.full(size, engine.NEVER, dtype=np.int32)
     end[ends[:, 0]] = ends[:, 1]
     return engine.ContactGraph(
-        a=np.ascontiguousarray(edges[:, 0]),
-        b=np.ascontiguousarray(edges[:, 1]),
-        first=edges[:, 2].astype(np.int32),
-        last=edges[:, 3].astype(np.int32),
-        exposure_id=np.ascontiguousarray(edges[:, 4]),
+        a=packed[:, 0] >> 32,
+        b=packed[:, 0] & LOW32,
+        first=(packed[:, 1] >> 32).astype(np.int32),
+        last=(packed[:, 1] & LOW32).astype(np.int32),
+        exposure_id=np.ascontiguousarray(packed[:, 2]),
         end=end,
     )
 

@@ -11,10 +11,10 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.core.bulk import table_of
+from cordon.core.bulk import insert_rows
 from cordon.core.dates import today
 from cordon.core.errors import NotFound
 from cordon.core.events import (
@@ -68,23 +68,37 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
     )
 
 
+CHANGE_COLUMNS = (
+    "person_id",
+    "old_tier",
+    "new_tier",
+    "changed_at",
+    "cause",
+    "source_case_id",
+    "via_person_id",
+    "via_exposure_id",
+)
+
+
 def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
     moves = cascade.finish()
     if moves:
         now = utcnow()
-        session.execute(
-            insert(table_of(TierChange)),
+        insert_rows(
+            session,
+            TierChange,
+            CHANGE_COLUMNS,
             [
-                {
-                    "person_id": m.person,
-                    "old_tier": m.before.level if m.before else None,
-                    "new_tier": m.after.level if m.after else None,
-                    "changed_at": now,
-                    "cause": cause[:300],
-                    "source_case_id": m.after.source_case if m.after else None,
-                    "via_person_id": m.after.via_person if m.after else None,
-                    "via_exposure_id": m.after.via_exposure if m.after else None,
-                }
+                (
+                    m.person,
+                    m.before.level if m.before else None,
+                    m.after.level if m.after else None,
+                    now,
+                    cause[:300],
+                    m.after.source_case if m.after else None,
+                    m.after.via_person if m.after else None,
+                    m.after.via_exposure if m.after else None,
+                )
                 for m in moves
             ],
         )

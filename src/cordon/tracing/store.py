@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, insert, literal_column, select, tuple_, union
+from sqlalchemy import ColumnElement, and_, delete, literal_column, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
 from cordon.cases.models import Case
-from cordon.core.bulk import table_of
+from cordon.core.bulk import insert_rows, table_of
 from cordon.core.dates import EPOCH
 from cordon.core.sql import member_of
 from cordon.exposures.models import Exposure
@@ -158,7 +158,9 @@ class SqlView:
         for part in chunks(persons):
             conn.execute(delete(table_of(TierLabel)).where(self._in(TierLabel.person_id, part)))
         if labels:
-            conn.execute(insert(table_of(TierLabel)), [label_row(lab) for lab in labels])
+            insert_rows(
+                self.session, TierLabel, LABEL_COLUMNS, [label_tuple(lab) for lab in labels]
+            )
 
 
 def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
@@ -168,15 +170,25 @@ def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
         )
 
 
-def label_row(lab: Label) -> dict[str, Any]:
-    return {
-        "person_id": lab.person,
-        "level": lab.level,
-        "exposed_on": date_of(lab.day),
-        "source_case_id": lab.source_case,
-        "via_person_id": lab.via_person,
-        "via_exposure_id": lab.via_exposure,
-    }
+LABEL_COLUMNS = (
+    "person_id",
+    "level",
+    "exposed_on",
+    "source_case_id",
+    "via_person_id",
+    "via_exposure_id",
+)
+
+
+def label_tuple(lab: Label) -> tuple[Any, ...]:
+    return (
+        lab.person,
+        lab.level,
+        date_of(lab.day),
+        lab.source_case,
+        lab.via_person,
+        lab.via_exposure,
+    )
 
 
 def case_persons(session: Session, case_ids: Sequence[int]) -> list[int]:
