@@ -7,10 +7,12 @@ server fails the run instead of skipping it. Every test starts from empty tables
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,10 +21,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from cordon.cases import service as case_service
+from cordon.cases.enums import CaseStatus
+from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.db import get_engine, make_engine, new_session
 from cordon.core.migrate import upgrade
 from cordon.models import Base
+from cordon.people.bulk import PersonRow, insert_people
 
 TEST_DB = os.environ.get("CORDON_TEST_DB", "sqlite")
 PG_URL = os.environ.get(
@@ -113,3 +119,36 @@ def hanoi(session: Session) -> Session:
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- factories shared by feature tests -----------------------------------------------------
+
+MakePerson = Callable[..., int]
+MakeCase = Callable[..., Case]
+
+
+@pytest.fixture
+def make_person(session: Session) -> MakePerson:
+    def make(name: str = "Nguyễn Văn An", ward_id: int | None = None) -> int:
+        (pid,) = insert_people(session, [PersonRow(full_name=name, ward_id=ward_id)])
+        session.commit()
+        return pid
+
+    return make
+
+
+@pytest.fixture
+def make_case(session: Session, make_person: MakePerson) -> MakeCase:
+    """A committed case: confirmed on 2020-03-06 unless told otherwise."""
+
+    def make(code: str, status: CaseStatus = CaseStatus.confirmed, **fields: Any) -> Case:
+        if status == CaseStatus.confirmed:
+            fields.setdefault("confirmed_on", dt.date(2020, 3, 6))
+        person_id = fields.pop("person_id", None) or make_person()
+        case = case_service.create_case(
+            session, person_id=person_id, status=status, code=code, created_by="test", **fields
+        )
+        session.commit()
+        return case
+
+    return make

@@ -18,7 +18,14 @@ from cordon.core.models import utcnow
 from cordon.people.models import Person
 from cordon.tracing import engine
 from cordon.tracing.models import TierChange, TierLabel
-from cordon.tracing.store import LABEL_COLUMNS, SqlView, date_of, delete_labels, window_start
+from cordon.tracing.store import (
+    CHANGE_COLUMNS,
+    LABEL_COLUMNS,
+    SqlView,
+    date_of,
+    delete_labels,
+    window_start,
+)
 
 FETCH = 500_000
 
@@ -230,18 +237,4 @@ def _record_moves(session: Session, old: engine.Labels, new: engine.Labels, *, c
             via_e,
         )
 
-    return insert_rows(
-        session,
-        TierChange,
-        (
-            "person_id",
-            "old_tier",
-            "new_tier",
-            "changed_at",
-            "cause",
-            "source_case_id",
-            "via_person_id",
-            "via_exposure_id",
-        ),
-        (row(int(i)) for i in moved),
-    )
+    return insert_rows(session, TierChange, CHANGE_COLUMNS, (row(int(i)) for i in moved))

@@ -30,7 +30,7 @@ from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
 from cordon.tracing.models import TierChange, TierLabel
 from cordon.tracing.policy import get_policy
-from cordon.tracing.store import SqlView, case_persons, edges_by_id
+from cordon.tracing.store import CHANGE_COLUMNS, SqlView, case_persons, edges_by_id
 
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
@@ -66,18 +66,6 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
         moves=diff.moves,
         seconds=time.perf_counter() - started,
     )
-
-
-CHANGE_COLUMNS = (
-    "person_id",
-    "old_tier",
-    "new_tier",
-    "changed_at",
-    "cause",
-    "source_case_id",
-    "via_person_id",
-    "via_exposure_id",
-)
 
 
 def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:

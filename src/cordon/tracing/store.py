@@ -170,6 +170,16 @@ def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
         )
 
 
+CHANGE_COLUMNS = (
+    "person_id",
+    "old_tier",
+    "new_tier",
+    "changed_at",
+    "cause",
+    "source_case_id",
+    "via_person_id",
+    "via_exposure_id",
+)
 LABEL_COLUMNS = (
     "person_id",
     "level",
