@@ -39,25 +39,32 @@ def ward_populations(district_population: int, ward_count: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(ward_count)]
 
 
+class _Units:
+    """The units already stored, by code: loading twice refreshes instead of duplicating."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.by_code = {u.code: u for u in session.scalars(select(AdminUnit))}
+
+    def upsert(self, code: str, **values: object) -> AdminUnit:
+        unit = self.by_code.get(code)
+        if unit is None:
+            unit = AdminUnit(code=code)
+            self.session.add(unit)
+            self.by_code[code] = unit
+        for key, value in values.items():
+            setattr(unit, key, value)
+        return unit
+
+
 def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
     """Load (or refresh) one city's units from ``city.csv``, ``districts.csv`` and ``wards.csv``."""
     (city_row,) = _read(directory / "city.csv")[:1]
     districts = _read(directory / "districts.csv")
     wards = _read(directory / "wards.csv")
-    by_code = {u.code: u for u in session.scalars(select(AdminUnit))}
-
-    def upsert(code: str, **values: object) -> AdminUnit:
-        unit = by_code.get(code)
-        if unit is None:
-            unit = AdminUnit(code=code)
-            session.add(unit)
-            by_code[code] = unit
-        for key, value in values.items():
-            setattr(unit, key, value)
-        return unit
-
+    units = _Units(session)
     total = sum(int(d["population_2019"]) for d in districts)
-    city = upsert(
+    city = units.upsert(
         city_row["code"],
         level=UnitLevel.city,
         name=city_row["name_vi"],
@@ -72,33 +79,36 @@ def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
     for w in wards:
         wards_of.setdefault(w["district_code"], []).append(w)
     for d in districts:
-        district = upsert(
-            d["code"],
-            level=UnitLevel.district,
-            name=d["name_vi"],
-            name_ascii=d["name_ascii"],
-            kind=d["kind"],
-            parent_id=city.id,
-            population=int(d["population_2019"]),
-            area_km2=float(d["area_km2"]) if d.get("area_km2") else None,
-        )
-        session.flush()
-        members = wards_of.get(d["code"], [])
-        for w, pop in zip(
-            members, ward_populations(district.population, len(members)), strict=True
-        ):
-            upsert(
-                w["ward_code"],
-                level=UnitLevel.ward,
-                name=w["ward_name_vi"],
-                name_ascii=w["ward_name_ascii"],
-                kind=w["ward_kind"],
-                parent_id=district.id,
-                population=pop,
-                area_km2=None,
-            )
+        _load_district(units, d, wards_of.get(d["code"], []), city_id=city.id)
     session.flush()
     return LoadResult(city=city.name, districts=len(districts), wards=len(wards), population=total)
+
+
+def _load_district(
+    units: _Units, row: dict[str, str], wards: list[dict[str, str]], *, city_id: int
+) -> None:
+    district = units.upsert(
+        row["code"],
+        level=UnitLevel.district,
+        name=row["name_vi"],
+        name_ascii=row["name_ascii"],
+        kind=row["kind"],
+        parent_id=city_id,
+        population=int(row["population_2019"]),
+        area_km2=float(row["area_km2"]) if row.get("area_km2") else None,
+    )
+    units.session.flush()
+    for w, pop in zip(wards, ward_populations(district.population, len(wards)), strict=True):
+        units.upsert(
+            w["ward_code"],
+            level=UnitLevel.ward,
+            name=w["ward_name_vi"],
+            name_ascii=w["ward_name_ascii"],
+            kind=w["ward_kind"],
+            parent_id=district.id,
+            population=pop,
+            area_km2=None,
+        )
 
 
 def get_unit(session: Session, unit_id: int) -> AdminUnit:
