@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, ForeignKey, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
 from cordon.core.models import BigId, Timestamped
 from cordon.exposures.enums import Closeness, Setting
+
+CLOSE_ONLY = "closeness = 'close'"
 
 
 def _enum(cls: type) -> Enum:
@@ -28,6 +30,25 @@ class Exposure(Base, Timestamped):
     setting: Mapped[Setting] = mapped_column(_enum(Setting))
     closeness: Mapped[Closeness] = mapped_column(_enum(Closeness))
     note: Mapped[str | None] = mapped_column(String(300))
+
+    # The tier engine reads a person's close contacts on every cascade: these partial
+    # covering indexes answer that from the index alone (ADR 0002, bench/README.md).
+    __table_args__ = tuple(
+        Index(
+            f"ix_exposures_close_by_{side}",
+            side_column,
+            other,
+            "first_on",
+            "last_on",
+            "closeness",
+            sqlite_where=text(CLOSE_ONLY),
+            postgresql_where=text(CLOSE_ONLY),
+        )
+        for side, side_column, other in (
+            ("person", "person_id", "contact_id"),
+            ("contact", "contact_id", "person_id"),
+        )
+    )
 
 
 class EventExposure(Base, Timestamped):

@@ -14,7 +14,8 @@ from cordon.cases.models import Case
 from cordon.core.bulk import insert_rows, table_of
 from cordon.core.dates import EPOCH
 from cordon.core.sql import member_of
-from cordon.exposures.models import Exposure
+from cordon.exposures.enums import Closeness
+from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.tracing.incremental import Edge, Label
 from cordon.tracing.models import TierLabel
 from cordon.tracing.policy import TierPolicy, TierRules
@@ -75,7 +76,7 @@ class SqlView:
             Exposure.first_on,
             Exposure.last_on,
         )
-        counted = Exposure.closeness.in_(self.closeness)
+        counted = self._counted()
         for part in chunks(persons):
             query = union(
                 select(*cols).where(self._in(Exposure.person_id, part), counted),
@@ -84,6 +85,14 @@ class SqlView:
             for eid, a, b, first, last in self.session.connection().execute(query):
                 found[eid] = Edge(eid, a, b, day(first), day(last))
         return list(found.values())
+
+    def _counted(self) -> ColumnElement[bool]:
+        """Which exposures count. For the usual policy (close only) the predicate is written
+        as a literal, so both databases can use the partial covering indexes of close
+        exposures (a bound parameter would hide that it matches their condition)."""
+        if self.closeness == [Closeness.close.value]:
+            return literal_column(CLOSE_ONLY)
+        return Exposure.closeness.in_(self.closeness)
 
     def ends_of(self, persons: Collection[int]) -> dict[int, int]:
         """The day each person was isolated (their cases' isolation dates)."""
