@@ -86,6 +86,13 @@ class SqlView:
                 found[eid] = Edge(eid, a, b, day(first), day(last))
         return list(found.values())
 
+    def counted_sql(self, *, literal: bool) -> str:
+        """Which exposures count, as SQL text for the whole-city load; ``literal`` lets the
+        partial indexes of close exposures serve it."""
+        if literal and self.closeness == [Closeness.close.value]:
+            return CLOSE_ONLY
+        return "closeness IN (" + ", ".join(f"'{c}'" for c in self.closeness) + ")"
+
     def _counted(self) -> ColumnElement[bool]:
         """Which exposures count. For the usual policy (close only) the predicate is written
         as a literal, so both databases can use the partial covering indexes of close
