@@ -81,16 +81,22 @@ def _insert_sqlite(
 def next_ids(session: Session, model: type[Base], n: int) -> range:
     """Reserve ``n`` consecutive ids for rows about to be bulk-inserted with explicit ids.
 
-    On PostgreSQL the id sequence is advanced past the block; on SQLite the single writer
-    holds the database, so max(id) + 1 is safe."""
+    On PostgreSQL the id sequence jumps past the block in one statement, so another session
+    can only slip in between its ``nextval`` and ``setval`` within that statement (a clash
+    then fails the load with a duplicate key, never mixes records). On SQLite the single
+    writer holds the database, so max(id) + 1 is safe."""
     table = table_of(model)
     conn = session.connection()
+    if n <= 0:
+        return range(0)
     if conn.dialect.name == "postgresql":
         seq = f"{table.name}_id_seq"
-        start = int(conn.execute(text(f"SELECT nextval('{seq}')")).scalar_one())
-        if n > 1:
-            conn.execute(text(f"SELECT setval('{seq}', :v)"), {"v": start + n - 1})
-        return range(start, start + n)
+        last = int(
+            conn.execute(
+                text(f"SELECT setval('{seq}', nextval('{seq}') + :n - 1)"), {"n": n}
+            ).scalar_one()
+        )
+        return range(last - n + 1, last + 1)
     top = conn.execute(select(func.max(table.c.id))).scalar() or 0
     return range(top + 1, top + 1 + n)
 
