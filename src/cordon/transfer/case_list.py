@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.core.errors import FieldProblem
-from cordon.people.bulk import PersonRow, fold_names
+from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
-from cordon.transfer.rows import RowContext, Values, check_order, parse_rows, person_row
-from cordon.transfer.source import Source
+from cordon.transfer.rows import RowContext, Values, check_order, person_row
+from cordon.transfer.source import Source, validated_lines
 
 CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
 CASE_TEXT = ("province", "treated_at")
@@ -85,19 +85,7 @@ def _reference_day(values: Values, today: dt.date) -> dt.date:
 
 def validate_cases(session: Session, src: Source) -> CasePlan:
     plan = CasePlan(problems=src.problems)
-    total = len(src.table.rows)
-    src.progress("validating", 0, total)
-    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, plan.problems)):
-        if i % 5000 == 0:
-            src.progress("validating", i, total)
-        item = case_line(values, RowContext(line, plan.problems, src.headers), src)
-        if item is not None:
-            plan.lines.append(item)
-    src.progress("validating", total, total)
-    src.progress("checking", 0, None)
-    names = fold_names([i.person.full_name for i in plan.lines])
-    for item, folded in zip(plan.lines, names, strict=True):
-        item.folded = folded
+    plan.lines = validated_lines(src, case_line, lambda i: i.person.full_name)
     _check_codes(session, plan, src)
     _match_people(session, plan, src)
     _resolve_sources(session, plan, src)

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from cordon.core.errors import FieldProblem
 from cordon.exposures.enums import Closeness, Setting
-from cordon.people.bulk import PersonRow, fold_names
+from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
-from cordon.transfer.rows import RowContext, Values, check_order, parse_rows, person_row
-from cordon.transfer.source import Source
+from cordon.transfer.rows import RowContext, Values, check_order, person_row
+from cordon.transfer.source import Source, validated_lines
 
 # A person: >= 0 is a registered person's id; -(k + 1) is the k-th new person of this file.
 Ref = int
@@ -68,19 +68,7 @@ def exposure_line(values: Values, ctx: RowContext, src: Source) -> ExposureLine 
 
 def validate_exposures(session: Session, src: Source) -> ExposurePlan:
     plan = ExposurePlan(problems=src.problems)
-    total = len(src.table.rows)
-    src.progress("validating", 0, total)
-    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, plan.problems)):
-        if i % 5000 == 0:
-            src.progress("validating", i, total)
-        item = exposure_line(values, RowContext(line, plan.problems, src.headers), src)
-        if item is not None:
-            plan.lines.append(item)
-    src.progress("validating", total, total)
-    src.progress("checking", 0, None)
-    names = fold_names([i.contact.full_name for i in plan.lines])
-    for item, folded in zip(plan.lines, names, strict=True):
-        item.folded = folded
+    plan.lines = validated_lines(src, exposure_line, lambda i: i.contact.full_name)
     people = _Registered.fetch(session, plan)
     _assign_contacts(plan, src, people)
     _resolve_index(session, plan, src, people)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
 from cordon.core.dates import today as current_day
 from cordon.core.errors import FieldProblem
+from cordon.people.bulk import fold_names
 from cordon.transfer.cells import FieldReader, field_readers
 from cordon.transfer.columns import COLUMNS, Shape
 from cordon.transfer.lookups import Wards
 from cordon.transfer.mapping import DEFAULT, Mapping, resolve_layout
 from cordon.transfer.readers import Table
-from cordon.transfer.rows import Progress, no_progress
+from cordon.transfer.rows import Progress, RowContext, Values, no_progress, parse_rows
 
 
 @dataclass
@@ -51,3 +54,33 @@ def prepare(
     headers = {r.name: r.header for r in readers}
     wards = Wards.load(session)
     return Source(table, readers, headers, layout.ignored, wards, day, progress)
+
+
+class FoldedLine(Protocol):
+    folded: str  # the name this line matches people by, folded once (``fold``)
+
+
+L = TypeVar("L", bound=FoldedLine)
+
+
+def validated_lines(
+    src: Source,
+    make_line: Callable[[Values, RowContext, Source], L | None],
+    name_of: Callable[[L], str],
+) -> list[L]:
+    """Every row parsed and checked by ``make_line`` (problems go to ``src.problems``), with
+    progress reported, and each kept line's name folded in one pass."""
+    lines: list[L] = []
+    total = len(src.table.rows)
+    src.progress("validating", 0, total)
+    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, src.problems)):
+        if i % 5000 == 0:
+            src.progress("validating", i, total)
+        item = make_line(values, RowContext(line, src.problems, src.headers), src)
+        if item is not None:
+            lines.append(item)
+    src.progress("validating", total, total)
+    src.progress("checking", 0, None)
+    for item, folded in zip(lines, fold_names([name_of(i) for i in lines]), strict=True):
+        item.folded = folded
+    return lines
