@@ -22,7 +22,8 @@ from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.dates import today
-from cordon.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from cordon.core.db import get_or_404, one_or_404
+from cordon.core.errors import Conflict, FieldProblem, InvalidInput
 from cordon.core.events import CaseChanged, publish
 from cordon.core.models import utcnow
 from cordon.geography.service import subtree_ids
@@ -63,17 +64,11 @@ _GENERATED = re.compile(r"^HN-(\d+)$")
 
 
 def get_case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case with id {case_id}.")
-    return case
+    return get_or_404(session, Case, case_id, what="case")
 
 
 def case_by_code(session: Session, code: str) -> Case:
-    case = session.scalar(select(Case).where(Case.code == code))
-    if case is None:
-        raise NotFound(f"No case with code {code}.")
-    return case
+    return one_or_404(session, Case, Case.code == code, missing=f"No case with code {code}.")
 
 
 def _filtered(

@@ -14,23 +14,19 @@ from cordon.cases.models import Case
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.clusters.schemas import ClusterOut, ClusterSummary, DistrictCount
+from cordon.core.db import get_or_404, one_or_404
 from cordon.core.errors import Conflict, InvalidInput, NotFound
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
 
 
 def get_cluster(session: Session, cluster_id: int) -> Cluster:
-    cluster = session.get(Cluster, cluster_id)
-    if cluster is None:
-        raise NotFound(f"No cluster with id {cluster_id}.")
-    return cluster
+    return get_or_404(session, Cluster, cluster_id, what="cluster")
 
 
 def cluster_by_code(session: Session, code: str) -> Cluster:
-    cluster = session.scalar(select(Cluster).where(Cluster.code == code))
-    if cluster is None:
-        raise NotFound(f"No cluster with code {code}.")
-    return cluster
+    missing = f"No cluster with code {code}."
+    return one_or_404(session, Cluster, Cluster.code == code, missing=missing)
 
 
 def find_cluster(session: Session, code_or_name: str) -> Cluster:

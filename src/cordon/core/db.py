@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import ColumnElement, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from cordon.core.config import get_settings
+from cordon.core.errors import NotFound
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -94,3 +95,24 @@ def refresh_statistics(session: Session, *models: type[Base]) -> None:
 
     for model in models:
         session.execute(text(f"ANALYZE {model.__tablename__}"))
+
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+def get_or_404(session: Session, model: type[ModelT], key: Any, *, what: str) -> ModelT:
+    """The row of ``model`` with primary key ``key``, or a 404 "No {what} with id {key}."."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"No {what} with id {key}.")
+    return row
+
+
+def one_or_404(
+    session: Session, model: type[ModelT], *where: ColumnElement[bool], missing: str
+) -> ModelT:
+    """The row of ``model`` meeting ``where``, or a 404 with the message ``missing``."""
+    row = session.scalar(select(model).where(*where))
+    if row is None:
+        raise NotFound(missing)
+    return row

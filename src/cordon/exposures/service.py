@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from cordon.clusters.models import Cluster
 from cordon.core.dates import today
-from cordon.core.errors import FieldProblem, InvalidInput, NotFound
+from cordon.core.db import get_or_404
+from cordon.core.errors import FieldProblem, InvalidInput
 from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
@@ -84,10 +85,7 @@ def record_contacts(
 
 
 def get_exposure(session: Session, exposure_id: int) -> Exposure:
-    row = session.get(Exposure, exposure_id)
-    if row is None:
-        raise NotFound(f"No exposure with id {exposure_id}.")
-    return row
+    return get_or_404(session, Exposure, exposure_id, what="exposure")
 
 
 def update_exposure(session: Session, *, exposure_id: int, changes: ExposureUpdate) -> Exposure:

@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.core.errors import InvalidInput, NotFound
+from cordon.core.db import get_or_404
+from cordon.core.errors import InvalidInput
 from cordon.core.text import fold
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
@@ -112,10 +113,7 @@ def _load_district(
 
 
 def get_unit(session: Session, unit_id: int) -> AdminUnit:
-    unit = session.get(AdminUnit, unit_id)
-    if unit is None:
-        raise NotFound(f"No administrative unit with id {unit_id}.")
-    return unit
+    return get_or_404(session, AdminUnit, unit_id, what="administrative unit")
 
 
 def unit_by_code(session: Session, code: str) -> AdminUnit | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_rows
 from cordon.core.dates import today
-from cordon.core.errors import NotFound
+from cordon.core.db import get_or_404
 from cordon.core.events import (
     CaseChanged,
     ExposuresAdded,
@@ -160,8 +160,7 @@ class TierInfo:
 
 
 def _require_person(session: Session, person_id: int) -> None:
-    if session.get(Person, person_id) is None:
-        raise NotFound(f"No person with id {person_id}.")
+    get_or_404(session, Person, person_id, what="person")
 
 
 def tier_of(session: Session, person_id: int) -> TierInfo:
