@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -58,22 +58,11 @@ class RegistryLoaded(Event):
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-E = TypeVar("E", bound=Event)
 Handler = Callable[[Session, Any], None]
-# Extra listeners (tests spy on events here). The product's reactions are not registered by
-# import side effects: they are the explicit table ``cordon.reactions.REACTIONS``.
+# Extra listeners, run after the reactions (tests spy on events here). The product's own
+# reactions are not registered by import side effects: they are the explicit table
+# ``cordon.reactions.REACTIONS``.
 _handlers: dict[type[Event], list[Handler]] = defaultdict(list)
-
-
-def subscribe(
-    event_type: type[E],
-) -> Callable[[Callable[[Session, E], None]], Callable[[Session, E], None]]:
-    def register(fn: Callable[[Session, E], None]) -> Callable[[Session, E], None]:
-        if fn not in _handlers[event_type]:
-            _handlers[event_type].append(fn)
-        return fn
-
-    return register
 
 
 def publish(session: Session, event: Event) -> None:

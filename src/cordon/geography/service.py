@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from cordon.core.db import get_or_404
 from cordon.core.errors import InvalidInput
-from cordon.core.text import fold
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 
@@ -118,21 +117,6 @@ def get_unit(session: Session, unit_id: int) -> AdminUnit:
 
 def unit_by_code(session: Session, code: str) -> AdminUnit | None:
     return session.scalar(select(AdminUnit).where(AdminUnit.code == code))
-
-
-def find_ward(session: Session, name: str, district_name: str | None = None) -> AdminUnit | None:
-    """A ward by its name (with or without diacritics), optionally within a named district."""
-    wards = session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.ward)).all()
-    target = fold(name)
-    matches = [w for w in wards if fold(w.name) == target]
-    if district_name is not None:
-        parents = {
-            u.id: u
-            for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))
-        }
-        want = fold(district_name)
-        matches = [w for w in matches if w.parent_id and fold(parents[w.parent_id].name) == want]
-    return matches[0] if len(matches) == 1 else None
 
 
 def list_units(

@@ -39,13 +39,6 @@ def chunks(items: Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield seq[i : i + size]
 
 
-def day_sql(session: Session, column: Any) -> ColumnElement[int]:
-    """A date column as days since 1970-01-01, computed by the database."""
-    if session.get_bind().dialect.name == "sqlite":
-        return literal_column(f"CAST(julianday({column.name}) - 2440587.5 AS INTEGER)")
-    return literal_column(f"({column.name} - DATE '1970-01-01')")
-
-
 def window_start(rules: TierRules, case: Case) -> int | None:
     start = rules.window_start(
         onset_on=case.onset_on, sample_on=case.sample_on, confirmed_on=case.confirmed_on
