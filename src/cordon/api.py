@@ -10,6 +10,8 @@ from cordon.core import problems
 from cordon.core.deps import SessionDep
 
 FEATURE_ROUTERS = (
+    "cordon.access.routes",
+    "cordon.audit.routes",
     "cordon.geography.routes",
     "cordon.people.routes",
     "cordon.cases.routes",

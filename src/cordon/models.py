@@ -1,5 +1,7 @@
 """Every table of Cordon, imported in one place so Alembic and the tests see the whole schema."""
 
+from cordon.access.models import ApiToken, LoginFailure, User, WebSession
+from cordon.audit.models import AuditEntry, AuditHead, AuditSubject
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource, LabTest
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.db import Base
@@ -10,6 +12,10 @@ from cordon.tracing.models import TierChange, TierLabel
 
 __all__ = [
     "AdminUnit",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "AuditSubject",
     "Base",
     "Case",
     "CaseStatusChange",
@@ -20,8 +26,11 @@ __all__ = [
     "Household",
     "InfectionSource",
     "LabTest",
+    "LoginFailure",
     "Person",
     "PersonNameToken",
     "TierChange",
     "TierLabel",
+    "User",
+    "WebSession",
 ]

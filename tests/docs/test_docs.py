@@ -68,11 +68,12 @@ def test_make_run_serves_the_demo(tmp_path: Path) -> None:
         "CORDON_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
         "CORDON_PORT": str(port),
     }
+    log = tmp_path / "run.log"
     proc = subprocess.Popen(
         ["make", "run"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -86,7 +87,15 @@ def test_make_run_serves_the_demo(tmp_path: Path) -> None:
                 time.sleep(0.5)
         else:
             pytest.fail("make run did not serve within 4 minutes")
-        cases = httpx.get(f"http://127.0.0.1:{port}/api/v1/cases", params={"limit": 1}).json()
+        base = f"http://127.0.0.1:{port}/api/v1"
+        assert httpx.get(f"{base}/cases").status_code == 401  # nothing without signing in
+        # the demo printed one account per role, its password once
+        found = re.search(r"│ epi\s+│ epidemiologist\s+│ 01\s+│ (\w{20})", log.read_text())
+        assert found, log.read_text()
+        with httpx.Client(base_url=base) as web:
+            signed = web.post("/auth/sign-in", json={"username": "epi", "password": found[1]})
+            assert signed.status_code == 200, signed.text
+            cases = web.get("/cases", params={"limit": 1}).json()
         assert cases["total"] == 288
     finally:
         os.killpg(proc.pid, 15)

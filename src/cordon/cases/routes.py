@@ -6,7 +6,13 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy import select
 
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
 from cordon.cases import chains, lab, service
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
@@ -14,6 +20,7 @@ from cordon.cases.schemas import (
     CaseIn,
     CaseOut,
     CasePatch,
+    ChainEdge,
     ChainOut,
     LabTestIn,
     LabTestOut,
@@ -27,17 +34,47 @@ from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CREATED = status.HTTP_201_CREATED
+Reader = Annotated[Principal, need(Permission.cases_read)]
+Writer = Annotated[Principal, need(Permission.cases_write)]
+Lab = Annotated[Principal, need(Permission.lab_write)]
+HIDDEN = "outside your jurisdiction"
 
 
 def _out(session: SessionDep, case: Case) -> CaseOut:
+    recorder.read(session, "cases", case.id, [case.person_id])
     out = CaseOut.model_validate(case)
     out.clusters = service.cluster_codes(session, [case.id])[case.id]
     return out
 
 
+def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
+    """The chain with every case outside the jurisdiction reduced to an anonymous node."""
+    ids = [n.case_id for n in chain.nodes if n.case_id is not None]
+    person_of: dict[int, int] = {}
+    for start in range(0, len(ids), 10_000):
+        part = ids[start : start + 10_000]
+        rows = session.execute(select(Case.id, Case.person_id).where(Case.id.in_(part)))
+        person_of.update({int(c): int(p) for c, p in rows})
+    seen = guard.visible(session, who, person_of.values())
+    recorder.read(session, "cases", chain.case_id, seen, view="chain")
+    hidden = [c for c in ids if person_of.get(c) not in seen]
+    alias = {f"case:{c}": f"hidden:{k}" for k, c in enumerate(hidden, 1)}
+    blank = {"label": HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
+    nodes = [
+        n.model_copy(update={"id": alias[n.id], **blank}) if n.id in alias else n
+        for n in chain.nodes
+    ]
+    edges = [
+        ChainEdge(source=alias.get(e.source, e.source), target=alias.get(e.target, e.target))
+        for e in chain.edges
+    ]
+    return chain.model_copy(update={"nodes": nodes, "edges": edges})
+
+
 @router.post("", response_model=CaseOut, status_code=CREATED)
-def create_case(session: SessionDep, body: CaseIn) -> CaseOut:
+def create_case(session: SessionDep, who: Writer, body: CaseIn) -> CaseOut:
     """Report a suspected or confirmed case; a code like HN-000123 is given when none is."""
+    guard.person_field(session, who, body.person_id, "person_id")
     fields = body.model_dump(exclude={"person_id", "code", "status", "created_by", "reason"})
     case = service.create_case(
         session,
@@ -54,6 +91,7 @@ def create_case(session: SessionDep, body: CaseIn) -> CaseOut:
 @router.get("", response_model=Page[CaseOut])
 def list_cases(
     session: SessionDep,
+    who: Reader,
     page: PageDep,
     status: CaseStatus | None = None,
     classification: Classification | None = None,
@@ -81,33 +119,38 @@ def list_cases(
         before_id=before_id,
         limit=page.limit,
         offset=page.offset,
+        scope=who.scope,
     )
+    recorder.read(session, "cases", None, [r.person_id for r in rows], view="list")
     codes = service.cluster_codes(session, [r.id for r in rows])
     items = [CaseOut.model_validate(r).model_copy(update={"clusters": codes[r.id]}) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/by-code/{code}", response_model=CaseOut)
-def get_case_by_code(session: SessionDep, code: str) -> CaseOut:
-    return _out(session, service.case_by_code(session, code))
+def get_case_by_code(session: SessionDep, who: Reader, code: str) -> CaseOut:
+    return _out(session, service.get_case(session, guard.case_code(session, who, code)))
 
 
 @router.get("/{case_id}", response_model=CaseOut)
-def get_case(session: SessionDep, case_id: int) -> CaseOut:
+def get_case(session: SessionDep, who: Reader, case_id: int) -> CaseOut:
+    guard.case(session, who, case_id)
     return _out(session, service.get_case(session, case_id))
 
 
 @router.patch("/{case_id}", response_model=CaseOut)
-def update_case(session: SessionDep, case_id: int, body: CasePatch) -> CaseOut:
+def update_case(session: SessionDep, who: Writer, case_id: int, body: CasePatch) -> CaseOut:
     """Change dates and details; send the ``version`` you read (409 if it moved since)."""
+    guard.case(session, who, case_id)
     changes = body.model_dump(include=body.model_fields_set - {"version"})
     case = service.update_case(session, case_id, version=body.version, changes=changes)
     return _out(session, case)
 
 
 @router.post("/{case_id}/status", response_model=CaseOut)
-def change_status(session: SessionDep, case_id: int, body: StatusChangeIn) -> CaseOut:
+def change_status(session: SessionDep, who: Writer, case_id: int, body: StatusChangeIn) -> CaseOut:
     """suspected → confirmed | discarded; confirmed → recovered | died. Anything else is 409."""
+    guard.case(session, who, case_id)
     case = service.change_status(
         session,
         case_id,
@@ -121,36 +164,50 @@ def change_status(session: SessionDep, case_id: int, body: StatusChangeIn) -> Ca
 
 
 @router.get("/{case_id}/history", response_model=list[StatusChangeOut])
-def history(session: SessionDep, case_id: int) -> list[StatusChangeOut]:
+def history(session: SessionDep, who: Reader, case_id: int) -> list[StatusChangeOut]:
+    recorder.read(session, "cases", case_id, [guard.case(session, who, case_id)], view="history")
     return [StatusChangeOut.model_validate(h) for h in service.history(session, case_id)]
 
 
 @router.post("/{case_id}/lab-tests", response_model=LabTestOut, status_code=CREATED)
-def add_lab_test(session: SessionDep, case_id: int, body: LabTestIn) -> LabTestOut:
+def add_lab_test(session: SessionDep, who: Lab, case_id: int, body: LabTestIn) -> LabTestOut:
     """Record a test; ``confirm: true`` with a positive PCR confirms a suspected case."""
+    guard.case(session, who, case_id)
     test = lab.add_lab_test(session, case_id, **body.model_dump())
     return LabTestOut.model_validate(test)
 
 
+@router.post("/by-code/{code}/lab-tests", response_model=LabTestOut, status_code=CREATED)
+def add_lab_test_by_code(session: SessionDep, who: Lab, code: str, body: LabTestIn) -> LabTestOut:
+    """The same, by the case code written on the sample (what a laboratory has)."""
+    test = lab.add_lab_test(session, guard.case_code(session, who, code), **body.model_dump())
+    return LabTestOut.model_validate(test)
+
+
 @router.get("/{case_id}/lab-tests", response_model=list[LabTestOut])
-def lab_tests(session: SessionDep, case_id: int) -> list[LabTestOut]:
+def lab_tests(session: SessionDep, who: Reader, case_id: int) -> list[LabTestOut]:
+    recorder.read(session, "lab_tests", case_id, [guard.case(session, who, case_id)])
     return [LabTestOut.model_validate(t) for t in lab.lab_tests(session, case_id)]
 
 
 @router.post("/{case_id}/sources", response_model=SourceOut, status_code=CREATED)
-def add_source(session: SessionDep, case_id: int, body: SourceIn) -> SourceOut:
+def add_source(session: SessionDep, who: Writer, case_id: int, body: SourceIn) -> SourceOut:
     """What infected the case: another case (no loops), a country, a cluster or unknown."""
+    guard.case(session, who, case_id)
     link = chains.add_source(session, case_id, **body.model_dump())
     return SourceOut.model_validate(link)
 
 
 @router.get("/{case_id}/sources", response_model=list[SourceOut])
-def sources(session: SessionDep, case_id: int) -> list[SourceOut]:
+def sources(session: SessionDep, who: Reader, case_id: int) -> list[SourceOut]:
+    guard.case(session, who, case_id)
     return [SourceOut.model_validate(s) for s in chains.sources(session, case_id)]
 
 
 @router.get("/{case_id}/chain", response_model=ChainOut)
-def chain(session: SessionDep, case_id: int) -> ChainOut:
+def chain(session: SessionDep, who: Reader, case_id: int) -> ChainOut:
     """Ancestors (generation < 0) and descendants (> 0) with the countries and clusters at
-    the roots, as nodes and edges."""
-    return chains.chain(session, service.get_case(session, case_id))
+    the roots, as nodes and edges; cases outside the jurisdiction appear only as
+    anonymous nodes (``hidden:N``)."""
+    guard.case(session, who, case_id)
+    return _masked(session, who, chains.chain(session, service.get_case(session, case_id)))

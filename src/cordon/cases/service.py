@@ -26,6 +26,7 @@ from cordon.core.db import get_or_404, one_or_404
 from cordon.core.errors import Conflict, FieldProblem, InvalidInput
 from cordon.core.events import CaseChanged, publish
 from cordon.core.models import utcnow
+from cordon.core.scope import CITY, Scope
 from cordon.geography.service import subtree_ids
 from cordon.people.models import Person
 
@@ -113,9 +114,11 @@ def list_cases(
     before_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Scope = CITY,
 ) -> tuple[list[Case], int]:
     """Newest first (by id, the primary key index). ``before_id`` pages by key (fast at any
-    depth); ``unit_id`` is a ward or a district (its wards) where the person lives."""
+    depth); ``unit_id`` is a ward or a district (its wards) where the person lives; only
+    cases of people ``scope`` sees."""
     query = _filtered(
         status=status,
         classification=classification,
@@ -125,6 +128,9 @@ def list_cases(
         province=province,
         ward_ids=subtree_ids(session, unit_id) if unit_id is not None else None,
     )
+    if not scope.whole_city:
+        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
+        query = query.where(Case.person_id.in_(seen))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if before_id is not None:
         query = query.where(Case.id < before_id)

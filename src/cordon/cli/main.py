@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from cordon.access.cli import tokens_app, users_app
+from cordon.audit import recorder
+from cordon.audit.cli import app as audit_app
 from cordon.cases.cli import app as cases_app
 from cordon.cli import db, serve
 from cordon.clusters.cli import chain, cluster
@@ -20,7 +23,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _operator() -> None:
+    """Changes made from the command line are audited as the operating-system user."""
+    recorder.default_actor[0] = recorder.Actor.cli()
+
+
 app.command("serve")(serve.serve)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(geography_app, name="geography")
 app.add_typer(demo_app, name="demo")

@@ -2,64 +2,92 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, status
 
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
 from cordon.clusters import service
 from cordon.clusters.schemas import ClusterIn, ClusterOut, ClusterSummary, MemberIn, MembersOut
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput
+from cordon.core.errors import InvalidInput, NotFound
 from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
+Reader = Annotated[Principal, need(Permission.clusters_read)]
+Writer = Annotated[Principal, need(Permission.clusters_write)]
+
+
+def _members(session: SessionDep, who: Principal, cluster_id: int) -> MembersOut:
+    """The member cases the user may see (summaries stay whole: they are aggregates)."""
+    ids = service.member_ids(session, cluster_id)
+    if not who.scope.whole_city:
+        ids = [c for c in ids if _sees_case(session, who, c)]
+    return MembersOut(cluster_id=cluster_id, case_ids=ids)
+
+
+def _sees_case(session: SessionDep, who: Principal, case_id: int) -> bool:
+    try:
+        guard.case(session, who, case_id)
+    except NotFound:
+        return False
+    return True
 
 
 @router.post("", response_model=ClusterOut, status_code=status.HTTP_201_CREATED)
-def create_cluster(session: SessionDep, body: ClusterIn) -> ClusterOut:
+def create_cluster(session: SessionDep, who: Writer, body: ClusterIn) -> ClusterOut:
     """A new cluster; its code is unique (409 otherwise)."""
     return ClusterOut.model_validate(service.create_cluster(session, **body.model_dump()))
 
 
 @router.get("", response_model=Page[ClusterOut])
-def list_clusters(session: SessionDep, page: PageDep) -> Page[ClusterOut]:
+def list_clusters(session: SessionDep, who: Reader, page: PageDep) -> Page[ClusterOut]:
     rows, total = service.list_clusters(session, limit=page.limit, offset=page.offset)
     items = [ClusterOut.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/by-code/{code}", response_model=ClusterOut)
-def get_cluster_by_code(session: SessionDep, code: str) -> ClusterOut:
+def get_cluster_by_code(session: SessionDep, who: Reader, code: str) -> ClusterOut:
     return ClusterOut.model_validate(service.cluster_by_code(session, code))
 
 
 @router.get("/{cluster_id}", response_model=ClusterOut)
-def get_cluster(session: SessionDep, cluster_id: int) -> ClusterOut:
+def get_cluster(session: SessionDep, who: Reader, cluster_id: int) -> ClusterOut:
     return ClusterOut.model_validate(service.get_cluster(session, cluster_id))
 
 
 @router.post("/{cluster_id}/cases", response_model=MembersOut, status_code=status.HTTP_201_CREATED)
-def add_case(session: SessionDep, cluster_id: int, body: MemberIn) -> MembersOut:
+def add_case(session: SessionDep, who: Writer, cluster_id: int, body: MemberIn) -> MembersOut:
     """Add a case (by ``case_id`` or ``case_code``) to the cluster."""
     if body.case_id is not None:
+        guard.case_field(session, who, "case_id", body.case_id)
         service.add_member(session, cluster_id, case_id=body.case_id)
     elif body.case_code is not None:
+        guard.case_field(session, who, "case_code", body.case_code)
         service.add_member_by_code(session, cluster_id, case_code=body.case_code)
     else:
         raise InvalidInput.on("case_id", "give case_id or case_code")
-    return MembersOut(cluster_id=cluster_id, case_ids=service.member_ids(session, cluster_id))
+    return _members(session, who, cluster_id)
 
 
 @router.get("/{cluster_id}/cases", response_model=MembersOut)
-def cases(session: SessionDep, cluster_id: int) -> MembersOut:
+def cases(session: SessionDep, who: Reader, cluster_id: int) -> MembersOut:
+    """The cluster's cases in the user's jurisdiction."""
     service.get_cluster(session, cluster_id)
-    return MembersOut(cluster_id=cluster_id, case_ids=service.member_ids(session, cluster_id))
+    return _members(session, who, cluster_id)
 
 
 @router.delete("/{cluster_id}/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_case(session: SessionDep, cluster_id: int, case_id: int) -> None:
+def remove_case(session: SessionDep, who: Writer, cluster_id: int, case_id: int) -> None:
+    guard.case(session, who, case_id)
     service.remove_member(session, cluster_id, case_id=case_id)
 
 
 @router.get("/{cluster_id}/summary", response_model=ClusterSummary)
-def summary(session: SessionDep, cluster_id: int) -> ClusterSummary:
+def summary(session: SessionDep, who: Reader, cluster_id: int) -> ClusterSummary:
     """Size, generations, first and last confirmed dates, cases by district and status."""
     return service.summary(session, cluster_id)

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from cordon.core.db import Base
+
+# Told of every bulk insert with the people it concerns (the audit log listens here).
+BulkListener = Callable[[Session, str, int, Sequence[int]], None]
+on_insert: list[BulkListener] = []
+
+
+def _person_columns(table: Table, columns: Sequence[str]) -> list[int]:
+    """Positions of the columns that name a person (a person's own id in ``people``)."""
+    wanted = ("id",) if table.name == "people" else ("person_id", "contact_id")
+    return [k for k, name in enumerate(columns) if name in wanted]
+
+
+def _tell(session: Session, table: Table, count: int, people: Iterable[Any]) -> None:
+    if on_insert and count:
+        ids = sorted({int(p) for p in people if p is not None})
+        for listener in on_insert:
+            listener(session, table.name, count, ids)
+
+
+def _collecting(
+    rows: Iterable[Sequence[Any]], positions: list[int], into: list[Any]
+) -> Iterator[Sequence[Any]]:
+    for row in rows:
+        into.extend(row[k] for k in positions)
+        yield row
 
 
 def table_of(model: type[Base]) -> Table:
@@ -30,6 +55,8 @@ def insert_rows(
     session's transaction. Returns the number of rows."""
     table = table_of(model)
     conn = session.connection()
+    people: list[Any] = []
+    rows = _collecting(rows, _person_columns(table, columns), people)
     count = 0
     if conn.dialect.name == "postgresql":
         raw: Any = conn.connection.dbapi_connection
@@ -38,8 +65,10 @@ def insert_rows(
             for row in rows:
                 copy.write_row(row)
                 count += 1
-        return count
-    return _insert_sqlite(conn, table, columns, rows, chunk)
+    else:
+        count = _insert_sqlite(conn, table, columns, rows, chunk)
+    _tell(session, table, count, people)
+    return count
 
 
 def _insert_sqlite(
@@ -133,15 +162,16 @@ def insert_columns(
             for start in range(0, n, chunk):
                 part = [c[start : start + chunk] for c in cells]
                 copy.write("\n".join(map("\t".join, zip(*part, strict=True))) + "\n")
-        return n
-    marks = ", ".join("?" for _ in columns)
-    cursor = raw.cursor()
-    try:
-        cursor.executemany(
-            f"INSERT INTO {table.name} ({names}) VALUES ({marks})", zip(*cells, strict=True)
-        )
-    finally:
-        cursor.close()
+    else:
+        marks = ", ".join("?" for _ in columns)
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(
+                f"INSERT INTO {table.name} ({names}) VALUES ({marks})", zip(*cells, strict=True)
+            )
+        finally:
+            cursor.close()
+    _tell(session, table, n, (p for k in _person_columns(table, columns) for p in values[k]))
     return n
 
 

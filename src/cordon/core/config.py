@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -39,6 +39,31 @@ class Settings(BaseSettings):
         description="TOML file of tier rule sets; the built-in Vietnamese rules when unset.",
     )
     page_size_max: int = Field(default=500, description="Largest page any list endpoint returns.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key for pseudonyms, CSRF tokens and self-report links (at least 32 "
+        "characters). Unset: a key is made once in var/secret.key. Set it in production, the "
+        "same on every server.",
+    )
+    roles_file: Path | None = Field(
+        default=None,
+        description="TOML file of the city's own roles, over the built-in ones (docs/access.md).",
+    )
+    session_hours: int = Field(default=12, description="A web session ends after this idle time.")
+    login_slowdown_after: int = Field(
+        default=3,
+        description="Failed sign-ins of one account after which each further try must wait "
+        "(1 s, 2 s, 4 s … between tries).",
+    )
+    login_lockout_after: int = Field(
+        default=10, description="Failed sign-ins in a row that lock an account."
+    )
+    login_lockout_minutes: int = Field(
+        default=30, description="How long a locked account stays locked (an admin can unlock)."
+    )
+    login_ip_limit: int = Field(
+        default=50, description="Failed sign-ins from one address per 15 minutes before 429."
+    )
 
 
 @lru_cache

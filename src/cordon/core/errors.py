@@ -29,6 +29,9 @@ class CordonError(Exception):
     status = 400
     title = "Bad request"
 
+    def headers(self) -> dict[str, str]:
+        return {}
+
     def __str__(self) -> str:
         if not self.problems:
             return self.detail
@@ -39,6 +42,34 @@ class CordonError(Exception):
         if len(self.problems) > 50:
             lines.append(f"  … and {len(self.problems) - 50} more problems")
         return "\n".join(lines)
+
+
+class Unauthorized(CordonError):
+    """No valid credentials: sign in, or send an API token."""
+
+    status = 401
+    title = "Sign-in required"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="cordon"'}
+
+
+class Forbidden(CordonError):
+    """Signed in, but the role does not allow this action (records are never the reason:
+    a record outside the jurisdiction answers 404)."""
+
+    status = 403
+    title = "Not allowed"
+
+
+@dataclass
+class TooManyAttempts(CordonError):
+    retry_after: int = 60
+    status = 429
+    title = "Too many attempts"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class NotFound(CordonError):

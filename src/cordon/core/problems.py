@@ -21,7 +21,11 @@ PROBLEM = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -31,7 +35,7 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -41,7 +45,8 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 
 async def _cordon_error(_req: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CordonError)
-    return problem(exc.status, exc.title, exc.detail, [p.as_dict() for p in exc.problems])
+    errors = [p.as_dict() for p in exc.problems]
+    return problem(exc.status, exc.title, exc.detail, errors, exc.headers())
 
 
 async def _validation_error(_req: Request, exc: Exception) -> JSONResponse:

@@ -7,11 +7,13 @@ import time
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.demo import facts
 from cordon.demo.synthetic import SyntheticOptions, load_synthetic
+from cordon.demo.users import DemoUser, create_demo_users
 from cordon.demo.vietnam import load_vietnam_2020
 
 app = typer.Typer(
@@ -21,11 +23,23 @@ app = typer.Typer(
 HANOI = "Hà Nội"
 
 
+def _print_users(users: list[DemoUser]) -> None:
+    if not users:
+        return
+    table = Table("username", "role", "unit", "password (shown once)", title="Demo accounts")
+    for u in users:
+        table.add_row(u.username, u.role, u.unit_code, u.password)
+    console.print(table)
+
+
 @app.command("vietnam-2020")
 def vietnam_2020() -> None:
-    """Load Vietnam's 288 patients of 2020 (BN1–BN288), their links, sources and clusters."""
+    """Load Vietnam's 288 patients of 2020 (BN1–BN288), their links, sources and clusters,
+    and one demo account per role (passwords printed once)."""
     with user_errors(), session_scope() as session:
         result = load_vietnam_2020(session)
+        users = create_demo_users(session)
+    _print_users(users)
     if result.geography_loaded:
         console.print("Loaded Hanoi's districts and wards first.")
     if result.skipped:
@@ -59,6 +73,8 @@ def synthetic(
     started = time.perf_counter()
     with user_errors(), session_scope() as session:
         result = load_synthetic(session, options)
+        users = create_demo_users(session)
+    _print_users(users)
     console.print(
         f"Generated a synthetic Hanoi (seed {seed}): {result.people:,} people in "
         f"{result.households:,} households, {result.exposures:,} exposures, "

@@ -5,6 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.exposures import service
@@ -19,11 +24,15 @@ from cordon.exposures.schemas import (
 )
 
 router = APIRouter(tags=["exposures"])
+Reader = Annotated[Principal, need(Permission.exposures_read)]
+Writer = Annotated[Principal, need(Permission.exposures_write)]
 
 
 @router.post("/exposures", status_code=201, response_model=ExposureOut)
-def record_exposure(session: SessionDep, body: ExposureIn) -> ExposureOut:
-    """Record that two people met; their tiers and everyone's downstream follow at once."""
+def record_exposure(session: SessionDep, who: Writer, body: ExposureIn) -> ExposureOut:
+    """Record that two people met; their tiers and everyone's downstream follow at once.
+    The contact may live in another ward (then this user sees only that they exist)."""
+    guard.person_field(session, who, body.person_id, "person_id")
     contact = body.model_dump(exclude={"person_id"})
     (row,) = service.record_contacts(
         session, person_id=body.person_id, contacts=[ContactIn(**contact)]
@@ -32,8 +41,9 @@ def record_exposure(session: SessionDep, body: ExposureIn) -> ExposureOut:
 
 
 @router.post("/exposures/contact-list", status_code=201, response_model=list[ExposureOut])
-def record_contact_list(session: SessionDep, body: ContactListIn) -> list[ExposureOut]:
+def record_contact_list(session: SessionDep, who: Writer, body: ContactListIn) -> list[ExposureOut]:
     """A person's whole contact list (a household, a workplace) in one go — all or nothing."""
+    guard.person_field(session, who, body.person_id, "person_id")
     rows = service.record_contacts(session, person_id=body.person_id, contacts=body.contacts)
     return [ExposureOut.model_validate(r) for r in rows]
 
@@ -41,13 +51,22 @@ def record_contact_list(session: SessionDep, body: ContactListIn) -> list[Exposu
 @router.get("/exposures", response_model=Page[ExposureOut])
 def list_exposures(
     session: SessionDep,
+    who: Reader,
     page: PageDep,
     person_id: Annotated[int | None, Query(description="Exposures of this person.")] = None,
     since: Annotated[dt.date | None, Query(description="Contact on or after this day.")] = None,
 ) -> Page[ExposureOut]:
+    if person_id is not None:
+        guard.person(session, who, person_id)
     rows, total = service.list_exposures(
-        session, person_id=person_id, since=since, limit=page.limit, offset=page.offset
+        session,
+        person_id=person_id,
+        since=since,
+        limit=page.limit,
+        offset=page.offset,
+        scope=who.scope,
     )
+    recorder.read(session, "exposures", None, [person_id], view="list")
     return Page(
         items=[ExposureOut.model_validate(r) for r in rows],
         total=total,
@@ -57,39 +76,55 @@ def list_exposures(
 
 
 @router.get("/exposures/{exposure_id}", response_model=ExposureOut)
-def get_exposure(session: SessionDep, exposure_id: int) -> ExposureOut:
+def get_exposure(session: SessionDep, who: Reader, exposure_id: int) -> ExposureOut:
+    guard.exposure(session, who, exposure_id)
     return ExposureOut.model_validate(service.get_exposure(session, exposure_id))
 
 
 @router.patch("/exposures/{exposure_id}", response_model=ExposureOut)
-def update_exposure(session: SessionDep, exposure_id: int, body: ExposureUpdate) -> ExposureOut:
+def update_exposure(
+    session: SessionDep, who: Writer, exposure_id: int, body: ExposureUpdate
+) -> ExposureOut:
     """Correct dates, setting or closeness; tiers that came through the old version follow."""
+    guard.exposure(session, who, exposure_id)
     return ExposureOut.model_validate(
         service.update_exposure(session, exposure_id=exposure_id, changes=body)
     )
 
 
 @router.delete("/exposures/{exposure_id}", status_code=204)
-def delete_exposure(session: SessionDep, exposure_id: int) -> Response:
+def delete_exposure(session: SessionDep, who: Writer, exposure_id: int) -> Response:
+    guard.exposure(session, who, exposure_id)
     service.delete_exposure(session, exposure_id=exposure_id)
     return Response(status_code=204)
 
 
 @router.post("/event-exposures", status_code=201, response_model=EventExposureOut)
-def record_event_exposure(session: SessionDep, body: EventExposureIn) -> EventExposureOut:
+def record_event_exposure(
+    session: SessionDep, who: Writer, body: EventExposureIn
+) -> EventExposureOut:
     """A person at a cluster's place or event between two dates."""
+    guard.person_field(session, who, body.person_id, "person_id")
     return EventExposureOut.model_validate(service.record_event_exposure(session, data=body))
 
 
 @router.get("/event-exposures", response_model=Page[EventExposureOut])
 def list_event_exposures(
     session: SessionDep,
+    who: Reader,
     page: PageDep,
     cluster_id: int | None = None,
     person_id: int | None = None,
 ) -> Page[EventExposureOut]:
+    if person_id is not None:
+        guard.person(session, who, person_id)
     rows, total = service.list_event_exposures(
-        session, cluster_id=cluster_id, person_id=person_id, limit=page.limit, offset=page.offset
+        session,
+        cluster_id=cluster_id,
+        person_id=person_id,
+        limit=page.limit,
+        offset=page.offset,
+        scope=who.scope,
     )
     return Page(
         items=[EventExposureOut.model_validate(r) for r in rows],

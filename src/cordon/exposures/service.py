@@ -13,6 +13,7 @@ from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.errors import FieldProblem, InvalidInput
 from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
+from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
 from cordon.people.models import Person
@@ -132,8 +133,13 @@ def list_exposures(
     since: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Scope = CITY,
 ) -> tuple[list[Exposure], int]:
+    """Newest first; those with at least one of the two people in ``scope``."""
     query = select(Exposure)
+    if not scope.whole_city:
+        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
+        query = query.where(or_(Exposure.person_id.in_(seen), Exposure.contact_id.in_(seen)))
     if person_id is not None:
         query = query.where(or_(Exposure.person_id == person_id, Exposure.contact_id == person_id))
     if since is not None:
@@ -167,8 +173,12 @@ def list_event_exposures(
     person_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Scope = CITY,
 ) -> tuple[list[EventExposure], int]:
     query = select(EventExposure)
+    if not scope.whole_city:
+        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
+        query = query.where(EventExposure.person_id.in_(seen))
     if cluster_id is not None:
         query = query.where(EventExposure.cluster_id == cluster_id)
     if person_id is not None:

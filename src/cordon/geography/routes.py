@@ -4,13 +4,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from cordon.access.deps import need
+from cordon.access.roles import Permission
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.geography import service
 from cordon.geography.enums import UnitLevel
 from cordon.geography.schemas import AdminUnitOut
 
-router = APIRouter(prefix="/units", tags=["geography"])
+router = APIRouter(
+    prefix="/units", tags=["geography"], dependencies=[need(Permission.geography_read)]
+)
 
 
 @router.get("", response_model=Page[AdminUnitOut])

@@ -1,14 +1,28 @@
-"""People over HTTP. Personal data travels only in bodies, never in URLs: search is a POST."""
+"""People over HTTP. Personal data travels only in bodies, never in URLs: search is a POST.
+
+Every route is signed in and scoped: people outside the user's jurisdiction answer 404 and
+never appear in lists or searches; analysts see pseudonyms instead of identities. Every
+person shown is recorded in the audit log.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.pseudonyms import IDENTIFYING, pseudonym
+from cordon.access.roles import Permission
+from cordon.audit import recorder
 from cordon.core.deps import SessionDep
+from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
 from cordon.people import service
+from cordon.people.models import Person
 from cordon.people.schemas import (
     DuplicateOut,
     MergeRequest,
@@ -20,41 +34,64 @@ from cordon.people.schemas import (
 )
 
 router = APIRouter(prefix="/people", tags=["people"])
+Reader = Annotated[Principal, need(Permission.people_read)]
+Writer = Annotated[Principal, need(Permission.people_write)]
+Merger = Annotated[Principal, need(Permission.people_merge)]
+
+
+def person_out(who: Principal, person: Person) -> PersonOut:
+    out = PersonOut.model_validate(person)
+    if who.pseudonymised:
+        hidden = dict.fromkeys(IDENTIFYING)
+        return out.model_copy(update={"full_name": pseudonym(person.id), **hidden})
+    return out
+
+
+def _shown(
+    session: SessionDep, who: Principal, people: Sequence[Person], what: str
+) -> list[PersonOut]:
+    recorder.read(session, "people", None, [p.id for p in people], view=what)
+    return [person_out(who, p) for p in people]
 
 
 @router.post("", response_model=PersonOut, status_code=status.HTTP_201_CREATED)
 def create_person(
     session: SessionDep,
+    who: Writer,
     data: PersonCreate,
     allow_duplicate: Annotated[
         bool, Query(description="Create even when the same phone, name and birth year exist.")
     ] = False,
 ) -> PersonOut:
-    """Register a person. 409 when they seem to exist already (the ids are in the problem)."""
+    """Register a person (also one living in another ward: a contact to hand over). 409 when
+    they seem to exist already (the ids are in the problem)."""
     person = service.create_person(session, data, allow_duplicate=allow_duplicate)
-    return PersonOut.model_validate(person)
+    return person_out(who, person)
 
 
 @router.get("", response_model=Page[PersonOut])
 def list_people(
     session: SessionDep,
+    who: Reader,
     page: PageDep,
     ward_id: Annotated[int | None, Query(description="Only people living in this ward.")] = None,
 ) -> Page[PersonOut]:
     """People in id order (merged-away duplicates left out)."""
     rows, total = service.list_people(
-        session, ward_id=ward_id, limit=page.limit, offset=page.offset
+        session, ward_id=ward_id, limit=page.limit, offset=page.offset, scope=who.scope
     )
-    items = [PersonOut.model_validate(r) for r in rows]
+    items = _shown(session, who, rows, "list")
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/search", response_model=SearchPage)
-def search_people(session: SessionDep, criteria: PersonSearch) -> SearchPage:
+def search_people(session: SessionDep, who: Reader, criteria: PersonSearch) -> SearchPage:
     """Find people by name words (diacritics optional), phone (any format) or national ID."""
-    result = service.search_people(session, **criteria.model_dump())
+    if who.pseudonymised:
+        raise Forbidden("Pseudonymised access cannot search by name, phone or ID.")
+    result = service.search_people(session, **criteria.model_dump(), scope=who.scope)
     return SearchPage(
-        items=[PersonOut.model_validate(r) for r in result.rows],
+        items=_shown(session, who, result.rows, "search"),
         total=result.total,
         total_exact=result.total_exact,
         limit=criteria.limit,
@@ -63,20 +100,30 @@ def search_people(session: SessionDep, criteria: PersonSearch) -> SearchPage:
 
 
 @router.get("/{person_id}", response_model=PersonOut)
-def get_person(session: SessionDep, person_id: int) -> PersonOut:
-    return PersonOut.model_validate(service.get_person(session, person_id))
+def get_person(session: SessionDep, who: Reader, person_id: int) -> PersonOut:
+    guard.person(session, who, person_id)
+    (out,) = _shown(session, who, [service.get_person(session, person_id)], "record")
+    return out
 
 
 @router.patch("/{person_id}", response_model=PersonOut)
-def update_person(session: SessionDep, person_id: int, data: PersonUpdate) -> PersonOut:
-    """Change some fields; ``version`` must be the one last read (else 409)."""
+def update_person(
+    session: SessionDep, who: Writer, person_id: int, data: PersonUpdate
+) -> PersonOut:
+    """Change some fields; ``version`` must be the one last read (else 409). A new
+    ``ward_id`` transfers the person: the old ward no longer sees them."""
+    guard.person(session, who, person_id)
     person = service.update_person(session, person_id, data, expected_version=data.version)
-    return PersonOut.model_validate(person)
+    return person_out(who, person)
 
 
 @router.post("/{keep_id}/merge", response_model=PersonOut)
-def merge_people(session: SessionDep, keep_id: int, request: MergeRequest) -> PersonOut:
+def merge_people(
+    session: SessionDep, who: Merger, keep_id: int, request: MergeRequest
+) -> PersonOut:
     """Merge the duplicate ``merge_id`` into this person; returns the kept person."""
+    guard.person(session, who, keep_id)
+    guard.person(session, who, request.merge_id)
     person = service.merge_people(
         session,
         keep_id=keep_id,
@@ -84,13 +131,16 @@ def merge_people(session: SessionDep, keep_id: int, request: MergeRequest) -> Pe
         keep_version=request.keep_version,
         merge_version=request.merge_version,
     )
-    return PersonOut.model_validate(person)
+    return person_out(who, person)
 
 
 @router.get("/{person_id}/duplicates", response_model=list[DuplicateOut])
-def person_duplicates(session: SessionDep, person_id: int) -> list[DuplicateOut]:
-    """Other people who are probably the same (same national ID; or phone, name, birth year)."""
-    return [
-        DuplicateOut(person=PersonOut.model_validate(c.person), reason=c.reason)
-        for c in service.duplicates_of(session, person_id)
-    ]
+def person_duplicates(session: SessionDep, who: Reader, person_id: int) -> list[DuplicateOut]:
+    """Other people who are probably the same (same national ID; or phone, name, birth
+    year), among those in the jurisdiction."""
+    guard.person(session, who, person_id)
+    found = service.duplicates_of(session, person_id)
+    seen = guard.visible(session, who, [c.person.id for c in found])
+    shown = [c for c in found if c.person.id in seen]
+    recorder.read(session, "people", person_id, [person_id, *seen], view="duplicates")
+    return [DuplicateOut(person=person_out(who, c.person), reason=c.reason) for c in shown]

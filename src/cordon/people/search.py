@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, literal, selec
 from sqlalchemy.orm import Session, aliased
 
 from cordon.core.errors import InvalidInput
+from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.people.bulk import name_tokens
 from cordon.people.models import Person, PersonNameToken
@@ -131,9 +132,13 @@ def search_people(
     ward_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    scope: Scope = CITY,
 ) -> SearchResult:
-    """People matching all the criteria given (not merged away), exact name matches first."""
+    """People matching all the criteria given (not merged away), exact name matches first,
+    among those ``scope`` sees."""
     where = _filters(phone, national_id, ward_id)
+    if not scope.whole_city:
+        where.append(scope.where(Person.ward_id, Person.id))
     words = list(dict.fromkeys(name_tokens(fold(q)))) if q else []
     if not words:
         query = select(Person).where(*where)

@@ -19,6 +19,7 @@ from cordon.cases.models import Case, LabTest
 from cordon.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged, publish
 from cordon.core.models import utcnow
+from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.enums import UnitLevel
@@ -99,10 +100,18 @@ def get_person(session: Session, person_id: int) -> Person:
 
 
 def list_people(
-    session: Session, *, ward_id: int | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    ward_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    scope: Scope = CITY,
 ) -> tuple[list[Person], int]:
-    """People (not merged away) in id order, optionally of one ward."""
+    """People (not merged away) in id order, optionally of one ward, among those ``scope``
+    sees."""
     query = select(Person).where(Person.merged_into_id.is_(None))
+    if not scope.whole_city:
+        query = query.where(scope.where(Person.ward_id, Person.id))
     if ward_id is not None:
         query = query.where(Person.ward_id == ward_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -4,6 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.pseudonyms import pseudonym
+from cordon.access.roles import Permission
+from cordon.audit import recorder
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.tracing import service
@@ -20,6 +26,9 @@ from cordon.tracing.schemas import (
 )
 
 router = APIRouter(prefix="/tracing", tags=["tracing"])
+Reader = Annotated[Principal, need(Permission.tracing_read)]
+Recompute = Annotated[Principal, need(Permission.tracing_recompute)]
+HIDDEN = "outside your jurisdiction"
 
 
 def tier_out(info: service.TierInfo) -> TierOut:
@@ -51,14 +60,18 @@ def tier_out(info: service.TierInfo) -> TierOut:
 
 
 @router.get("/people/{person_id}", response_model=TierOut)
-def person_tier(session: SessionDep, person_id: int) -> TierOut:
+def person_tier(session: SessionDep, who: Reader, person_id: int) -> TierOut:
     """A person's F-tier and why: the chain of exposures back to the F0."""
+    guard.person(session, who, person_id)
+    recorder.read(session, "tier_labels", person_id, [person_id])
     return tier_out(service.tier_of(session, person_id))
 
 
 @router.get("/people/{person_id}/history", response_model=list[TierChangeOut])
-def person_tier_history(session: SessionDep, person_id: int) -> list[TierChangeOut]:
+def person_tier_history(session: SessionDep, who: Reader, person_id: int) -> list[TierChangeOut]:
     """Every change of a person's tier, with its cause and path."""
+    guard.person(session, who, person_id)
+    recorder.read(session, "tier_changes", person_id, [person_id])
     return [
         TierChangeOut.model_validate(c, from_attributes=True)
         for c in service.tier_history(session, person_id)
@@ -68,12 +81,21 @@ def person_tier_history(session: SessionDep, person_id: int) -> list[TierChangeO
 @router.get("/trace/{person_id}", response_model=TraceOut)
 def trace(
     session: SessionDep,
+    who: Reader,
     person_id: int,
     max_nodes: Annotated[int, Query(ge=1, le=20_000, description="Largest tree returned.")] = 2000,
 ) -> TraceOut:
-    """The tier tree below a person: everyone whose tier came through them, F1 … F5."""
+    """The tier tree below a person: everyone whose tier came through them, F1 … F5.
+    People outside the jurisdiction keep their place in the tree, without name."""
+    guard.person(session, who, person_id)
     tree = service.trace(session, person_id, max_nodes=max_nodes)
-    names = service.names_of(session, {person_id} | {n.person_id for n in tree.nodes})
+    everyone = {person_id} | {n.person_id for n in tree.nodes}
+    seen = guard.visible(session, who, everyone)
+    recorder.read(session, "people", person_id, seen, view="trace")
+    if who.pseudonymised:
+        names = {p: pseudonym(p) for p in seen}
+    else:
+        names = service.names_of(session, seen)
     return TraceOut(
         person=tier_out(tree.root),
         name=names.get(person_id, ""),
@@ -82,7 +104,7 @@ def trace(
         nodes=[
             TraceNodeOut(
                 person_id=n.person_id,
-                name=names.get(n.person_id, ""),
+                name=names.get(n.person_id, HIDDEN),
                 level=n.level,
                 tier=n.tier,
                 exposed_on=n.exposed_on,
@@ -95,17 +117,21 @@ def trace(
 
 
 @router.get("/tiers", response_model=list[TierCountOut])
-def tier_counts(session: SessionDep) -> list[TierCountOut]:
-    """How many people are F0, F1, … across the city."""
-    return [TierCountOut(tier=k, people=n) for k, n in sorted(service.tier_counts(session).items())]
+def tier_counts(session: SessionDep, who: Reader) -> list[TierCountOut]:
+    """How many people are F0, F1, … in the jurisdiction (the whole city at city level)."""
+    counts = service.tier_counts(session, who.scope)
+    return [TierCountOut(tier=k, people=n) for k, n in sorted(counts.items())]
 
 
 @router.get("/tiers/{tier}/people", response_model=Page[TieredPersonOut])
 def people_in_tier(
-    session: SessionDep, page: PageDep, tier: Annotated[int, Path(ge=0, le=10)]
+    session: SessionDep, who: Reader, page: PageDep, tier: Annotated[int, Path(ge=0, le=10)]
 ) -> Page[TieredPersonOut]:
-    """The people whose tier is ``tier`` (their lowest), by id."""
-    rows = service.people_in_tier(session, tier, limit=page.limit + 1, offset=page.offset)
+    """The people whose tier is ``tier`` (their lowest), by id, in the jurisdiction."""
+    rows = service.people_in_tier(
+        session, tier, limit=page.limit + 1, offset=page.offset, scope=who.scope
+    )
+    recorder.read(session, "tier_labels", tier, [r.person_id for r in rows], view="tier")
     items = [
         TieredPersonOut(
             person_id=r.person_id,
@@ -115,12 +141,12 @@ def people_in_tier(
         )
         for r in rows[: page.limit]
     ]
-    total = service.tier_counts(session).get(tier, 0)
+    total = service.tier_counts(session, who.scope).get(tier, 0)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.post("/recompute", response_model=RecomputeOut)
-def recompute(session: SessionDep) -> RecomputeOut:
+def recompute(session: SessionDep, who: Recompute) -> RecomputeOut:
     """Recompute every tier of the city from scratch (after a policy change, for instance)."""
     r = service.recompute_all(session, cause="full recomputation (API)")
     return RecomputeOut(

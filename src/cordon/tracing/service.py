@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ from cordon.core.events import (
     RegistryLoaded,
 )
 from cordon.core.models import utcnow
+from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
@@ -245,10 +247,17 @@ def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
     return {int(p): int(k) for p, k in rows}
 
 
-def tier_counts(session: Session) -> dict[int, int]:
-    """How many people are in each tier across the city (F0, F1, …)."""
+def _in_scope(query: Any, scope: Scope) -> Any:
+    if scope.whole_city:
+        return query
+    seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
+    return query.where(TierLabel.person_id.in_(seen))
+
+
+def tier_counts(session: Session, scope: Scope = CITY) -> dict[int, int]:
+    """How many people are in each tier (F0, F1, …) across the city or ``scope``."""
     lowest = (
-        select(TierLabel.person_id, func.min(TierLabel.level).label("tier"))
+        _in_scope(select(TierLabel.person_id, func.min(TierLabel.level).label("tier")), scope)
         .group_by(TierLabel.person_id)
         .subquery()
     )
@@ -256,10 +265,12 @@ def tier_counts(session: Session) -> dict[int, int]:
     return {int(tier): int(n) for tier, n in rows}
 
 
-def people_in_tier(session: Session, tier: int, *, limit: int, offset: int) -> list[TierLabel]:
+def people_in_tier(
+    session: Session, tier: int, *, limit: int, offset: int, scope: Scope = CITY
+) -> list[TierLabel]:
     lower = select(TierLabel.person_id).where(TierLabel.level < tier).scalar_subquery()
     query = (
-        select(TierLabel)
+        _in_scope(select(TierLabel), scope)
         .where(TierLabel.level == tier, TierLabel.person_id.not_in(lower))
         .order_by(TierLabel.person_id)
         .limit(limit)

@@ -18,9 +18,11 @@ from typing import IO, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from cordon.access.pseudonyms import IDENTIFYING, pseudonym
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.models import Case, InfectionSource
 from cordon.clusters.models import Cluster
+from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
@@ -51,6 +53,8 @@ class ExportFilter:
     statuses: tuple[CaseStatus, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    scope: Scope = CITY  # only people seen there (exposures: both people)
+    pseudonymised: bool = False  # names become pseudonyms; phones, IDs, addresses left out
 
 
 def cell(value: Any, *, dates_as_text: bool = True) -> Any:
@@ -65,9 +69,14 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
-def _person(person: Any, ward_code: str | None) -> list[Any]:
-    head = [getattr(person, f) for f in PERSON_FIELDS]
-    tail = [getattr(person, f) for f in PERSON_TAIL]
+def _person(person: Any, ward_code: str | None, f: ExportFilter) -> list[Any]:
+    head = [getattr(person, name) for name in PERSON_FIELDS]
+    tail = [getattr(person, name) for name in PERSON_TAIL]
+    if f.pseudonymised:
+        head = [pseudonym(person.id), person.sex, None, person.birth_year]
+        tail = [
+            None if name in IDENTIFYING else v for name, v in zip(PERSON_TAIL, tail, strict=True)
+        ]
     return [*head, None, *tail, ward_code, None, None]  # age, ward name, district left empty
 
 
@@ -78,6 +87,8 @@ def _cases_query(f: ExportFilter) -> Select[Case, Person, str]:
         .outerjoin(AdminUnit, AdminUnit.id == Person.ward_id)
         .order_by(Case.id)
     )
+    if not f.scope.whole_city:
+        query = query.where(f.scope.where(Person.ward_id, Person.id))
     if f.statuses:
         query = query.where(Case.status.in_(f.statuses))
     if f.date_from:
@@ -113,7 +124,7 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
     for case, person, ward_code in rows:
         yield [
             case.code,
-            *_person(person, ward_code),
+            *_person(person, ward_code, f),
             *(getattr(case, name) for name in CASE_FIELDS),
             ";".join(sources.get(case.id, ())),
         ]
@@ -128,6 +139,10 @@ def _exposures_query(f: ExportFilter) -> Select[Exposure, Person, Person, str]:
         .outerjoin(AdminUnit, AdminUnit.id == contact.ward_id)
         .order_by(Exposure.id)
     )
+    if not f.scope.whole_city:
+        query = query.where(
+            f.scope.where(index.ward_id, index.id), f.scope.where(contact.ward_id, contact.id)
+        )
     if f.date_from:
         query = query.where(Exposure.last_on >= f.date_from)
     if f.date_to:
@@ -146,11 +161,14 @@ def _case_code_of(session: Session) -> dict[int, str]:
     return codes
 
 
-def _index_columns(person: Any, codes: dict[int, str]) -> list[Any]:
-    """One way to find the index person again: case code, else national ID, else phone."""
+def _index_columns(person: Any, codes: dict[int, str], pseudonymised: bool) -> list[Any]:
+    """One way to find the index person again: case code, else national ID, else phone
+    (pseudonymised: the case code, else the pseudonym in the national ID column)."""
     code = codes.get(person.id)
     if code:
         return [code, None, None]
+    if pseudonymised:
+        return [None, pseudonym(person.id), None]
     if person.national_id:
         return [None, person.national_id, None]
     return [None, None, person.phone]
@@ -161,14 +179,24 @@ def exposure_records(session: Session, f: ExportFilter = ExportFilter()) -> Iter
     rows = session.execute(_exposures_query(f).execution_options(yield_per=BATCH))
     for exposure, index, contact, ward_code in rows:
         yield [
-            *_index_columns(index, codes),
-            *_person(contact, ward_code),
+            *_index_columns(index, codes, f.pseudonymised),
+            *_person(contact, ward_code, f),
             exposure.first_on,
             exposure.last_on,
             exposure.setting,
             exposure.closeness,
             exposure.note,
         ]
+
+
+def people_in(session: Session, shape: Shape, f: ExportFilter) -> set[int]:
+    """Whose records an export holds (for the audit log)."""
+    if shape is Shape.cases:
+        return set(session.scalars(_cases_query(f).with_only_columns(Case.person_id)))
+    pairs = session.execute(
+        _exposures_query(f).with_only_columns(Exposure.person_id, Exposure.contact_id)
+    )
+    return {p for pair in pairs for p in pair}
 
 
 def records(session: Session, shape: Shape, f: ExportFilter) -> Iterator[list[Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
@@ -15,10 +16,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
 from cordon.cases.enums import CaseStatus
 from cordon.core.db import new_session
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput
+from cordon.core.errors import Forbidden, InvalidInput
 from cordon.core.problems import PROBLEM
 from cordon.transfer import export, service
 from cordon.transfer.columns import Shape
@@ -39,6 +44,29 @@ DryRun = Annotated[bool, Query(description="Check everything, write nothing.")]
 Statuses = Annotated[list[CaseStatus] | None, Query(description="Only cases in these statuses.")]
 From = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or after.")]
 To = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or before.")]
+Pseudonymised = Annotated[
+    bool, Query(description="Pseudonyms instead of names; no phones, IDs or addresses.")
+]
+Importer = Annotated[Principal, need(Permission.import_)]
+Exporter = Annotated[Principal, need(Permission.export)]
+
+
+def _whole_city(who: Principal) -> None:
+    """A line list may hold anyone of the city: importing it is a city-level task."""
+    if not who.scope.whole_city:
+        raise Forbidden("Line lists are imported by city-level users (the whole city's people).")
+
+
+def _filter(
+    session: Session, who: Principal, shape: Shape, f: export.ExportFilter, pseudo: bool
+) -> export.ExportFilter:
+    """The export's filter narrowed to the user's jurisdiction, pseudonymised for analysts;
+    the people it holds are recorded in the audit log."""
+    f = replace(f, scope=who.scope, pseudonymised=pseudo or who.pseudonymised)
+    people = export.people_in(session, shape, f)
+    recorder.note(session, "export", shape.value, None, people, pseudonymised=f.pseudonymised)
+    session.commit()
+    return f
 
 
 def too_many_problems(exc: InvalidInput) -> JSONResponse:
@@ -81,24 +109,28 @@ def _import(
 @imports.post("/cases", status_code=201, response_model=ImportOut)
 def import_cases(
     session: SessionDep,
+    who: Importer,
     response: Response,
     file: Upload,
     mapping: MappingUpload = None,
     dry_run: DryRun = False,
 ) -> ImportOut | JSONResponse:
     """Import a cases line list: every row valid, or nothing written (422 lists the problems)."""
+    _whole_city(who)
     return _import(session, Shape.cases, file, mapping, dry_run, response)
 
 
 @imports.post("/exposures", status_code=201, response_model=ImportOut)
 def import_exposures(
     session: SessionDep,
+    who: Importer,
     response: Response,
     file: Upload,
     mapping: MappingUpload = None,
     dry_run: DryRun = False,
 ) -> ImportOut | JSONResponse:
     """Import an exposures list (contacts of index people), completely or not at all."""
+    _whole_city(who)
     return _import(session, Shape.exposures, file, mapping, dry_run, response)
 
 
@@ -138,34 +170,56 @@ def _xlsx(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingRe
 
 @exports.get("/cases.csv")
 def export_cases_csv(
-    session: SessionDep, status: Statuses = None, date_from: From = None, date_to: To = None
+    session: SessionDep,
+    who: Exporter,
+    status: Statuses = None,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
 ) -> StreamingResponse:
-    """Cases in the import template's columns, as CSV (UTF-8)."""
-    return _csv(session, Shape.cases, export.ExportFilter(tuple(status or ()), date_from, date_to))
+    """Cases of the jurisdiction in the import template's columns, as CSV (UTF-8)."""
+    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
+    return _csv(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
 
 
 @exports.get("/cases.xlsx")
 def export_cases_xlsx(
-    session: SessionDep, status: Statuses = None, date_from: From = None, date_to: To = None
+    session: SessionDep,
+    who: Exporter,
+    status: Statuses = None,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
 ) -> StreamingResponse:
-    """Cases in the import template's columns, as an XLSX workbook."""
-    return _xlsx(session, Shape.cases, export.ExportFilter(tuple(status or ()), date_from, date_to))
+    """Cases of the jurisdiction in the import template's columns, as an XLSX workbook."""
+    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
+    return _xlsx(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
 
 
 @exports.get("/exposures.csv")
 def export_exposures_csv(
-    session: SessionDep, date_from: From = None, date_to: To = None
+    session: SessionDep,
+    who: Exporter,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
 ) -> StreamingResponse:
-    """Exposures in the import template's columns, as CSV (UTF-8)."""
-    return _csv(session, Shape.exposures, export.ExportFilter((), date_from, date_to))
+    """Exposures between people of the jurisdiction in the import template's columns, CSV."""
+    f = export.ExportFilter((), date_from, date_to)
+    return _csv(session, Shape.exposures, _filter(session, who, Shape.exposures, f, pseudonymised))
 
 
 @exports.get("/exposures.xlsx")
 def export_exposures_xlsx(
-    session: SessionDep, date_from: From = None, date_to: To = None
+    session: SessionDep,
+    who: Exporter,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
 ) -> StreamingResponse:
-    """Exposures in the import template's columns, as an XLSX workbook."""
-    return _xlsx(session, Shape.exposures, export.ExportFilter((), date_from, date_to))
+    """Exposures between people of the jurisdiction in the template's columns, as XLSX."""
+    f = export.ExportFilter((), date_from, date_to)
+    return _xlsx(session, Shape.exposures, _filter(session, who, Shape.exposures, f, pseudonymised))
 
 
 router.include_router(imports)

@@ -1,0 +1,129 @@
+"""``cordon users`` and ``cordon tokens``: accounts and machine tokens, for operators.
+
+The first administrator is made here (``cordon users add admin --role city_admin --unit 01``);
+there is no default account or password anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cordon.access import service
+from cordon.access.roles import roles
+from cordon.cli.output import console, user_errors
+from cordon.core.db import session_scope
+
+users_app = typer.Typer(help="Accounts: add, list, disable, reset passwords.", no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="API tokens for machines: create, list, revoke.", no_args_is_help=True
+)
+
+
+@users_app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="Sign-in name: letters, digits, . - _")],
+    role: Annotated[str, typer.Option(help="A role key (see `cordon users roles`).")],
+    unit: Annotated[str, typer.Option(help="Code of the user's city, district or ward.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: username).")] = None,
+    language: Annotated[str, typer.Option(help="vi or en.")] = "vi",
+) -> None:
+    """Add an account; its one-time password is printed once (changed at first sign-in)."""
+    with user_errors(), session_scope() as session:
+        user, password = service.create_user(
+            session,
+            username=username,
+            display_name=name or username,
+            role_key=role,
+            unit_code=unit,
+            language=language,
+        )
+    console.print(f"User [bold]{user.username}[/bold] ({user.role}) added.")
+    console.print(f"One-time password (shown once): [bold]{password}[/bold]")
+
+
+@users_app.command("list")
+def list_users() -> None:
+    """Every account with its role, unit and state."""
+    with session_scope() as session:
+        table = Table("username", "name", "role", "unit", "2FA", "state")
+        for u in service.list_users(session):
+            state = "disabled" if u.disabled_at else ("locked" if u.locked_until else "active")
+            table.add_row(
+                u.username,
+                u.display_name,
+                u.role,
+                str(u.unit_id),
+                "on" if u.totp_enabled else "",
+                state,
+            )
+    console.print(table)
+
+
+@users_app.command("roles")
+def list_roles() -> None:
+    """The roles of this installation and their permissions."""
+    table = Table("role", "title", "jurisdiction", "permissions")
+    for key, r in roles().items():
+        table.add_row(key, r.title, r.jurisdiction.value, ", ".join(sorted(r.permissions)))
+    console.print(table)
+
+
+@users_app.command("disable")
+def disable(username: str) -> None:
+    """No more sign-ins, sessions or tokens for this account."""
+    with user_errors(), session_scope() as session:
+        service.disable_user(session, username=username)
+    console.print(f"User {username} disabled.")
+
+
+@users_app.command("reset-password")
+def reset_password(username: str) -> None:
+    """A new one-time password (printed once); also unlocks the account."""
+    with user_errors(), session_scope() as session:
+        password = service.reset_password(session, username=username)
+    console.print(f"One-time password for {username} (shown once): [bold]{password}[/bold]")
+
+
+@tokens_app.command("create")
+def create_token(
+    username: Annotated[str, typer.Argument(help="Whose token (it acts as this user).")],
+    name: Annotated[str, typer.Option(help="What the token is for, e.g. 'lab LIS'.")],
+    scope: Annotated[list[str], typer.Option(help="A permission; repeat for several.")],
+    days: Annotated[int, typer.Option(help="Days until it expires (1–366).")] = 90,
+) -> None:
+    """A token for a machine; printed once, stored only as a hash."""
+    with user_errors(), session_scope() as session:
+        user = service.user_by_name(session, username)
+        token, secret = service.create_token(session, user=user, name=name, scopes=scope, days=days)
+    console.print(f"Token {token.id} for {username}, expires {token.expires_at:%Y-%m-%d}.")
+    console.print(f"Token (shown once): [bold]{secret}[/bold]")
+
+
+@tokens_app.command("list")
+def list_tokens(username: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Tokens (of one user), with their scopes and state; never the secrets."""
+    with user_errors(), session_scope() as session:
+        user_id = service.user_by_name(session, username).id if username else None
+        table = Table("id", "user", "name", "scopes", "expires", "state")
+        for t in service.list_tokens(session, user_id=user_id):
+            state = "revoked" if t.revoked_at else "active"
+            table.add_row(
+                str(t.id),
+                str(t.user_id),
+                t.name,
+                " ".join(t.scopes),
+                f"{t.expires_at:%Y-%m-%d}",
+                state,
+            )
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def revoke(token_id: int) -> None:
+    """Revoke a token at once."""
+    with user_errors(), session_scope() as session:
+        service.revoke_token(session, token_id=token_id)
+    console.print(f"Token {token_id} revoked.")

@@ -1,0 +1,80 @@
+"""Record-level checks: a record outside the jurisdiction answers exactly like a missing one.
+
+Records follow the person's ward: a case is seen where its person lives; an exposure where
+either of its two people lives (the other one then shows only as "in another ward").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.access.principal import Principal
+from cordon.cases.models import Case
+from cordon.core.errors import InvalidInput, NotFound
+from cordon.exposures.models import Exposure
+from cordon.people.models import Person
+
+
+def wards_of(session: Session, person_ids: Iterable[int | None]) -> dict[int, int | None]:
+    ids = sorted({p for p in person_ids if p is not None})
+    if not ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.ward_id).where(Person.id.in_(ids)))
+    return {int(pid): ward for pid, ward in rows}
+
+
+def visible(session: Session, who: Principal, person_ids: Iterable[int | None]) -> set[int]:
+    """Of these people, the ones ``who`` may see."""
+    ids = {p for p in person_ids if p is not None}
+    if who.scope.whole_city:
+        return ids
+    return who.scope.visible(wards_of(session, ids))
+
+
+def person(session: Session, who: Principal, person_id: int) -> None:
+    if person_id not in visible(session, who, [person_id]):
+        raise NotFound(f"No person with id {person_id}.")
+
+
+def person_field(session: Session, who: Principal, person_id: int, field: str) -> None:
+    """A person named in a request body: out of sight reads exactly like a missing person
+    (the services' own 422 for an unknown id)."""
+    ward = wards_of(session, [person_id])
+    if ward and not who.scope.visible(ward):
+        raise InvalidInput.on(field, f"no person with id {person_id}")
+
+
+def case(session: Session, who: Principal, case_id: int) -> int:
+    """The case's person, if ``who`` sees the case; else 404 as for a missing case."""
+    person_id = session.scalar(select(Case.person_id).where(Case.id == case_id))
+    if person_id is None or person_id not in visible(session, who, [person_id]):
+        raise NotFound(f"No case with id {case_id}.")
+    return person_id
+
+
+def case_field(session: Session, who: Principal, field: str, case_id: int | str) -> None:
+    """A case named in a request body (by id or code): out of sight reads exactly like a
+    missing case (the services' own 422)."""
+    key = Case.id if field == "case_id" else Case.code
+    person_id = session.scalar(select(Case.person_id).where(key == case_id))
+    if person_id is not None and person_id not in visible(session, who, [person_id]):
+        what = "id" if field == "case_id" else "code"
+        raise InvalidInput.on(field, f"no case with {what} {case_id}")
+
+
+def case_code(session: Session, who: Principal, code: str) -> int:
+    found = session.execute(select(Case.id, Case.person_id).where(Case.code == code)).first()
+    if found is None or found[1] not in visible(session, who, [found[1]]):
+        raise NotFound(f"No case with code {code}.")
+    return int(found[0])
+
+
+def exposure(session: Session, who: Principal, exposure_id: int) -> None:
+    pair = session.execute(
+        select(Exposure.person_id, Exposure.contact_id).where(Exposure.id == exposure_id)
+    ).first()
+    if pair is None or not visible(session, who, pair):
+        raise NotFound(f"No exposure with id {exposure_id}.")

@@ -1,0 +1,178 @@
+"""HTTP: signing in and out, one's own password, two-factor and tokens; accounts (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response, status
+
+from cordon.access import service, signin
+from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need
+from cordon.access.models import User
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.access.schemas import (
+    CodeIn,
+    MeOut,
+    PasswordIn,
+    SignedInOut,
+    SignInIn,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    TwoFactorStartOut,
+    UserCreatedOut,
+    UserIn,
+    UserOut,
+)
+from cordon.core.config import get_settings
+from cordon.core.deps import SessionDep
+from cordon.core.errors import InvalidInput, Unauthorized
+from cordon.core.security import password_matches
+
+router = APIRouter(tags=["access"])
+ManageUsers = Annotated[Principal, need(Permission.users_manage)]
+OwnTokens = Annotated[Principal, need(Permission.tokens_own)]
+
+
+def _me(user: User, who: Principal | None = None) -> MeOut:
+    from cordon.access.roles import role
+
+    r = role(user.role)
+    permissions = who.permissions if who else r.permissions
+    return MeOut(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_title=r.title,
+        unit_id=user.unit_id,
+        language=user.language,
+        permissions=sorted(permissions),
+        pseudonymised=r.pseudonymised,
+        two_factor_enabled=user.totp_enabled,
+        must_change_password=user.must_change_password,
+    )
+
+
+@router.post("/auth/sign-in", response_model=SignedInOut)
+def sign_in(
+    session: SessionDep, request: Request, response: Response, body: SignInIn
+) -> SignedInOut:
+    """Open a web session (cookie ``cordon_session``: HttpOnly, SameSite=Lax, Secure over
+    HTTPS). Failures are slowed, then locked out (429 with Retry-After)."""
+    result = signin.sign_in(
+        session,
+        username=body.username,
+        password=body.password,
+        code=body.code,
+        address=client_address(request),
+    )
+    if isinstance(result, str):
+        session.commit()  # the failure counts even though the answer is an error
+        raise Unauthorized(result)
+    response.set_cookie(
+        COOKIE,
+        result.session_token,
+        max_age=get_settings().session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    me = _me(result.user)
+    return SignedInOut(
+        **me.model_dump(), csrf_token=result.csrf_token, two_factor_done=result.two_factor_done
+    )
+
+
+@router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out(session: SessionDep, request: Request, who: CurrentPrincipal) -> Response:
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        signin.end_session(session, cookie)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/auth/me", response_model=MeOut)
+def me(session: SessionDep, who: CurrentPrincipal) -> MeOut:
+    return _me(session.get_one(User, who.user_id), who)
+
+
+@router.post("/auth/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(session: SessionDep, who: CurrentPrincipal, body: PasswordIn) -> None:
+    """Choose a new password (at least 12 characters); the current one is asked again."""
+    user = session.get_one(User, who.user_id)
+    if not password_matches(user.password_hash, body.current_password):
+        raise InvalidInput.on("current_password", "this is not your current password")
+    service.change_password(session, user=user, new=body.new_password)
+
+
+@router.post("/auth/two-factor", response_model=TwoFactorStartOut)
+def start_two_factor(session: SessionDep, who: CurrentPrincipal) -> TwoFactorStartOut:
+    """Start enrolling an authenticator app; confirm with a code to switch it on."""
+    user = session.get_one(User, who.user_id)
+    return TwoFactorStartOut(otpauth_uri=signin.start_totp(user))
+
+
+@router.post("/auth/two-factor/confirm", status_code=status.HTTP_204_NO_CONTENT)
+def confirm_two_factor(
+    session: SessionDep, request: Request, who: CurrentPrincipal, body: CodeIn
+) -> None:
+    user = session.get_one(User, who.user_id)
+    cookie = request.cookies.get(COOKIE)
+    web = signin.session_of(session, cookie) if cookie else None
+    signin.confirm_totp(session, user, web, body.code)
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def my_tokens(session: SessionDep, who: OwnTokens) -> list[TokenOut]:
+    return [TokenOut.model_validate(t) for t in service.list_tokens(session, user_id=who.user_id)]
+
+
+@router.post("/tokens", response_model=TokenCreatedOut, status_code=status.HTTP_201_CREATED)
+def create_token(session: SessionDep, who: OwnTokens, body: TokenIn) -> TokenCreatedOut:
+    """A token for a machine, limited to some of your permissions, for ``days`` days."""
+    user = session.get_one(User, who.user_id)
+    token, secret = service.create_token(
+        session, user=user, name=body.name, scopes=body.scopes, days=body.days
+    )
+    return TokenCreatedOut(**TokenOut.model_validate(token).model_dump(), token=secret)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(session: SessionDep, who: OwnTokens, token_id: int) -> None:
+    service.revoke_token(session, token_id=token_id, user_id=who.user_id)
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(session: SessionDep, who: ManageUsers) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in service.list_users(session)]
+
+
+@router.post("/users", response_model=UserCreatedOut, status_code=status.HTTP_201_CREATED)
+def create_user(session: SessionDep, who: ManageUsers, body: UserIn) -> UserCreatedOut:
+    user, password = service.create_user(
+        session,
+        username=body.username,
+        display_name=body.display_name,
+        role_key=body.role,
+        unit_code=body.unit_code,
+        language=body.language,
+    )
+    return UserCreatedOut(**UserOut.model_validate(user).model_dump(), one_time_password=password)
+
+
+@router.post("/users/{username}/disable", response_model=UserOut)
+def disable_user(session: SessionDep, who: ManageUsers, username: str) -> UserOut:
+    return UserOut.model_validate(service.disable_user(session, username=username))
+
+
+@router.post("/users/{username}/reset-password", response_model=UserCreatedOut)
+def reset_password(session: SessionDep, who: ManageUsers, username: str) -> UserCreatedOut:
+    """A new one-time password; unlocks the account and ends its sessions."""
+    password = service.reset_password(session, username=username)
+    user = service.user_by_name(session, username)
+    return UserCreatedOut(**UserOut.model_validate(user).model_dump(), one_time_password=password)

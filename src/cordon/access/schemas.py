@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SignInIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+    code: str | None = Field(default=None, max_length=10, description="TOTP code, if enrolled.")
+
+
+class MeOut(BaseModel):
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    role_title: str
+    unit_id: int
+    language: str
+    permissions: list[str]
+    pseudonymised: bool
+    two_factor_enabled: bool
+    must_change_password: bool
+
+
+class SignedInOut(MeOut):
+    csrf_token: str = Field(description="Send it as the X-CSRF-Token header on every change.")
+    two_factor_done: bool
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)
+
+
+class TwoFactorStartOut(BaseModel):
+    otpauth_uri: str = Field(description="Show as a QR code to the authenticator app.")
+
+
+class CodeIn(BaseModel):
+    code: str = Field(max_length=10)
+
+
+class UserIn(BaseModel):
+    username: str = Field(max_length=64)
+    display_name: str = Field(max_length=200)
+    role: str = Field(max_length=64)
+    unit_code: str = Field(max_length=16, description="Code of the city, district or ward.")
+    language: str = Field(default="vi", pattern="^(vi|en)$")
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int
+    language: str
+    totp_enabled: bool
+    disabled_at: dt.datetime | None
+    locked_until: dt.datetime | None
+
+
+class UserCreatedOut(UserOut):
+    one_time_password: str = Field(description="Shown once; changed at the first sign-in.")
+
+
+class TokenIn(BaseModel):
+    name: str = Field(max_length=120)
+    scopes: list[str] = Field(min_length=1)
+    days: int = Field(default=90, ge=1, le=366)
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="Shown once: send it as Authorization: Bearer <token>.")

@@ -1,0 +1,148 @@
+"""Accounts and API tokens: the only code that writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.access.models import ApiToken, User
+from cordon.access.roles import Permission, RoleFileError, role
+from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.core.models import utcnow
+from cordon.core.security import MIN_PASSWORD, digest, hash_password, new_password, new_token
+from cordon.geography.models import AdminUnit
+
+TOKEN_PREFIX = "cdn"
+MAX_TOKEN_DAYS = 366
+USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _unit(session: Session, code: str) -> AdminUnit:
+    unit = session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+    if unit is None:
+        raise InvalidInput.on("unit", f"no administrative unit has code {code!r}")
+    return unit
+
+
+def _check_role(key: str) -> None:
+    try:
+        role(key)
+    except RoleFileError as exc:
+        raise InvalidInput.on("role", str(exc)) from None
+
+
+def user_by_name(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user is called {username!r}")
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    role_key: str,
+    unit_code: str,
+    language: str = "vi",
+) -> tuple[User, str]:
+    """A new account with a one-time password (returned once, to hand over; changed at the
+    first sign-in). There is no default password anywhere."""
+    _check_role(role_key)
+    if not USERNAME.fullmatch(username):
+        raise InvalidInput.on("username", "use 1–64 letters, digits, '.', '-' or '_'")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"username {username!r} is taken")
+    password = new_password()
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role_key,
+        unit_id=_unit(session, unit_code).id,
+        language=language,
+        password_hash=hash_password(password),
+        must_change_password=True,
+        totp_enabled=False,
+        failed_logins=0,
+    )
+    session.add(user)
+    session.flush()
+    return user, password
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return session.scalars(select(User).order_by(User.username)).all()
+
+
+def disable_user(session: Session, *, username: str) -> User:
+    """No more sign-ins, sessions or tokens for this account (the record stays, for audit)."""
+    user = user_by_name(session, username)
+    user.disabled_at = user.disabled_at or utcnow()
+    return user
+
+
+def reset_password(session: Session, *, username: str) -> str:
+    """A new one-time password; also unlocks the account and ends its web sessions."""
+    from cordon.access import signin
+
+    user = user_by_name(session, username)
+    password = new_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.failed_logins, user.locked_until = 0, None
+    signin.end_sessions(session, user_id=user.id)
+    return password
+
+
+def change_password(session: Session, *, user: User, new: str) -> None:
+    if len(new) < MIN_PASSWORD:
+        raise InvalidInput.on("new_password", f"use at least {MIN_PASSWORD} characters")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+
+
+def create_token(
+    session: Session, *, user: User, name: str, scopes: Sequence[str], days: int
+) -> tuple[ApiToken, str]:
+    """A token for a machine, limited to ``scopes`` (each a permission of the user's role)
+    and to ``days``; only its hash is stored, so the secret is shown once."""
+    allowed = role(user.role).permissions
+    problems = [s for s in scopes if s not in {p.value for p in allowed}]
+    if problems or not scopes:
+        raise InvalidInput.on(
+            "scopes", f"give permissions of role {user.role}: {', '.join(sorted(allowed))}"
+        )
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput.on("days", f"a token lives 1–{MAX_TOKEN_DAYS} days")
+    secret = new_token(TOKEN_PREFIX)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=digest(secret),
+        scopes=sorted(Permission(s).value for s in scopes),
+        expires_at=utcnow() + dt.timedelta(days=days),
+    )
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def list_tokens(session: Session, *, user_id: int | None = None) -> Sequence[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return session.scalars(query).all()
+
+
+def revoke_token(session: Session, *, token_id: int, user_id: int | None = None) -> ApiToken:
+    """Revoke a token (``user_id``: only if it is theirs — else 404, as if it did not exist)."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (user_id is not None and token.user_id != user_id):
+        raise NotFound(f"no token {token_id}")
+    token.revoked_at = token.revoked_at or utcnow()
+    return token

@@ -1,0 +1,178 @@
+"""The hash chain: how an entry's hash is made, how entries are appended, how it is verified.
+
+hash(n) = SHA-256(hash(n-1) ‖ canonical JSON of entry n's content, its subjects included),
+with hash(0) = 64 zeros. Positions are contiguous, so a deleted entry leaves a gap; an
+edited one no longer matches its hash; a rewritten tail no longer matches an *anchor* (a
+position and hash recorded elsewhere, e.g. by ``cordon audit verify`` in an auditor's
+report) — nothing inside one database can prove its own tail was not cut off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from cordon.audit.models import AuditEntry, AuditHead, AuditSubject
+from cordon.core.bulk import insert_rows
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class Draft:
+    """An entry not yet in the chain."""
+
+    at: dt.datetime
+    actor_user_id: int | None
+    actor: str
+    client_address: str | None
+    action: str
+    resource: str
+    resource_id: str | None
+    subjects: Sequence[int] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON gives it back: dates and enums as text, tuples as lists."""
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def entry_hash(prev: str, seq: int, draft: Draft) -> str:
+    content = [
+        seq,
+        draft.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        draft.actor_user_id,
+        draft.actor,
+        draft.client_address,
+        draft.action,
+        draft.resource,
+        draft.resource_id,
+        sorted(set(draft.subjects)),
+        draft.detail,
+    ]
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(prev.encode() + body.encode()).hexdigest()
+
+
+def append(session: Session, drafts: Sequence[Draft]) -> None:
+    """Add ``drafts`` to the chain inside the session's transaction. Taking the head row by
+    an UPDATE first locks it until commit, so concurrent appenders queue here briefly."""
+    conn = session.connection()
+    head = conn.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(drafts))
+        .returning(AuditHead.seq, AuditHead.hash)
+    ).one_or_none()
+    if head is None:  # an empty log: the genesis head
+        conn.execute(insert(AuditHead).values(id=1, seq=len(drafts), hash=GENESIS))
+        last, prev = len(drafts), GENESIS
+    else:
+        last, prev = head
+    seq = last - len(drafts)
+    entries: list[dict[str, Any]] = []
+    subjects: list[tuple[int, int]] = []
+    for draft in drafts:
+        seq += 1
+        draft.detail = plain(draft.detail)
+        before, prev = prev, entry_hash(prev, seq, draft)
+        entries.append(_row(seq, draft, before, prev))
+        subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
+    conn.execute(insert(AuditEntry), entries)
+    insert_rows(session, AuditSubject, ("seq", "person_id"), subjects)
+    conn.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
+
+
+def _row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": draft.at,
+        "actor_user_id": draft.actor_user_id,
+        "actor": draft.actor,
+        "client_address": draft.client_address,
+        "action": draft.action,
+        "resource": draft.resource,
+        "resource_id": draft.resource_id,
+        "detail": draft.detail,
+        "prev_hash": prev,
+        "hash": hash_,
+    }
+
+
+@dataclass
+class Verdict:
+    entries: int
+    head_seq: int
+    head_hash: str
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def stored(conn: Connection, batch: int = 10_000) -> Iterator[tuple[int, Draft, str, str]]:
+    """Every entry in chain order with its subjects: (seq, content, prev_hash, hash)."""
+    after = 0
+    while True:
+        rows = conn.execute(
+            select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        first, last = rows[0].seq, rows[-1].seq
+        subjects: dict[int, list[int]] = {}
+        for s, p in conn.execute(
+            select(AuditSubject.seq, AuditSubject.person_id).where(
+                AuditSubject.seq.between(first, last)
+            )
+        ):
+            subjects.setdefault(s, []).append(p)
+        for r in rows:
+            draft = Draft(
+                at=r.at,
+                actor_user_id=r.actor_user_id,
+                actor=r.actor,
+                client_address=r.client_address,
+                action=r.action,
+                resource=r.resource,
+                resource_id=r.resource_id,
+                subjects=subjects.get(r.seq, []),
+                detail=r.detail,
+            )
+            yield r.seq, draft, r.prev_hash, r.hash
+        after = last
+
+
+def verify(conn: Connection, anchors: Sequence[tuple[int, str]] = ()) -> Verdict:
+    """Walk the whole chain; name every entry that was edited, removed or reordered."""
+    problems: list[str] = []
+    expected_seq, prev, count = 1, GENESIS, 0
+    known = dict(anchors)
+    for seq, draft, prev_hash, hash_ in stored(conn):
+        count += 1
+        if seq != expected_seq:
+            problems.append(f"entries {expected_seq}–{seq - 1} are missing")
+        if prev_hash != prev:
+            problems.append(f"entry {seq}: does not follow the entry before it")
+        if entry_hash(prev, seq, draft) != hash_:
+            problems.append(f"entry {seq}: content does not match its hash (edited)")
+        if seq in known and known.pop(seq) != hash_:
+            problems.append(f"entry {seq}: differs from the anchor recorded earlier")
+        prev, expected_seq = hash_, seq + 1
+    head = conn.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
+    head_seq, head_hash = (head[0], head[1]) if head else (0, GENESIS)
+    if head_seq != expected_seq - 1 or head_hash != prev:
+        problems.append(f"the head says entry {head_seq}; the chain ends at {expected_seq - 1}")
+    for seq in sorted(known):
+        problems.append(f"entry {seq} of an anchor is no longer in the log (cut off)")
+    return Verdict(entries=count, head_seq=head_seq, head_hash=head_hash, problems=problems)

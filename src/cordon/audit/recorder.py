@@ -1,0 +1,176 @@
+"""What goes into the audit log, collected per unit of work and chained at commit.
+
+- **Writes** through the ORM are captured automatically after each flush, with the changed
+  columns before and after; bulk writes (imports, the demo) record one entry each with the
+  people they concern (``core/bulk.py`` reports them here).
+- **Reads** of personal records are recorded by the routes that show them (``read``).
+- Everything is appended to the chain in ``before_commit``, in the same transaction as the
+  change itself: a rolled-back change leaves no entry; a committed one cannot lack its entry.
+
+Who acts is ``session.info["actor"]``: set by authentication for a request, by the CLI for
+its commands; ``system`` otherwise.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from cordon.audit.chain import Draft, append
+from cordon.core import bulk
+from cordon.core.models import utcnow
+
+SECRET_COLUMNS = frozenset({"password_hash", "totp_secret", "token_hash", "totp_last_step"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    name: str
+    client_address: str | None = None
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(None, "system")
+
+    @classmethod
+    def cli(cls) -> Actor:
+        return cls(None, f"cli:{getpass.getuser()}")
+
+
+# Who acts when a session names no one: the system, or the operator in a CLI process.
+default_actor: list[Actor] = [Actor.system()]
+
+# table → the people a row concerns; tables not listed here are not audited (derived data
+# such as tier labels, the name index, sessions, and the audit log itself).
+Subjects = Callable[[Any], Iterable[int | None]]
+AUDITED: dict[str, Subjects] = {
+    "people": lambda r: [r.id],
+    "households": lambda r: [],
+    "cases": lambda r: [r.person_id],
+    "lab_tests": lambda r: [r.person_id],
+    "infection_sources": lambda r: [],
+    "exposures": lambda r: [r.person_id, r.contact_id],
+    "event_exposures": lambda r: [r.person_id],
+    "clusters": lambda r: [],
+    "cluster_cases": lambda r: [],
+    "admin_units": lambda r: [],
+    "users": lambda r: [],
+    "api_tokens": lambda r: [],
+}
+
+
+def act_as(session: Session, actor: Actor) -> None:
+    session.info["actor"] = actor
+
+
+def read(
+    session: Session, resource: str, resource_id: object, people: Iterable[int | None], **what: Any
+) -> None:
+    """Record that the acting user was shown these people's records."""
+    _draft(session, "read", resource, resource_id, people, what)
+
+
+def note(
+    session: Session,
+    action: str,
+    resource: str,
+    resource_id: object = None,
+    people: Iterable[int | None] = (),
+    **what: Any,
+) -> None:
+    """Record anything else worth an entry (an export, a sign-in, a denied attempt …)."""
+    _draft(session, action, resource, resource_id, people, what)
+
+
+def _draft(
+    session: Session,
+    action: str,
+    resource: str,
+    resource_id: object,
+    people: Iterable[int | None],
+    detail: dict[str, Any],
+) -> None:
+    actor: Actor = session.info.get("actor") or default_actor[0]
+    session.info.setdefault("audit", []).append(
+        Draft(
+            at=utcnow(),
+            actor_user_id=actor.user_id,
+            actor=actor.name,
+            client_address=actor.client_address,
+            action=action,
+            resource=resource,
+            resource_id=None if resource_id is None else str(resource_id),
+            subjects=[p for p in people if p is not None],
+            detail=detail,
+        )
+    )
+
+
+def _columns(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        a.key: ("***" if a.key in SECRET_COLUMNS else getattr(obj, a.key))
+        for a in state.mapper.column_attrs
+    }
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    before, after = {}, {}
+    for attr in inspect(obj).attrs:
+        history = attr.history
+        if not history.has_changes() or attr.key in ("updated_at", "version"):
+            continue
+        hidden = attr.key in SECRET_COLUMNS
+        before[attr.key] = "***" if hidden else (history.deleted or [None])[0]
+        after[attr.key] = "***" if hidden else (history.added or [None])[0]
+    return before, after
+
+
+@event.listens_for(Session, "after_flush")
+def _capture_writes(session: Session, _context: Any) -> None:
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table not in AUDITED:
+                continue
+            if action == "update":
+                before, after = _changes(obj)
+                if not after:
+                    continue
+            else:
+                before, after = ({}, _columns(obj)) if action == "create" else (_columns(obj), {})
+            key = inspect(obj).identity
+            resource_id = key[0] if key and len(key) == 1 else key
+            people = AUDITED[table](obj)
+            _draft(session, action, table, resource_id, people, {"before": before, "after": after})
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    session.flush()  # so the last changes are captured too
+    drafts: list[Draft] = session.info.pop("audit", [])
+    if drafts:
+        append(session, drafts)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("audit", None)
+
+
+def _bulk_written(session: Session, table: str, rows: int, people: Sequence[int]) -> None:
+    if table in AUDITED:
+        note(session, "create", table, None, people, rows=rows, bulk=True)
+
+
+bulk.on_insert.append(_bulk_written)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: dt.datetime
+    actor_user_id: int | None
+    actor: str
+    client_address: str | None
+    action: str
+    resource: str
+    resource_id: str | None
+    subjects: list[int]
+    detail: dict[str, Any]
+    hash: str
+
+
+class VerdictOut(BaseModel):
+    intact: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    problems: list[str]
