@@ -140,6 +140,19 @@ def sign_in_as(
     return {"Authorization": f"Bearer {secret}"}
 
 
+SignIn = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def sign_in(hanoi: Session) -> SignIn:
+    """``sign_in(role, unit_code)`` → headers of a new user of that role at that unit."""
+
+    def make(role: str, unit_code: str = "01", username: str | None = None) -> dict[str, str]:
+        return sign_in_as(hanoi, role, unit_code, username)
+
+    return make
+
+
 @pytest.fixture
 def anonymous(engine: Engine) -> Iterator[TestClient]:
     """The app with no credentials."""
