@@ -13,19 +13,22 @@ moves, as in dynamic shortest paths:
 
 Reads and writes go through a ``TracingView`` (the database in ``store``, plain dictionaries in
 the tests); all changes are collected here and saved once by ``finish``.
+
+Labels and edges are named tuples of integers: a large cascade holds tens of thousands, and
+Python's cycle collector stops tracking such tuples, where it would walk dataclass instances
+again on every full collection (60–150 ms each at a million people, bench/README.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 NEVER = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     person: int
     level: int
     day: int
@@ -34,8 +37,7 @@ class Label:
     via_exposure: int | None = None
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """A counted exposure between ``a`` and ``b`` over days ``[first, last]``."""
 
     id: int
@@ -48,7 +50,7 @@ class Edge:
         return self.b if person == self.a else self.a
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TierMove:
     """A person whose tier label changed in a cascade (None = no tier)."""
 
@@ -66,8 +68,9 @@ class TracingView(Protocol):
     def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]: ...
     def children_of(self, parents: Collection[tuple[int, int]]) -> list[Label]: ...
     def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]: ...
-    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
-        """Replace every label of ``persons`` by ``labels``."""
+    def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        """Delete the labels ``removed`` (person, level); write ``written`` over any label of
+        the same person and level."""
 
 
 def offer(edge: Edge, frm: Label, end: int) -> int | None:
@@ -282,15 +285,21 @@ class Cascade:
 
     # -- saving -----------------------------------------------------------------------------
     def finish(self) -> list[TierMove]:
-        """Save the fronts that changed; returns the people whose tier moved."""
-        changed = [p for p, front in self.fronts.items() if front != self.original[p]]
+        """Save the labels that changed; returns the people whose tier moved."""
+        removed: list[tuple[int, int]] = []
+        written: list[Label] = []
         moves: list[TierMove] = []
-        for p in changed:
-            old, new = _tier(self.original[p]), _tier(self.fronts[p])
+        for p, front in self.fronts.items():
+            before = self.original[p]
+            if front == before:
+                continue
+            removed.extend((p, k) for k in before if k not in front)
+            written.extend(lab for k, lab in front.items() if before.get(k) != lab)
+            old, new = _tier(before), _tier(front)
             if (old.level if old else None) != (new.level if new else None):
                 moves.append(TierMove(p, old, new))
-        if changed:
-            self.view.save(changed, [lab for p in changed for lab in self.fronts[p].values()])
+        if removed or written:
+            self.view.save(removed, written)
         return moves
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +39,28 @@ from cordon.tracing.store import CHANGE_COLUMNS, SqlView, case_persons, edges_by
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
 BULK_THRESHOLD = 2_000
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(handler: Callable[P, R]) -> Callable[P, R]:
+    """Run a cascade with Python's cycle collector paused. A cascade allocates tens of
+    thousands of short-lived objects, none in cycles, all freed by reference counting when it
+    ends; left on, the collector promotes them mid-cascade and every few cascades walks the
+    whole heap (60–150 ms at a million people, bench/README.md)."""
+
+    @functools.wraps(handler)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():  # paused already (a cascade in another thread)
+            return handler(*args, **kwargs)
+        gc.disable()
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,7 @@ def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
     return moves
 
 
+@collector_paused
 def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
     """A case confirmed moves its person to F0 and everyone downstream up; a discard, or a
     moved window or isolation date, retracts what depended on it and rebuilds."""
@@ -102,6 +129,7 @@ def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
     return _finish(session, cascade, event.cause)
 
 
+@collector_paused
 def on_exposures_added(session: Session, event: ExposuresAdded) -> list[TierMove]:
     v = view(session)
     cascade = Cascade(v)
@@ -109,12 +137,14 @@ def on_exposures_added(session: Session, event: ExposuresAdded) -> list[TierMove
     return _finish(session, cascade, event.cause)
 
 
+@collector_paused
 def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[TierMove]:
     cascade = Cascade(view(session))
     cascade.exposures_removed(event.exposure_ids)
     return _finish(session, cascade, event.cause)
 
 
+@collector_paused
 def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
     cascade = Cascade(view(session))
     cascade.rebuild([event.merged_id])  # its exposures now belong to the kept person
@@ -122,6 +152,7 @@ def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
     return _finish(session, cascade, event.cause)
 
 
+@collector_paused
 def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
     """Many new records: one cascade for a few, one whole-city pass for many."""
     named = len(event.case_ids) + len(event.exposure_ids)
