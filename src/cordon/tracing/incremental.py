@@ -105,10 +105,11 @@ class Cascade:
         parent was replaced by an earlier label from another case, same day here)."""
         front = self.fronts[lab.person]
         have = front.get(lab.level)
-        if have is not None and (have.day, have.via_person, have.via_exposure) == (
-            lab.day,
-            lab.via_person,
-            lab.via_exposure,
+        if (
+            have is not None
+            and have.day == lab.day
+            and have.via_person == lab.via_person
+            and have.via_exposure == lab.via_exposure
         ):
             return have != lab
         return not any(k <= lab.level and h.day <= lab.day for k, h in front.items())
@@ -123,7 +124,7 @@ class Cascade:
     def improve(self, seeds: Iterable[Label]) -> None:
         pending: dict[int, dict[int, list[Label]]] = {}
         for lab in seeds:
-            self._offer(pending, lab)
+            _keep(pending.setdefault(lab.level, {}), lab)
         for level in range(self.depth + 1):
             candidates = pending.pop(level, {})
             if not candidates:
@@ -131,44 +132,27 @@ class Cascade:
             self._load(candidates)
             accepted = []
             for ties in candidates.values():
-                chosen = next((c for c in ties if self._accepts(c)), None)
-                if chosen is not None:
-                    self._put(chosen)
-                    accepted.append(chosen)
+                for candidate in ties:
+                    if self._accepts(candidate):
+                        self._put(candidate)
+                        accepted.append(candidate)
+                        break
             if level < self.depth and accepted:
-                self._spread(accepted, pending)
+                self._spread(accepted, pending.setdefault(level + 1, {}))
 
-    def _spread(self, accepted: list[Label], pending: dict[int, dict[int, list[Label]]]) -> None:
+    def _spread(self, accepted: list[Label], into: dict[int, list[Label]]) -> None:
+        """Offer the ``accepted`` labels (all of one level) through their exposures."""
         by_person = {lab.person: lab for lab in accepted}
         ends = self.view.ends_of(by_person)
+        level = accepted[0].level + 1
         for edge in self.view.edges_of(by_person):
-            for frm_person in (edge.a, edge.b):
+            for frm_person, to in ((edge.a, edge.b), (edge.b, edge.a)):
                 frm = by_person.get(frm_person)
                 if frm is None:
                     continue
                 day = offer(edge, frm, ends.get(frm_person, NEVER))
                 if day is not None:
-                    self._offer(
-                        pending,
-                        Label(
-                            edge.other(frm_person),
-                            frm.level + 1,
-                            day,
-                            frm.source_case,
-                            frm_person,
-                            edge.id,
-                        ),
-                    )
-
-    @staticmethod
-    def _offer(pending: dict[int, dict[int, list[Label]]], lab: Label) -> None:
-        """Keep, per person and level, the candidates of the earliest day (all the ties)."""
-        level = pending.setdefault(lab.level, {})
-        have = level.get(lab.person)
-        if have is None or lab.day < have[0].day:
-            level[lab.person] = [lab]
-        elif lab.day == have[0].day:
-            have.append(lab)
+                    _keep(into, Label(to, level, day, frm.source_case, frm_person, edge.id))
 
     def retract(self, roots: Iterable[tuple[int, int]]) -> set[int]:
         """Remove the labels ``roots`` (person, level) and all that came through them; returns
@@ -301,6 +285,15 @@ class Cascade:
         if removed or written:
             self.view.save(removed, written)
         return moves
+
+
+def _keep(candidates: dict[int, list[Label]], lab: Label) -> None:
+    """Keep, per person (of one level), the candidates of the earliest day (all the ties)."""
+    have = candidates.get(lab.person)
+    if have is None or lab.day < have[0].day:
+        candidates[lab.person] = [lab]
+    elif lab.day == have[0].day:
+        have.append(lab)
 
 
 def _tier(front: dict[int, Label]) -> Label | None:

@@ -18,7 +18,6 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.core.bulk import insert_rows
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.events import (
@@ -34,7 +33,7 @@ from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
 from cordon.tracing.models import TierChange, TierLabel
 from cordon.tracing.policy import get_policy
-from cordon.tracing.store import CHANGE_COLUMNS, SqlView, case_persons, edges_by_id
+from cordon.tracing.store import SqlView, case_persons, edges_by_id
 
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
@@ -94,28 +93,9 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
     )
 
 
-def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
+def _finish(v: SqlView, cascade: Cascade, cause: str) -> list[TierMove]:
     moves = cascade.finish()
-    if moves:
-        now = utcnow()
-        insert_rows(
-            session,
-            TierChange,
-            CHANGE_COLUMNS,
-            [
-                (
-                    m.person,
-                    m.before.level if m.before else None,
-                    m.after.level if m.after else None,
-                    now,
-                    cause[:300],
-                    m.after.source_case if m.after else None,
-                    m.after.via_person if m.after else None,
-                    m.after.via_exposure if m.after else None,
-                )
-                for m in moves
-            ],
-        )
+    v.record(moves, cause=cause[:300], at=utcnow())
     return moves
 
 
@@ -123,10 +103,11 @@ def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
 def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
     """A case confirmed moves its person to F0 and everyone downstream up; a discard, or a
     moved window or isolation date, retracts what depended on it and rebuilds."""
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     if event.is_f0 or event.was_f0 or event.window_changed:
         cascade.revalidate(event.person_id)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
 @collector_paused
@@ -134,22 +115,24 @@ def on_exposures_added(session: Session, event: ExposuresAdded) -> list[TierMove
     v = view(session)
     cascade = Cascade(v)
     cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
 @collector_paused
 def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[TierMove]:
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     cascade.exposures_removed(event.exposure_ids)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
 @collector_paused
 def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     cascade.rebuild([event.merged_id])  # its exposures now belong to the kept person
     cascade.revalidate(event.kept_id)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
 @collector_paused
@@ -164,7 +147,7 @@ def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
     persons = case_persons(session, event.case_ids)
     cascade.improve(Label(p, 0, start, case) for p, (start, case) in v.sources_of(persons).items())
     cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
-    _finish(session, cascade, event.cause)
+    _finish(v, cascade, event.cause)
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, select, tuple_
+from sqlalchemy import Dialect, and_, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
 from cordon.cases.models import Case
+from cordon.core.bulk import table_of
 from cordon.core.dates import EPOCH
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import CLOSE_ONLY, Exposure
-from cordon.tracing.incremental import NEVER, Edge, Label
-from cordon.tracing.models import TierLabel
+from cordon.tracing.incremental import NEVER, Edge, Label, TierMove
+from cordon.tracing.models import TierChange, TierLabel
 from cordon.tracing.policy import TierPolicy, TierRules
 
 T = TypeVar("T")
@@ -71,20 +73,16 @@ class SqlView:
         current = policy.in_force(as_of)
         self.max_depth = current.max_depth
         self.closeness = sorted(c.value for c in current.counted_closeness)
-        self.sql = Statements(session.get_bind().dialect.name, self.counted_sql(literal=True))
+        self.sql = Statements(session.get_bind().dialect, self.counted_sql(literal=True))
         self._edges: dict[int, list[Edge]] = {}
         self._ends: dict[int, int] = {}
 
     def _rows(self, sql: str, ids: Collection[int]) -> list[tuple[Any, ...]]:
         if not ids:
             return []
-        raw: Any = self.session.connection().connection.dbapi_connection
-        cursor = raw.cursor()
-        try:
+        with self._cursor() as cursor:
             cursor.execute(sql, self.sql.ids(ids))
             return list(cursor.fetchall())
-        finally:
-            cursor.close()
 
     def edges_of(self, persons: Collection[int]) -> list[Edge]:
         missing = {p for p in persons if p not in self._edges}
@@ -159,10 +157,24 @@ class SqlView:
         return self._labels(self.sql.labels_via, exposure_ids)
 
     def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        with self._cursor() as cursor:
+            self.sql.save(cursor, removed, written)
+
+    def record(self, moves: Collection[TierMove], *, cause: str, at: dt.datetime) -> None:
+        """The tier history: one row per move, all at the same moment for the same cause."""
+        if not moves:
+            return
+        when = table_of(TierChange).c.changed_at.type._cached_bind_processor(self.sql.dialect)
+        with self._cursor() as cursor:
+            self.sql.record(cursor, moves, cause, when(at) if when else at)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """The driver's cursor, inside the session's transaction."""
         raw: Any = self.session.connection().connection.dbapi_connection
         cursor = raw.cursor()
         try:
-            self.sql.save(cursor, removed, written)
+            yield cursor
         finally:
             cursor.close()
 
@@ -171,8 +183,9 @@ class Statements:
     """The cascade's SQL in one dialect: an id set is one parameter, ``:ids``/``%(ids)s`` (a
     JSON array read by ``json_each`` on SQLite, an array on PostgreSQL)."""
 
-    def __init__(self, dialect: str, counted: str) -> None:
-        self.pg = dialect == "postgresql"
+    def __init__(self, dialect: Dialect, counted: str) -> None:
+        self.dialect = dialect
+        self.pg = dialect.name == "postgresql"
         member = "= ANY(%(ids)s::int8[])" if self.pg else "IN (SELECT value FROM json_each(:ids))"
         edge = "SELECT id, person_id, contact_id, first_on, last_on FROM exposures WHERE "
         # two index scans, not an OR (which neither planner serves from the two indexes)
@@ -216,6 +229,17 @@ class Statements:
             ]
             cursor.executemany(upsert.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), rows)
 
+    def record(self, cursor: Any, moves: Collection[TierMove], cause: str, at: Any) -> None:
+        insert = f"INSERT INTO tier_changes ({', '.join(CHANGE_COLUMNS)}) "
+        rows = [_move_row(m) for m in moves]
+        if self.pg:
+            cursor.execute(insert + _PG_MOVE_ROWS, [at, cause, *map(list, zip(*rows, strict=True))])
+            return
+        cursor.executemany(
+            insert + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p, o, n, at, cause, c, vp, ve) for p, o, n, c, vp, ve in rows],
+        )
+
     @staticmethod
     def _save_pg(
         cursor: Any, upsert: str, removed: Collection[tuple[int, int]], written: Collection[Label]
@@ -245,6 +269,21 @@ _PG_LABEL_ROWS = (
     f"SELECT p, k, DATE '{EPOCH.isoformat()}' + d, c, vp, ve FROM unnest(%s::int8[], "
     "%s::int2[], %s::int4[], %s::int8[], %s::int8[], %s::int8[]) AS w(p, k, d, c, vp, ve)"
 )
+
+
+_PG_MOVE_ROWS = (
+    "SELECT p, o, n, %s, %s, c, vp, ve FROM unnest(%s::int8[], %s::int2[], %s::int2[], "
+    "%s::int8[], %s::int8[], %s::int8[]) AS m(p, o, n, c, vp, ve)"
+)
+
+
+def _move_row(
+    m: TierMove,
+) -> tuple[int, int | None, int | None, int | None, int | None, int | None]:
+    old, new = m.before, m.after
+    if new is None:
+        return m.person, old.level if old else None, None, None, None, None
+    return m.person, old.level if old else None, new.level, *_links(new)
 
 
 def _links(lab: Label) -> tuple[int, int | None, int | None]:
