@@ -143,9 +143,10 @@ class Cascade:
     def _spread(self, accepted: list[Label], into: dict[int, list[Label]]) -> None:
         """Offer the ``accepted`` labels (all of one level) through their exposures."""
         by_person = {lab.person: lab for lab in accepted}
+        edges = self.view.edges_of(by_person)
         ends = self.view.ends_of(by_person)
         level = accepted[0].level + 1
-        for edge in self.view.edges_of(by_person):
+        for edge in edges:
             for frm_person, to in ((edge.a, edge.b), (edge.b, edge.a)):
                 frm = by_person.get(frm_person)
                 if frm is None:

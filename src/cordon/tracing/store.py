@@ -85,10 +85,16 @@ class SqlView:
             return list(cursor.fetchall())
 
     def edges_of(self, persons: Collection[int]) -> list[Edge]:
+        """The counted exposures of ``persons``; their isolation days come with them, in the
+        same round trip (a cascade asks for both, about the same people)."""
         missing = {p for p in persons if p not in self._edges}
         for p in missing:
             self._edges[p] = []
+            self._ends[p] = NEVER
         for eid, a, b, first, last in self._rows(self.sql.edges, missing):
+            if eid is None:  # an isolation day: (None, person, None, day, None)
+                self._ends[a] = day_of(first)
+                continue
             edge = Edge(eid, a, b, day_of(first), day_of(last))
             for p in (a, b):
                 if p in missing:
@@ -188,14 +194,16 @@ class Statements:
         self.pg = dialect.name == "postgresql"
         member = "= ANY(%(ids)s::int8[])" if self.pg else "IN (SELECT value FROM json_each(:ids))"
         edge = "SELECT id, person_id, contact_id, first_on, last_on FROM exposures WHERE "
-        # two index scans, not an OR (which neither planner serves from the two indexes)
+        isolated = (
+            f"FROM cases WHERE person_id {member} AND isolated_on IS NOT NULL GROUP BY person_id"
+        )
+        self.ends = f"SELECT person_id, MIN(isolated_on) {isolated}"
+        # two index scans, not an OR (which neither planner serves from the two indexes); the
+        # people's isolation days ride along as rows without an exposure id
         self.edges = (
             f"{edge}person_id {member} AND {counted} "
-            f"UNION ALL {edge}contact_id {member} AND {counted}"
-        )
-        self.ends = (
-            f"SELECT person_id, MIN(isolated_on) FROM cases WHERE person_id {member} "
-            "AND isolated_on IS NOT NULL GROUP BY person_id"
+            f"UNION ALL {edge}contact_id {member} AND {counted} "
+            f"UNION ALL SELECT NULL, person_id, NULL, MIN(isolated_on), NULL {isolated}"
         )
         labels = f"SELECT {', '.join(LABEL_COLUMNS)} FROM tier_labels WHERE "
         self.labels_of = f"{labels}person_id {member}"
