@@ -86,8 +86,8 @@ class MemoryView:
         ids = set(exposure_ids)
         return [lab for lab in self.labels.values() if lab.via_exposure in ids]
 
-    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
-        for key in [k for k in self.labels if k[0] in persons]:
+    def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        for key in removed:
             del self.labels[key]
-        for lab in labels:
+        for lab in written:
             self.labels[(lab.person, lab.level)] = lab

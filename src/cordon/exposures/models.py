@@ -32,7 +32,7 @@ class Exposure(Base, Timestamped):
     note: Mapped[str | None] = mapped_column(String(300))
 
     # The tier engine reads a person's close contacts on every cascade: these partial
-    # covering indexes answer that from the index alone (ADR 0002, bench/README.md).
+    # covering indexes answer that from the index alone (ADR 0004, 0005, bench/README.md).
     __table_args__ = tuple(
         Index(
             f"ix_exposures_close_by_{side}",
@@ -43,6 +43,7 @@ class Exposure(Base, Timestamped):
             "closeness",
             sqlite_where=text(CLOSE_ONLY),
             postgresql_where=text(CLOSE_ONLY),
+            postgresql_include=["id"],  # SQLite's indexes hold the row id already
         )
         for side, side_column, other in (
             ("person", "person_id", "contact_id"),

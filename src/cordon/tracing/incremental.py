@@ -13,19 +13,22 @@ moves, as in dynamic shortest paths:
 
 Reads and writes go through a ``TracingView`` (the database in ``store``, plain dictionaries in
 the tests); all changes are collected here and saved once by ``finish``.
+
+Labels and edges are named tuples of integers: a large cascade holds tens of thousands, and
+Python's cycle collector stops tracking such tuples, where it would walk dataclass instances
+again on every full collection (60–150 ms each at a million people, bench/README.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 NEVER = 2**31 - 1
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):
     person: int
     level: int
     day: int
@@ -34,8 +37,7 @@ class Label:
     via_exposure: int | None = None
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """A counted exposure between ``a`` and ``b`` over days ``[first, last]``."""
 
     id: int
@@ -48,7 +50,7 @@ class Edge:
         return self.b if person == self.a else self.a
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TierMove:
     """A person whose tier label changed in a cascade (None = no tier)."""
 
@@ -66,8 +68,9 @@ class TracingView(Protocol):
     def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]: ...
     def children_of(self, parents: Collection[tuple[int, int]]) -> list[Label]: ...
     def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]: ...
-    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
-        """Replace every label of ``persons`` by ``labels``."""
+    def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        """Delete the labels ``removed`` (person, level); write ``written`` over any label of
+        the same person and level."""
 
 
 def offer(edge: Edge, frm: Label, end: int) -> int | None:
@@ -102,10 +105,11 @@ class Cascade:
         parent was replaced by an earlier label from another case, same day here)."""
         front = self.fronts[lab.person]
         have = front.get(lab.level)
-        if have is not None and (have.day, have.via_person, have.via_exposure) == (
-            lab.day,
-            lab.via_person,
-            lab.via_exposure,
+        if (
+            have is not None
+            and have.day == lab.day
+            and have.via_person == lab.via_person
+            and have.via_exposure == lab.via_exposure
         ):
             return have != lab
         return not any(k <= lab.level and h.day <= lab.day for k, h in front.items())
@@ -120,7 +124,7 @@ class Cascade:
     def improve(self, seeds: Iterable[Label]) -> None:
         pending: dict[int, dict[int, list[Label]]] = {}
         for lab in seeds:
-            self._offer(pending, lab)
+            _keep(pending.setdefault(lab.level, {}), lab)
         for level in range(self.depth + 1):
             candidates = pending.pop(level, {})
             if not candidates:
@@ -128,44 +132,28 @@ class Cascade:
             self._load(candidates)
             accepted = []
             for ties in candidates.values():
-                chosen = next((c for c in ties if self._accepts(c)), None)
-                if chosen is not None:
-                    self._put(chosen)
-                    accepted.append(chosen)
+                for candidate in ties:
+                    if self._accepts(candidate):
+                        self._put(candidate)
+                        accepted.append(candidate)
+                        break
             if level < self.depth and accepted:
-                self._spread(accepted, pending)
+                self._spread(accepted, pending.setdefault(level + 1, {}))
 
-    def _spread(self, accepted: list[Label], pending: dict[int, dict[int, list[Label]]]) -> None:
+    def _spread(self, accepted: list[Label], into: dict[int, list[Label]]) -> None:
+        """Offer the ``accepted`` labels (all of one level) through their exposures."""
         by_person = {lab.person: lab for lab in accepted}
+        edges = self.view.edges_of(by_person)
         ends = self.view.ends_of(by_person)
-        for edge in self.view.edges_of(by_person):
-            for frm_person in (edge.a, edge.b):
+        level = accepted[0].level + 1
+        for edge in edges:
+            for frm_person, to in ((edge.a, edge.b), (edge.b, edge.a)):
                 frm = by_person.get(frm_person)
                 if frm is None:
                     continue
                 day = offer(edge, frm, ends.get(frm_person, NEVER))
                 if day is not None:
-                    self._offer(
-                        pending,
-                        Label(
-                            edge.other(frm_person),
-                            frm.level + 1,
-                            day,
-                            frm.source_case,
-                            frm_person,
-                            edge.id,
-                        ),
-                    )
-
-    @staticmethod
-    def _offer(pending: dict[int, dict[int, list[Label]]], lab: Label) -> None:
-        """Keep, per person and level, the candidates of the earliest day (all the ties)."""
-        level = pending.setdefault(lab.level, {})
-        have = level.get(lab.person)
-        if have is None or lab.day < have[0].day:
-            level[lab.person] = [lab]
-        elif lab.day == have[0].day:
-            have.append(lab)
+                    _keep(into, Label(to, level, day, frm.source_case, frm_person, edge.id))
 
     def retract(self, roots: Iterable[tuple[int, int]]) -> set[int]:
         """Remove the labels ``roots`` (person, level) and all that came through them; returns
@@ -282,16 +270,31 @@ class Cascade:
 
     # -- saving -----------------------------------------------------------------------------
     def finish(self) -> list[TierMove]:
-        """Save the fronts that changed; returns the people whose tier moved."""
-        changed = [p for p, front in self.fronts.items() if front != self.original[p]]
+        """Save the labels that changed; returns the people whose tier moved."""
+        removed: list[tuple[int, int]] = []
+        written: list[Label] = []
         moves: list[TierMove] = []
-        for p in changed:
-            old, new = _tier(self.original[p]), _tier(self.fronts[p])
+        for p, front in self.fronts.items():
+            before = self.original[p]
+            if front == before:
+                continue
+            removed.extend((p, k) for k in before if k not in front)
+            written.extend(lab for k, lab in front.items() if before.get(k) != lab)
+            old, new = _tier(before), _tier(front)
             if (old.level if old else None) != (new.level if new else None):
                 moves.append(TierMove(p, old, new))
-        if changed:
-            self.view.save(changed, [lab for p in changed for lab in self.fronts[p].values()])
+        if removed or written:
+            self.view.save(removed, written)
         return moves
+
+
+def _keep(candidates: dict[int, list[Label]], lab: Label) -> None:
+    """Keep, per person (of one level), the candidates of the earliest day (all the ties)."""
+    have = candidates.get(lab.person)
+    if have is None or lab.day < have[0].day:
+        candidates[lab.person] = [lab]
+    elif lab.day == have[0].day:
+        have.append(lab)
 
 
 def _tier(front: dict[int, Label]) -> Label | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, SmallInteger, String
+from sqlalchemy import Date, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -12,16 +12,18 @@ from cordon.core.models import BigId, UtcDateTime, utcnow
 class TierLabel(Base):
     """The earliest day a person was reached by a time-respecting path of ``level`` steps from
     an F0. A person keeps only labels no other of their labels beats on both level and day
-    (the Pareto front); their tier is the lowest level."""
+    (the Pareto front); their tier is the lowest level.
+
+    Kept by the tier engine alone, like ``TierChange``: no foreign keys, which on PostgreSQL
+    would lock a person's row for every label a cascade writes (ADR 0005). People and cases
+    are never deleted; merged people are rebuilt by the engine."""
 
     __tablename__ = "tier_labels"
 
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     exposed_on: Mapped[dt.date] = mapped_column(Date)
-    source_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    source_case_id: Mapped[int] = mapped_column(BigId)
     via_person_id: Mapped[int | None] = mapped_column(BigId, index=True)
     via_exposure_id: Mapped[int | None] = mapped_column(BigId, index=True)
 
@@ -32,7 +34,7 @@ class TierChange(Base):
     __tablename__ = "tier_changes"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(BigId, index=True)
     old_tier: Mapped[int | None] = mapped_column(SmallInteger)
     new_tier: Mapped[int | None] = mapped_column(SmallInteger)
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)

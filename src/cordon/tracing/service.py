@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.core.bulk import insert_rows
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.events import (
@@ -32,11 +34,33 @@ from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
 from cordon.tracing.models import TierChange, TierLabel
 from cordon.tracing.policy import get_policy
-from cordon.tracing.store import CHANGE_COLUMNS, SqlView, case_persons, edges_by_id
+from cordon.tracing.store import SqlView, case_persons, edges_by_id
 
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
 BULK_THRESHOLD = 2_000
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def collector_paused(handler: Callable[P, R]) -> Callable[P, R]:
+    """Run a cascade with Python's cycle collector paused. A cascade allocates tens of
+    thousands of short-lived objects, none in cycles, all freed by reference counting when it
+    ends; left on, the collector promotes them mid-cascade and every few cascades walks the
+    whole heap (60–150 ms at a million people, bench/README.md)."""
+
+    @functools.wraps(handler)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():  # paused already (a cascade in another thread)
+            return handler(*args, **kwargs)
+        gc.disable()
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -70,60 +94,49 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
     )
 
 
-def _finish(session: Session, cascade: Cascade, cause: str) -> list[TierMove]:
+def _finish(v: SqlView, cascade: Cascade, cause: str) -> list[TierMove]:
     moves = cascade.finish()
-    if moves:
-        now = utcnow()
-        insert_rows(
-            session,
-            TierChange,
-            CHANGE_COLUMNS,
-            [
-                (
-                    m.person,
-                    m.before.level if m.before else None,
-                    m.after.level if m.after else None,
-                    now,
-                    cause[:300],
-                    m.after.source_case if m.after else None,
-                    m.after.via_person if m.after else None,
-                    m.after.via_exposure if m.after else None,
-                )
-                for m in moves
-            ],
-        )
+    v.record(moves, cause=cause[:300], at=utcnow())
     return moves
 
 
+@collector_paused
 def on_case_changed(session: Session, event: CaseChanged) -> list[TierMove]:
     """A case confirmed moves its person to F0 and everyone downstream up; a discard, or a
     moved window or isolation date, retracts what depended on it and rebuilds."""
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     if event.is_f0 or event.was_f0 or event.window_changed:
         cascade.revalidate(event.person_id)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
+@collector_paused
 def on_exposures_added(session: Session, event: ExposuresAdded) -> list[TierMove]:
     v = view(session)
     cascade = Cascade(v)
     cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
+@collector_paused
 def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[TierMove]:
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     cascade.exposures_removed(event.exposure_ids)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
+@collector_paused
 def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
-    cascade = Cascade(view(session))
+    v = view(session)
+    cascade = Cascade(v)
     cascade.rebuild([event.merged_id])  # its exposures now belong to the kept person
     cascade.revalidate(event.kept_id)
-    return _finish(session, cascade, event.cause)
+    return _finish(v, cascade, event.cause)
 
 
+@collector_paused
 def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
     """Many new records: one cascade for a few, one whole-city pass for many."""
     named = len(event.case_ids) + len(event.exposure_ids)
@@ -135,7 +148,7 @@ def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
     persons = case_persons(session, event.case_ids)
     cascade.improve(Label(p, 0, start, case) for p, (start, case) in v.sources_of(persons).items())
     cascade.exposures_added(edges_by_id(session, event.exposure_ids, v.closeness))
-    _finish(session, cascade, event.cause)
+    _finish(v, cascade, event.cause)
 
 
 # -- reading ---------------------------------------------------------------------------------

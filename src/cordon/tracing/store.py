@@ -1,28 +1,36 @@
-"""The tier engine's reads and writes on the database (SQLite or PostgreSQL)."""
+"""The tier engine's reads and writes on the database (SQLite or PostgreSQL).
+
+A cascade asks, level by level, for the contacts, isolation days and labels of a few hundred
+or thousand people. Each question is ONE statement over the whole set, sent on the driver's
+cursor inside the session's transaction: no ORM rows, no per-batch round trips, dates turned
+into day numbers through a small memo (ADR 0005).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, literal_column, select, tuple_, union
+from sqlalchemy import Dialect, and_, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
 from cordon.cases.models import Case
-from cordon.core.bulk import insert_rows, table_of
+from cordon.core.bulk import table_of
 from cordon.core.dates import EPOCH
-from cordon.core.sql import member_of
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import CLOSE_ONLY, Exposure
-from cordon.tracing.incremental import Edge, Label
-from cordon.tracing.models import TierLabel
+from cordon.tracing.incremental import NEVER, Edge, Label, TierMove
+from cordon.tracing.models import TierChange, TierLabel
 from cordon.tracing.policy import TierPolicy, TierRules
 
 T = TypeVar("T")
 CHUNK = 5000
 _EPOCH_ORDINAL = EPOCH.toordinal()
+_DAYS: dict[object, int] = {}  # a date as the driver returns it (date or ISO text) → day
 
 
 def day(d: dt.date) -> int:
@@ -31,6 +39,15 @@ def day(d: dt.date) -> int:
 
 def date_of(n: int) -> dt.date:
     return dt.date.fromordinal(n + _EPOCH_ORDINAL)
+
+
+def day_of(value: dt.date | str) -> int:
+    """A date column's value from the driver (a date on PostgreSQL, ISO text on SQLite)."""
+    n = _DAYS.get(value)
+    if n is None:
+        n = day(dt.date.fromisoformat(value) if isinstance(value, str) else value)
+        _DAYS[value] = n
+    return n
 
 
 def chunks(items: Collection[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -47,7 +64,8 @@ def window_start(rules: TierRules, case: Case) -> int | None:
 
 
 class SqlView:
-    """``incremental.TracingView`` on the registry tables."""
+    """``incremental.TracingView`` on the registry tables, for ONE cascade: contacts and
+    isolation days are remembered per person (a cascade changes labels only)."""
 
     def __init__(self, session: Session, policy: TierPolicy, *, as_of: dt.date) -> None:
         self.session = session
@@ -55,65 +73,57 @@ class SqlView:
         current = policy.in_force(as_of)
         self.max_depth = current.max_depth
         self.closeness = sorted(c.value for c in current.counted_closeness)
-        self.dialect = session.get_bind().dialect.name
+        self.sql = Statements(session.get_bind().dialect, self.counted_sql(literal=True))
+        self._edges: dict[int, list[Edge]] = {}
+        self._ends: dict[int, int] = {}
 
-    def _in(self, column: Any, ids: Collection[int]) -> ColumnElement[bool]:
-        return member_of(self.dialect, column, ids)
+    def _rows(self, sql: str, ids: Collection[int]) -> list[tuple[Any, ...]]:
+        if not ids:
+            return []
+        with self._cursor() as cursor:
+            cursor.execute(sql, self.sql.ids(ids))
+            return list(cursor.fetchall())
 
     def edges_of(self, persons: Collection[int]) -> list[Edge]:
-        found: dict[int, Edge] = {}
-        cols = (
-            Exposure.id,
-            Exposure.person_id,
-            Exposure.contact_id,
-            Exposure.first_on,
-            Exposure.last_on,
-        )
-        counted = self._counted()
-        for part in chunks(persons):
-            query = union(
-                select(*cols).where(self._in(Exposure.person_id, part), counted),
-                select(*cols).where(self._in(Exposure.contact_id, part), counted),
-            )
-            for eid, a, b, first, last in self.session.connection().execute(query):
-                found[eid] = Edge(eid, a, b, day(first), day(last))
+        """The counted exposures of ``persons``; their isolation days come with them, in the
+        same round trip (a cascade asks for both, about the same people)."""
+        missing = {p for p in persons if p not in self._edges}
+        for p in missing:
+            self._edges[p] = []
+            self._ends[p] = NEVER
+        for eid, a, b, first, last in self._rows(self.sql.edges, missing):
+            if eid is None:  # an isolation day: (None, person, None, day, None)
+                self._ends[a] = day_of(first)
+                continue
+            edge = Edge(eid, a, b, day_of(first), day_of(last))
+            for p in (a, b):
+                if p in missing:
+                    self._edges[p].append(edge)
+        found = {edge.id: edge for p in persons for edge in self._edges[p]}
         return list(found.values())
 
     def counted_sql(self, *, literal: bool) -> str:
-        """Which exposures count, as SQL text for the whole-city load; ``literal`` lets the
-        partial indexes of close exposures serve it."""
+        """Which exposures count, as SQL text; ``literal`` lets the partial indexes of close
+        exposures serve it (a bound parameter would hide that it matches their condition)."""
         if literal and self.closeness == [Closeness.close.value]:
             return CLOSE_ONLY
         return "closeness IN (" + ", ".join(f"'{c}'" for c in self.closeness) + ")"
 
-    def _counted(self) -> ColumnElement[bool]:
-        """Which exposures count. For the usual policy (close only) the predicate is written
-        as a literal, so both databases can use the partial covering indexes of close
-        exposures (a bound parameter would hide that it matches their condition)."""
-        if self.closeness == [Closeness.close.value]:
-            return literal_column(CLOSE_ONLY)
-        return Exposure.closeness.in_(self.closeness)
-
     def ends_of(self, persons: Collection[int]) -> dict[int, int]:
         """The day each person was isolated (their cases' isolation dates)."""
-        ends: dict[int, int] = {}
-        for part in chunks(persons):
-            rows = self.session.connection().execute(
-                select(Case.person_id, Case.isolated_on).where(
-                    self._in(Case.person_id, part), Case.isolated_on.is_not(None)
-                )
-            )
-            for person, isolated in rows:
-                if isolated is not None:
-                    ends[person] = min(ends.get(person, 2**31 - 1), day(isolated))
-        return ends
+        missing = {p for p in persons if p not in self._ends}
+        for p in missing:
+            self._ends[p] = NEVER
+        for person, isolated in self._rows(self.sql.ends, missing):
+            self._ends[person] = day_of(isolated)
+        return {p: self._ends[p] for p in persons if self._ends[p] != NEVER}
 
     def sources_of(self, persons: Collection[int]) -> dict[int, tuple[int, int]]:
         """F0s among ``persons``: the first day of their window and the case that makes it."""
         out: dict[int, tuple[int, int]] = {}
         for part in chunks(persons):
             cases = self.session.scalars(
-                select(Case).where(self._in(Case.person_id, part), Case.status.in_(F0_STATUSES))
+                select(Case).where(Case.person_id.in_(part), Case.status.in_(F0_STATUSES))
             )
             for case in cases:
                 start = self._start(case)
@@ -129,25 +139,15 @@ class SqlView:
             return None
         return window_start(self.policy.in_force(reference), case)
 
-    def _labels(self, column: Any, keys: Collection[int]) -> Iterator[Label]:
-        """Labels whose ``column`` is one of ``keys``, as plain tuples (no ORM objects)."""
-        t = TierLabel.__table__.c
-        conn = self.session.connection()
-        for part in chunks(keys):
-            query = select(
-                t.person_id,
-                t.level,
-                t.exposed_on,
-                t.source_case_id,
-                t.via_person_id,
-                t.via_exposure_id,
-            ).where(self._in(column, part))
-            for p, k, on, src, vp, ve in conn.execute(query):
-                yield Label(p, k, day(on), src, vp, ve)
+    def _labels(self, sql: str, keys: Collection[int]) -> list[Label]:
+        return [
+            Label(p, k, day_of(on), src, vp, ve)
+            for p, k, on, src, vp, ve in self._rows(sql, set(keys))
+        ]
 
     def labels_of(self, persons: Collection[int]) -> dict[int, list[Label]]:
         out: dict[int, list[Label]] = {}
-        for lab in self._labels(TierLabel.__table__.c.person_id, persons):
+        for lab in self._labels(self.sql.labels_of, persons):
             out.setdefault(lab.person, []).append(lab)
         return out
 
@@ -155,21 +155,147 @@ class SqlView:
         wanted = set(parents)
         return [
             lab
-            for lab in self._labels(TierLabel.__table__.c.via_person_id, {p for p, _ in wanted})
+            for lab in self._labels(self.sql.children_of, {p for p, _ in wanted})
             if (lab.via_person, lab.level - 1) in wanted
         ]
 
     def labels_via_exposures(self, exposure_ids: Collection[int]) -> list[Label]:
-        return list(self._labels(TierLabel.__table__.c.via_exposure_id, exposure_ids))
+        return self._labels(self.sql.labels_via, exposure_ids)
 
-    def save(self, persons: Collection[int], labels: Collection[Label]) -> None:
-        conn = self.session.connection()
-        for part in chunks(persons):
-            conn.execute(delete(table_of(TierLabel)).where(self._in(TierLabel.person_id, part)))
-        if labels:
-            insert_rows(
-                self.session, TierLabel, LABEL_COLUMNS, [label_tuple(lab) for lab in labels]
+    def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
+        with self._cursor() as cursor:
+            self.sql.save(cursor, removed, written)
+
+    def record(self, moves: Collection[TierMove], *, cause: str, at: dt.datetime) -> None:
+        """The tier history: one row per move, all at the same moment for the same cause."""
+        if not moves:
+            return
+        when = table_of(TierChange).c.changed_at.type._cached_bind_processor(self.sql.dialect)
+        with self._cursor() as cursor:
+            self.sql.record(cursor, moves, cause, when(at) if when else at)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """The driver's cursor, inside the session's transaction."""
+        raw: Any = self.session.connection().connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+
+class Statements:
+    """The cascade's SQL in one dialect: an id set is one parameter, ``:ids``/``%(ids)s`` (a
+    JSON array read by ``json_each`` on SQLite, an array on PostgreSQL)."""
+
+    def __init__(self, dialect: Dialect, counted: str) -> None:
+        self.dialect = dialect
+        self.pg = dialect.name == "postgresql"
+        member = "= ANY(%(ids)s::int8[])" if self.pg else "IN (SELECT value FROM json_each(:ids))"
+        edge = "SELECT id, person_id, contact_id, first_on, last_on FROM exposures WHERE "
+        isolated = (
+            f"FROM cases WHERE person_id {member} AND isolated_on IS NOT NULL GROUP BY person_id"
+        )
+        self.ends = f"SELECT person_id, MIN(isolated_on) {isolated}"
+        # two index scans, not an OR (which neither planner serves from the two indexes); the
+        # people's isolation days ride along as rows without an exposure id
+        self.edges = (
+            f"{edge}person_id {member} AND {counted} "
+            f"UNION ALL {edge}contact_id {member} AND {counted} "
+            f"UNION ALL SELECT NULL, person_id, NULL, MIN(isolated_on), NULL {isolated}"
+        )
+        labels = f"SELECT {', '.join(LABEL_COLUMNS)} FROM tier_labels WHERE "
+        self.labels_of = f"{labels}person_id {member}"
+        self.children_of = f"{labels}via_person_id {member}"
+        self.labels_via = f"{labels}via_exposure_id {member}"
+
+    def ids(self, ids: Collection[int]) -> dict[str, Any]:
+        values = [int(i) for i in ids]
+        return {"ids": values if self.pg else json.dumps(values)}
+
+    def save(
+        self, cursor: Any, removed: Collection[tuple[int, int]], written: Collection[Label]
+    ) -> None:
+        """Delete the labels ``removed`` (person, level); write ``written`` over any label of
+        the same person and level. One statement each on PostgreSQL (arrays), one
+        ``executemany`` each on SQLite."""
+        upsert = (
+            f"INSERT INTO tier_labels ({', '.join(LABEL_COLUMNS)}) {{rows}} "
+            "ON CONFLICT (person_id, level) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in LABEL_COLUMNS[2:])
+        )
+        if self.pg:
+            self._save_pg(cursor, upsert, removed, written)
+            return
+        if removed:
+            cursor.executemany("DELETE FROM tier_labels WHERE person_id = ? AND level = ?", removed)
+        if written:
+            rows = [
+                (lab.person, lab.level, date_of(lab.day).isoformat(), *_links(lab))
+                for lab in written
+            ]
+            cursor.executemany(upsert.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), rows)
+
+    def record(self, cursor: Any, moves: Collection[TierMove], cause: str, at: Any) -> None:
+        insert = f"INSERT INTO tier_changes ({', '.join(CHANGE_COLUMNS)}) "
+        rows = [_move_row(m) for m in moves]
+        if self.pg:
+            cursor.execute(insert + _PG_MOVE_ROWS, [at, cause, *map(list, zip(*rows, strict=True))])
+            return
+        cursor.executemany(
+            insert + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p, o, n, at, cause, c, vp, ve) for p, o, n, c, vp, ve in rows],
+        )
+
+    @staticmethod
+    def _save_pg(
+        cursor: Any, upsert: str, removed: Collection[tuple[int, int]], written: Collection[Label]
+    ) -> None:
+        if removed:
+            persons, levels = zip(*removed, strict=True)
+            cursor.execute(
+                "DELETE FROM tier_labels t USING unnest(%s::int8[], %s::int2[]) AS gone(p, k) "
+                "WHERE t.person_id = gone.p AND t.level = gone.k",
+                (list(persons), list(levels)),
             )
+        if written:
+            cursor.execute(
+                upsert.format(rows=_PG_LABEL_ROWS),
+                [
+                    [lab.person for lab in written],
+                    [lab.level for lab in written],
+                    [lab.day for lab in written],
+                    [lab.source_case for lab in written],
+                    [lab.via_person for lab in written],
+                    [lab.via_exposure for lab in written],
+                ],
+            )
+
+
+_PG_LABEL_ROWS = (
+    f"SELECT p, k, DATE '{EPOCH.isoformat()}' + d, c, vp, ve FROM unnest(%s::int8[], "
+    "%s::int2[], %s::int4[], %s::int8[], %s::int8[], %s::int8[]) AS w(p, k, d, c, vp, ve)"
+)
+
+
+_PG_MOVE_ROWS = (
+    "SELECT p, o, n, %s, %s, c, vp, ve FROM unnest(%s::int8[], %s::int2[], %s::int2[], "
+    "%s::int8[], %s::int8[], %s::int8[]) AS m(p, o, n, c, vp, ve)"
+)
+
+
+def _move_row(
+    m: TierMove,
+) -> tuple[int, int | None, int | None, int | None, int | None, int | None]:
+    old, new = m.before, m.after
+    if new is None:
+        return m.person, old.level if old else None, None, None, None, None
+    return m.person, old.level if old else None, new.level, *_links(new)
+
+
+def _links(lab: Label) -> tuple[int, int | None, int | None]:
+    return lab.source_case, lab.via_person, lab.via_exposure
 
 
 def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
@@ -197,17 +323,6 @@ LABEL_COLUMNS = (
     "via_person_id",
     "via_exposure_id",
 )
-
-
-def label_tuple(lab: Label) -> tuple[Any, ...]:
-    return (
-        lab.person,
-        lab.level,
-        date_of(lab.day),
-        lab.source_case,
-        lab.via_person,
-        lab.via_exposure,
-    )
 
 
 def case_persons(session: Session, case_ids: Sequence[int]) -> list[int]:
