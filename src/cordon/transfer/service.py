@@ -24,7 +24,7 @@ from cordon.core.errors import Conflict, FieldProblem, InvalidInput
 from cordon.core.events import RegistryLoaded, publish
 from cordon.exposures.bulk import insert_exposure_columns
 from cordon.people.bulk import PersonRow, insert_people_columns
-from cordon.transfer.case_list import CASE_DATES, CASE_TEXT, CasePlan, validate_cases
+from cordon.transfer.case_list import CasePlan, validate_cases
 from cordon.transfer.columns import Shape
 from cordon.transfer.exposure_list import ExposurePlan, validate_exposures
 from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping
@@ -45,8 +45,6 @@ PERSON_FIELDS = (
     "residence",
     "ward_id",
 )
-CASE_FIELDS = (*CASE_DATES, *CASE_TEXT, "status", "classification", "asymptomatic")
-EXPOSURE_FIELDS = ("first_on", "last_on", "setting", "closeness", "note")
 
 
 @dataclass
@@ -155,8 +153,7 @@ def _write_cases(
             "code": [i.code for i in plan.lines],
             "person_id": [i.person_id for i in plan.lines],
         }
-        for name in CASE_FIELDS:
-            columns[name] = [i.fields[name] for i in plan.lines]
+        columns.update(plan.fields)
         case_ids = insert_case_columns(
             session, columns, changed_by=actor, reason=f"import of {result.file}"
         )
@@ -205,8 +202,7 @@ def _write_exposures(
             "person_id": [person(i.index_ref) for i in plan.lines],
             "contact_id": [person(i.contact_ref) for i in plan.lines],
         }
-        for name in EXPOSURE_FIELDS:
-            columns[name] = [i.fields[name] for i in plan.lines]
+        columns.update(plan.fields)
         result.exposure_ids = list(insert_exposure_columns(session, columns))
     progress("done", result.rows, result.rows)
 
