@@ -4,6 +4,7 @@ the database, ready for the bulk inserts. Problems from every row are collected.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,19 +15,19 @@ from cordon.core.errors import FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
-from cordon.transfer.rows import RowContext, Values, check_order, person_row
-from cordon.transfer.source import Source, validated_lines
+from cordon.transfer.rows import Cells, check_order, person_rows
+from cordon.transfer.source import Source, fold_line_names, parsed_cells
 
 CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
 CASE_TEXT = ("province", "treated_at")
+CASE_FIELDS = (*CASE_DATES, *CASE_TEXT, "status", "classification", "asymptomatic")
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseLine:
     line: int
     code: str
     person: PersonRow
-    fields: dict[str, Any]  # CaseRow keywords other than code and person_id
     sources: tuple[str, ...] = ()
     named: bool = True  # False when the file gave no name (the case code stands in)
     person_id: int | None = None  # an existing person, reused
@@ -47,45 +48,53 @@ class Resolved:
 @dataclass
 class CasePlan:
     lines: list[CaseLine] = field(default_factory=list)
+    fields: dict[str, list[Any]] = field(default_factory=dict)  # CASE_FIELDS of each line
     sources: list[tuple[int, Resolved]] = field(default_factory=list)  # (line index, source)
     problems: list[FieldProblem] = field(default_factory=list)
 
 
-def case_line(values: Values, ctx: RowContext, src: Source) -> CaseLine | None:
-    """One row → a case line, with the row's own rules (dates in order, a person)."""
-    code: str = values["case_code"]
-    named = bool(values.get("full_name"))
-    if not named:
-        values["full_name"] = code
-    ok = check_order(values, ctx, "onset_on", "confirmed_on")
-    ok &= check_order(values, ctx, "sample_on", "confirmed_on")
-    ok &= check_order(values, ctx, "confirmed_on", "discharged_on", blame_later=True)
-    ok &= check_order(values, ctx, "confirmed_on", "died_on", blame_later=True)
-    reference = src.today
-    if values.get("age") is not None or values.get("date_of_birth") is not None:
-        reference = _reference_day(values, src.today)
-    person = person_row(values, ctx, src.wards, reference)
-    if person is None or not ok:
-        return None
-    fields: dict[str, Any] = {name: values.get(name) for name in (*CASE_DATES, *CASE_TEXT)}
-    fields["status"] = values.get("status") or CaseStatus.confirmed
-    fields["classification"] = values.get("classification")
-    fields["asymptomatic"] = values.get("asymptomatic")
-    return CaseLine(ctx.line, code, person, fields, values.get("sources") or (), named)
+def case_lines(cells: Cells, src: Source) -> CasePlan:
+    """Every row → a case line, with the rows' own rules (dates in order, a person), checked
+    column by column; the lines' case fields column by column too."""
+    rows = cells.good()
+    codes = cells.columns["case_code"]
+    given = cells.column("full_name")
+    named = [bool(name) for name in given]
+    cells.columns["full_name"] = [name or code for name, code in zip(given, codes, strict=True)]
+    check_order(cells, rows, "onset_on", "confirmed_on")
+    check_order(cells, rows, "sample_on", "confirmed_on")
+    check_order(cells, rows, "confirmed_on", "discharged_on", blame_later=True)
+    check_order(cells, rows, "confirmed_on", "died_on", blame_later=True)
+    people = person_rows(cells, rows, src.wards, _reference_day(cells, src.today))
+    kept = [i for i in rows if not cells.bad[i]]
+    sources = cells.column("sources")
+    plan = CasePlan(problems=src.problems)
+    plan.lines = [
+        CaseLine(cells.lines[i], codes[i], people[i], sources[i] or (), named[i]) for i in kept
+    ]
+    for name in CASE_FIELDS:
+        column = cells.column(name)
+        plan.fields[name] = [column[i] for i in kept]
+    plan.fields["status"] = [status or CaseStatus.confirmed for status in plan.fields["status"]]
+    return plan
 
 
-def _reference_day(values: Values, today: dt.date) -> dt.date:
-    """The day an age refers to: confirmation, else onset, else sample, else today."""
-    for name in ("confirmed_on", "onset_on", "sample_on"):
-        day = values.get(name)
-        if day is not None:
-            return day  # type: ignore[no-any-return]
-    return today
+def _reference_day(cells: Cells, today: dt.date) -> Callable[[int], dt.date]:
+    """The day a row's age refers to: confirmation, else onset, else sample, else today."""
+    days = [cells.column(name) for name in ("confirmed_on", "onset_on", "sample_on")]
+
+    def reference(row: int) -> dt.date:
+        for column in days:
+            if column[row] is not None:
+                return column[row]  # type: ignore[no-any-return]
+        return today
+
+    return reference
 
 
 def validate_cases(session: Session, src: Source) -> CasePlan:
-    plan = CasePlan(problems=src.problems)
-    plan.lines = validated_lines(src, case_line, lambda i: i.person.full_name)
+    plan = case_lines(parsed_cells(src), src)
+    fold_line_names(src, plan.lines, [i.person.full_name for i in plan.lines])
     _check_codes(session, plan, src)
     _match_people(session, plan, src)
     _resolve_sources(session, plan, src)

@@ -12,20 +12,20 @@ from cordon.core.errors import FieldProblem
 from cordon.exposures.enums import Closeness, Setting
 from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
-from cordon.transfer.rows import RowContext, Values, check_order, person_row
-from cordon.transfer.source import Source, validated_lines
+from cordon.transfer.rows import Cells, check_order, person_rows
+from cordon.transfer.source import Source, fold_line_names, parsed_cells
 
 # A person: >= 0 is a registered person's id; -(k + 1) is the k-th new person of this file.
 Ref = int
 INDEX_KEYS = ("index_case_code", "index_national_id", "index_phone")
+EXPOSURE_FIELDS = ("first_on", "last_on", "setting", "closeness", "note")
 
 
-@dataclass
+@dataclass(slots=True)
 class ExposureLine:
     line: int
     index: tuple[str | None, str | None, str | None]  # case code, national ID, phone
     contact: PersonRow
-    fields: dict[str, Any]  # ExposureRow keywords other than the two people
     index_ref: Ref = 0
     contact_ref: Ref = 0
     folded: str = ""  # the contact's name folded (``fold``)
@@ -34,41 +34,44 @@ class ExposureLine:
 @dataclass
 class ExposurePlan:
     lines: list[ExposureLine] = field(default_factory=list)
+    fields: dict[str, list[Any]] = field(default_factory=dict)  # EXPOSURE_FIELDS of each line
     new_people: list[PersonRow] = field(default_factory=list)
     new_folded: list[str] = field(default_factory=list)  # their names folded
     reused_people: int = 0
     problems: list[FieldProblem] = field(default_factory=list)
 
 
-def exposure_line(values: Values, ctx: RowContext, src: Source) -> ExposureLine | None:
-    ok = True
-    index = (
-        values.get("index_case_code"),
-        values.get("index_national_id"),
-        values.get("index_phone"),
-    )
-    if not any(index):
-        ctx.problem("index_case_code", "give the index person's case code, national ID or phone")
-        ok = False
-    if values.get("last_on") is None:
-        values["last_on"] = values["first_on"]
-    ok &= check_order(values, ctx, "first_on", "last_on", blame_later=True)
-    contact = person_row(values, ctx, src.wards, values["first_on"], prefix="contact_")
-    if contact is None or not ok:
-        return None
-    fields = {
-        "first_on": values["first_on"],
-        "last_on": values["last_on"],
-        "setting": values.get("setting") or Setting.other,
-        "closeness": values.get("closeness") or Closeness.close,
-        "note": values.get("note"),
-    }
-    return ExposureLine(ctx.line, index, contact, fields)
+def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:
+    """Every row → an exposure line, with the rows' own rules (an index person, days in
+    order, a contact), checked column by column; the lines' fields column by column too."""
+    rows = cells.good()
+    index = list(zip(*(cells.column(name) for name in INDEX_KEYS), strict=True))
+    for i in rows:
+        if not any(index[i]):
+            cells.problem(
+                i, "index_case_code", "give the index person's case code, national ID or phone"
+            )
+    firsts = cells.columns["first_on"]
+    lasts = cells.column("last_on")
+    cells.columns["last_on"] = [last or first for first, last in zip(firsts, lasts, strict=True)]
+    check_order(cells, rows, "first_on", "last_on", blame_later=True)
+    contacts = person_rows(cells, rows, src.wards, firsts.__getitem__, prefix="contact_")
+    kept = [i for i in rows if not cells.bad[i]]
+    plan = ExposurePlan(problems=src.problems)
+    plan.lines = [ExposureLine(cells.lines[i], index[i], contacts[i]) for i in kept]
+    defaults = {"setting": Setting.other, "closeness": Closeness.close}
+    for name in EXPOSURE_FIELDS:
+        column = cells.column(name)
+        default = defaults.get(name)
+        plan.fields[name] = (
+            [column[i] or default for i in kept] if default else [column[i] for i in kept]
+        )
+    return plan
 
 
 def validate_exposures(session: Session, src: Source) -> ExposurePlan:
-    plan = ExposurePlan(problems=src.problems)
-    plan.lines = validated_lines(src, exposure_line, lambda i: i.contact.full_name)
+    plan = exposure_lines(parsed_cells(src), src)
+    fold_line_names(src, plan.lines, [i.contact.full_name for i in plan.lines])
     people = _Registered.fetch(session, plan)
     _assign_contacts(plan, src, people)
     _resolve_index(session, plan, src, people)

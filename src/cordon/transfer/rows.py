@@ -1,13 +1,16 @@
-"""Cells → typed values per row (parsed column by column); a row's person → ``PersonRow``.
+"""Cells → typed values column by column, and the rules between the cells of one row (dates
+in order, the birth year, the ward), checked column by column too; a row's person →
+``PersonRow``.
 
 Every problem is collected with its file line and the column as the file names it; nothing
-stops at the first problem.
+stops at the first problem. A row with a wrong cell is left out of the row rules, as a row
+that breaks a rule is left out of what follows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
@@ -18,7 +21,6 @@ from cordon.people.enums import Sex
 from cordon.transfer.cells import FieldReader
 from cordon.transfer.lookups import Wards
 
-Values = dict[str, Any]
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -27,30 +29,46 @@ def no_progress(_phase: str, _done: int, _total: int | None) -> None:
 
 
 @dataclass
-class RowContext:
-    """What validating one row needs: where to put problems and how to name columns."""
+class Cells:
+    """A file's typed cells: ``columns[name][i]`` is row ``i``'s value (None when empty) for
+    each column the file has or a default fills; ``bad[i]`` is set once row ``i`` has a
+    problem."""
 
-    line: int
+    lines: list[int]  # the file's line of each row
+    columns: dict[str, list[Any]]
+    bad: bytearray
     problems: list[FieldProblem]
-    headers: dict[str, str]
+    headers: dict[str, str]  # Cordon column → the file's header for it
 
-    def problem(self, column: str, message: str) -> None:
-        self.problems.append(FieldProblem(self.headers.get(column, column), message, self.line))
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def column(self, name: str) -> list[Any]:
+        """The column, or None for every row when the file lacks it."""
+        found = self.columns.get(name)
+        return found if found is not None else [None] * len(self.lines)
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(
+            FieldProblem(self.headers.get(column, column), message, self.lines[row])
+        )
+        self.bad[row] = 1
+
+    def good(self) -> list[int]:
+        """The rows without a problem so far."""
+        return [i for i, bad in enumerate(self.bad) if not bad]
 
 
-def parse_rows(
+def parse_cells(
     rows: Sequence[tuple[int, Sequence[str]]],
     readers: list[FieldReader],
     problems: list[FieldProblem],
-) -> Iterator[tuple[int, Values]]:
-    """The typed values of each row whose cells are all right, with its line (an empty cell
-    is None). Column by column: each distinct text of a column is parsed once, and every
-    wrong or missing cell is a problem of its row and column."""
-    lines = [line for line, _ in rows]
-    bad = bytearray(len(rows))
-    names: list[str] = []
-    columns: list[list[Any]] = []
-    matrix = list(zip_longest(*(cells for _, cells in rows), fillvalue=""))
+    headers: dict[str, str],
+) -> Cells:
+    """Every cell typed, column by column: each distinct text of a column is parsed once, and
+    every wrong or missing cell is a problem of its row and column."""
+    cells = Cells([line for line, _ in rows], {}, bytearray(len(rows)), problems, headers)
+    matrix = list(zip_longest(*(texts for _, texts in rows), fillvalue=""))
     for name, index, header, parse, required, default in readers:
         raw = list(map(str.strip, matrix[index])) if index < len(matrix) else [""] * len(rows)
         parsed: dict[str, Any] = {}
@@ -67,105 +85,141 @@ def parse_rows(
                 parsed[text] = parse(given)
             except ValueError as exc:
                 errors[text] = str(exc)
-        names.append(name)
-        if not errors:
-            columns.append(list(map(parsed.__getitem__, raw)))
+        if errors:
+            for i, text in enumerate(raw):
+                if text in errors:
+                    problems.append(FieldProblem(header, errors[text], cells.lines[i]))
+                    cells.bad[i] = 1
+            cells.columns[name] = [parsed.get(text) for text in raw]
+        else:
+            cells.columns[name] = list(map(parsed.__getitem__, raw))
+    return cells
+
+
+def check_order(
+    cells: Cells, rows: list[int], earlier: str, later: str, *, blame_later: bool = False
+) -> None:
+    """In each of ``rows``, ``earlier`` must not be after ``later`` (when both are given)."""
+    if not (cells.has(earlier) and cells.has(later)):
+        return
+    firsts, seconds = cells.columns[earlier], cells.columns[later]
+    for i in rows:
+        first, second = firsts[i], seconds[i]
+        if first is None or second is None or first <= second:
             continue
-        for i, text in enumerate(raw):
-            if text in errors:
-                problems.append(FieldProblem(header, errors[text], lines[i]))
-                bad[i] = 1
-        columns.append([parsed.get(text) for text in raw])
-    for i, cells in enumerate(zip(*columns, strict=True)):
-        if not bad[i]:
-            yield lines[i], dict(zip(names, cells, strict=True))
+        if blame_later:
+            message = f"{second.isoformat()} is before {earlier} ({first.isoformat()})"
+            cells.problem(i, later, message)
+        else:
+            cells.problem(
+                i, earlier, f"{first.isoformat()} is after {later} ({second.isoformat()})"
+            )
 
 
-PERSON_KEYS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "age",
-    "phone",
-    "national_id",
-    "nationality",
-    "address",
-    "residence",
-    "ward_code",
-    "ward_name",
-    "district_name",
-)
-
-
-def person_row(
-    values: Values, ctx: RowContext, wards: Wards, reference: dt.date, prefix: str = ""
-) -> PersonRow | None:
-    """The person described by ``values`` (columns named ``prefix`` + field), checked."""
-    if prefix:
-        values = {key: values.get(prefix + key) for key in PERSON_KEYS}
-    get = values.get
-    birth_year = _birth_year(values, ctx, reference, prefix)
-    ok = birth_year is not False
-    ward_id = None
-    if get("ward_code") or get("ward_name"):
-        try:
-            ward_id = wards.find(get("ward_code"), get("ward_name"), get("district_name"))
-        except ValueError as exc:
-            column = "ward_code" if get("ward_code") else "ward_name"
-            ctx.problem(prefix + column, str(exc))
-            ok = False
-    if not ok:
-        return None
-    return PersonRow(
-        get("full_name") or "",
-        get("sex") or Sex.unknown,
-        get("date_of_birth"),
-        birth_year,
-        get("phone"),
-        get("national_id"),
-        get("nationality"),
-        get("address"),
-        get("residence"),
-        ward_id,
+def person_rows(
+    cells: Cells,
+    rows: list[int],
+    wards: Wards,
+    reference: Callable[[int], dt.date],
+    prefix: str = "",
+) -> list[PersonRow]:
+    """The person of every row (columns named ``prefix`` + field), checked in ``rows``: the
+    birth year against the date of birth and the age on the ``reference`` day of the row,
+    and the ward. Rows that break a rule are marked bad; their person is not to be used."""
+    get = cells.column
+    birth_years = _birth_years(cells, rows, reference, prefix)
+    ward_ids = _ward_ids(cells, rows, wards, prefix)
+    sexes = get(prefix + "sex")
+    if cells.has(prefix + "sex"):
+        sexes = [sex or Sex.unknown for sex in sexes]
+    else:
+        sexes = [Sex.unknown] * len(sexes)
+    return list(
+        map(
+            PersonRow,
+            get(prefix + "full_name"),
+            sexes,
+            get(prefix + "date_of_birth"),
+            birth_years,
+            get(prefix + "phone"),
+            get(prefix + "national_id"),
+            get(prefix + "nationality"),
+            get(prefix + "address"),
+            get(prefix + "residence"),
+            ward_ids,
+        )
     )
 
 
+def _birth_years(
+    cells: Cells, rows: list[int], reference: Callable[[int], dt.date], prefix: str
+) -> list[Any]:
+    """The birth year of each row, from date of birth, birth year or age."""
+    years = cells.column(prefix + "birth_year")
+    if not (cells.has(prefix + "date_of_birth") or cells.has(prefix + "age")):
+        return years
+    years = list(years)
+    borns, ages = cells.column(prefix + "date_of_birth"), cells.column(prefix + "age")
+    for i in rows:
+        if borns[i] is None and ages[i] is None:
+            continue
+        try:
+            years[i] = _birth_year(borns[i], years[i], ages[i], reference(i))
+        except _Disagreement as exc:
+            cells.problem(i, prefix + exc.column, exc.message)
+    return years
+
+
+class _Disagreement(ValueError):
+    """Date of birth, birth year and age disagree: the column to blame, and why."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
 def _birth_year(
-    values: Values, ctx: RowContext, reference: dt.date, prefix: str
-) -> int | bool | None:
-    """The birth year from date of birth, birth year or age (False if they disagree)."""
-    born: dt.date | None = values.get("date_of_birth")
-    year: int | None = values.get("birth_year")
-    age: int | None = values.get("age")
-    if born is None and age is None:
-        return year
+    born: dt.date | None, year: int | None, age: int | None, reference: dt.date
+) -> int | None:
+    """The birth year given by a date of birth, a birth year and an age at ``reference``;
+    ``_Disagreement`` when they disagree."""
     if born is not None and year is not None and born.year != year:
-        ctx.problem(prefix + "birth_year", f"{year} does not match the date of birth")
-        return False
+        raise _Disagreement("birth_year", f"{year} does not match the date of birth")
     if year is None and born is not None:
         year = born.year
     if age is not None:
         from_age = reference.year - age
         if year is not None and abs(year - from_age) > 1:
-            ctx.problem(prefix + "age", f"{age} does not match the year of birth {year}")
-            return False
+            raise _Disagreement("age", f"{age} does not match the year of birth {year}")
         year = year if year is not None else from_age
     if born is not None and born > reference:
-        ctx.problem(prefix + "date_of_birth", f"is after {reference.isoformat()}")
-        return False
+        raise _Disagreement("date_of_birth", f"is after {reference.isoformat()}")
     return year
 
 
-def check_order(
-    values: Values, ctx: RowContext, earlier: str, later: str, *, blame_later: bool = False
-) -> bool:
-    """``earlier`` must not be after ``later`` (when both are given)."""
-    first, second = values.get(earlier), values.get(later)
-    if first is None or second is None or first <= second:
-        return True
-    if blame_later:
-        ctx.problem(later, f"{second.isoformat()} is before {earlier} ({first.isoformat()})")
-    else:
-        ctx.problem(earlier, f"{first.isoformat()} is after {later} ({second.isoformat()})")
-    return False
+def _ward_ids(cells: Cells, rows: list[int], wards: Wards, prefix: str) -> list[Any]:
+    """The ward of each row, by code, or by name (and district name); each distinct
+    combination is looked up once."""
+    n = len(cells.lines)
+    if not (cells.has(prefix + "ward_code") or cells.has(prefix + "ward_name")):
+        return [None] * n
+    codes, names = cells.column(prefix + "ward_code"), cells.column(prefix + "ward_name")
+    districts = cells.column(prefix + "district_name")
+    found: list[Any] = [None] * n
+    known: dict[tuple[Any, Any, Any], int | str | None] = {}
+    for i in rows:
+        key = (codes[i], names[i], districts[i])
+        if not (key[0] or key[1]):
+            continue
+        if key not in known:
+            try:
+                known[key] = wards.find(*key)
+            except ValueError as exc:
+                known[key] = str(exc)
+        ward = known[key]
+        if isinstance(ward, str):
+            cells.problem(i, prefix + ("ward_code" if key[0] else "ward_name"), ward)
+        else:
+            found[i] = ward
+    return found

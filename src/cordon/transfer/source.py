@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -18,7 +17,7 @@ from cordon.transfer.columns import COLUMNS, Shape
 from cordon.transfer.lookups import Wards
 from cordon.transfer.mapping import DEFAULT, Mapping, resolve_layout
 from cordon.transfer.readers import Table
-from cordon.transfer.rows import Progress, RowContext, Values, no_progress, parse_rows
+from cordon.transfer.rows import Cells, Progress, no_progress, parse_cells
 
 
 @dataclass
@@ -56,6 +55,15 @@ def prepare(
     return Source(table, readers, headers, layout.ignored, wards, day, progress)
 
 
+def parsed_cells(src: Source) -> Cells:
+    """The file's cells typed column by column (problems go to ``src.problems``)."""
+    total = len(src.table.rows)
+    src.progress("validating", 0, total)
+    cells = parse_cells(src.table.rows, src.readers, src.problems, src.headers)
+    src.progress("validating", total, total)
+    return cells
+
+
 class FoldedLine(Protocol):
     folded: str  # the name this line matches people by, folded once (``fold``)
 
@@ -63,24 +71,8 @@ class FoldedLine(Protocol):
 L = TypeVar("L", bound=FoldedLine)
 
 
-def validated_lines(
-    src: Source,
-    make_line: Callable[[Values, RowContext, Source], L | None],
-    name_of: Callable[[L], str],
-) -> list[L]:
-    """Every row parsed and checked by ``make_line`` (problems go to ``src.problems``), with
-    progress reported, and each kept line's name folded in one pass."""
-    lines: list[L] = []
-    total = len(src.table.rows)
-    src.progress("validating", 0, total)
-    for i, (line, values) in enumerate(parse_rows(src.table.rows, src.readers, src.problems)):
-        if i % 5000 == 0:
-            src.progress("validating", i, total)
-        item = make_line(values, RowContext(line, src.problems, src.headers), src)
-        if item is not None:
-            lines.append(item)
-    src.progress("validating", total, total)
+def fold_line_names(src: Source, lines: list[L], names: list[str]) -> None:
+    """Fold the name of every line (``names``, in order) in one pass."""
     src.progress("checking", 0, None)
-    for item, folded in zip(lines, fold_names([name_of(i) for i in lines]), strict=True):
+    for item, folded in zip(lines, fold_names(names), strict=True):
         item.folded = folded
-    return lines
