@@ -56,10 +56,14 @@ def incremental(url: str, samples: int, seed: int) -> dict[str, float]:
     from cordon.tracing.models import TierLabel
 
     session = new_session()
-    # people with a tier but not F0: the ones whose confirmation moves others
+    # people with a tier but not F0: the ones whose confirmation moves others (in id order:
+    # the same people whatever order the table's rows happen to be stored in)
     candidates = list(
         session.scalars(
-            select(TierLabel.person_id).where(TierLabel.level.between(1, 2)).limit(20000)
+            select(TierLabel.person_id)
+            .where(TierLabel.level.between(1, 2))
+            .order_by(TierLabel.person_id)
+            .limit(20000)
         )
     )
     top = session.scalar(select(Person.id).order_by(Person.id.desc()).limit(1)) or 1

@@ -64,8 +64,8 @@ def window_start(rules: TierRules, case: Case) -> int | None:
 
 
 class SqlView:
-    """``incremental.TracingView`` on the registry tables, for ONE cascade: contacts and
-    isolation days are remembered per person (a cascade changes labels only)."""
+    """``incremental.TracingView`` on the registry tables, for ONE cascade: contacts, isolation
+    days and F0 windows are remembered per person (a cascade changes labels only)."""
 
     def __init__(self, session: Session, policy: TierPolicy, *, as_of: dt.date) -> None:
         self.session = session
@@ -76,6 +76,7 @@ class SqlView:
         self.sql = Statements(session.get_bind().dialect, self.counted_sql(literal=True))
         self._edges: dict[int, list[Edge]] = {}
         self._ends: dict[int, int] = {}
+        self._sources: dict[int, tuple[int, int] | None] = {}
 
     def _rows(self, sql: str, ids: Collection[int]) -> list[tuple[Any, ...]]:
         if not ids:
@@ -120,18 +121,19 @@ class SqlView:
 
     def sources_of(self, persons: Collection[int]) -> dict[int, tuple[int, int]]:
         """F0s among ``persons``: the first day of their window and the case that makes it."""
-        out: dict[int, tuple[int, int]] = {}
-        for part in chunks(persons):
+        missing = {p for p in persons if p not in self._sources}
+        for p in missing:
+            self._sources[p] = None
+        for part in chunks(missing):
             cases = self.session.scalars(
                 select(Case).where(Case.person_id.in_(part), Case.status.in_(F0_STATUSES))
             )
             for case in cases:
                 start = self._start(case)
-                if start is not None and (
-                    case.person_id not in out or start < out[case.person_id][0]
-                ):
-                    out[case.person_id] = (start, case.id)
-        return out
+                have = self._sources[case.person_id]
+                if start is not None and (have is None or start < have[0]):
+                    self._sources[case.person_id] = (start, case.id)
+        return {p: source for p in persons if (source := self._sources[p]) is not None}
 
     def _start(self, case: Case) -> int | None:
         reference = case.onset_on or case.sample_on or case.confirmed_on
