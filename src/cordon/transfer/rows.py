@@ -71,9 +71,10 @@ def parse_cells(
     matrix = list(zip_longest(*(texts for _, texts in rows), fillvalue=""))
     for name, index, header, parse, required, default in readers:
         raw = matrix[index] if index < len(matrix) else ("",) * len(rows)
+        empty = raw.count("") == len(raw)  # many template columns are left empty
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for text in set(raw):
+        for text in {""} if empty else set(raw):
             given = text.strip() or default
             if not given:
                 if required:
@@ -91,6 +92,8 @@ def parse_cells(
                     problems.append(FieldProblem(header, errors[text], cells.lines[i]))
                     cells.bad[i] = 1
             cells.columns[name] = [parsed.get(text) for text in raw]
+        elif empty:
+            cells.columns[name] = [parsed[""]] * len(raw)
         else:
             cells.columns[name] = list(map(parsed.__getitem__, raw))
     return cells
