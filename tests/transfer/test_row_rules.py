@@ -83,3 +83,18 @@ def test_a_ward_name_is_found_with_its_district_and_the_age_gives_the_birth_year
     ward = hanoi.get(AdminUnit, person.ward_id)
     assert ward is not None
     assert (ward.code, person.birth_year) == ("00214", 1990)
+
+
+def test_an_empty_column_is_missing_on_every_row_or_takes_its_default(
+    run_import: Run, hanoi: Session
+) -> None:
+    rows = [dict(r, case_code="", status="") for r in independent_rows()]
+    assert problems_of(run_import, rows) == [(2, "case_code"), (3, "case_code"), (4, "case_code")]
+    mapping = b'[defaults]\nstatus = "suspected"\nprovince = "H\xc3\xa0 N\xe1\xbb\x99i"\n'
+    run_import(Shape.cases, to_csv(Shape.cases, independent_rows()), mapping=mapping)
+    cases = hanoi.scalars(select(Case).order_by(Case.code)).all()
+    assert [(c.status.value, c.province) for c in cases] == [
+        ("confirmed", "Hà Nội"),
+        ("recovered", "Hà Nội"),
+        ("confirmed", "Hà Nội"),
+    ]

@@ -9,9 +9,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_columns, next_ids
@@ -40,8 +40,10 @@ PERSON_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
+    """A person to insert. A tuple, so that thousands are made and turned into columns
+    (``zip(*rows)``) quickly."""
+
     full_name: str
     sex: Sex = Sex.unknown
     date_of_birth: dt.date | None = None
@@ -55,8 +57,12 @@ class PersonRow:
     household_id: int | None = None
 
 
+TOKEN_LENGTH = 60
+TOKENS_PER_NAME = 12
+
+
 def name_tokens(folded_name: str) -> list[str]:
-    return [t[:60] for t in folded_name.split()][:12]
+    return [t[:TOKEN_LENGTH] for t in folded_name.split()][:TOKENS_PER_NAME]
 
 
 def insert_people(session: Session, rows: Sequence[PersonRow]) -> list[int]:
@@ -90,6 +96,31 @@ def insert_people_columns(
     given = {**columns, "id": ids, "name_folded": folded, "version": [1] * n}
     given["created_at"] = given["updated_at"] = [now] * n
     insert_columns(session, Person, PERSON_COLUMNS, [given.get(c, nulls) for c in PERSON_COLUMNS])
+    _insert_name_tokens(session, ids, folded)
+    return ids
+
+
+# The same words as ``name_tokens`` (a folded name has single spaces and no edge spaces).
+_TOKENS_OF_PEOPLE = text(
+    f"""
+    INSERT INTO {PersonNameToken.__tablename__} (person_id, position, token)
+    SELECT p.id, w.position - 1, left(w.token, {TOKEN_LENGTH})
+    FROM {Person.__tablename__} p,
+         unnest(string_to_array(p.name_folded, ' ')) WITH ORDINALITY AS w(token, position)
+    WHERE p.id BETWEEN :first AND :last AND w.position <= {TOKENS_PER_NAME}
+    """
+)
+
+
+def _insert_name_tokens(session: Session, ids: range, folded: Sequence[str]) -> None:
+    """The name tokens of the people ``ids`` just inserted. On PostgreSQL the server splits
+    the names it has just stored (one INSERT … SELECT instead of copying three rows a
+    person); on SQLite they are split here."""
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_TOKENS_OF_PEOPLE, {"first": ids[0], "last": ids[-1]})
+        return
     owners: list[int] = []
     positions: list[int] = []
     tokens: list[str] = []
@@ -101,7 +132,6 @@ def insert_people_columns(
     insert_columns(
         session, PersonNameToken, ("person_id", "position", "token"), (owners, positions, tokens)
     )
-    return ids
 
 
 _SPACES = re.compile(r"[^\S\n]+")

@@ -60,12 +60,9 @@ def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:
     plan = ExposurePlan(problems=src.problems)
     plan.lines = [ExposureLine(cells.lines[i], index[i], contacts[i]) for i in kept]
     defaults = {"setting": Setting.other, "closeness": Closeness.close}
-    for name in EXPOSURE_FIELDS:
-        column = cells.column(name)
-        default = defaults.get(name)
-        plan.fields[name] = (
-            [column[i] or default for i in kept] if default else [column[i] for i in kept]
-        )
+    for name in EXPOSURE_FIELDS:  # an empty cell is None; dates and enums are never falsy
+        column, default = cells.column(name), defaults.get(name)
+        plan.fields[name] = [column[i] or default for i in kept]
     return plan
 
 

@@ -65,16 +65,17 @@ def parse_cells(
     problems: list[FieldProblem],
     headers: dict[str, str],
 ) -> Cells:
-    """Every cell typed, column by column: each distinct text of a column is parsed once, and
-    every wrong or missing cell is a problem of its row and column."""
+    """Every cell typed, column by column: each distinct text of a column is trimmed and
+    parsed once, and every wrong or missing cell is a problem of its row and column."""
     cells = Cells([line for line, _ in rows], {}, bytearray(len(rows)), problems, headers)
     matrix = list(zip_longest(*(texts for _, texts in rows), fillvalue=""))
     for name, index, header, parse, required, default in readers:
-        raw = list(map(str.strip, matrix[index])) if index < len(matrix) else [""] * len(rows)
+        raw = matrix[index] if index < len(matrix) else ("",) * len(rows)
+        empty = raw.count("") == len(raw)  # many template columns are left empty
         parsed: dict[str, Any] = {}
         errors: dict[str, str] = {}
-        for text in set(raw):
-            given = text or default
+        for text in {""} if empty else set(raw):
+            given = text.strip() or default
             if not given:
                 if required:
                     errors[text] = "is required"
@@ -91,6 +92,8 @@ def parse_cells(
                     problems.append(FieldProblem(header, errors[text], cells.lines[i]))
                     cells.bad[i] = 1
             cells.columns[name] = [parsed.get(text) for text in raw]
+        elif empty:
+            cells.columns[name] = [parsed[""]] * len(raw)
         else:
             cells.columns[name] = list(map(parsed.__getitem__, raw))
     return cells

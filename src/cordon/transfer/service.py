@@ -33,18 +33,6 @@ from cordon.transfer.rows import Progress, no_progress
 from cordon.transfer.source import prepare
 
 ACTOR = "import"
-PERSON_FIELDS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "phone",
-    "national_id",
-    "nationality",
-    "address",
-    "residence",
-    "ward_id",
-)
 
 
 @dataclass
@@ -162,8 +150,9 @@ def _write_cases(
     progress("done", result.rows, result.rows)
 
 
-def _person_columns(people: list[PersonRow]) -> dict[str, list[Any]]:
-    return {name: [getattr(p, name) for p in people] for name in PERSON_FIELDS}
+def _person_columns(people: list[PersonRow]) -> dict[str, tuple[Any, ...]]:
+    """The people's fields column by column (none at all when there are no people)."""
+    return dict(zip(PersonRow._fields, zip(*people, strict=True), strict=False))
 
 
 def _source_rows(plan: CasePlan, case_ids: list[int]) -> list[SourceRow]:
