@@ -10,7 +10,7 @@ from cordon.access import service, signin
 from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need
 from cordon.access.models import User
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.roles import Permission, role
 from cordon.access.schemas import (
     CodeIn,
     MeOut,
@@ -36,8 +36,6 @@ OwnTokens = Annotated[Principal, need(Permission.tokens_own)]
 
 
 def _me(user: User, who: Principal | None = None) -> MeOut:
-    from cordon.access.roles import role
-
     r = role(user.role)
     permissions = who.permissions if who else r.permissions
     return MeOut(

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cordon.access import signin
 from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, RoleFileError, role
 from cordon.core.errors import Conflict, InvalidInput, NotFound
@@ -88,8 +89,6 @@ def disable_user(session: Session, *, username: str) -> User:
 
 def reset_password(session: Session, *, username: str) -> str:
     """A new one-time password; also unlocks the account and ends its web sessions."""
-    from cordon.access import signin
-
     user = user_by_name(session, username)
     password = new_password()
     user.password_hash = hash_password(password)

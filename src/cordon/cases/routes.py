@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlalchemy import select
 
 from cordon.access import guard
 from cordon.access.deps import need
@@ -50,14 +49,9 @@ def _out(session: SessionDep, case: Case) -> CaseOut:
 def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
     """The chain with every case outside the jurisdiction reduced to an anonymous node."""
     ids = [n.case_id for n in chain.nodes if n.case_id is not None]
-    person_of: dict[int, int] = {}
-    for start in range(0, len(ids), 10_000):
-        part = ids[start : start + 10_000]
-        rows = session.execute(select(Case.id, Case.person_id).where(Case.id.in_(part)))
-        person_of.update({int(c): int(p) for c, p in rows})
-    seen = guard.visible(session, who, person_of.values())
-    recorder.read(session, "cases", chain.case_id, seen, view="chain")
-    hidden = [c for c in ids if person_of.get(c) not in seen]
+    shown = guard.visible_cases(session, who, ids)
+    recorder.read(session, "cases", chain.case_id, shown.values(), view="chain")
+    hidden = [c for c in ids if c not in shown]
     alias = {f"case:{c}": f"hidden:{k}" for k, c in enumerate(hidden, 1)}
     blank = {"label": HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
     nodes = [

@@ -13,7 +13,7 @@ from cordon.access.roles import Permission
 from cordon.clusters import service
 from cordon.clusters.schemas import ClusterIn, ClusterOut, ClusterSummary, MemberIn, MembersOut
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput, NotFound
+from cordon.core.errors import InvalidInput
 from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
@@ -24,17 +24,7 @@ Writer = Annotated[Principal, need(Permission.clusters_write)]
 def _members(session: SessionDep, who: Principal, cluster_id: int) -> MembersOut:
     """The member cases the user may see (summaries stay whole: they are aggregates)."""
     ids = service.member_ids(session, cluster_id)
-    if not who.scope.whole_city:
-        ids = [c for c in ids if _sees_case(session, who, c)]
-    return MembersOut(cluster_id=cluster_id, case_ids=ids)
-
-
-def _sees_case(session: SessionDep, who: Principal, case_id: int) -> bool:
-    try:
-        guard.case(session, who, case_id)
-    except NotFound:
-        return False
-    return True
+    return MembersOut(cluster_id=cluster_id, case_ids=list(guard.visible_cases(session, who, ids)))
 
 
 @router.post("", response_model=ClusterOut, status_code=status.HTTP_201_CREATED)
