@@ -18,6 +18,7 @@ FEATURE_ROUTERS = (
     "cordon.exposures.routes",
     "cordon.clusters.routes",
     "cordon.tracing.routes",
+    "cordon.handovers.routes",
     "cordon.transfer.routes",
 )
 

@@ -7,6 +7,7 @@ from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.db import Base
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.models import AdminUnit
+from cordon.handovers.models import Handover
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import TierChange, TierLabel
 
@@ -23,6 +24,7 @@ __all__ = [
     "ClusterCase",
     "EventExposure",
     "Exposure",
+    "Handover",
     "Household",
     "InfectionSource",
     "LabTest",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
+from cordon.access.pseudonyms import pseudonym
 from cordon.cases.models import Case
 from cordon.core.errors import InvalidInput, NotFound
 from cordon.exposures.models import Exposure
@@ -90,3 +91,15 @@ def exposure(session: Session, who: Principal, exposure_id: int) -> None:
     ).first()
     if pair is None or not visible(session, who, pair):
         raise NotFound(f"No exposure with id {exposure_id}.")
+
+
+def names(session: Session, who: Principal, seen: Iterable[int]) -> dict[int, str]:
+    """How ``who`` may call these (visible) people: their names, or pseudonyms for roles
+    that work on pseudonymised data."""
+    ids = sorted(set(seen))
+    if who.pseudonymised:
+        return {p: pseudonym(p) for p in ids}
+    if not ids:
+        return {}
+    rows = session.execute(select(Person.id, Person.full_name).where(Person.id.in_(ids)))
+    return {int(p): str(n) for p, n in rows}

@@ -60,6 +60,7 @@ AUDITED: dict[str, Subjects] = {
     "clusters": lambda r: [],
     "cluster_cases": lambda r: [],
     "admin_units": lambda r: [],
+    "handovers": lambda r: [r.person_id],
     "users": lambda r: [],
     "api_tokens": lambda r: [],
 }

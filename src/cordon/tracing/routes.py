@@ -7,7 +7,6 @@ from fastapi import APIRouter, Path, Query
 from cordon.access import guard
 from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.pseudonyms import pseudonym
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.core.deps import SessionDep
@@ -92,10 +91,7 @@ def trace(
     everyone = {person_id} | {n.person_id for n in tree.nodes}
     seen = guard.visible(session, who, everyone)
     recorder.read(session, "people", person_id, seen, view="trace")
-    if who.pseudonymised:
-        names = {p: pseudonym(p) for p in seen}
-    else:
-        names = service.names_of(session, seen)
+    names = guard.names(session, who, seen)
     return TraceOut(
         person=tier_out(tree.root),
         name=names.get(person_id, ""),

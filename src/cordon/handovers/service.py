@@ -1,0 +1,178 @@
+"""Handing a contact over to the unit where the contact lives.
+
+A tracer who finds a contact living in another ward sees only that the contact exists. A
+handover passes it on: the receiving ward (the contact's ward *now*) finds it in its inbox,
+takes it up, reaches the person and says what was done, or declines it with a reason. The
+sender follows the answer without ever seeing who the contact is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy.orm import Session
+
+from cordon.access import guard
+from cordon.access.principal import Principal
+from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.core.models import utcnow
+from cordon.exposures.models import Exposure
+from cordon.geography.models import AdminUnit
+from cordon.handovers.enums import PENDING, RECEIVER_MOVES, SENDER_MOVES, HandoverStatus
+from cordon.handovers.models import Handover
+from cordon.people.models import Person
+
+NEEDS_TEXT = {
+    HandoverStatus.completed: "say what was done (reached, isolated where, not reachable …)",
+    HandoverStatus.declined: "say why (moved away, wrong address, already handled …)",
+}
+
+
+def send(session: Session, who: Principal, *, exposure_id: int, note: str | None) -> Handover:
+    """Hand over the contact of an exposure that ``who`` sees from one side only."""
+    pair = session.execute(
+        select(Exposure.person_id, Exposure.contact_id).where(Exposure.id == exposure_id)
+    ).first()
+    seen = guard.visible(session, who, pair or ())
+    if pair is None or not seen:
+        raise InvalidInput.on("exposure_id", f"no exposure with id {exposure_id}")
+    hidden = [p for p in pair if p not in seen]
+    if not hidden:
+        raise InvalidInput.on(
+            "exposure_id", "both people of this exposure are in your jurisdiction: no handover"
+        )
+    contact = hidden[0]
+    pending = session.scalar(
+        select(Handover.id).where(
+            Handover.person_id == contact,
+            Handover.from_unit_id == who.unit_id,
+            Handover.status.in_(PENDING),
+        )
+    )
+    if pending is not None:
+        raise Conflict(f"This contact is already handed over (handover {pending}, still open).")
+    ward = session.scalar(select(Person.ward_id).where(Person.id == contact))
+    handover = Handover(
+        exposure_id=exposure_id,
+        person_id=contact,
+        from_unit_id=who.unit_id,
+        to_unit_id=ward if ward is not None else _city_of(session, who.unit_id),
+        status=HandoverStatus.open,
+        note=note,
+        sent_by=who.user_id,
+    )
+    session.add(handover)
+    session.flush()
+    return handover
+
+
+def _city_of(session: Session, unit_id: int) -> int:
+    """People with no ward of the city are the city's to handle."""
+    while True:
+        parent = session.scalar(select(AdminUnit.parent_id).where(AdminUnit.id == unit_id))
+        if parent is None:
+            return unit_id
+        unit_id = parent
+
+
+def _senders(who: Principal) -> ColumnElement[bool]:
+    """Handovers sent by the user's unit or a unit below it."""
+    if who.scope.whole_city:
+        return true()
+    units = {who.unit_id} | set(who.scope.wards or ())
+    return Handover.from_unit_id.in_(sorted(units))
+
+
+def _receivers(who: Principal) -> ColumnElement[bool]:
+    """Handovers whose contact lives in the user's jurisdiction (a subquery on people)."""
+    if who.scope.whole_city:
+        return true()
+    return Handover.person_id.in_(
+        select(Person.id).where(who.scope.where(Person.ward_id, Person.id))
+    )
+
+
+def _page(
+    session: Session, query: Select[Handover], limit: int, offset: int
+) -> tuple[list[Handover], int]:
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Handover.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def incoming(
+    session: Session,
+    who: Principal,
+    *,
+    statuses: Collection[HandoverStatus] = PENDING,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Handover], int]:
+    """Contacts handed over to the user's jurisdiction, newest first."""
+    query = select(Handover).where(_receivers(who), Handover.status.in_(sorted(statuses)))
+    return _page(session, query, limit, offset)
+
+
+def outgoing(
+    session: Session,
+    who: Principal,
+    *,
+    statuses: Collection[HandoverStatus] = tuple(HandoverStatus),
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Handover], int]:
+    """Contacts the user's unit (or a unit below it) handed over, newest first."""
+    query = select(Handover).where(_senders(who), Handover.status.in_(sorted(statuses)))
+    return _page(session, query, limit, offset)
+
+
+def sides(session: Session, who: Principal, handover: Handover) -> tuple[bool, bool]:
+    """(may answer as receiver, may answer as sender)."""
+    receiver = handover.person_id in guard.visible(session, who, [handover.person_id])
+    units = None if who.scope.whole_city else {who.unit_id} | set(who.scope.wards or ())
+    sender = units is None or handover.from_unit_id in units
+    return receiver, sender
+
+
+def get(session: Session, who: Principal, handover_id: int) -> Handover:
+    handover = session.get(Handover, handover_id)
+    if handover is None or not any(sides(session, who, handover)):
+        raise NotFound(f"No handover with id {handover_id}.")
+    return handover
+
+
+def answer(
+    session: Session,
+    who: Principal,
+    handover_id: int,
+    *,
+    status: HandoverStatus,
+    text: str | None,
+) -> Handover:
+    """Move a handover on: the receiving side accepts, completes or declines it; the sender
+    may cancel it while nobody has taken it up."""
+    found = session.scalars(
+        select(Handover).where(Handover.id == handover_id).with_for_update()
+    ).first()
+    if found is None or not any(sides(session, who, found)):
+        raise NotFound(f"No handover with id {handover_id}.")
+    receiver, sender = sides(session, who, found)
+    allowed: set[HandoverStatus] = set()
+    if receiver:
+        allowed |= RECEIVER_MOVES.get(found.status, frozenset())
+    if sender:
+        allowed |= SENDER_MOVES.get(found.status, frozenset())
+    if status not in allowed:
+        can = ", ".join(sorted(allowed)) or "nothing more"
+        raise Conflict(
+            f"Handover {handover_id} is {found.status}: you can set {can}, not {status}."
+        )
+    if status in NEEDS_TEXT and not (text and text.strip()):
+        raise InvalidInput.on("note", NEEDS_TEXT[status])
+    found.status = status
+    found.answer = text.strip() if text else found.answer
+    found.answered_by = who.user_id
+    found.answered_at = utcnow()
+    session.flush()
+    return found
