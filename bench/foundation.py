@@ -13,15 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -90,13 +87,9 @@ def incremental(url: str, samples: int, seed: int) -> dict[str, float]:
     return {**common.percentiles(times), "samples": samples}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def api(url: str, samples: int, seed: int) -> dict[str, dict[str, float]]:
+def api(
+    url: str, samples: int, seed: int, headers: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
     common.use_database(url)
     from cordon.core.db import new_session
     from cordon.people.models import Person
@@ -106,65 +99,59 @@ def api(url: str, samples: int, seed: int) -> dict[str, dict[str, float]]:
     tiered = list(session.scalars(select(TierLabel.person_id).limit(50000)))
     names = [n for (n,) in session.execute(select(Person.full_name).limit(5000))]
     session.close()
-    port = _free_port()
-    env = {**os.environ, "CORDON_DATABASE_URL": url}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "cordon.api:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
     rng = random.Random(seed)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(200):
-                try:
-                    client.get("/healthz")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+    with common.serve(url) as client:
+        client.headers.update(headers or bench_user(url))
 
-            def measure(call: object) -> dict[str, float]:
-                times = []
-                for _ in range(samples):
-                    started = time.perf_counter()
-                    response = call()  # type: ignore[operator]
-                    times.append(time.perf_counter() - started)
-                    assert response.status_code == 200, response.text
-                return common.percentiles(times)
+        def measure(call: object) -> dict[str, float]:
+            times = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                response = call()  # type: ignore[operator]
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.text
+            return common.percentiles(times)
 
-            return {
-                "trace": measure(lambda: client.get(f"/api/v1/tracing/trace/{rng.choice(tiered)}")),
-                "person_tier": measure(
-                    lambda: client.get(f"/api/v1/tracing/people/{rng.choice(tiered)}")
-                ),
-                "case_list": measure(
-                    lambda: client.get(
-                        "/api/v1/cases", params={"limit": 50, "offset": rng.randrange(0, 5000)}
-                    )
-                ),
-                "case_list_confirmed": measure(
-                    lambda: client.get("/api/v1/cases", params={"status": "confirmed", "limit": 50})
-                ),
-                "person_search": measure(
-                    lambda: client.post(
-                        "/api/v1/people/search",
-                        json={"q": " ".join(rng.choice(names).split()[-2:])},
-                    )
-                ),
-            }
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        return {
+            "trace": measure(lambda: client.get(f"/api/v1/tracing/trace/{rng.choice(tiered)}")),
+            "person_tier": measure(
+                lambda: client.get(f"/api/v1/tracing/people/{rng.choice(tiered)}")
+            ),
+            "case_list": measure(
+                lambda: client.get(
+                    "/api/v1/cases", params={"limit": 50, "offset": rng.randrange(0, 5000)}
+                )
+            ),
+            "case_list_confirmed": measure(
+                lambda: client.get("/api/v1/cases", params={"status": "confirmed", "limit": 50})
+            ),
+            "person_search": measure(
+                lambda: client.post(
+                    "/api/v1/people/search",
+                    json={"q": " ".join(rng.choice(names).split()[-2:])},
+                )
+            ),
+        }
+
+
+def bench_user(url: str, role: str = "epidemiologist", unit: str = "01") -> dict[str, str]:
+    """Headers of a benchmark user of ``role`` at ``unit`` (made once, with a new token)."""
+    common.use_database(url)
+    from cordon.access import service as access
+    from cordon.access.models import User
+    from cordon.access.roles import role as role_of
+    from cordon.core.db import session_scope
+
+    username = f"bench-{role}-{unit}"
+    with session_scope() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user, _ = access.create_user(
+                session, username=username, display_name=username, role_key=role, unit_code=unit
+            )
+        scopes = sorted(role_of(role).permissions)
+        _, secret = access.create_token(session, user=user, name="bench", scopes=scopes, days=1)
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def main() -> None:

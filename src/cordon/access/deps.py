@@ -8,10 +8,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from cordon.access.models import ApiToken, User
-from cordon.access.principal import Principal, principal_of
+from cordon.access.principal import Account, Principal, principal_of
 from cordon.access.roles import Permission
 from cordon.access.signin import csrf_ok, session_of
 from cordon.audit.recorder import Actor, act_as
@@ -19,6 +19,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, Unauthorized
 from cordon.core.models import utcnow
 from cordon.core.security import digest
+from cordon.geography.models import AdminUnit
 
 COOKIE = "cordon_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,25 +32,57 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _user(session: SessionDep, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or user.disabled_at is not None:
-        raise Unauthorized("This account is disabled.")
-    return user
+# One query per request for who is asking (the statements are built once).
+_ACCOUNT = (User.id.label("user_id"), User.username, User.role, User.unit_id, AdminUnit.level)
+_BY_TOKEN = (
+    select(
+        ApiToken.id,
+        ApiToken.scopes,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+        User.disabled_at,
+        *_ACCOUNT,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .join(AdminUnit, AdminUnit.id == User.unit_id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+_TOKEN_USED = (
+    update(ApiToken)
+    .where(ApiToken.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+_BY_USER = (
+    select(User.disabled_at, User.must_change_password, *_ACCOUNT)
+    .join(AdminUnit, AdminUnit.id == User.unit_id)
+    .where(User.id == bindparam("user_id"))
+)
+DISABLED = "This account is disabled."
 
 
 def _by_token(session: SessionDep, secret: str, address: str) -> Principal:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    row = session.connection().execute(_BY_TOKEN, {"digest": digest(secret)}).first()
     now = utcnow()
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    if row is None or row.revoked_at is not None or _utc(row.expires_at) <= now:
         raise Unauthorized("The API token is unknown, expired or revoked.")
-    user = _user(session, token.user_id)
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        token.last_used_at = now
-    act_as(session, Actor(user.id, f"{user.username} (token {token.id})", address))
+    if row.disabled_at is not None:
+        raise Unauthorized(DISABLED)
+    if row.last_used_at is None or now - _utc(row.last_used_at) > dt.timedelta(minutes=1):
+        session.connection().execute(_TOKEN_USED, {"token_id": row.id, "now": now})
+    account = _account(row)
+    act_as(session, Actor(account.user_id, f"{account.username} (token {row.id})", address))
     return principal_of(
-        session, user, via="token", client_address=address, scopes=list(token.scopes)
+        session, account, via="token", client_address=address, scopes=list(row.scopes)
     )
+
+
+def _account(row: Any) -> Account:
+    return Account(row.user_id, row.username, row.role, row.unit_id, row.level)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _by_cookie(session: SessionDep, request: Request, cookie: str, address: str) -> Principal:
@@ -60,16 +93,19 @@ def _by_cookie(session: SessionDep, request: Request, cookie: str, address: str)
         cookie, request.headers.get("x-csrf-token")
     ):
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token); reload the page.")
-    user = _user(session, web.user_id)
+    row = session.connection().execute(_BY_USER, {"user_id": web.user_id}).first()
+    if row is None or row.disabled_at is not None:
+        raise Unauthorized(DISABLED)
     if not web.two_factor_done and not request.url.path.startswith(BEFORE_TWO_FACTOR):
         raise Forbidden(
             "Your role needs two-factor sign-in: enrol an authenticator app first "
             "(POST /api/v1/auth/two-factor)."
         )
-    if user.must_change_password and not request.url.path.startswith(BEFORE_NEW_PASSWORD):
+    if row.must_change_password and not request.url.path.startswith(BEFORE_NEW_PASSWORD):
         raise Forbidden("Choose your own password first (POST /api/v1/auth/password).")
-    act_as(session, Actor(user.id, user.username, address))
-    return principal_of(session, user, via="session", client_address=address)
+    account = _account(row)
+    act_as(session, Actor(account.user_id, account.username, address))
+    return principal_of(session, account, via="session", client_address=address)
 
 
 def authenticate(request: Request, session: SessionDep) -> Principal:

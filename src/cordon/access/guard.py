@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
@@ -18,12 +18,18 @@ from cordon.core.errors import InvalidInput, NotFound
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 
+_WARD_OF = select(Person.ward_id).where(Person.id == bindparam("person_id"))
+
 
 def wards_of(session: Session, person_ids: Iterable[int | None]) -> dict[int, int | None]:
     ids = sorted({p for p in person_ids if p is not None})
     if not ids:
         return {}
-    rows = session.execute(select(Person.id, Person.ward_id).where(Person.id.in_(ids)))
+    conn = session.connection()
+    if len(ids) == 1:  # the common case, on every request for one record
+        found = conn.execute(_WARD_OF, {"person_id": ids[0]}).first()
+        return {ids[0]: found[0]} if found else {}
+    rows = conn.execute(select(Person.id, Person.ward_id).where(Person.id.in_(ids)))
     return {int(pid): ward for pid, ward in rows}
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from cordon.access.models import User
 from cordon.access.roles import Jurisdiction, Permission, Role, role
 from cordon.core.errors import Forbidden
 from cordon.core.scope import Scope
@@ -38,39 +37,52 @@ class Principal:
             raise Forbidden(f"Your role ({self.role.title}) may not do this ({permission}).")
 
 
-def jurisdiction(session: Session, user: User, user_role: Role) -> Scope:
+@dataclass(frozen=True)
+class Account:
+    """What authentication reads of a user, in the same query as the token or session."""
+
+    user_id: int
+    username: str
+    role: str
+    unit_id: int
+    level: UnitLevel
+
+
+_WARDS_OF = select(AdminUnit.id).where(AdminUnit.parent_id == bindparam("unit_id"))
+
+
+def jurisdiction(session: Session, account: Account, user_role: Role) -> Scope:
     """The user's unit as a set of wards: the city sees all, a district its wards."""
     if user_role.jurisdiction is Jurisdiction.facility:
         # People are placed in facilities by isolation orders (issue 5): none yet.
         return Scope(wards=None, people=frozenset())
-    level = session.scalar(select(AdminUnit.level).where(AdminUnit.id == user.unit_id))
-    if level is UnitLevel.city:
+    if account.level is UnitLevel.city:
         return Scope.city()
-    if level is UnitLevel.ward:
-        return Scope(wards=frozenset({user.unit_id}))
-    wards = session.scalars(select(AdminUnit.id).where(AdminUnit.parent_id == user.unit_id))
+    if account.level is UnitLevel.ward:
+        return Scope(wards=frozenset({account.unit_id}))
+    wards = session.connection().scalars(_WARDS_OF, {"unit_id": account.unit_id})
     return Scope(wards=frozenset(wards))
 
 
 def principal_of(
     session: Session,
-    user: User,
+    account: Account,
     *,
     via: str,
     client_address: str | None,
     scopes: list[str] | None = None,
 ) -> Principal:
-    user_role = role(user.role)
+    user_role = role(account.role)
     permissions = user_role.permissions
     if scopes is not None:
         permissions = permissions & {Permission(s) for s in scopes}
     return Principal(
-        user_id=user.id,
-        username=user.username,
+        user_id=account.user_id,
+        username=account.username,
         role=user_role,
         permissions=frozenset(permissions),
-        scope=jurisdiction(session, user, user_role),
-        unit_id=user.unit_id,
+        scope=jurisdiction(session, account, user_role),
+        unit_id=account.unit_id,
         client_address=client_address,
         via=via,
     )

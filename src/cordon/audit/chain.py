@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -63,16 +63,25 @@ def entry_hash(prev: str, seq: int, draft: Draft) -> str:
     return hashlib.sha256(prev.encode() + body.encode()).hexdigest()
 
 
+# Built once: an audit entry is written on every request, so the statements are not
+# rebuilt each time (ADR 0006, bench/README.md).
+_TAKE_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("n"))
+    .returning(AuditHead.seq, AuditHead.hash)
+)
+_SET_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("new_hash"))
+_ADD_ENTRIES = insert(AuditEntry)
+_ADD_SUBJECTS = insert(AuditSubject)
+FEW_SUBJECTS = 1000  # more are streamed by the bulk path (COPY on PostgreSQL)
+
+
 def append(session: Session, drafts: Sequence[Draft]) -> None:
     """Add ``drafts`` to the chain inside the session's transaction. Taking the head row by
     an UPDATE first locks it until commit, so concurrent appenders queue here briefly."""
     conn = session.connection()
-    head = conn.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(drafts))
-        .returning(AuditHead.seq, AuditHead.hash)
-    ).one_or_none()
+    head = conn.execute(_TAKE_HEAD, {"n": len(drafts)}).one_or_none()
     if head is None:  # an empty log: the genesis head
         conn.execute(insert(AuditHead).values(id=1, seq=len(drafts), hash=GENESIS))
         last, prev = len(drafts), GENESIS
@@ -87,9 +96,12 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
         before, prev = prev, entry_hash(prev, seq, draft)
         entries.append(_row(seq, draft, before, prev))
         subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
-    conn.execute(insert(AuditEntry), entries)
-    insert_rows(session, AuditSubject, ("seq", "person_id"), subjects)
-    conn.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
+    conn.execute(_ADD_ENTRIES, entries)
+    if len(subjects) > FEW_SUBJECTS:
+        insert_rows(session, AuditSubject, ("seq", "person_id"), subjects)
+    elif subjects:
+        conn.execute(_ADD_SUBJECTS, [{"seq": s, "person_id": p} for s, p in subjects])
+    conn.execute(_SET_HEAD, {"new_hash": prev})
 
 
 def _row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:

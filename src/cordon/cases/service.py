@@ -128,9 +128,7 @@ def list_cases(
         province=province,
         ward_ids=subtree_ids(session, unit_id) if unit_id is not None else None,
     )
-    if not scope.whole_city:
-        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
-        query = query.where(Case.person_id.in_(seen))
+    query = query.where(scope.holds(Case.person_id, Person.id, Person.ward_id))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if before_id is not None:
         query = query.where(Case.id < before_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, exists, false, select, true
 
 
 @dataclass(frozen=True)
@@ -45,5 +45,22 @@ class Scope:
             return true()
         return ward_column.in_(sorted(self.wards)) if self.wards else false()
 
+    def holds(self, person_fk: Any, people_id: Any, people_ward: Any) -> ColumnElement[bool]:
+        """SQL condition on a record's ``person_fk`` (``cases.person_id`` …): its person is in
+        sight. A few wards hold few people, so their ids are listed (``IN``, by the people's
+        ward index); a district holds tens of thousands, so each record's person is looked
+        up by key instead (``EXISTS``) — 40 ms against 2 ms for a district's case list at
+        1 M people on SQLite (bench/README.md)."""
+        if self.whole_city:
+            return true()
+        if self.people is not None:
+            return person_fk.in_(sorted(self.people)) if self.people else false()
+        condition = self.where(people_ward, people_id)
+        if len(self.wards or ()) <= FEW_WARDS:
+            listed: ColumnElement[bool] = person_fk.in_(select(people_id).where(condition))
+            return listed
+        return exists().where(people_id == person_fk, condition)
 
+
+FEW_WARDS = 3
 CITY = Scope.city()

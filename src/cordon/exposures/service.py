@@ -138,8 +138,12 @@ def list_exposures(
     """Newest first; those with at least one of the two people in ``scope``."""
     query = select(Exposure)
     if not scope.whole_city:
-        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
-        query = query.where(or_(Exposure.person_id.in_(seen), Exposure.contact_id.in_(seen)))
+        query = query.where(
+            or_(
+                scope.holds(Exposure.person_id, Person.id, Person.ward_id),
+                scope.holds(Exposure.contact_id, Person.id, Person.ward_id),
+            )
+        )
     if person_id is not None:
         query = query.where(or_(Exposure.person_id == person_id, Exposure.contact_id == person_id))
     if since is not None:
@@ -176,9 +180,7 @@ def list_event_exposures(
     scope: Scope = CITY,
 ) -> tuple[list[EventExposure], int]:
     query = select(EventExposure)
-    if not scope.whole_city:
-        seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
-        query = query.where(EventExposure.person_id.in_(seen))
+    query = query.where(scope.holds(EventExposure.person_id, Person.id, Person.ward_id))
     if cluster_id is not None:
         query = query.where(EventExposure.cluster_id == cluster_id)
     if person_id is not None:

@@ -85,12 +85,8 @@ def _senders(who: Principal) -> ColumnElement[bool]:
 
 
 def _receivers(who: Principal) -> ColumnElement[bool]:
-    """Handovers whose contact lives in the user's jurisdiction (a subquery on people)."""
-    if who.scope.whole_city:
-        return true()
-    return Handover.person_id.in_(
-        select(Person.id).where(who.scope.where(Person.ward_id, Person.id))
-    )
+    """Handovers whose contact lives in the user's jurisdiction."""
+    return who.scope.holds(Handover.person_id, Person.id, Person.ward_id)
 
 
 def _page(

@@ -261,10 +261,7 @@ def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
 
 
 def _in_scope(query: Any, scope: Scope) -> Any:
-    if scope.whole_city:
-        return query
-    seen = select(Person.id).where(scope.where(Person.ward_id, Person.id))
-    return query.where(TierLabel.person_id.in_(seen))
+    return query.where(scope.holds(TierLabel.person_id, Person.id, Person.ward_id))
 
 
 def tier_counts(session: Session, scope: Scope = CITY) -> dict[int, int]:
