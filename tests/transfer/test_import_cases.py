@@ -44,6 +44,8 @@ def test_a_valid_list_writes_people_cases_and_sources(run_import: Run, hanoi: Se
         1990,
         True,
     )
+    for case in hanoi.scalars(select(Case)):  # seen where the person lives
+        assert case.ward_id == hanoi.get_one(Person, case.person_id).ward_id
     kinds = sorted(s.kind.value for s in hanoi.scalars(select(InfectionSource)))
     assert kinds == ["case", "case", "case", "country"]
 
@@ -140,6 +142,8 @@ def test_registered_people_are_reused_not_duplicated(run_import: Run, hanoi: Ses
     result = run_import(Shape.cases, to_csv(Shape.cases, [second]))
     assert (result.people_created, result.people_reused) == (0, 1)
     assert counts(hanoi)["people"] == 1
+    ward = hanoi.scalars(select(Person.ward_id)).one()
+    assert set(hanoi.scalars(select(Case.ward_id))) == {ward}
 
 
 def test_a_second_open_case_for_one_person_is_refused(

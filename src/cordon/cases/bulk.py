@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, Classification, SourceKind
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource
 from cordon.core.bulk import insert_columns, next_ids
 from cordon.core.models import utcnow
+from cordon.people.models import Person
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ CASE_COLUMNS = (
     "version",
     "created_at",
     "updated_at",
+    "ward_id",
 )
 
 
@@ -74,16 +77,43 @@ def insert_cases(
     return list(ids)
 
 
+def wards_of_people(
+    session: Session, person_ids: Iterable[int], *, known: Mapping[int, int | None]
+) -> dict[int, int | None]:
+    """person → ward, reading those not ``known`` (10,000 a query)."""
+    out = dict(known)
+    missing = sorted({p for p in person_ids if p not in out})
+    for start in range(0, len(missing), 10_000):
+        part = missing[start : start + 10_000]
+        rows = session.execute(select(Person.id, Person.ward_id).where(Person.id.in_(part)))
+        out.update({int(p): w for p, w in rows})
+    return out
+
+
 def insert_case_columns(
-    session: Session, columns: Mapping[str, Sequence[Any]], *, changed_by: str, reason: str
+    session: Session,
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    changed_by: str,
+    reason: str,
+    wards: Mapping[int, int | None] | None = None,
 ) -> range:
     """Insert cases given column by column (``CASE_COLUMNS`` names; ``code``, ``person_id``
-    and ``status`` required, absent ones NULL), each with its first history entry."""
+    and ``status`` required, absent ones NULL), each with its first history entry. The
+    people's wards are ``wards`` (person → ward) where known, else read."""
     n = len(columns["code"])
     ids = next_ids(session, Case, n)
     now = [utcnow()] * n
     nulls = [None] * n
-    given = {**columns, "id": ids, "version": [1] * n, "created_at": now, "updated_at": now}
+    ward_of = wards_of_people(session, columns["person_id"], known=wards or {})
+    given = {
+        **columns,
+        "id": ids,
+        "version": [1] * n,
+        "created_at": now,
+        "updated_at": now,
+        "ward_id": [ward_of.get(p) for p in columns["person_id"]],
+    }
     insert_columns(session, Case, CASE_COLUMNS, [given.get(c, nulls) for c in CASE_COLUMNS])
     insert_columns(
         session,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
@@ -35,8 +35,13 @@ class Case(Base, Timestamped):
     treated_at: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The person's ward, copied so that a ward's or district's case list is read from one
+    # index (records follow the person's ward: the people service moves it with a transfer
+    # or merge). No foreign key: a copy, kept by the services, never typed in.
+    ward_id: Mapped[int | None] = mapped_column(BigId)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_cases_ward_id_id", "ward_id", "id"),)
 
 
 class CaseStatusChange(Base):

@@ -128,7 +128,7 @@ def list_cases(
         province=province,
         ward_ids=subtree_ids(session, unit_id) if unit_id is not None else None,
     )
-    query = query.where(scope.holds(Case.person_id, Person.id, Person.ward_id))
+    query = query.where(scope.where(Case.ward_id, Case.person_id))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     if before_id is not None:
         query = query.where(Case.id < before_id)
@@ -245,13 +245,14 @@ def create_case(
         raise InvalidInput.on(sorted(unknown)[0], "is not a field of a case")
     if status not in (CaseStatus.suspected, CaseStatus.confirmed):
         raise InvalidInput.on("status", "a new case is suspected or confirmed")
-    if session.get(Person, person_id) is None:
+    person = session.get(Person, person_id)
+    if person is None:
         raise InvalidInput.on("person_id", f"no person with id {person_id}")
     code = code or _next_code(session)
     if session.scalar(select(Case.id).where(Case.code == code)) is not None:
         raise Conflict(f"Case code {code} is already used.")
     check_dates(code, fields, status)
-    case = Case(code=code, person_id=person_id, status=status, **fields)
+    case = Case(code=code, person_id=person_id, status=status, ward_id=person.ward_id, **fields)
     session.add(case)
     try:
         session.flush()

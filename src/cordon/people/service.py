@@ -252,7 +252,14 @@ def update_person(
     if full_name is not None and full_name != person.full_name:
         _set_name(session, person, full_name)
     _flush(session)
+    if "ward_id" in changes:
+        _cases_follow(session, person)
     return person
+
+
+def _cases_follow(session: Session, person: Person) -> None:
+    """A person's cases are seen where the person lives: they move with a transfer."""
+    session.execute(update(Case).where(Case.person_id == person.id).values(ward_id=person.ward_id))
 
 
 # --- merging ---------------------------------------------------------------------------------
@@ -319,6 +326,7 @@ def merge_people(
     if national_id and kept.national_id is None:
         kept.national_id = national_id
         _flush(session)
+    _cases_follow(session, kept)
     publish(
         session,
         PersonsMerged(

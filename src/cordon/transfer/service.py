@@ -143,7 +143,11 @@ def _write_cases(
         }
         columns.update(plan.fields)
         case_ids = insert_case_columns(
-            session, columns, changed_by=actor, reason=f"import of {result.file}"
+            session,
+            columns,
+            changed_by=actor,
+            reason=f"import of {result.file}",
+            wards={i.person_id: i.person.ward_id for i in new if i.person_id is not None},
         )
         result.case_ids = list(case_ids)
         insert_sources(session, _source_rows(plan, result.case_ids))
