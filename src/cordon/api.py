@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from cordon import __version__
 from cordon.core import problems
+from cordon.core.checkpoints import Checkpointer
+from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
 
 FEATURE_ROUTERS = (
@@ -23,8 +28,19 @@ FEATURE_ROUTERS = (
 )
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    checkpointer = Checkpointer(get_engine())
+    checkpointer.start()
+    try:
+        yield
+    finally:
+        checkpointer.stop()
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title="Cordon",
         version=__version__,
         summary="Outbreak response for city health authorities.",
