@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from cordon import __version__
+from cordon.audit.reads import reads
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
@@ -30,11 +31,14 @@ FEATURE_ROUTERS = (
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    checkpointer = Checkpointer(get_engine())
+    engine = get_engine()
+    checkpointer = Checkpointer(engine)
     checkpointer.start()
+    reads.start(engine)
     try:
         yield
     finally:
+        reads.stop()
         checkpointer.stop()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 from cordon.access.models import ApiToken, User
 from cordon.access.principal import Account, Principal, principal_of
 from cordon.access.roles import Permission
-from cordon.access.signin import csrf_ok, session_of
+from cordon.access.signin import csrf_ok, session_of, touch
 from cordon.audit.recorder import Actor, act_as
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, Unauthorized
@@ -69,7 +69,7 @@ def _by_token(session: SessionDep, secret: str, address: str) -> Principal:
     if row.disabled_at is not None:
         raise Unauthorized(DISABLED)
     if row.last_used_at is None or now - _utc(row.last_used_at) > dt.timedelta(minutes=1):
-        session.connection().execute(_TOKEN_USED, {"token_id": row.id, "now": now})
+        touch(session, _TOKEN_USED, {"token_id": row.id, "now": now})
     account = _account(row)
     act_as(session, Actor(account.user_id, f"{account.username} (token {row.id})", address))
     return principal_of(

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pyotp
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cordon.access.models import LoginFailure, User, WebSession
@@ -133,8 +135,24 @@ def session_of(session: Session, token: str) -> WebSession | None:
     if web is None or web.ended_at is not None or web.last_seen_at + idle < now:
         return None
     if now - web.last_seen_at > dt.timedelta(minutes=1):
-        web.last_seen_at = now
+        touch(session, _SESSION_SEEN, {"session_id": web.id, "now": now})
     return web
+
+
+_SESSION_SEEN = (
+    update(WebSession)
+    .where(WebSession.id == bindparam("session_id"))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
+def touch(session: Session, statement: Any, params: dict[str, Any]) -> None:
+    """Note when a token or session was last used, in a transaction of its own: a request
+    that only reads must not hold the database's write lock (SQLite has one) while it runs."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with engine.begin() as conn:
+        conn.execute(statement, params)
 
 
 def end_session(session: Session, token: str) -> None:

@@ -16,12 +16,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from cordon.audit.models import AuditEntry, AuditHead, AuditSubject
-from cordon.core.bulk import insert_rows
 
 GENESIS = "0" * 64
 
@@ -74,7 +73,12 @@ _TAKE_HEAD = (
 _SET_HEAD = update(AuditHead).where(AuditHead.id == 1).values(hash=bindparam("new_hash"))
 _ADD_ENTRIES = insert(AuditEntry)
 _ADD_SUBJECTS = insert(AuditSubject)
-FEW_SUBJECTS = 1000  # more are streamed by the bulk path (COPY on PostgreSQL)
+# PostgreSQL takes a list of any length as two arrays in one statement (an executemany is a
+# round trip per row: 2 ms for a page of 50 people).
+_ADD_SUBJECTS_PG = text(
+    "INSERT INTO audit_subjects (seq, person_id) "
+    "SELECT * FROM unnest(CAST(:seqs AS bigint[]), CAST(:people AS bigint[]))"
+)
 
 
 def append(session: Session, drafts: Sequence[Draft]) -> None:
@@ -97,8 +101,9 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
         entries.append(_row(seq, draft, before, prev))
         subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
     conn.execute(_ADD_ENTRIES, entries)
-    if len(subjects) > FEW_SUBJECTS:
-        insert_rows(session, AuditSubject, ("seq", "person_id"), subjects)
+    if subjects and conn.dialect.name == "postgresql":
+        seqs, people = zip(*subjects, strict=True)
+        conn.execute(_ADD_SUBJECTS_PG, {"seqs": list(seqs), "people": list(people)})
     elif subjects:
         conn.execute(_ADD_SUBJECTS, [{"seq": s, "person_id": p} for s, p in subjects])
     conn.execute(_SET_HEAD, {"new_hash": prev})

@@ -22,6 +22,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from cordon.audit.chain import Draft, append
+from cordon.audit.reads import reads
 from cordon.core import bulk
 from cordon.core.models import utcnow
 
@@ -160,8 +161,16 @@ def _capture_writes(session: Session, _context: Any) -> None:
 def _chain_pending(session: Session) -> None:
     session.flush()  # so the last changes are captured too
     drafts: list[Draft] = session.info.pop("audit", [])
-    if drafts:
-        append(session, drafts)
+    if not drafts:
+        return
+    if (
+        reads.running
+        and session.info.get("safe_request")
+        and all(d.action == "read" for d in drafts)
+    ):
+        reads.submit(drafts)  # a read changes nothing: its entries go in the next batch
+        return
+    append(session, drafts)
 
 
 @event.listens_for(Session, "after_rollback")

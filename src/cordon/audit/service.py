@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import chain
 from cordon.audit.models import AuditEntry, AuditSubject
+from cordon.audit.reads import reads
 
 
 def _query(
@@ -45,7 +46,8 @@ def entries(
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[Sequence[AuditEntry], int]:
-    """Newest first."""
+    """Newest first (the reads this process has still to append come first into the log)."""
+    reads.flush()
     query = _query(person_id=person_id, actor_user_id=actor_user_id, since=since, until=until)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
@@ -68,6 +70,7 @@ def subjects_of(session: Session, seqs: Sequence[int]) -> dict[int, list[int]]:
 def export_lines(session: Session, **filters: Any) -> Iterator[str]:
     """The whole log (or the filtered part) as JSON lines, in chain order, hashes included,
     so an auditor can re-check the chain outside Cordon."""
+    reads.flush()
     conn = session.connection()
     wanted = None
     if any(v is not None for v in filters.values()):
@@ -93,4 +96,5 @@ def export_lines(session: Session, **filters: Any) -> Iterator[str]:
 
 
 def verify(session: Session, anchors: Sequence[tuple[int, str]] = ()) -> chain.Verdict:
+    reads.flush()
     return chain.verify(session.connection(), anchors)
