@@ -138,7 +138,10 @@ def search_people(
     among those ``scope`` sees."""
     where = _filters(phone, national_id, ward_id)
     if not scope.whole_city:
-        where.append(scope.where(Person.ward_id, Person.id))
+        # The name finds the candidates; the jurisdiction only filters them. ``+ 0`` keeps
+        # the planner off the ward index, which SQLite otherwise walks whole (1,700 people
+        # of a ward read for a two-word name: 5 ms instead of 0.3).
+        where.append(scope.where(Person.ward_id + 0, Person.id))
     words = list(dict.fromkeys(name_tokens(fold(q)))) if q else []
     if not words:
         query = select(Person).where(*where)
