@@ -14,7 +14,10 @@ from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
+from cordon.web import app as web
 
+# The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
+PAGE_ROUTERS = ("cordon.web.routes", "cordon.web.home", "cordon.people.pages")
 FEATURE_ROUTERS = (
     "cordon.access.routes",
     "cordon.audit.routes",
@@ -56,6 +59,10 @@ def create_app() -> FastAPI:
         module = __import__(module_name, fromlist=["router"])
         api.include_router(module.router)
     app.include_router(api)
+    for module_name in PAGE_ROUTERS:
+        module = __import__(module_name, fromlist=["router"])
+        app.include_router(module.router)
+    web.install(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(session: SessionDep) -> dict[str, str]:

@@ -24,8 +24,28 @@ from cordon.geography.models import AdminUnit
 COOKIE = "cordon_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # What a web session may reach before its second factor is given or enrolled.
-BEFORE_TWO_FACTOR = ("/api/v1/auth/me", "/api/v1/auth/two-factor", "/api/v1/auth/sign-out")
-BEFORE_NEW_PASSWORD = ("/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/sign-out")
+BEFORE_TWO_FACTOR = (
+    "/api/v1/auth/me",
+    "/api/v1/auth/two-factor",
+    "/api/v1/auth/sign-out",
+    "/account/two-factor",
+    "/sign-out",
+)
+BEFORE_NEW_PASSWORD = (
+    "/api/v1/auth/me",
+    "/api/v1/auth/password",
+    "/api/v1/auth/sign-out",
+    "/account/password",
+    "/sign-out",
+)
+
+
+class TwoFactorNeeded(Forbidden):
+    """The role needs two-factor sign-in and this session has not given a code yet."""
+
+
+class NewPasswordNeeded(Forbidden):
+    """The password was set by an administrator: the user must choose their own first."""
 
 
 def client_address(request: Request) -> str:
@@ -89,20 +109,19 @@ def _by_cookie(session: SessionDep, request: Request, cookie: str, address: str)
     web = session_of(session, cookie)
     if web is None:
         raise Unauthorized("Your session has ended: sign in again.")
-    if request.method not in SAFE_METHODS and not csrf_ok(
-        cookie, request.headers.get("x-csrf-token")
-    ):
+    given = request.headers.get("x-csrf-token") or getattr(request.state, "csrf_form", None)
+    if request.method not in SAFE_METHODS and not csrf_ok(cookie, given):
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token); reload the page.")
     row = session.connection().execute(_BY_USER, {"user_id": web.user_id}).first()
     if row is None or row.disabled_at is not None:
         raise Unauthorized(DISABLED)
     if not web.two_factor_done and not request.url.path.startswith(BEFORE_TWO_FACTOR):
-        raise Forbidden(
+        raise TwoFactorNeeded(
             "Your role needs two-factor sign-in: enrol an authenticator app first "
             "(POST /api/v1/auth/two-factor)."
         )
     if row.must_change_password and not request.url.path.startswith(BEFORE_NEW_PASSWORD):
-        raise Forbidden("Choose your own password first (POST /api/v1/auth/password).")
+        raise NewPasswordNeeded("Choose your own password first (POST /api/v1/auth/password).")
     account = _account(row)
     act_as(session, Actor(account.user_id, account.username, address))
     return principal_of(session, account, via="session", client_address=address)

@@ -194,6 +194,12 @@ def start_totp(user: User) -> str:
     """A new secret for the user's authenticator app; active once a code confirms it."""
     user.totp_secret = pyotp.random_base32()
     user.totp_enabled = False
+    return totp_uri(user)
+
+
+def totp_uri(user: User) -> str:
+    """What an authenticator app scans (``otpauth://``) for the user's current secret."""
+    assert user.totp_secret is not None
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Cordon")
 
 

@@ -136,6 +136,12 @@ def list_cases(
     return list(session.scalars(page).all()), total
 
 
+def cases_of(session: Session, person_id: int) -> list[Case]:
+    """A person's cases, newest first (one open at a time; earlier ones closed)."""
+    query = select(Case).where(Case.person_id == person_id).order_by(Case.id.desc())
+    return list(session.scalars(query))
+
+
 def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
     """The codes of the clusters each case belongs to."""
     out: dict[int, list[str]] = {c: [] for c in case_ids}

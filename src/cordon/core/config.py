@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     login_ip_limit: int = Field(
         default=50, description="Failed sign-ins from one address per 15 minutes before 429."
     )
+    default_language: str = Field(
+        default="vi",
+        description="Language of the web app for a browser that has not chosen one (vi, en).",
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", description="Time zone in which the web app shows times."
+    )
 
 
 @lru_cache

@@ -6,11 +6,12 @@ No stack trace and no personal data ever leave the server in an error.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,6 +19,14 @@ from cordon.core.errors import CordonError
 
 log = logging.getLogger("cordon")
 PROBLEM = "application/problem+json"
+HtmlPages = Callable[[Request, int, str, str], Response]
+# Set by the web app: errors of its pages are pages, not problem+json (the API's are).
+html_pages: HtmlPages | None = None
+
+
+def _page(request: Request) -> bool:
+    path = request.url.path
+    return html_pages is not None and not path.startswith(("/api/", "/healthz", "/static/"))
 
 
 def problem(
@@ -43,14 +52,18 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _cordon_error(_req: Request, exc: Exception) -> JSONResponse:
+async def _cordon_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, CordonError)
+    if html_pages is not None and _page(req):
+        return html_pages(req, exc.status, exc.title, exc.detail)
     errors = [p.as_dict() for p in exc.problems]
     return problem(exc.status, exc.title, exc.detail, errors, exc.headers())
 
 
-async def _validation_error(_req: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if html_pages is not None and _page(req):
+        return html_pages(req, 422, "Invalid input", "")
     errors = [{"field": _field_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     return problem(422, "Invalid input", detail, errors)
@@ -62,14 +75,18 @@ async def _stale(_req: Request, _exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_req: Request, exc: Exception) -> JSONResponse:
+async def _http_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if html_pages is not None and _page(req):
+        return html_pages(req, exc.status_code, str(exc.detail), "")
     return problem(exc.status_code, str(exc.detail), str(exc.detail))
 
 
-async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(req: Request, exc: Exception) -> Response:
     # The traceback names code, not data: no request body or record is logged.
     log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
+    if html_pages is not None and _page(req):
+        return html_pages(req, 500, "Internal error", "")
     return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
 
 

@@ -1,0 +1,96 @@
+"""People in the web app: search (the query travels in the body, never in the URL) and the
+person page. The same services and jurisdiction checks as the API; every person shown is
+recorded in the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from cordon.access import guard
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.cases import service as cases
+from cordon.core.deps import SessionDep
+from cordon.exposures import service as exposures
+from cordon.exposures.models import Exposure
+from cordon.geography.models import AdminUnit
+from cordon.people import service
+from cordon.people.routes import person_out
+from cordon.people.schemas import PersonSearch
+from cordon.tracing import service as tracing
+from cordon.web.pages import PageUser, needs
+from cordon.web.templating import render, texts_for
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form()]
+
+
+@router.get("/people")
+def search_page(request: Request, who: PageUser) -> Response:
+    needs(who, Permission.people_read)
+    return render(request, "people/search.html", {"form": {}, "errors": {}}, who=who)
+
+
+@router.post("/people")
+def search(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    q: Field = "",
+    phone: Field = "",
+    national_id: Field = "",
+) -> Response:
+    """Results of a search; an htmx request gets the result list alone."""
+    needs(who, Permission.people_read)
+    t = texts_for(request, who)
+    form = {"q": q, "phone": phone, "national_id": national_id}
+    context: dict[str, object] = {"form": form, "errors": {}, "searched": True}
+    try:
+        criteria = PersonSearch(
+            q=q or None, phone=phone or None, national_id=national_id or None, limit=50
+        )
+    except ValidationError:
+        context["errors"] = {"q": t.gettext("Type a name, a phone number or an ID number.")}
+        context["people"], context["total"] = [], 0
+    else:
+        if who.pseudonymised:
+            context["errors"] = {"q": t.gettext("Your role works on pseudonymised data only.")}
+            context["people"], context["total"] = [], 0
+        else:
+            found = service.search_people(session, **criteria.model_dump(), scope=who.scope)
+            recorder.read(session, "people", None, [p.id for p in found.rows], view="search")
+            context["people"] = found.rows
+            context["total"] = found.total
+            context["exact"] = found.total_exact
+    template = "people/_results.html" if request.headers.get("hx-request") else "people/search.html"
+    return render(request, template, context, who=who)
+
+
+@router.get("/people/{person_id}")
+def person_page(request: Request, session: SessionDep, who: PageUser, person_id: int) -> Response:
+    """Details, tier and why, cases, exposures and the history of the tier."""
+    needs(who, Permission.people_read)
+    guard.person(session, who, person_id)
+    person = service.get_person(session, person_id)
+    shown = person_out(who, person)
+    contacts: list[Exposure] = []
+    if who.can(Permission.exposures_read):
+        contacts, _ = exposures.list_exposures(session, person_id=person_id, limit=200)
+    others = {e.contact_id if e.person_id == person_id else e.person_id for e in contacts}
+    seen = guard.visible(session, who, others)
+    recorder.read(session, "people", person_id, [person_id, *seen], view="page")
+    tracing_ok = who.can(Permission.tracing_read)
+    context = {
+        "person": shown,
+        "ward": session.get(AdminUnit, person.ward_id) if person.ward_id else None,
+        "tier": tracing.tier_of(session, person_id) if tracing_ok else None,
+        "history": tracing.tier_history(session, person_id)[-20:][::-1] if tracing_ok else [],
+        "cases": cases.cases_of(session, person_id) if who.can(Permission.cases_read) else [],
+        "contacts": contacts,
+        "names": guard.names(session, who, seen),
+    }
+    return render(request, "people/person.html", context, who=who)

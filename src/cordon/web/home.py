@@ -1,0 +1,55 @@
+"""The home page: my work today — in the user's jurisdiction, what needs doing now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from cordon.access import guard
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.cases import service as cases
+from cordon.cases.enums import CaseStatus
+from cordon.core.dates import today
+from cordon.core.deps import SessionDep
+from cordon.handovers import service as handovers
+from cordon.web.pages import PageUser
+from cordon.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+SHOWN = 20
+RECENT_DAYS = 7
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, who: PageUser) -> Response:
+    context: dict[str, object] = {"recent_days": RECENT_DAYS}
+    people: list[int] = []
+    if who.can(Permission.cases_read):
+        suspected, n_suspected = cases.list_cases(
+            session, status=CaseStatus.suspected, limit=SHOWN, scope=who.scope
+        )
+        since = today() - dt.timedelta(days=RECENT_DAYS)
+        confirmed, n_confirmed = cases.list_cases(
+            session,
+            status=CaseStatus.confirmed,
+            confirmed_from=since,
+            limit=SHOWN,
+            scope=who.scope,
+        )
+        context |= {
+            "suspected": suspected,
+            "n_suspected": n_suspected,
+            "confirmed": confirmed,
+            "n_confirmed": n_confirmed,
+        }
+        people += [c.person_id for c in suspected + confirmed]
+    if who.can(Permission.handovers):
+        inbox, n_inbox = handovers.incoming(session, who, limit=SHOWN)
+        context |= {"inbox": inbox, "n_inbox": n_inbox}
+        people += [h.person_id for h in inbox]
+    context["names"] = guard.names(session, who, people)
+    recorder.read(session, "people", None, people, view="home")
+    return render(request, "home.html", context, who=who)

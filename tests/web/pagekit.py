@@ -1,0 +1,16 @@
+"""Shared by the web tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery staple"
+Browser = Callable[..., TestClient]
+
+
+def csrf_of(page: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : page.index('"', start)]
