@@ -80,14 +80,16 @@ def person_page(request: Request, session: SessionDep, who: PageUser, person_id:
     contacts: list[Exposure] = []
     if who.can(Permission.exposures_read):
         contacts, _ = exposures.list_exposures(session, person_id=person_id, limit=200)
+    tier = tracing.tier_of(session, person_id) if who.can(Permission.tracing_read) else None
     others = {e.contact_id if e.person_id == person_id else e.person_id for e in contacts}
+    others |= {step.person_id for step in tier.path} if tier else set()
     seen = guard.visible(session, who, others)
     recorder.read(session, "people", person_id, [person_id, *seen], view="page")
-    tracing_ok = who.can(Permission.tracing_read)
+    tracing_ok = tier is not None
     context = {
         "person": shown,
         "ward": session.get(AdminUnit, person.ward_id) if person.ward_id else None,
-        "tier": tracing.tier_of(session, person_id) if tracing_ok else None,
+        "tier": tier,
         "history": tracing.tier_history(session, person_id)[-20:][::-1] if tracing_ok else [],
         "cases": cases.cases_of(session, person_id) if who.can(Permission.cases_read) else [],
         "contacts": contacts,
