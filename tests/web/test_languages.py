@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from cordon.cases.enums import CaseStatus
 from cordon.exposures.enums import Setting
 from cordon.handovers.enums import HandoverStatus
-from cordon.web.i18n import LOCALES, Texts
+from cordon.web.i18n import Texts, catalogue_files
 from cordon.web.labels import LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,8 +30,17 @@ def _in_code() -> set[str]:
 
 
 def _catalogue() -> dict[str, object]:
-    with (LOCALES / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as f:
-        return {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in read_po(f) if m.id}
+    """Every file of the Vietnamese catalogue, as one (a message in two files is an error)."""
+    out: dict[str, object] = {}
+    for po in catalogue_files("vi"):
+        with po.open("rb") as f:
+            for m in read_po(f):
+                if not m.id:
+                    continue
+                key = m.id if isinstance(m.id, str) else m.id[0]
+                assert key not in out, f"{key!r} is in two catalogue files"
+                out[key] = m.string
+    return out
 
 
 def test_every_message_is_translated_and_none_is_stale() -> None:

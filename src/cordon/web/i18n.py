@@ -1,5 +1,5 @@
-"""Languages of the web app: gettext catalogues (``locales/<lang>/LC_MESSAGES/messages.po``,
-compiled in memory at first use), the choice of a request's language, and dates and numbers
+"""Languages of the web app: gettext catalogues (``locales/<lang>/LC_MESSAGES/*.po``, read
+as one and compiled in memory at first use), the choice of a request's language, and dates and numbers
 written the way the language writes them (Babel's CLDR data).
 
 The messages in the code and templates are English; Vietnamese is the default of a
@@ -30,15 +30,30 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 COOKIE = "cordon_lang"
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """A language's catalogue files: ``messages.po`` and one per feature if it has its own
+    (``people.po``, ``cases.po`` …), read as one."""
+    return sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po"))
+
+
 @lru_cache
 def translations(lang: str) -> gettext.NullTranslations:
-    po = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    if lang == "en" or not po.exists():
+    files = catalogue_files(lang)
+    if lang == "en" or not files:
         return gettext.NullTranslations()  # the messages are English
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    merged = None
+    for po in files:
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id:
+                merged[message.id] = message
+    assert merged is not None
     compiled = BytesIO()
-    write_mo(compiled, catalog)
+    write_mo(compiled, merged)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
 
