@@ -1,6 +1,6 @@
 """Languages of the web app: gettext catalogues (``locales/<lang>/LC_MESSAGES/*.po``, read
-as one and compiled in memory at first use), the choice of a request's language, and dates and numbers
-written the way the language writes them (Babel's CLDR data).
+as one and compiled in memory at first use), the choice of a request's language, and dates
+and numbers written the way the language writes them (Babel's CLDR data).
 
 The messages in the code and templates are English; Vietnamese is the default of a
 Vietnamese city (setting ``default_language``). ``make messages`` refreshes the catalogue
