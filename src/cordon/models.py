@@ -10,6 +10,7 @@ from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import TierChange, TierLabel
+from cordon.transfer.models import ImportJob
 
 __all__ = [
     "AdminUnit",
@@ -26,6 +27,7 @@ __all__ = [
     "Exposure",
     "Handover",
     "Household",
+    "ImportJob",
     "InfectionSource",
     "LabTest",
     "LoginFailure",

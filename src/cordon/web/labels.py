@@ -29,4 +29,15 @@ LABELS = (
     N_("completed"),
     N_("declined"),
     N_("cancelled"),
+    # import jobs and their stages
+    N_("running"),
+    N_("done"),
+    N_("failed"),
+    N_("queued"),
+    N_("reading"),
+    N_("validating"),
+    N_("checking"),
+    N_("writing people"),
+    N_("writing cases"),
+    N_("writing exposures"),
 )

@@ -1,0 +1,90 @@
+"""Imports and exports in the web app: a list with a bad row names the row and column and
+writes nothing; a good one reports its counts; only city-level importers import; each user
+sees their own imports; the export form downloads through the API with the session."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+from pagekit import Browser, csrf_of
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cordon.cases.models import Case
+
+HEADER = "case_code,full_name,birth_year,ward_code,status,confirmed_on\n"
+GOOD = "BN1,Nguyễn Văn An,1980,00001,confirmed,2020-03-03\n"
+BAD = "BN2,Trần Thị Bình,1990,00001,confirmed,2020-13-45\n"
+
+
+def _upload(client: TestClient, body: str, **extra: str) -> str:
+    page = client.get("/imports")
+    response = client.post(
+        "/imports",
+        data={"kind": "cases", "csrf_token": csrf_of(page.text), **extra},
+        files={"file": ("list.csv", body.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
+def _finished(client: TestClient, url: str) -> str:
+    for _ in range(200):
+        page = client.get(url)
+        if 'hx-trigger="every 1s"' not in page.text:
+            return page.text
+        time.sleep(0.05)
+    raise AssertionError("the import did not finish")
+
+
+def test_a_bad_row_is_named_and_nothing_is_written(browser: Browser, hanoi: Session) -> None:
+    client = browser("epidemiologist", "01")
+    page = _finished(client, _upload(client, HEADER + GOOD + BAD))
+    assert "Không nhập gì cả" in page
+    assert "<td>3</td><td>confirmed_on</td>" in page  # the file's row 3, the column at fault
+    hanoi.expire_all()
+    assert hanoi.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_a_good_list_reports_its_counts(browser: Browser, hanoi: Session) -> None:
+    client = browser("epidemiologist", "01", lang="en")
+    checked = _finished(client, _upload(client, HEADER + GOOD, dry_run="true"))
+    assert "Nothing was written (only a check)" in checked
+    hanoi.expire_all()
+    assert hanoi.scalar(select(func.count()).select_from(Case)) == 0
+    url = _upload(client, HEADER + GOOD)
+    done = _finished(client, url)
+    assert "Imported." in done
+    hanoi.expire_all()
+    assert hanoi.scalar(select(func.count()).select_from(Case)) == 1
+    listed = client.get("/imports")
+    assert url in listed.text  # among my imports
+
+
+def test_only_city_level_importers_and_only_their_own_imports(browser: Browser) -> None:
+    epi = browser("epidemiologist", "01")
+    url = _upload(epi, HEADER + GOOD)
+    _finished(epi, url)
+    district = browser("district_officer", "001")
+    form = district.get("/imports")
+    refused = district.post(
+        "/imports",
+        data={"kind": "cases", "csrf_token": csrf_of(form.text)},
+        files={"file": ("list.csv", (HEADER + GOOD).encode(), "text/csv")},
+    )
+    assert refused.status_code == 422
+    assert "chỉ cấp thành phố" in refused.text
+    assert district.get(url).status_code == 404  # another user's import
+    worker = browser("ward_worker", "00001")
+    assert worker.get("/imports").status_code == 403
+
+
+def test_the_export_form_downloads_with_the_session(browser: Browser, hanoi: Session) -> None:
+    client = browser("epidemiologist", "01")
+    page = client.get("/exports")
+    assert 'formaction="/api/v1/exports/cases.xlsx"' in page.text
+    download = client.get("/api/v1/exports/cases.csv", params={"pseudonymised": "true"})
+    assert download.status_code == 200
+    assert download.text.startswith("case_code") or download.text.startswith("\ufeffcase_code")
