@@ -24,12 +24,14 @@ PG_BASE = os.environ.get(
 )
 
 
-def database_url(backend: str, people: int) -> str:
-    """One database per backend and size, kept between runs (bench/results/ is not in git)."""
+def database_url(backend: str, people: int, cases: int | None = None) -> str:
+    """One database per backend and size, kept between runs (bench/results/ is not in git).
+    ``cases``: a city with that many cases instead of the usual one per 100 people."""
+    suffix = f"-{cases}" if cases is not None and cases != people // 100 else ""
     if backend == "sqlite":
         RESULTS.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{RESULTS / f'city-{people}.db'}"
-    schema = f"bench_city_{people}"
+        return f"sqlite:///{RESULTS / f'city-{people}{suffix}.db'}"
+    schema = f"bench_city_{people}{suffix.replace('-', '_')}"
     from cordon.core.db import make_engine
 
     admin = make_engine(PG_BASE)
@@ -49,7 +51,7 @@ def use_database(url: str) -> None:
     get_engine.cache_clear()
 
 
-def ensure_city(url: str, people: int, seed: int) -> float:
+def ensure_city(url: str, people: int, seed: int, cases: int | None = None) -> float:
     """Migrate and load the synthetic city unless it is there; returns load seconds (0 if kept)."""
     use_database(url)
     from cordon.core.db import get_engine, session_scope
@@ -65,7 +67,8 @@ def ensure_city(url: str, people: int, seed: int) -> float:
         return 0.0
     started = time.perf_counter()
     with session_scope() as session:
-        load_synthetic(session, SyntheticOptions(people=people, seed=seed, cases=people // 100))
+        options = SyntheticOptions(people=people, seed=seed, cases=cases or people // 100)
+        load_synthetic(session, options)
     elapsed = time.perf_counter() - started
     vacuum_analyze(url)
     return elapsed
