@@ -65,9 +65,10 @@ def csrf_of(page: str) -> str:
     return page[start : page.index('"', start)]
 
 
-def pages(
-    pool: Pool, client: httpx.Client, rng: random.Random
-) -> dict[str, Callable[[], httpx.Response]]:
+Request = Callable[[], httpx.Response]
+
+
+def pages(pool: Pool, client: httpx.Client, rng: random.Random) -> dict[str, Request]:
     """The main pages a user of this pool opens, each as a request to repeat."""
     form = client.get("/people")
     token = csrf_of(form.text)
