@@ -177,3 +177,28 @@ def test_a_new_account_chooses_its_password_first(anonymous: TestClient, hanoi: 
     )
     assert done.status_code == 200
     assert "Việc của tôi hôm nay" in done.text
+
+
+def test_a_role_that_needs_two_factor_enrols_first(browser: Browser, hanoi: Session) -> None:
+    import pyotp
+
+    from cordon.access.models import User
+
+    client = browser("city_admin", "01")
+    forced = client.get("/", follow_redirects=False)
+    assert forced.headers["location"] == "/account/two-factor"
+    page = client.get("/account/two-factor")
+    assert "<svg" in page.text  # the key as a QR code, drawn inline
+    hanoi.expire_all()
+    secret = hanoi.scalars(select(User.totp_secret).where(User.username == "city_admin-01")).one()
+    assert secret is not None
+    wrong = client.post(
+        "/account/two-factor", data={"code": "000000", "csrf_token": csrf_of(page.text)}
+    )
+    assert wrong.status_code == 422
+    assert "Mã không hợp lệ" in wrong.text
+    done = client.post(
+        "/account/two-factor",
+        data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(page.text)},
+    )
+    assert "Việc của tôi hôm nay" in done.text
