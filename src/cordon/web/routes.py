@@ -161,7 +161,12 @@ def two_factor_page(request: Request, session: SessionDep, who: PageUser) -> Res
     if user.totp_enabled:
         return RedirectResponse("/", status_code=303)
     uri = signin.totp_uri(user) if user.totp_secret else signin.start_totp(user)
-    context = {"uri": uri, "qr": _qr(uri), "secret": user.totp_secret, "errors": {}}
+    context: dict[str, object] = {
+        "uri": uri,
+        "qr": _qr(uri),
+        "secret": user.totp_secret,
+        "errors": {},
+    }
     return render(request, "account/two_factor.html", context, who=who)
 
 
