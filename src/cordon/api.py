@@ -22,6 +22,8 @@ PAGE_ROUTERS = (
     "cordon.web.home",
     "cordon.people.pages",
     "cordon.transfer.pages",
+    "cordon.cases.pages",
+    "cordon.exposures.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",

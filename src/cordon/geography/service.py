@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cordon.core.db import get_or_404
 from cordon.core.errors import InvalidInput
+from cordon.core.scope import Scope
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 
@@ -148,3 +149,20 @@ def subtree_ids(session: Session, unit_id: int) -> set[int]:
         frontier = [c for c in children if c not in found]
         found.update(frontier)
     return found
+
+
+def wards_in(session: Session, scope: Scope) -> list[tuple[AdminUnit, str]]:
+    """The wards a jurisdiction holds, each with its district's name, by district and ward
+    code: the choice of a ward in a form. None for a scope of people (a facility)."""
+    if scope.people is not None:
+        return []
+    district = select(AdminUnit.id, AdminUnit.name, AdminUnit.code).subquery()
+    query = (
+        select(AdminUnit, district.c.name)
+        .join(district, district.c.id == AdminUnit.parent_id, isouter=True)
+        .where(AdminUnit.level == UnitLevel.ward)
+        .order_by(district.c.code, AdminUnit.code)
+    )
+    if scope.wards is not None:
+        query = query.where(AdminUnit.id.in_(sorted(scope.wards)))
+    return [(ward, name or "") for ward, name in session.execute(query)]

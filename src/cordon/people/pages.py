@@ -14,6 +14,7 @@ from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
+from cordon.cases.enums import CaseStatus
 from cordon.core.deps import SessionDep
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
@@ -86,13 +87,18 @@ def person_page(request: Request, session: SessionDep, who: PageUser, person_id:
     seen = guard.visible(session, who, others)
     recorder.read(session, "people", person_id, [person_id, *seen], view="page")
     tracing_ok = tier is not None
+    its_cases = cases.cases_of(session, person_id) if who.can(Permission.cases_read) else []
     context = {
         "person": shown,
         "ward": session.get(AdminUnit, person.ward_id) if person.ward_id else None,
         "tier": tier,
         "history": tracing.tier_history(session, person_id)[-20:][::-1] if tracing_ok else [],
-        "cases": cases.cases_of(session, person_id) if who.can(Permission.cases_read) else [],
+        "cases": its_cases,
         "contacts": contacts,
         "names": guard.names(session, who, seen),
+        "tiers": tracing.lowest_tiers(session, seen) if tracing_ok else {},
+        "under_way": any(
+            c.status in (CaseStatus.suspected, CaseStatus.confirmed) for c in its_cases
+        ),
     }
     return render(request, "people/person.html", context, who=who)

@@ -1,5 +1,7 @@
 """Words the templates show from data (statuses, settings …): listed here so that the
-catalogue extraction finds them (``_(c.status.value)`` alone names no message)."""
+catalogue extraction finds them (``_(c.status.value)`` alone names no message). Templates
+write ``label(value)``: the value's words (``SPOKEN`` for values that are not words) in the
+user's language."""
 
 from __future__ import annotations
 
@@ -40,4 +42,31 @@ LABELS = (
     N_("writing people"),
     N_("writing cases"),
     N_("writing exposures"),
+    # case classifications
+    N_("imported"),
+    N_("community"),
+    N_("in quarantine"),
+    # lab tests: methods and results
+    N_("PCR"),
+    N_("rapid antigen"),
+    N_("antibody"),
+    N_("pending"),
+    N_("positive"),
+    N_("negative"),
+    N_("inconclusive"),
+    # closeness of a contact
+    N_("close"),
+    N_("casual"),
+    # sex
+    N_("male"),
+    N_("female"),
+    N_("unknown"),
 )
+# Values whose message is not the value itself.
+SPOKEN = {"in_quarantine": "in quarantine", "pcr": "PCR", "rapid_antigen": "rapid antigen"}
+
+
+def words(value: object) -> str:
+    """The message of a value shown from data (an enum member or its value)."""
+    text = str(getattr(value, "value", value))
+    return SPOKEN.get(text, text)

@@ -14,6 +14,7 @@ from cordon.access.deps import COOKIE
 from cordon.access.principal import Principal
 from cordon.access.signin import csrf_for
 from cordon.web.i18n import LANGUAGES, Texts, choose
+from cordon.web.labels import words
 
 WEB = Path(__file__).resolve().parent
 env = Environment(
@@ -53,6 +54,7 @@ def render(
         "_": t.gettext,
         "ngettext": t.ngettext,
         "fmt": t,
+        "label": lambda value: t.gettext(words(value)),
         "csrf": csrf_for(cookie) if cookie and who is not None else "",
         "version": __version__,
         "htmx": request.headers.get("hx-request") == "true",
