@@ -87,6 +87,7 @@ def test_registering_a_case_of_a_new_person_leads_to_the_case_page(
     assert "đã xác nhận" in page.text
     assert "lây nhiễm cộng đồng" in page.text
     assert "district_officer-001" in page.text  # the timeline says who
+    assert "ca bệnh được báo cáo" in page.text  # and why, in the user's language
     person = hanoi.scalar(select(Case.person_id).where(Case.id == int(location.split("/")[-1])))
     shown = worker.get(f"/people/{person}")
     assert f'href="{location}"' in shown.text  # the person page links their case
@@ -151,6 +152,9 @@ def test_duplicates_are_shown_on_the_form_by_jurisdiction(
     assert f'name="use_person" value="{known}"' in warned.text
     assert 'name="use_person" value="new"' in warned.text
     assert 'value="tran thi lan"' in warned.text  # what was typed stays
+    kept = _new_case(worker, use_person=str(known), onset_on="2999-01-01", **same)
+    assert kept.status_code == 422  # another field is wrong: the choice stays on the form
+    assert f'name="use_person" value="{known}" checked' in kept.text
     used = _new_case(worker, use_person=str(known), **same)
     assert used.status_code == 303
     case_id = int(used.headers["location"].split("/")[-1])
@@ -284,10 +288,11 @@ def test_the_case_moves_along_the_status_machine_and_records_lab_tests(
     assert "21,5" in page.text
     no_reason = epi.post(
         f"{url}/status",
-        data={"csrf_token": csrf, "to": "recovered", "on": str(day), "reason": ""},
+        data={"csrf_token": csrf, "to": "", "on": str(day), "reason": ""},
     )
     assert no_reason.status_code == 422
     assert _field_error(no_reason.text, "reason") == "Hãy ghi lý do."
+    assert _field_error(no_reason.text, "to") == "Hãy chọn một trong các lựa chọn."
     future = epi.post(
         f"{url}/status",
         data={
@@ -494,6 +499,12 @@ def test_contact_rows_warn_of_people_registered_already(
     assert f"Đã đăng ký ở phường/xã khác (người số {far})." in text
     assert "Phạm Văn Xa" not in text  # only the id of a person out of sight
     assert _count(hanoi, Exposure) == 0
+    kept = worker.post(
+        f"/people/{index}/contacts", data={**typed, "c-0-use": str(known), "c-2-last_on": "x"}
+    )
+    assert kept.status_code == 422  # another row is wrong: the choice stays on its row
+    assert f'name="c-0-use" value="{known}" checked' in kept.text
+    assert _field_error(kept.text, "c-2-last_on") == "Hãy nhập ngày."
     # use the one known here, the one living elsewhere (to hand over), create the third
     chosen = {**typed, "c-0-use": str(known), "c-1-use": str(far)}
     saved = worker.post(f"/people/{index}/contacts", data=chosen, follow_redirects=False)

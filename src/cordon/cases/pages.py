@@ -186,6 +186,10 @@ def register_case(
         reader.fail("use_person", t.gettext("Choose one of the options."))
 
     def rejected(found: person_forms.Duplicates | None = None) -> Response:
+        if found is None and person is None and chosen:  # show again what was chosen among
+            wards = {ward.id for ward, _ in wards_in(session, who.scope)}
+            probe = person_forms.read_person(Reader(t), typed, wards)
+            found = person_forms.find(session, who, probe) if probe else None
         return _new_form(
             request,
             session,
@@ -260,10 +264,9 @@ def _case_page(
     seen = guard.visible(session, who, others | {person_id})
     recorder.read(session, "cases", case_id, [person_id, *sorted(seen)], view="page")
     t = texts_for(request, who)
-    moves = sorted(cases.TRANSITIONS[case.status])
+    moves = [s for s in CaseStatus if s in cases.TRANSITIONS[case.status]]  # the story's order
     values = {"on": today().isoformat(), "sample_taken_on": today().isoformat()}
-    values |= {"to": moves[0].value} if moves else {}
-    values |= {"method": TestMethod.pcr.value, "result": TestResult.positive.value}
+    values |= {"method": TestMethod.pcr.value}  # the result is chosen, never assumed
     context = {
         "case": case,
         "person_id": person_id,

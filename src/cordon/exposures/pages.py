@@ -277,21 +277,17 @@ def record_contacts(
             status=422,
         )
 
-    if not reader.ok():
-        return rejected()
     found: dict[int, person_forms.Duplicates] = {}
-    for row in read:
-        name = field_name(row.index, "full_name")
-        if row.data is not None and not row.anyway:
-            dups = person_forms.find(session, who, row.data)
-            if dups is not None:
-                found[row.index] = dups
-                reader.fail(
-                    name,
-                    t.gettext(
-                        "A person with this name, phone and birth year is already registered."
-                    ),
-                )
+    for row in read:  # people registered already: shown on their row, the choice kept
+        typed_person = row.data or row.probe
+        dups = person_forms.find(session, who, typed_person) if typed_person else None
+        if dups is not None:
+            found[row.index] = dups
+        if dups is not None and row.data is not None and not row.anyway:
+            reader.fail(
+                field_name(row.index, "full_name"),
+                t.gettext("A person with this name, phone and birth year is already registered."),
+            )
         elif row.use is not None and not _may_use(session, who, row):
             reader.fail(field_name(row.index, "use"), t.gettext("Choose one of the options."))
     if not reader.ok():

@@ -71,7 +71,7 @@ def read_person(
             field = str(error["loc"][0]) if error["loc"] else "full_name"
             reader.fail(prefix + field, _said(reader, field, error["type"]))
         return None
-    return data if reader.ok() else None
+    return None if any(prefix + name in reader.errors for name in FIELDS) else data
 
 
 def same_row(data: PersonCreate) -> tuple[str, str, int] | None:
