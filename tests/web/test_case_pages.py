@@ -152,6 +152,9 @@ def test_duplicates_are_shown_on_the_form_by_jurisdiction(
     assert f'name="use_person" value="{known}"' in warned.text
     assert 'name="use_person" value="new"' in warned.text
     assert 'value="tran thi lan"' in warned.text  # what was typed stays
+    both = _new_case(worker, onset_on="2999-01-01", **same)  # said together with the rest
+    assert _field_error(both.text, "onset_on") == "Ngày này ở tương lai."
+    assert f'name="use_person" value="{known}"' in both.text
     kept = _new_case(worker, use_person=str(known), onset_on="2999-01-01", **same)
     assert kept.status_code == 422  # another field is wrong: the choice stays on the form
     assert f'name="use_person" value="{known}" checked' in kept.text

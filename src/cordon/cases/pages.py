@@ -128,6 +128,14 @@ def _person(session: Session, who: Principal, typed: str) -> Person | None:
     return people.get_person(session, person_id)
 
 
+def _usable(session: Session, who: Principal, person_id: int) -> bool:
+    """A person chosen instead of the one typed: in sight and not merged away."""
+    if person_id not in guard.visible(session, who, [person_id]):
+        return False
+    found = session.get(Person, person_id)
+    return found is not None and found.merged_into_id is None
+
+
 @router.get("/cases/new")
 def new_case_page(
     request: Request, session: SessionDep, who: PageUser, person: int | None = None
@@ -177,19 +185,22 @@ def register_case(
     reader = Reader(t)
     status, fields = _case_values(reader, typed)
     data = None
-    chosen = typed["use_person"]
-    if person is None and not chosen.isdigit():
-        needs(who, Permission.people_write)
+    chosen = typed["use_person"]  # one registered already (an id), or "new": create anyway
+    found = None
+    if person is None:
         wards = {ward.id for ward, _ in wards_in(session, who.scope)}
-        data = person_forms.read_person(reader, typed, wards)
-    elif person is None and int(chosen) not in guard.visible(session, who, [int(chosen)]):
-        reader.fail("use_person", t.gettext("Choose one of the options."))
+        if not chosen.isdigit():
+            needs(who, Permission.people_write)
+            data = person_forms.read_person(reader, typed, wards)
+        elif not _usable(session, who, int(chosen)):
+            reader.fail("use_person", t.gettext("Choose one of the options."))
+        # people registered already: shown next to the fields, even when others are wrong
+        probe = data or person_forms.read_person(Reader(t), typed, wards)
+        found = person_forms.find(session, who, probe) if probe else None
+        if found is not None and data is not None and (chosen != "new" or found.same_id):
+            reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
 
-    def rejected(found: person_forms.Duplicates | None = None) -> Response:
-        if found is None and person is None and chosen:  # show again what was chosen among
-            wards = {ward.id for ward, _ in wards_in(session, who.scope)}
-            probe = person_forms.read_person(Reader(t), typed, wards)
-            found = person_forms.find(session, who, probe) if probe else None
+    def rejected(found: person_forms.Duplicates | None) -> Response:
         return _new_form(
             request,
             session,
@@ -202,7 +213,7 @@ def register_case(
         )
 
     if not reader.ok() or status is None:
-        return rejected()
+        return rejected(found)
     if person is not None:
         person_id = person.id
     elif data is None:
@@ -210,10 +221,9 @@ def register_case(
     else:
         try:
             person_id = people.create_person(session, data, allow_duplicate=chosen == "new").id
-        except people.DuplicatePerson as exc:
+        except people.DuplicatePerson as exc:  # registered meanwhile
             found = person_forms.from_conflict(session, who, exc)
-            field = "national_id" if found.same_id else "full_name"
-            reader.fail(field, _already(t, found))
+            reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
             return rejected(found)
     already = open_case(session, person_id)
     if already is not None:
@@ -221,7 +231,7 @@ def register_case(
             "form",
             t.gettext("This person already has a case under way: %(code)s.", code=already.code),
         )
-        return rejected()
+        return rejected(found)
     try:
         case = cases.create_case(
             session, person_id=person_id, status=status, created_by=who.username, **fields
@@ -231,7 +241,7 @@ def register_case(
         for problem in exc.problems:
             reader.fail(problem.field if problem.field in typed else "form", said(t, problem))
         reader.fail("form", t.gettext("Nothing was saved: check the fields marked."))
-        return rejected()
+        return rejected(None)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
