@@ -44,10 +44,7 @@ docs: install
 # Refresh the web app's Vietnamese catalogue from the code and templates (then translate the
 # new entries; tests/web/test_languages.py fails while one is missing).
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --omit-header \
-		-o var/messages.pot .
-	$(BIN)/pybabel update -i var/messages.pot -d src/cordon/web/locales -D messages \
-		--no-location --omit-header --no-fuzzy-matching
+	$(BIN)/python tools/messages.py
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-*

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 EPOCH = dt.date(1970, 1, 1)
 NEVER = 2**31 - 1  # a window that has not closed (no isolation yet)
@@ -17,4 +18,8 @@ def from_day_number(n: int) -> dt.date:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """Today in the city's time zone (setting ``timezone``), not the server's: a case
+    confirmed at 06:00 in Hanoi is confirmed that day wherever the server runs."""
+    from cordon.core.config import get_settings
+
+    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()

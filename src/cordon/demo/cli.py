@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from cordon.cli.output import console, print_json, user_errors
+from cordon.core.dates import today
 from cordon.core.db import session_scope
 from cordon.demo import facts
 from cordon.demo.synthetic import SyntheticOptions, load_synthetic
@@ -97,7 +98,7 @@ def show_facts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The registry's public figures on a day: cases, recovered, deaths, days without a case."""
-    day = on.date() if on else dt.date.today()
+    day = on.date() if on else today()
     with user_errors(), session_scope() as session:
         totals = facts.national_totals(session, day, through=through)
         quiet = facts.province_last_case(session, province, day)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from cordon.core.dates import today
 from cordon.core.pagination import Page
 from cordon.core.text import fold, normalize_name
 from cordon.people.enums import Sex
@@ -58,7 +59,7 @@ def _nationality(value: str) -> str:
 
 
 def _date_of_birth(value: dt.date) -> dt.date:
-    if value > dt.date.today():
+    if value > today():
         raise ValueError("must not be in the future")
     if value < EARLIEST_BIRTH:
         raise ValueError("must not be before 1900")
@@ -66,7 +67,7 @@ def _date_of_birth(value: dt.date) -> dt.date:
 
 
 def _birth_year(value: int, date_of_birth: dt.date | None) -> int:
-    if not EARLIEST_BIRTH.year <= value <= dt.date.today().year:
+    if not EARLIEST_BIRTH.year <= value <= today().year:
         raise ValueError(f"must be between {EARLIEST_BIRTH.year} and this year")
     if date_of_birth is not None and date_of_birth.year != value:
         raise ValueError("does not match date_of_birth")

@@ -21,6 +21,7 @@ from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases.enums import CaseStatus
+from cordon.core.dates import today
 from cordon.core.db import new_session
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, InvalidInput
@@ -135,7 +136,7 @@ def import_exposures(
 
 
 def _filename(shape: Shape, suffix: str) -> dict[str, str]:
-    name = f"{shape.value}-{dt.date.today().isoformat()}.{suffix}"
+    name = f"{shape.value}-{today().isoformat()}.{suffix}"
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
