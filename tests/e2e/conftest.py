@@ -72,19 +72,3 @@ def page(chromium: Any, live_server: str) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def screenshot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def accessibility_problems(page: Any) -> list[str]:
-    """WCAG 2.1 A and AA violations found by axe-core in the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
-        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
-    )
-    return list(result)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from browsing import accessibility_problems, screenshot
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import accessibility_problems, screenshot
 from cordon.access.models import User
 from cordon.core.security import hash_password
 from cordon.geography.models import AdminUnit

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from browsing import accessibility_problems, screenshot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import accessibility_problems, screenshot
 from cordon.access.models import User
 from cordon.cases.models import Case
 from cordon.core.security import hash_password

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from browsing import accessibility_problems, screenshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import accessibility_problems, screenshot
 from cordon.access.models import User
 from cordon.core.dates import today
 from cordon.core.security import hash_password
