@@ -18,9 +18,6 @@ import pytest
 import uvicorn
 from sqlalchemy.engine import Engine
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "var" / "screenshots"
-AXE = ROOT / "tests" / "web" / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("CORDON_CHROMIUM", "/usr/bin/chromium")
 
 
