@@ -17,7 +17,13 @@ from cordon.core.deps import SessionDep
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
-PAGE_ROUTERS = ("cordon.web.routes", "cordon.web.home", "cordon.people.pages")
+PAGE_ROUTERS = (
+    "cordon.web.routes",
+    "cordon.web.home",
+    "cordon.people.pages",
+    "cordon.tracing.pages",
+    "cordon.clusters.pages",
+)
 FEATURE_ROUTERS = (
     "cordon.access.routes",
     "cordon.audit.routes",

@@ -29,4 +29,8 @@ LABELS = (
     N_("completed"),
     N_("declined"),
     N_("cancelled"),
+    # cluster kinds (household and other above)
+    N_("place"),
+    N_("event"),
+    N_("flight"),
 )
