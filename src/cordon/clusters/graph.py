@@ -107,6 +107,9 @@ class Layout:
     y: list[float]
 
 
+TRUNK_GAP = 0.1  # of the circle, left free above the hub for the trunk
+
+
 def _ring_radii(per_ring: list[int]) -> list[float]:
     """Ring 0 at the centre (on a small circle when several roots share it); each next ring
     one step out, more when it holds many nodes (a step grows as the square root of them)."""
@@ -181,11 +184,27 @@ def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
             start_angle[k] = offset
             span[k] = span[p] * leaves[k] / leaves[p]
             offset += span[k]
-    per_ring = np.bincount(np.asarray(depth, dtype=np.int64), minlength=1).tolist()
-    radius = np.asarray(_ring_radii(per_ring))[np.asarray(depth, dtype=np.int64)]
-    theta = 2 * np.pi * (np.asarray(start_angle) + np.asarray(span) / 2) - np.pi / 2
-    xs = np.round(radius * np.cos(theta), 3)
-    ys = np.round(-radius * np.sin(theta), 3)  # y grows upwards on the drawing
+    # A lone root's single line of descent (a country → the imported case → …) stands as a
+    # trunk above the first node that branches, the hub: the rings spread round the hub,
+    # leaving a gap at the top for the trunk, instead of wrapping round the root.
+    trunk = 0
+    if n > 1 and sum(1 for up in parent if up < 0) == 1:
+        hub = 0
+        while len(kids_of[hub]) == 1:
+            hub = kids_of[hub][0]
+        trunk = depth[hub]
+    ring = np.asarray(depth, dtype=np.int64) - trunk
+    middle = np.asarray(start_angle) + np.asarray(span) / 2
+    if trunk:
+        middle = TRUNK_GAP / 2 + middle * (1 - TRUNK_GAP)
+    per_ring = np.bincount(np.maximum(ring, 0), minlength=1).tolist()
+    if trunk:
+        per_ring[0] = 1
+    radius = np.asarray(_ring_radii(per_ring))[np.maximum(ring, 0)]
+    theta = 2 * np.pi * middle - np.pi / 2
+    xs = np.where(ring < 0, 0.0, radius * np.cos(theta))
+    ys = np.where(ring < 0, -ring * 1.0, -radius * np.sin(theta))  # y grows upwards
+    xs, ys = np.round(xs, 3), np.round(ys, 3)
     return Layout(order, parent, depth, below, xs.tolist(), ys.tolist())
 
 
