@@ -1,7 +1,11 @@
-"""Chains of transmission as graphs to draw: a case's chain (``cases.chains.chain``) or a
-cluster's (its cases and everyone they infected, under the cluster), with the cases outside
-the jurisdiction made anonymous, and a layout computed here once, so that a browser draws
-tens of thousands of nodes without laying anything out.
+"""Chains of transmission as graphs to draw: a case's chain (the same nodes and edges as
+``cases.chains.chain`` and the API's ``/cases/{id}/chain``) or a cluster's (its cases and
+everyone they infected, under the cluster), with the cases outside the jurisdiction made
+anonymous as the API does, and a layout computed here once, so that a browser draws tens of
+thousands of nodes without laying anything out.
+
+Read with recursive queries, as plain columns (no ORM object, no model per node): two
+statements whatever the chain's size (bench/README.md, issue 4).
 
 The layout is radial and layered by generation: each node's tree parent (the source that
 reached it first, breadth-first from the roots) holds it in its angular sector, sized by
@@ -13,85 +17,141 @@ lets the browser group and ungroup branches in one pass.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import CTE, Select, Subquery, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from cordon.access import guard
 from cordon.access.principal import Principal
-from cordon.cases.enums import SourceKind
+from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.models import Case, InfectionSource
-from cordon.cases.schemas import ChainEdge, ChainNode
 from cordon.clusters import service
-from cordon.clusters.models import Cluster
+from cordon.clusters.models import Cluster, ClusterCase
 
-_BATCH = 900  # below SQLite's bound-parameter limit
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _BATCH):
-        yield ids[start : start + _BATCH]
+MAX_GENERATIONS = 1_000  # a walk stops there (a loop left by a bulk load cannot spin)
 
 
-# -- a cluster's chain -------------------------------------------------------------------------
+class Node(NamedTuple):
+    """A case (``case:17``), a country (``country:GB``), a cluster (``cluster:4``), an unknown
+    source (``unknown:17``, of case 17), or a case out of sight (``hidden:3``)."""
+
+    id: str
+    kind: SourceKind
+    label: str
+    generation: int
+    case_id: int | None = None
+    person_id: int | None = None
+    status: CaseStatus | None = None
+    confirmed_on: dt.date | None = None
+    ward_id: int | None = None
 
 
-def _infected_by(session: Session, ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(source case, infected case) of every case-to-case link out of ``ids``."""
-    pairs: list[tuple[int, int]] = []
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(InfectionSource.source_case_id, InfectionSource.case_id).where(
-                InfectionSource.kind == SourceKind.case,
-                InfectionSource.source_case_id.in_(chunk),
+class Chain(NamedTuple):
+    nodes: list[Node]
+    edges: list[tuple[str, str]]  # (source, infected) node ids
+
+
+def _walk(seed: Select[int, int], *, upward: bool, name: str) -> CTE:
+    """Every case reached from ``seed`` (rows of case id, 0) along who-infected-whom links,
+    upwards (to sources) or downwards, with its number of steps: one recursive query."""
+    link = InfectionSource
+    near, far = (
+        (link.case_id, link.source_case_id) if upward else (link.source_case_id, link.case_id)
+    )
+    walk = seed.cte(name, recursive=True)
+    step = (
+        select(far.label("id"), (walk.c.gen + 1).label("gen"))
+        .join(walk, near == walk.c.id)
+        .where(link.kind == SourceKind.case, far.is_not(None), walk.c.gen < MAX_GENERATIONS)
+    )
+    return walk.union(step)
+
+
+def _read(session: Session, generations: Subquery) -> Chain:
+    """The chain's cases (``generations``: case id → generation), the links among them, and
+    the countries, clusters and unknown sources at their roots (a generation above): one
+    statement, a row per case and source."""
+    link = InfectionSource
+    rows = (
+        session.connection()  # Core rows: no ORM processing of 10,000s of them
+        .execute(
+            select(
+                Case.id, Case.code, Case.status, Case.confirmed_on, Case.person_id, Case.ward_id,
+                generations.c.gen, link.kind, link.source_case_id, link.country_code,
+                link.cluster_id, Cluster.code,
             )
+            .join(generations, generations.c.id == Case.id)
+            .outerjoin(link, link.case_id == Case.id)
+            .outerjoin(Cluster, Cluster.id == link.cluster_id)
+            .order_by(Case.id, link.id)
         )
-        pairs.extend((int(s), int(c)) for s, c in rows if s is not None)
-    return pairs
+        .all()
+    )  # fmt: skip
+    cases: dict[int, Node] = {}
+    for c, code, status, day, person, ward, gen, *_ in rows:
+        if c not in cases:
+            cases[c] = Node(
+                f"case:{c}", SourceKind.case, code, int(gen), c, person, status, day, ward
+            )
+    inside: set[tuple[int, int]] = set()
+    roots: dict[str, Node] = {}
+    edges: list[tuple[str, str]] = []
+    for c, *_, gen, kind, source, country, cluster_id, cluster_code in rows:
+        if kind is None or kind == SourceKind.case:
+            if source is not None and source in cases:
+                inside.add((int(source), c))
+            continue
+        above = int(gen) - 1
+        if kind == SourceKind.country:
+            node = Node(f"country:{country}", SourceKind.country, country or "?", above)
+        elif kind == SourceKind.cluster and cluster_id is not None:
+            node = Node(f"cluster:{cluster_id}", SourceKind.cluster, cluster_code or "?", above)
+        else:
+            node = Node(f"unknown:{c}", SourceKind.unknown, "unknown", above)
+        roots.setdefault(node.id, node)
+        edges.append((node.id, f"case:{c}"))
+    edges += [(f"case:{s}", f"case:{c}") for s, c in sorted(inside)]
+    ordered = sorted(cases.values(), key=lambda n: (n.generation, n.label))
+    return Chain([*roots.values(), *ordered], edges)
 
 
-def cluster_chain(session: Session, cluster: Cluster) -> tuple[list[ChainNode], list[ChainEdge]]:
+def case_chain(session: Session, case_id: int) -> Chain:
+    """The case (generation 0), its ancestors (< 0) and descendants (> 0), and the countries,
+    clusters and unknown sources at the roots: ``cases.chains.chain``'s nodes and edges."""
+    seed = select(Case.id.label("id"), literal(0).label("gen")).where(Case.id == case_id)
+    down = _walk(seed, upward=False, name="down")
+    up = _walk(seed, upward=True, name="up")
+    generations = union_all(
+        select(down.c.id, func.min(down.c.gen).label("gen")).group_by(down.c.id),
+        select(up.c.id, (-func.min(up.c.gen)).label("gen")).where(up.c.gen > 0).group_by(up.c.id),
+    ).subquery("generations")
+    return _read(session, generations)
+
+
+def cluster_chain(session: Session, cluster: Cluster) -> Chain:
     """The cluster as a node, its cases, and every case they infected directly or through
     others. A case of the cluster hangs from the cluster unless one of the chain's cases
-    infected it. Generations are filled in by ``draw`` (steps from the cluster)."""
-    members = service.member_ids(session, cluster.id)
-    found: dict[int, None] = dict.fromkeys(members)
-    links: set[tuple[int, int]] = set()
-    frontier = list(members)
-    while frontier:
-        pairs = _infected_by(session, frontier)
-        links.update(pairs)
-        frontier = [c for c in dict.fromkeys(c for _, c in pairs) if c not in found]
-        found.update(dict.fromkeys(frontier))
-    ids = sorted(found)
-    cases: dict[int, Case] = {}
-    for chunk in _chunks(ids):
-        cases.update((c.id, c) for c in session.scalars(select(Case).where(Case.id.in_(chunk))))
-    root = ChainNode(
-        id=f"cluster:{cluster.id}", kind=SourceKind.cluster, label=cluster.code, generation=0
+    infected it. Generations are steps from the cluster (set by ``draw``)."""
+    seed = select(ClusterCase.case_id.label("id"), literal(0).label("gen")).where(
+        ClusterCase.cluster_id == cluster.id
     )
-    nodes = [root] + [
-        ChainNode(
-            id=f"case:{c}",
-            kind=SourceKind.case,
-            label=cases[c].code,
-            generation=1,
-            case_id=c,
-            status=cases[c].status,
-            confirmed_on=cases[c].confirmed_on,
-        )
-        for c in ids
-        if c in cases
-    ]
-    infected_in_chain = {c for s, c in links}
-    edges = [ChainEdge(source=root.id, target=f"case:{m}") for m in members]
-    edges = [e for e in edges if int(e.target[5:]) not in infected_in_chain]
-    edges += [ChainEdge(source=f"case:{s}", target=f"case:{c}") for s, c in sorted(links)]
-    return nodes, edges
+    down = _walk(seed, upward=False, name="down")
+    generations = (
+        select(down.c.id, func.min(down.c.gen).label("gen")).group_by(down.c.id).subquery()
+    )
+    chain = _read(session, generations)
+    members = service.member_ids(session, cluster.id)
+    infected = {c for _, c in chain.edges}
+    root = Node(f"cluster:{cluster.id}", SourceKind.cluster, cluster.code, 0)
+    from_root = [(root.id, f"case:{m}") for m in members if f"case:{m}" not in infected]
+    cases = [n for n in chain.nodes if n.case_id is not None]
+    inner = [(s, t) for s, t in chain.edges if s.startswith("case:")]
+    return Chain([root, *cases], from_root + inner)
 
 
 # -- the layout --------------------------------------------------------------------------------
@@ -216,12 +276,11 @@ HIDDEN = "outside your jurisdiction"
 @dataclass(frozen=True)
 class Drawn:
     """A chain ready to draw and list: nodes in layout order (those outside the jurisdiction
-    as ``hidden:N`` with no label, case, status or date), edges as positions."""
+    as ``hidden:N`` with no label, case, person, status or date), edges as positions."""
 
-    nodes: list[ChainNode]
+    nodes: list[Node]
     edges: list[tuple[int, int]]
     layout: Layout
-    persons: dict[int, int]  # case → person, for the cases in sight
     focus: int  # position of the case asked about, -1 for a cluster
     hidden: int  # how many cases are outside the jurisdiction
 
@@ -232,44 +291,37 @@ class Drawn:
             out[t].append(s)
         return out
 
+    def people(self) -> list[int]:
+        """The people of the cases in sight."""
+        return [n.person_id for n in self.nodes if n.person_id is not None]
+
 
 def draw(
     session: Session,
     who: Principal,
-    nodes: Sequence[ChainNode],
-    edges: Sequence[ChainEdge],
+    chain: Chain,
     *,
     focus_case: int | None = None,
     generations_from_roots: bool = False,
 ) -> Drawn:
     """Mask, lay out and order a chain. Cases outside the jurisdiction become anonymous in
     the order they come, as the API's chain does (``hidden:1``, ``hidden:2`` …)."""
-    ids = [n.case_id for n in nodes if n.case_id is not None]
-    shown = guard.visible_cases(session, who, ids)
-    alias = {
-        f"case:{c}": f"hidden:{k}" for k, c in enumerate((c for c in ids if c not in shown), 1)
-    }
-    blank = {"label": HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
+    nodes = chain.nodes
+    sees = who.scope.sees  # a case is seen where its person lives (cases carry the ward)
+    hidden = (n.id for n in nodes if n.case_id is not None and not sees(n.ward_id, n.person_id))
+    alias = {key: f"hidden:{k}" for k, key in enumerate(hidden, 1)}
     masked = [
-        n.model_copy(update={"id": alias[n.id], **blank}) if n.id in alias else n for n in nodes
+        Node(alias[n.id], n.kind, HIDDEN, n.generation) if n.id in alias else n for n in nodes
     ]
     index = {n.id: k for k, n in enumerate(nodes)}
-    pairs = sorted(
-        {
-            (index[e.source], index[e.target])
-            for e in edges
-            if e.source in index and e.target in index
-        }
-    )
+    pairs = sorted({(index[s], index[t]) for s, t in chain.edges if s in index and t in index})
     laid = layout(len(nodes), pairs)
     position = [0] * len(nodes)
     for p, k in enumerate(laid.order):
         position[k] = p
     ordered = [masked[k] for k in laid.order]
     if generations_from_roots:
-        ordered = [
-            n.model_copy(update={"generation": d}) for n, d in zip(ordered, laid.depth, strict=True)
-        ]
+        ordered = [n._replace(generation=d) for n, d in zip(ordered, laid.depth, strict=True)]
     focus = -1
     if focus_case is not None and f"case:{focus_case}" in index:
         focus = position[index[f"case:{focus_case}"]]
@@ -277,7 +329,6 @@ def draw(
         nodes=ordered,
         edges=sorted((position[s], position[t]) for s, t in pairs),
         layout=laid,
-        persons=shown,
         focus=focus,
         hidden=len(alias),
     )
