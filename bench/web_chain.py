@@ -194,10 +194,14 @@ def time_json(client: httpx.Client, path: str, samples: int) -> dict[str, Any]:
     }
 
 
-def time_paint(base_url: str, username: str, path: str, samples: int) -> dict[str, Any]:
+def time_paint(
+    base_url: str, username: str, path: str, samples: int, budget: int | None = None
+) -> dict[str, Any]:
+    """First paint at two screen sizes; ``budget``: nodes shown at first (the page's default
+    groups branches beyond 2,000)."""
     from playwright.sync_api import sync_playwright
 
-    out: dict[str, Any] = {"path": path}
+    out: dict[str, Any] = {"path": path, "budget": budget or "default"}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name, size in (("desktop", (1280, 800)), ("phone", (360, 740))):
@@ -205,6 +209,8 @@ def time_paint(base_url: str, username: str, path: str, samples: int) -> dict[st
                 base_url=base_url, viewport={"width": size[0], "height": size[1]}
             )
             page = context.new_page()
+            if budget:
+                page.add_init_script(f"window.cordonChainBudget = {budget}")
             page.goto("/sign-in")
             page.fill("#f-username", username)
             page.fill("#f-password", PASSWORD)
@@ -218,7 +224,13 @@ def time_paint(base_url: str, username: str, path: str, samples: int) -> dict[st
                     page.evaluate("performance.getEntriesByName('chain-graph-drawn')[0].startTime")
                 )
             shown = page.get_attribute("#chain-graph", "data-shown")
+            unfold = page.evaluate(
+                "() => new Promise(done => { const t = performance.now();"
+                " document.querySelector('[data-act=expand]').click();"
+                " requestAnimationFrame(() => done(performance.now() - t)); })"
+            )
             out[name] = {
+                "open_every_branch_ms": round(unfold, 0),
                 "first_paint_ms_p50": round(statistics.median(paints[1:]), 0),
                 "first_paint_ms_max": round(max(paints[1:]), 0),
                 "cold_ms": round(paints[0], 0),
@@ -261,6 +273,9 @@ def main() -> None:
         district.close()
         base = str(client.base_url)
         result["paint_city"] = time_paint(base, "bench-epi", case_path, args.samples)
+        result["paint_city_all_shown"] = time_paint(
+            base, "bench-epi", case_path, args.samples, budget=10**9
+        )
         result["paint_district"] = time_paint(base, "bench-district", case_path, args.samples)
     result["load_average_after"] = os.getloadavg()
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -46,7 +46,8 @@
   function colours() {
     var css = getComputedStyle(document.documentElement);
     var out = {};
-    ["confirmed", "suspected", "recovered", "died", "discarded", "hidden", "source", "edge", "focus"]
+    ["confirmed", "suspected", "recovered", "died", "discarded", "hidden", "source", "group",
+      "edge", "focus"]
       .forEach(function (name) {
         out[name] = css.getPropertyValue("--g-" + name).trim() || "#4f5b66";
       });
@@ -159,7 +160,8 @@
         if (hidden[v]) return Object.assign({}, attrs, { hidden: true });
         if (grouped[v]) {
           return Object.assign({}, attrs, {
-            size: attrs.size + 1.5 * Math.log2(1 + below[v]),
+            size: attrs.size * (1 + 0.5 * Math.log10(1 + below[v])),
+            color: colour.group,
             label: attrs.label + " +" + numbers.format(below[v]),
             zIndex: 1,
           });
@@ -186,6 +188,21 @@
       report();
     }
 
+    // Frame what is shown (not the whole chain with its grouped branches)
+    function frame() {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (var v = 0; v < n; v++) {
+        if (hidden[v]) continue;
+        x0 = Math.min(x0, N.x[v]); x1 = Math.max(x1, N.x[v]);
+        y0 = Math.min(y0, N.y[v]); y1 = Math.max(y1, N.y[v]);
+      }
+      var pad = Math.max(1, (x1 - x0) * 0.02, (y1 - y0) * 0.02);
+      renderer.setCustomBBox({ x: [x0 - pad, x1 + pad], y: [y0 - pad, y1 + pad] });
+      renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+      renderer.refresh();
+    }
+
+    frame();
     // The constructor has drawn the first frame; the browser paints it at the next frame.
     requestAnimationFrame(function () {
       performance.mark("chain-graph-drawn");
@@ -214,9 +231,9 @@
     var actions = {
       "zoom-in": function () { camera.animatedZoom({ duration: 200 }); },
       "zoom-out": function () { camera.animatedUnzoom({ duration: 200 }); },
-      fit: function () { camera.animatedReset({ duration: 200 }); },
-      expand: function () { grouped.fill(0); redraw(); },
-      group: function () { regroup(); redraw(); },
+      fit: function () { frame(); },
+      expand: function () { grouped.fill(0); redraw(); frame(); },
+      group: function () { regroup(); redraw(); frame(); },
     };
     tools.hidden = false;
     tools.addEventListener("click", function (event) {
