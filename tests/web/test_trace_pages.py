@@ -225,6 +225,10 @@ def test_chain_page_offers_the_graph_and_the_same_chain_as_a_table(
     hidden = worker.get(f"/cases/{c['two']}/chain")
     assert hidden.status_code == 404
     assert "HN-2" not in hidden.text
+    # the page's own chain is handed to its graph's data once, then computed again
+    handed, computed = (worker.get(f"/cases/{c['three']}/chain.json").json() for _ in range(2))
+    assert handed == computed
+    assert browser("ward_worker", "00037").get(f"/cases/{c['three']}/chain.json").status_code == 404
     for asset in (
         "/static/js/chain-graph.js",
         "/static/vendor/sigma/sigma.min.js",

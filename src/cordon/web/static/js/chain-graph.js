@@ -55,6 +55,7 @@
   }
 
   function draw(data) {
+    performance.mark("chain-graph-data");
     var N = data.nodes;
     var n = N.id.length;
     var parent = N.parent;
@@ -144,7 +145,11 @@
 
     regroup();
     settle();
+    performance.mark("chain-graph-built");
 
+    // Sigma draws once when made: with nothing shown, so that the one real first frame is
+    // framed on what is shown (not on the whole chain with its grouped branches).
+    var ready = false;
     var renderer = new Sigma(graph, box, {
       defaultEdgeType: n <= 3000 ? "arrow" : "line",
       labelRenderedSizeThreshold: 8,
@@ -157,7 +162,7 @@
       zIndex: true,
       nodeReducer: function (key, attrs) {
         var v = attrs.i;
-        if (hidden[v]) return Object.assign({}, attrs, { hidden: true });
+        if (!ready || hidden[v]) return Object.assign({}, attrs, { hidden: true });
         if (grouped[v]) {
           return Object.assign({}, attrs, {
             size: attrs.size * (1 + 0.5 * Math.log10(1 + below[v])),
@@ -169,7 +174,9 @@
         return attrs;
       },
       edgeReducer: function (key, attrs) {
-        if (hidden[attrs.s] || hidden[attrs.t]) return Object.assign({}, attrs, { hidden: true });
+        if (!ready || hidden[attrs.s] || hidden[attrs.t]) {
+          return Object.assign({}, attrs, { hidden: true });
+        }
         return attrs;
       },
     });
@@ -188,7 +195,7 @@
       report();
     }
 
-    // Frame what is shown (not the whole chain with its grouped branches)
+    // Frame what is shown
     function frame() {
       var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
       for (var v = 0; v < n; v++) {
@@ -199,11 +206,14 @@
       var pad = Math.max(1, (x1 - x0) * 0.02, (y1 - y0) * 0.02);
       renderer.setCustomBBox({ x: [x0 - pad, x1 + pad], y: [y0 - pad, y1 + pad] });
       renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+      ready = true;
       renderer.refresh();
     }
 
+    performance.mark("chain-graph-made");
     frame();
-    // The constructor has drawn the first frame; the browser paints it at the next frame.
+    performance.mark("chain-graph-rendered");
+    // The first frame is drawn; the browser paints it at the next frame.
     requestAnimationFrame(function () {
       performance.mark("chain-graph-drawn");
       box.dataset.drawn = "true";
