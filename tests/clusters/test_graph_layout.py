@@ -110,5 +110,5 @@ def test_a_single_line_of_descent_stands_as_a_trunk_above_the_hub() -> None:
 def test_the_layout_of_tens_of_thousands_takes_well_under_a_second(n: int) -> None:
     started = time.perf_counter()
     laid = graph.layout(n, _tree(n))
-    assert time.perf_counter() - started < 2.0  # ~0.3 s on the CI machine
+    assert time.perf_counter() - started < 2.0  # ~0.2 s on a shared 2-core machine
     assert len(laid.x) == n
