@@ -278,3 +278,21 @@ def test_cluster_pages_summarise_and_list_only_the_jurisdictions_cases(
     assert nodes["generation"][nodes["id"].index(f"case:{c['four']}")] == 4
     assert worker.get(f"/clusters/{cluster}/chain").status_code == 200
     assert worker.get("/clusters/999999").status_code == 404
+
+
+def test_lists_are_paged(browser: Browser, hanoi: Session) -> None:
+    from cordon.clusters.enums import ClusterKind
+    from cordon.clusters.models import Cluster
+
+    hanoi.add_all(
+        Cluster(code=f"C{k:03d}", name=f"Ổ dịch {k}", kind=ClusterKind.event) for k in range(51)
+    )
+    hanoi.commit()
+    worker = browser()
+    first = worker.get("/clusters")
+    assert "Trang 1 / 2" in first.text
+    assert 'href="/clusters?page=2"' in first.text
+    assert "Ổ dịch 50" not in first.text
+    second = worker.get("/clusters", params={"page": 2})
+    assert "Ổ dịch 50" in second.text
+    assert 'href="/clusters?page=1"' in second.text

@@ -123,7 +123,6 @@ def tier_page(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PER_PAGE)),
-        "has_next": len(rows) > PER_PAGE,
         "first": (page - 1) * PER_PAGE + 1,
         "names": guard.names(session, who, ids),
         "links": who.can(Permission.people_read),
