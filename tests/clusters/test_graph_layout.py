@@ -10,11 +10,19 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from cordon.access.principal import Principal
+from cordon.access.roles import role
 from cordon.cases import chains
 from cordon.cases.bulk import SourceRow, insert_sources
 from cordon.cases.enums import SourceKind
 from cordon.clusters import graph
 from cordon.clusters.models import Cluster, ClusterCase
+from cordon.core.scope import Scope
+
+
+def _city() -> Principal:
+    everything = role("epidemiologist")
+    return Principal(1, "epi", everything, everything.permissions, Scope.city(), 1, None, "test")
 
 
 def _link(session: Session, source: int, case: int) -> None:
@@ -48,6 +56,7 @@ def test_a_clusters_chain_hangs_its_first_cases_from_the_cluster(
     session.add_all([ClusterCase(cluster_id=cluster.id, case_id=k.id) for k in (a, b)])
     _link(session, a.id, b.id)
     _link(session, b.id, c.id)
+    chains.add_source(session, a.id, kind=SourceKind.cluster, cluster_id=cluster.id)
     session.commit()
     chain = graph.cluster_chain(session, cluster)
     assert {n.id for n in chain.nodes} == {
@@ -62,6 +71,8 @@ def test_a_clusters_chain_hangs_its_first_cases_from_the_cluster(
             (f"case:{b.id}", f"case:{c.id}"),
         ]
     )
+    drawn = graph.draw(session, _city(), chain, generations_from_roots=True)
+    assert [n.generation for n in drawn.nodes] == [0, 1, 2, 3]
 
 
 def test_a_loop_left_by_a_bulk_load_ends(session: Session, make_case: Any) -> None:

@@ -146,11 +146,11 @@ def cluster_chain(session: Session, cluster: Cluster) -> Chain:
     )
     chain = _read(session, generations)
     members = service.member_ids(session, cluster.id)
-    infected = {c for _, c in chain.edges}
+    inner = [(s, t) for s, t in chain.edges if s.startswith("case:")]
+    infected = {t for _, t in inner}
     root = Node(f"cluster:{cluster.id}", SourceKind.cluster, cluster.code, 0)
     from_root = [(root.id, f"case:{m}") for m in members if f"case:{m}" not in infected]
     cases = [n for n in chain.nodes if n.case_id is not None]
-    inner = [(s, t) for s, t in chain.edges if s.startswith("case:")]
     return Chain([root, *cases], from_root + inner)
 
 

@@ -127,7 +127,7 @@
         x: N.x[i],
         y: N.y[i],
         size: kind === "case" || kind === "hidden" ? base : base * 1.3,
-        label: N.label[i],
+        label: kind === "hidden" ? "" : N.label[i], // grey says it: no text repeated over
         color: kind === "case" ? colour[N.status[i]] || colour.confirmed
           : kind === "hidden" ? colour.hidden : colour.source,
       });
@@ -167,7 +167,7 @@
           return Object.assign({}, attrs, {
             size: attrs.size * (1 + 0.5 * Math.log10(1 + below[v])),
             color: colour.group,
-            label: attrs.label + " +" + numbers.format(below[v]),
+            label: (attrs.label ? attrs.label + " " : "") + "+" + numbers.format(below[v]),
             zIndex: 1,
           });
         }
