@@ -12,7 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import accessibility_problems, screenshot
+try:  # the helpers' own module once they leave conftest (on main after 25c4057)
+    from browsing import accessibility_problems, screenshot  # type: ignore[import-not-found]
+except ImportError:
+    from conftest import accessibility_problems, screenshot
 from cordon.access.models import User
 from cordon.core.security import hash_password
 from cordon.geography.models import AdminUnit
