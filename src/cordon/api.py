@@ -24,6 +24,8 @@ PAGE_ROUTERS = (
     "cordon.transfer.pages",
     "cordon.cases.pages",
     "cordon.exposures.pages",
+    "cordon.tracing.pages",
+    "cordon.clusters.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",

@@ -163,3 +163,23 @@ def summary(session: Session, cluster_id: int) -> ClusterSummary:
         by_district=_by_district(session, cluster.id),
         by_status={CaseStatus(s): int(n) for s, n in statuses},
     )
+
+
+def sizes(session: Session, cluster_ids: list[int]) -> dict[int, int]:
+    """Cluster → how many cases it holds."""
+    if not cluster_ids:
+        return {}
+    rows = session.execute(
+        select(ClusterCase.cluster_id, func.count())
+        .where(ClusterCase.cluster_id.in_(cluster_ids))
+        .group_by(ClusterCase.cluster_id)
+    )
+    return {int(c): int(n) for c, n in rows}
+
+
+def ward_name(session: Session, ward_id: int | None) -> str | None:
+    return (
+        None
+        if ward_id is None
+        else session.scalar(select(AdminUnit.name).where(AdminUnit.id == ward_id))
+    )

@@ -61,6 +61,10 @@ LABELS = (
     N_("male"),
     N_("female"),
     N_("unknown"),
+    # cluster kinds (household and other above)
+    N_("place"),
+    N_("event"),
+    N_("flight"),
 )
 # Values whose message is not the value itself.
 SPOKEN = {"in_quarantine": "in quarantine", "pcr": "PCR", "rapid_antigen": "rapid antigen"}
