@@ -82,7 +82,24 @@ def pages(pool: Pool, client: httpx.Client, rng: random.Random) -> dict[str, Req
             headers={"HX-Request": "true"},
         ),
         "person page (a tiered person)": lambda: client.get(f"/people/{rng.choice(pool.tiered)}"),
+        "tiers": lambda: client.get("/tracing"),
+        "trace (a tiered person)": lambda: client.get(f"/people/{rng.choice(pool.tiered)}/trace"),
+        "clusters": lambda: client.get("/clusters"),
     }
+    cases = [c["id"] for c in client.get("/api/v1/cases", params={"limit": 200}).json()["items"]]
+    if cases:
+        out["case page"] = lambda: client.get(f"/cases/{rng.choice(cases)}")
+        out["chain graph page"] = lambda: client.get(f"/cases/{rng.choice(cases)}/chain")
+    clusters = [c["id"] for c in client.get("/api/v1/clusters").json()["items"]]
+    if clusters:
+        out["cluster page"] = lambda: client.get(f"/clusters/{rng.choice(clusters)}")
+    permissions = role(pool.role).permissions
+    if Permission.cases_write in permissions:
+        out["register a case (form)"] = lambda: client.get("/cases/new")
+    if Permission.exposures_write in permissions:
+        out["contact entry (form)"] = lambda: client.get(
+            f"/people/{rng.choice(pool.tiered)}/contacts"
+        )
     if Permission.export in role(pool.role).permissions:
         out["exports"] = lambda: client.get("/exports")
     if pool.role == "epidemiologist":
