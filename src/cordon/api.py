@@ -26,6 +26,7 @@ PAGE_ROUTERS = (
     "cordon.exposures.pages",
     "cordon.tracing.pages",
     "cordon.clusters.pages",
+    "cordon.handovers.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",

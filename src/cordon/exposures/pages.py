@@ -24,6 +24,7 @@ from cordon.cases.enums import CaseStatus
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
+from cordon.core.scope import CITY
 from cordon.exposures import service
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.schemas import ContactIn
@@ -92,7 +93,7 @@ def _defaults(session: Session, person: Person, row: int) -> dict[str, str]:
 
 def _choices(session: Session, who: Principal, t: Texts) -> dict[str, Any]:
     groups: dict[str, list[tuple[str, str]]] = {}
-    for ward, district in wards_in(session, who.scope):
+    for ward, district in wards_in(session, CITY):  # a contact may live anywhere in the city
         groups.setdefault(district, []).append((str(ward.id), ward.name))
     return {
         "wards": list(groups.items()),
@@ -194,7 +195,9 @@ def _read_rows(
     reader: Reader,
 ) -> list[_Row]:
     t = reader.t
-    wards = {ward.id for ward, _ in wards_in(session, who.scope)}
+    # A contact may live in another ward: registered there, they are out of the user's
+    # sight at once, and handed over to that ward (docs/access.md).
+    wards = {ward.id for ward, _ in wards_in(session, CITY)}
     read: list[_Row] = []
     seen_people: dict[object, int] = {}
     for i in range(rows):

@@ -1,0 +1,76 @@
+"""Handing a contact over in the web app: from the person page of the sender's case to the
+receiving ward's list, answered there; the sender reads the answer, never the name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi.testclient import TestClient
+from pagekit import Browser, csrf_of
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.geography.models import AdminUnit
+
+Factory = Any
+
+
+def _ward(session: Session, code: str) -> int:
+    found = session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
+    assert found is not None
+    return found
+
+
+def test_hand_over_answer_and_follow(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+) -> None:
+    case_person = make_person("Trần Văn Ca", ward_id=_ward(hanoi, "00001"))
+    far = make_person("Phạm Thị Xa", ward_id=_ward(hanoi, "00037"))
+    day = dt.date.today() - dt.timedelta(days=2)
+    assert client.post(
+        "/api/v1/exposures",
+        json={
+            "person_id": case_person,
+            "contact_id": far,
+            "first_on": str(day),
+            "last_on": str(day),
+            "setting": "workplace",
+        },
+    ).is_success
+    sender = browser("ward_worker", "00001")
+    page = sender.get(f"/people/{case_person}")
+    assert "Chuyển giao cho phường/xã nơi họ ở" in page.text
+    exposure = page.text.split('name="exposure_id" value="')[1].split('"')[0]
+    sent = sender.post(
+        "/handovers", data={"exposure_id": exposure, "csrf_token": csrf_of(page.text)}
+    )
+    assert sent.status_code == 200
+    assert "Phạm Thị Xa" not in sent.text
+    assert "chờ tiếp nhận" in sent.text  # open
+
+    receiver = browser("ward_worker", "00037")
+    inbox = receiver.get("/handovers")
+    assert "Phạm Thị Xa" in inbox.text
+    action = inbox.text.split('action="/handovers/')[1].split('"')[0]
+    empty = receiver.post(
+        f"/handovers/{action}", data={"status": "completed", "csrf_token": csrf_of(inbox.text)}
+    )
+    assert empty.status_code == 409 or empty.status_code == 422
+    accepted = receiver.post(
+        f"/handovers/{action}", data={"status": "accepted", "csrf_token": csrf_of(inbox.text)}
+    )
+    assert "đã tiếp nhận" in accepted.text
+    done = receiver.post(
+        f"/handovers/{action}",
+        data={
+            "status": "completed",
+            "note": "đã gọi điện, cách ly tại nhà",
+            "csrf_token": csrf_of(inbox.text),
+        },
+    )
+    assert done.status_code == 200
+    followed = sender.get("/handovers")
+    assert "đã gọi điện, cách ly tại nhà" in followed.text
+    assert "Phạm Thị Xa" not in followed.text
+    assert browser("ward_worker", "00004").get("/handovers").text.count("/people/") == 0
