@@ -27,6 +27,7 @@ PAGE_ROUTERS = (
     "cordon.tracing.pages",
     "cordon.clusters.pages",
     "cordon.handovers.pages",
+    "cordon.audit.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",

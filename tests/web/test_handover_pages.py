@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pyotp
 from fastapi.testclient import TestClient
 from pagekit import Browser, csrf_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cordon.access.models import User
 from cordon.geography.models import AdminUnit
 
 Factory = Any
@@ -74,3 +76,26 @@ def test_hand_over_answer_and_follow(
     assert "đã gọi điện, cách ly tại nhà" in followed.text
     assert "Phạm Thị Xa" not in followed.text
     assert browser("ward_worker", "00004").get("/handovers").text.count("/people/") == 0
+
+
+def test_the_auditor_sees_who_looked_at_a_person(
+    browser: Browser, hanoi: Session, make_person: Factory
+) -> None:
+    person = make_person("Vũ Thị Xem", ward_id=_ward(hanoi, "00001"))
+    worker = browser("ward_worker", "00001")
+    assert worker.get(f"/people/{person}").status_code == 200
+    assert worker.get("/audit").status_code == 403
+    auditor = browser("auditor", "01")
+    enrol = auditor.get("/audit")  # the role needs two-factor: enrolment first
+    assert "<svg" in enrol.text
+    hanoi.expire_all()
+    secret = hanoi.scalars(select(User.totp_secret).where(User.username == "auditor-01")).one()
+    assert secret is not None
+    auditor.post(
+        "/account/two-factor",
+        data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(enrol.text)},
+    )
+    page = auditor.get("/audit", params={"person": person})
+    assert page.status_code == 200
+    assert "ward_worker-00001" in page.text
+    assert "Vũ Thị Xem" not in page.text  # the auditor reads the log, not the registry
