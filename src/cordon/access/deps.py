@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy import bindparam, select, update
 
 from cordon.access.models import ApiToken, User
@@ -15,6 +15,7 @@ from cordon.access.principal import Account, Principal, principal_of
 from cordon.access.roles import Permission
 from cordon.access.signin import csrf_ok, session_of, touch
 from cordon.audit.recorder import Actor, act_as
+from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, Unauthorized
 from cordon.core.models import utcnow
@@ -46,6 +47,20 @@ class TwoFactorNeeded(Forbidden):
 
 class NewPasswordNeeded(Forbidden):
     """The password was set by an administrator: the user must choose their own first."""
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    """The web session's cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, for the
+    session's lifetime (sign-in from the API and from the sign-in page alike)."""
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=get_settings().session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 def client_address(request: Request) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response, status
 
 from cordon.access import service, signin
-from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need
+from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need, set_session_cookie
 from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission, role
@@ -25,7 +25,6 @@ from cordon.access.schemas import (
     UserIn,
     UserOut,
 )
-from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
 from cordon.core.errors import InvalidInput, Unauthorized
 from cordon.core.security import password_matches
@@ -69,15 +68,7 @@ def sign_in(
     if isinstance(result, str):
         session.commit()  # the failure counts even though the answer is an error
         raise Unauthorized(result)
-    response.set_cookie(
-        COOKIE,
-        result.session_token,
-        max_age=get_settings().session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    set_session_cookie(response, request, result.session_token)
     me = _me(result.user)
     return SignedInOut(
         **me.model_dump(), csrf_token=result.csrf_token, two_factor_done=result.two_factor_done

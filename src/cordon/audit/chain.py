@@ -98,7 +98,7 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
         seq += 1
         draft.detail = plain(draft.detail)
         before, prev = prev, entry_hash(prev, seq, draft)
-        entries.append(_row(seq, draft, before, prev))
+        entries.append(as_row(seq, draft, before, prev))
         subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
     conn.execute(_ADD_ENTRIES, entries)
     if subjects and conn.dialect.name == "postgresql":
@@ -109,7 +109,8 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
     conn.execute(_SET_HEAD, {"new_hash": prev})
 
 
-def _row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:
+def as_row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:
+    """An entry as the columns of ``audit_entries``."""
     return {
         "seq": seq,
         "at": draft.at,

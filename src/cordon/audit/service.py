@@ -78,19 +78,9 @@ def export_lines(session: Session, **filters: Any) -> Iterator[str]:
     for seq, draft, prev_hash, hash_ in chain.stored(conn):
         if wanted is not None and seq not in wanted:
             continue
-        record = {
-            "seq": seq,
+        record = chain.as_row(seq, draft, prev_hash, hash_) | {
             "at": draft.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor_user_id": draft.actor_user_id,
-            "actor": draft.actor,
-            "client_address": draft.client_address,
-            "action": draft.action,
-            "resource": draft.resource,
-            "resource_id": draft.resource_id,
             "subjects": sorted(set(draft.subjects)),
-            "detail": draft.detail,
-            "prev_hash": prev_hash,
-            "hash": hash_,
         }
         yield json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
 

@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from cordon.access import service, signin
-from cordon.access.deps import COOKIE, client_address
+from cordon.access.deps import COOKIE, client_address, set_session_cookie
 from cordon.access.models import User
-from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError, TooManyAttempts
 from cordon.core.security import password_matches
@@ -81,15 +80,7 @@ def sign_in(
         context = {"next": _safe_next(next), "form": form, "errors": errors, "ask_code": True}
         return render(request, "sign_in.html", context, status=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        COOKIE,
-        result.session_token,
-        max_age=get_settings().session_hours * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    set_session_cookie(response, request, result.session_token)
     return response
 
 
