@@ -154,6 +154,43 @@ def sign_in(hanoi: Session) -> SignIn:
 
 
 @pytest.fixture
+def account(hanoi: Session) -> Callable[..., None]:
+    """``account(username, role, unit_code, password=…, display_name=…)``: a user who signs
+    in with that password, nothing pending (no password change, no two-factor enrolment)."""
+    from cordon.access.models import User
+    from cordon.core.security import hash_password
+    from cordon.geography.models import AdminUnit
+
+    def make(
+        username: str,
+        role: str,
+        unit_code: str = "01",
+        *,
+        password: str,
+        display_name: str | None = None,
+        language: str = "vi",
+    ) -> None:
+        unit = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == unit_code))
+        assert unit is not None, f"no unit {unit_code}"
+        hanoi.add(
+            User(
+                username=username,
+                display_name=display_name or username,
+                role=role,
+                unit_id=unit,
+                language=language,
+                password_hash=hash_password(password),
+                must_change_password=False,
+                totp_enabled=False,
+                failed_logins=0,
+            )
+        )
+        hanoi.commit()
+
+    return make
+
+
+@pytest.fixture
 def anonymous(engine: Engine) -> Iterator[TestClient]:
     """The app with no credentials."""
     from cordon.api import create_app

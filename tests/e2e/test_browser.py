@@ -12,29 +12,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cordon.access.models import User
-from cordon.core.security import hash_password
 from cordon.geography.models import AdminUnit
 
 PASSWORD = "correct horse battery staple"
 
 
-def _registry(session: Session, client: TestClient, make_person: Any) -> tuple[int, int]:
+def _registry(
+    session: Session, client: TestClient, make_person: Any, account: Any
+) -> tuple[int, int]:
     ward = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
-    session.add(
-        User(
-            username="lan",
-            display_name="Nguyễn Thị Lan",
-            role="ward_worker",
-            unit_id=ward,
-            language="vi",
-            password_hash=hash_password(PASSWORD),
-            must_change_password=False,
-            totp_enabled=False,
-            failed_logins=0,
-        )
-    )
-    session.commit()
+    account("lan", "ward_worker", "00001", password=PASSWORD, display_name="Nguyễn Thị Lan")
     case_person = make_person("Đặng Văn Sơn", ward_id=ward)
     contact = make_person("Đỗ Thị Hương", ward_id=ward)
     day = dt.date.today() - dt.timedelta(days=1)
@@ -68,9 +55,9 @@ def _sign_in(page: Any) -> None:
 
 
 def test_sign_in_search_and_person_page(
-    page: Any, hanoi: Session, client: TestClient, make_person: Any
+    page: Any, hanoi: Session, client: TestClient, make_person: Any, account: Any
 ) -> None:
-    _, contact = _registry(hanoi, client, make_person)
+    _, contact = _registry(hanoi, client, make_person, account)
     page.goto("/sign-in")
     screenshot(page, "sign-in")
     assert accessibility_problems(page) == []

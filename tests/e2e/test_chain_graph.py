@@ -16,8 +16,6 @@ try:  # the helpers' own module once they leave conftest (on main after 25c4057)
     from browsing import accessibility_problems, screenshot  # type: ignore[import-not-found]
 except ImportError:
     from conftest import accessibility_problems, screenshot
-from cordon.access.models import User
-from cordon.core.security import hash_password
 from cordon.geography.models import AdminUnit
 
 PASSWORD = "correct horse battery staple"
@@ -30,24 +28,13 @@ def _ok(response: Any) -> Any:
     return response.json()
 
 
-def _outbreak(session: Session, client: TestClient, make_person: Any) -> dict[str, Any]:
+def _outbreak(
+    session: Session, client: TestClient, make_person: Any, account: Any
+) -> dict[str, Any]:
     """A cluster at Bach Mai hospital: HN-0 infected three, each of them a few more …"""
     here = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     far = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "00037"))
-    session.add(
-        User(
-            username="minh",
-            display_name="Lê Văn Minh",
-            role="ward_worker",
-            unit_id=here,
-            language="vi",
-            password_hash=hash_password(PASSWORD),
-            must_change_password=False,
-            totp_enabled=False,
-            failed_logins=0,
-        )
-    )
-    session.commit()
+    account("minh", "ward_worker", "00001", password=PASSWORD, display_name="Lê Văn Minh")
     cluster = _ok(
         client.post(
             "/api/v1/clusters",
@@ -127,9 +114,9 @@ def _tap(page: Any, key: str) -> None:
 
 
 def test_tiers_trace_cluster_and_its_chain_graph(
-    page: Any, hanoi: Session, client: TestClient, make_person: Any
+    page: Any, hanoi: Session, client: TestClient, make_person: Any, account: Any
 ) -> None:
-    world = _outbreak(hanoi, client, make_person)
+    world = _outbreak(hanoi, client, make_person, account)
     cases, people = world["cases"], world["people"]
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))

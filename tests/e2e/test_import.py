@@ -9,10 +9,7 @@ from browsing import accessibility_problems, screenshot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.access.models import User
 from cordon.cases.models import Case
-from cordon.core.security import hash_password
-from cordon.geography.models import AdminUnit
 
 PASSWORD = "correct horse battery staple"
 LIST = (
@@ -22,22 +19,10 @@ LIST = (
 )
 
 
-def test_a_bad_row_is_shown_by_row_and_column(page: Any, hanoi: Session, tmp_path: Any) -> None:
-    city = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "01"))
-    hanoi.add(
-        User(
-            username="cdc",
-            display_name="CDC Hà Nội",
-            role="epidemiologist",
-            unit_id=city,
-            language="vi",
-            password_hash=hash_password(PASSWORD),
-            must_change_password=False,
-            totp_enabled=False,
-            failed_logins=0,
-        )
-    )
-    hanoi.commit()
+def test_a_bad_row_is_shown_by_row_and_column(
+    page: Any, hanoi: Session, tmp_path: Any, account: Any
+) -> None:
+    account("cdc", "epidemiologist", "01", password=PASSWORD, display_name="CDC Hà Nội")
     page.goto("/imports")
     page.get_by_label("Tên đăng nhập").fill("cdc")
     page.get_by_label("Mật khẩu").fill(PASSWORD)

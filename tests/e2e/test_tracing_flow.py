@@ -15,29 +15,14 @@ from sqlalchemy.orm import Session
 
 from cordon.access.models import User
 from cordon.core.dates import today
-from cordon.core.security import hash_password
 from cordon.geography.models import AdminUnit
 
 PASSWORD = "correct horse battery staple"
 HOUSEHOLD = (("Bùi Thị Hạnh", "1984"), ("Bùi Văn Nam", "2012"), ("Bùi Thị Ngọc", "1956"))
 
 
-def _officer(session: Session) -> None:
-    district = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "001"))
-    session.add(
-        User(
-            username="hoa",
-            display_name="Trần Thu Hoa",
-            role="district_officer",
-            unit_id=district,
-            language="vi",
-            password_hash=hash_password(PASSWORD),
-            must_change_password=False,
-            totp_enabled=False,
-            failed_logins=0,
-        )
-    )
-    session.commit()
+def _officer(account: Any) -> None:
+    account("hoa", "district_officer", "001", password=PASSWORD, display_name="Trần Thu Hoa")
 
 
 def _checked(page: Any, name: str) -> None:
@@ -52,9 +37,9 @@ def _tier_of_contact(page: Any, name: str) -> str:
 
 
 def test_register_a_case_enter_the_household_and_see_the_tiers_move(
-    page: Any, hanoi: Session
+    page: Any, hanoi: Session, account: Any
 ) -> None:
-    _officer(hanoi)
+    _officer(account)
     day = today().isoformat()
     page.goto("/")
     page.get_by_label("Tên đăng nhập").fill("hoa")
@@ -152,13 +137,13 @@ def test_register_a_case_enter_the_household_and_see_the_tiers_move(
 
 
 def test_a_positive_pcr_confirms_the_case_and_the_status_moves_on(
-    page: Any, hanoi: Session, client: Any, make_person: Any
+    page: Any, hanoi: Session, client: Any, make_person: Any, account: Any
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     person = make_person("Đoàn Thị Thu", ward_id=ward)
     made = client.post("/api/v1/cases", json={"person_id": person, "status": "suspected"})
     case_id = made.json()["id"]
-    _officer(hanoi)
+    _officer(account)
     hanoi.execute(
         User.__table__.update().where(User.username == "hoa").values(role="epidemiologist")
     )

@@ -1,20 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from pagekit import PASSWORD, Browser
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
-
-from cordon.access.models import User
-from cordon.core.security import hash_password
 
 
 @pytest.fixture
-def browser(engine: Engine, hanoi: Session) -> Iterator[Browser]:
+def browser(engine: Engine, account: Callable[..., None]) -> Iterator[Browser]:
     """``browser(role, unit_code)``: a client of its own signed in through the sign-in
     page, as a new user of that role at that unit (its session cookie kept, like a browser)."""
     from cordon.api import create_app
@@ -22,24 +17,8 @@ def browser(engine: Engine, hanoi: Session) -> Iterator[Browser]:
     opened: list[TestClient] = []
 
     def make(role: str = "ward_worker", unit_code: str = "00001", lang: str = "vi") -> TestClient:
-        from cordon.geography.models import AdminUnit
-
-        unit = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == unit_code))
         username = f"{role}-{unit_code}"
-        hanoi.add(
-            User(
-                username=username,
-                display_name=username,
-                role=role,
-                unit_id=unit,
-                language=lang,
-                password_hash=hash_password(PASSWORD),
-                must_change_password=False,
-                totp_enabled=False,
-                failed_logins=0,
-            )
-        )
-        hanoi.commit()
+        account(username, role, unit_code, password=PASSWORD, language=lang)
         client = TestClient(create_app(), raise_server_exceptions=False)
         client.__enter__()
         opened.append(client)
