@@ -9,7 +9,7 @@ from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.people.models import Household, Person, PersonNameToken
-from cordon.tracing.models import TierChange, TierLabel
+from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.transfer.models import ImportJob
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "LoginFailure",
     "Person",
     "PersonNameToken",
+    "PersonTier",
     "TierChange",
     "TierLabel",
     "User",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +12,20 @@ from sqlalchemy.orm import Session
 
 from cordon.people.bulk import PersonRow, insert_people
 from cordon.tracing import service
-from cordon.tracing.models import TierLabel
+from cordon.tracing.models import PersonTier, TierLabel
+
+
+@pytest.fixture(autouse=True)
+def tiers_kept_with_labels(session: Session) -> Iterator[None]:
+    """After every scenario here, each person's stored tier is their lowest label: what the
+    tier counts and *my work today* read agrees with what the engine explains."""
+    yield
+    session.expire_all()
+    lowest = session.execute(
+        select(TierLabel.person_id, func.min(TierLabel.level)).group_by(TierLabel.person_id)
+    )
+    stored = session.execute(select(PersonTier.person_id, PersonTier.tier))
+    assert dict(stored.all()) == dict(lowest.all())
 
 
 @pytest.fixture

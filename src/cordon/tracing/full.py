@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
 from cordon.cases.models import Case
-from cordon.core.bulk import insert_rows
+from cordon.core.bulk import insert_rows, table_of
 from cordon.core.models import utcnow
 from cordon.people.models import Person
 from cordon.tracing import engine
-from cordon.tracing.models import TierChange, TierLabel
+from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.tracing.store import (
     CHANGE_COLUMNS,
     LABEL_COLUMNS,
     SqlView,
+    chunks,
     date_of,
     delete_labels,
     window_start,
@@ -240,4 +242,27 @@ def _record_moves(session: Session, old: engine.Labels, new: engine.Labels, *, c
             via_e,
         )
 
-    return insert_rows(session, TierChange, CHANGE_COLUMNS, (row(int(i)) for i in moved))
+    count = insert_rows(session, TierChange, CHANGE_COLUMNS, (row(int(i)) for i in moved))
+    _keep_tiers(session, persons[moved], new_tier[moved], since=now, fresh=len(op) == 0)
+    return count
+
+
+def _keep_tiers(
+    session: Session,
+    persons: npt.NDArray[np.int64],
+    tiers: npt.NDArray[np.int64],
+    *,
+    since: dt.datetime,
+    fresh: bool,
+) -> None:
+    """``person_tiers`` follows the moves: the people who moved lose their row and those
+    with a tier get a new one (``fresh``: there were no labels, so no one keeps a tier)."""
+    table = table_of(PersonTier)
+    if fresh:
+        session.execute(delete(table))
+    else:
+        for part in chunks(persons.tolist()):
+            session.execute(delete(table).where(table.c.person_id.in_(part)))
+    keep = tiers >= 0
+    rows = zip(persons[keep].tolist(), tiers[keep].tolist(), repeat(since), strict=False)
+    insert_rows(session, PersonTier, ("person_id", "tier", "since"), rows)

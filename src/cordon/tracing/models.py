@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, SmallInteger, String
+from sqlalchemy import Date, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -42,3 +42,20 @@ class TierChange(Base):
     source_case_id: Mapped[int | None] = mapped_column(BigId)
     via_person_id: Mapped[int | None] = mapped_column(BigId)
     via_exposure_id: Mapped[int | None] = mapped_column(BigId)
+
+
+class PersonTier(Base):
+    """A person's tier now (their lowest label) and since when it holds: what the tier
+    counts, the tier lists and *my work today* read, so none of them has to find each
+    person's lowest label among all labels (ADR 0009). Written with the tier history, by the
+    same statements, for the same moves; a person without a tier has no row."""
+
+    __tablename__ = "person_tiers"
+    __table_args__ = (
+        Index("ix_person_tiers_tier_person", "tier", "person_id"),
+        Index("ix_person_tiers_since", "since"),
+    )
+
+    person_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    tier: Mapped[int] = mapped_column(SmallInteger)
+    since: Mapped[dt.datetime] = mapped_column(UtcDateTime())

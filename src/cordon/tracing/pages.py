@@ -116,7 +116,7 @@ def tier_page(
     shown = rows[:PER_PAGE]
     ids = [r.person_id for r in shown]
     recorder.read(session, "tier_labels", tier, ids, view="tier")
-    total = service.tier_counts(session, who.scope).get(tier, 0)
+    total = service.count_in_tier(session, tier, who.scope)
     context = {
         "tier": tier,
         "rows": shown,

@@ -137,7 +137,7 @@ def people_in_tier(
         )
         for r in rows[: page.limit]
     ]
-    total = service.tier_counts(session, who.scope).get(tier, 0)
+    total = service.count_in_tier(session, tier, who.scope)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

@@ -32,9 +32,9 @@ from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
-from cordon.tracing.models import TierChange, TierLabel
+from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.tracing.policy import get_policy
-from cordon.tracing.store import SqlView, case_persons, edges_by_id
+from cordon.tracing.store import SqlView, case_persons, chunks, edges_by_id
 
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
@@ -250,43 +250,62 @@ def trace(session: Session, person_id: int, *, max_nodes: int = 2000) -> TraceTr
 
 
 def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
-    if not person_ids:
-        return {}
-    rows = session.execute(
-        select(TierLabel.person_id, func.min(TierLabel.level))
-        .where(TierLabel.person_id.in_(person_ids))
-        .group_by(TierLabel.person_id)
-    )
-    return {int(p): int(k) for p, k in rows}
+    out: dict[int, int] = {}
+    for part in chunks(person_ids):
+        rows = session.execute(
+            select(PersonTier.person_id, PersonTier.tier).where(PersonTier.person_id.in_(part))
+        )
+        out.update((int(p), int(k)) for p, k in rows)
+    return out
 
 
 def _in_scope(query: Any, scope: Scope) -> Any:
-    return query.where(scope.holds(TierLabel.person_id, Person.id, Person.ward_id))
+    """People's tiers in ``scope``: a district or ward is read from the people's ward index,
+    each person's tier looked up by key."""
+    if scope.whole_city:
+        return query
+    return query.join(Person, Person.id == PersonTier.person_id).where(
+        scope.where(Person.ward_id, Person.id), Person.merged_into_id.is_(None)
+    )
 
 
 def tier_counts(session: Session, scope: Scope = CITY) -> dict[int, int]:
     """How many people are in each tier (F0, F1, …) across the city or ``scope``."""
-    lowest = (
-        _in_scope(select(TierLabel.person_id, func.min(TierLabel.level).label("tier")), scope)
-        .group_by(TierLabel.person_id)
-        .subquery()
-    )
-    rows = session.execute(select(lowest.c.tier, func.count()).group_by(lowest.c.tier))
-    return {int(tier): int(n) for tier, n in rows}
+    query = _in_scope(select(PersonTier.tier, func.count()), scope).group_by(PersonTier.tier)
+    return {int(tier): int(n) for tier, n in session.execute(query)}
+
+
+def count_in_tier(session: Session, tier: int, scope: Scope = CITY) -> int:
+    query = _in_scope(select(func.count()).where(PersonTier.tier == tier), scope)
+    return int(session.scalar(query.select_from(PersonTier)) or 0)
 
 
 def people_in_tier(
     session: Session, tier: int, *, limit: int, offset: int, scope: Scope = CITY
 ) -> list[TierLabel]:
-    lower = select(TierLabel.person_id).where(TierLabel.level < tier).scalar_subquery()
-    query = (
-        _in_scope(select(TierLabel), scope)
-        .where(TierLabel.level == tier, TierLabel.person_id.not_in(lower))
-        .order_by(TierLabel.person_id)
-        .limit(limit)
-        .offset(offset)
+    """The people whose tier is ``tier``, by id, with the label that gives it."""
+    ids = select(PersonTier.person_id).where(PersonTier.tier == tier)
+    page = _in_scope(ids, scope).order_by(PersonTier.person_id).limit(limit).offset(offset)
+    wanted = [int(p) for p in session.scalars(page)]
+    if not wanted:
+        return []
+    labels = session.scalars(
+        select(TierLabel).where(TierLabel.person_id.in_(wanted), TierLabel.level == tier)
     )
-    return list(session.scalars(query))
+    by_person = {lab.person_id: lab for lab in labels}
+    return [by_person[p] for p in wanted if p in by_person]
+
+
+def tier_moved_since(
+    session: Session, since: dt.datetime, *, limit: int, scope: Scope = CITY
+) -> tuple[list[PersonTier], int]:
+    """People whose tier changed at or after ``since``, latest first, and how many."""
+    query = _in_scope(select(PersonTier).where(PersonTier.since >= since), scope)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(PersonTier.since.desc(), PersonTier.person_id).limit(limit)
+    )
+    return list(rows), int(total)
 
 
 def tier_history(session: Session, person_id: int) -> list[TierChange]:

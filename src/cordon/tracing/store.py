@@ -240,15 +240,30 @@ class Statements:
             cursor.executemany(upsert.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), rows)
 
     def record(self, cursor: Any, moves: Collection[TierMove], cause: str, at: Any) -> None:
+        """The moves into the tier history, and each person's tier now into ``person_tiers``."""
         insert = f"INSERT INTO tier_changes ({', '.join(CHANGE_COLUMNS)}) "
         rows = [_move_row(m) for m in moves]
+        gone = [(p,) for p, _, n, *_ in rows if n is None]
+        now = [(p, n, at) for p, _, n, *_ in rows if n is not None]
         if self.pg:
             cursor.execute(insert + _PG_MOVE_ROWS, [at, cause, *map(list, zip(*rows, strict=True))])
+            if gone:
+                cursor.execute(
+                    "DELETE FROM person_tiers WHERE person_id = ANY(%s::int8[])",
+                    ([p for (p,) in gone],),
+                )
+            if now:
+                cursor.execute(
+                    _TIERS_UPSERT.format(rows=_PG_TIER_ROWS),
+                    (at, [p for p, _, _ in now], [n for _, n, _ in now]),
+                )
             return
         cursor.executemany(
             insert + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(p, o, n, at, cause, c, vp, ve) for p, o, n, c, vp, ve in rows],
         )
+        cursor.executemany("DELETE FROM person_tiers WHERE person_id = ?", gone)
+        cursor.executemany(_TIERS_UPSERT.format(rows="VALUES (?, ?, ?)"), now)
 
     @staticmethod
     def _save_pg(
@@ -279,6 +294,13 @@ _PG_LABEL_ROWS = (
     f"SELECT p, k, DATE '{EPOCH.isoformat()}' + d, c, vp, ve FROM unnest(%s::int8[], "
     "%s::int2[], %s::int4[], %s::int8[], %s::int8[], %s::int8[]) AS w(p, k, d, c, vp, ve)"
 )
+
+
+_TIERS_UPSERT = (
+    "INSERT INTO person_tiers (person_id, tier, since) {rows} "
+    "ON CONFLICT (person_id) DO UPDATE SET tier = excluded.tier, since = excluded.since"
+)
+_PG_TIER_ROWS = "SELECT p, n, %s FROM unnest(%s::int8[], %s::int2[]) AS t(p, n)"
 
 
 _PG_MOVE_ROWS = (
