@@ -27,6 +27,7 @@ PAGE_ROUTERS = (
     "cordon.tracing.pages",
     "cordon.clusters.pages",
     "cordon.handovers.pages",
+    "cordon.outreach.pages",
     "cordon.audit.pages",
 )
 FEATURE_ROUTERS = (
@@ -39,6 +40,7 @@ FEATURE_ROUTERS = (
     "cordon.clusters.routes",
     "cordon.tracing.routes",
     "cordon.handovers.routes",
+    "cordon.outreach.routes",
     "cordon.transfer.routes",
 )
 

@@ -8,6 +8,7 @@ from cordon.core.db import Base
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
+from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.transfer.models import ImportJob
@@ -34,6 +35,7 @@ __all__ = [
     "Person",
     "PersonNameToken",
     "PersonTier",
+    "ReachAttempt",
     "TierChange",
     "TierLabel",
     "User",

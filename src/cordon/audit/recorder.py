@@ -62,6 +62,7 @@ AUDITED: dict[str, Subjects] = {
     "cluster_cases": lambda r: [],
     "admin_units": lambda r: [],
     "handovers": lambda r: [r.person_id],
+    "reach_attempts": lambda r: [r.person_id],
     "users": lambda r: [],
     "api_tokens": lambda r: [],
 }

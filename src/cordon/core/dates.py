@@ -23,3 +23,11 @@ def today() -> dt.date:
     from cordon.core.config import get_settings
 
     return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def start_of_today() -> dt.datetime:
+    """The moment today began in the city's time zone (for "changed today")."""
+    from cordon.core.config import get_settings
+
+    zone = ZoneInfo(get_settings().timezone)
+    return dt.datetime.combine(today(), dt.time(), tzinfo=zone).astimezone(dt.UTC)

@@ -4,6 +4,7 @@ recorded in the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -19,13 +20,17 @@ from cordon.core.deps import SessionDep
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
+from cordon.outreach import service as outreach
+from cordon.outreach.enums import Channel, Outcome
 from cordon.people import service
 from cordon.people.routes import person_out
 from cordon.people.schemas import PersonSearch
 from cordon.tracing import service as tracing
+from cordon.web.labels import words
 from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
 
+NO_REACH_TYPED: Mapping[str, object] = {"errors": {}}
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
 
@@ -73,8 +78,23 @@ def search(
 
 @router.get("/people/{person_id}")
 def person_page(request: Request, session: SessionDep, who: PageUser, person_id: int) -> Response:
-    """Details, tier and why, cases, exposures and the history of the tier."""
+    """Details, tier and why, cases, exposures, attempts to reach them and the history of
+    the tier."""
+    return render_person(request, session, who, person_id)
+
+
+def render_person(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    person_id: int,
+    *,
+    reach: Mapping[str, object] | None = None,
+    status: int = 200,
+) -> Response:
+    """The person page; ``reach``: the attempt form as typed and its errors, when rejected."""
     needs(who, Permission.people_read)
+    t = texts_for(request, who)
     guard.person(session, who, person_id)
     person = service.get_person(session, person_id)
     shown = person_out(who, person)
@@ -100,5 +120,9 @@ def person_page(request: Request, session: SessionDep, who: PageUser, person_id:
         "under_way": any(
             c.status in (CaseStatus.suspected, CaseStatus.confirmed) for c in its_cases
         ),
+        "attempts": outreach.attempts_of(session, person_id, limit=20) if tracing_ok else [],
+        "reach": reach or NO_REACH_TYPED,
+        "channels": [(c.value, t.gettext(words(c))) for c in Channel],
+        "outcomes": [(o.value, t.gettext(words(o))) for o in Outcome],
     }
-    return render(request, "people/person.html", context, who=who)
+    return render(request, "people/person.html", context, who=who, status=status)

@@ -27,6 +27,7 @@ class TierRules:
     window_days_before_confirmation: int
     counted_closeness: frozenset[Closeness]
     max_depth: int
+    reach_tiers: frozenset[int] = frozenset({1})  # tiers a tracer must reach in person
 
     def window_start(
         self,
@@ -70,11 +71,14 @@ def _rules(raw: dict[str, object], where: str) -> TierRules:
             window_days_before_confirmation=int(raw["window_days_before_confirmation"]),  # type: ignore[call-overload]
             counted_closeness=closeness,
             max_depth=int(raw["max_depth"]),  # type: ignore[call-overload]
+            reach_tiers=frozenset(int(k) for k in raw.get("reach_tiers", [1])),  # type: ignore[attr-defined]
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise InvalidInput.on(where, f"incomplete or invalid rule set ({exc})") from None
     if not isinstance(rules.effective_from, dt.date) or not 1 <= rules.max_depth <= 10:
         raise InvalidInput.on(where, "effective_from must be a date and max_depth 1–10")
+    if not all(1 <= k <= rules.max_depth for k in rules.reach_tiers):
+        raise InvalidInput.on(where, "reach_tiers must be tiers from 1 to max_depth")
     return rules
 
 

@@ -259,7 +259,7 @@ def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
     return out
 
 
-def _in_scope(query: Any, scope: Scope) -> Any:
+def in_scope(query: Any, scope: Scope) -> Any:
     """People's tiers in ``scope``: a district or ward is read from the people's ward index,
     each person's tier looked up by key."""
     if scope.whole_city:
@@ -271,12 +271,12 @@ def _in_scope(query: Any, scope: Scope) -> Any:
 
 def tier_counts(session: Session, scope: Scope = CITY) -> dict[int, int]:
     """How many people are in each tier (F0, F1, …) across the city or ``scope``."""
-    query = _in_scope(select(PersonTier.tier, func.count()), scope).group_by(PersonTier.tier)
+    query = in_scope(select(PersonTier.tier, func.count()), scope).group_by(PersonTier.tier)
     return {int(tier): int(n) for tier, n in session.execute(query)}
 
 
 def count_in_tier(session: Session, tier: int, scope: Scope = CITY) -> int:
-    query = _in_scope(select(func.count()).where(PersonTier.tier == tier), scope)
+    query = in_scope(select(func.count()).where(PersonTier.tier == tier), scope)
     return int(session.scalar(query.select_from(PersonTier)) or 0)
 
 
@@ -285,7 +285,7 @@ def people_in_tier(
 ) -> list[TierLabel]:
     """The people whose tier is ``tier``, by id, with the label that gives it."""
     ids = select(PersonTier.person_id).where(PersonTier.tier == tier)
-    page = _in_scope(ids, scope).order_by(PersonTier.person_id).limit(limit).offset(offset)
+    page = in_scope(ids, scope).order_by(PersonTier.person_id).limit(limit).offset(offset)
     wanted = [int(p) for p in session.scalars(page)]
     if not wanted:
         return []
@@ -300,7 +300,7 @@ def tier_moved_since(
     session: Session, since: dt.datetime, *, limit: int, scope: Scope = CITY
 ) -> tuple[list[PersonTier], int]:
     """People whose tier changed at or after ``since``, latest first, and how many."""
-    query = _in_scope(select(PersonTier).where(PersonTier.since >= since), scope)
+    query = in_scope(select(PersonTier).where(PersonTier.since >= since), scope)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(PersonTier.since.desc(), PersonTier.person_id).limit(limit)

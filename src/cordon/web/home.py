@@ -12,9 +12,11 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
-from cordon.core.dates import today
+from cordon.core.dates import start_of_today, today
 from cordon.core.deps import SessionDep
 from cordon.handovers import service as handovers
+from cordon.outreach import service as outreach
+from cordon.tracing import service as tracing
 from cordon.web.pages import PageUser
 from cordon.web.templating import render
 
@@ -46,6 +48,13 @@ def home(request: Request, session: SessionDep, who: PageUser) -> Response:
             "n_confirmed": n_confirmed,
         }
         people += [c.person_id for c in suspected + confirmed]
+    if who.can(Permission.tracing_read):
+        waiting, n_waiting = outreach.still_to_reach(session, scope=who.scope, limit=SHOWN)
+        moved, n_moved = tracing.tier_moved_since(
+            session, start_of_today(), limit=SHOWN, scope=who.scope
+        )
+        context |= {"waiting": waiting, "n_waiting": n_waiting, "moved": moved, "n_moved": n_moved}
+        people += [w.person_id for w in waiting] + [m.person_id for m in moved]
     if who.can(Permission.handovers):
         inbox, n_inbox = handovers.incoming(session, who, limit=SHOWN)
         context |= {"inbox": inbox, "n_inbox": n_inbox}

@@ -65,9 +65,25 @@ LABELS = (
     N_("place"),
     N_("event"),
     N_("flight"),
+    # reaching a contact: how, and what came of it
+    N_("phone"),
+    N_("visit"),
+    N_("message"),
+    N_("reached"),
+    N_("no answer"),
+    N_("wrong number"),
+    N_("refused"),
+    N_("moved away"),
 )
 # Values whose message is not the value itself.
-SPOKEN = {"in_quarantine": "in quarantine", "pcr": "PCR", "rapid_antigen": "rapid antigen"}
+SPOKEN = {
+    "in_quarantine": "in quarantine",
+    "pcr": "PCR",
+    "rapid_antigen": "rapid antigen",
+    "no_answer": "no answer",
+    "wrong_number": "wrong number",
+    "moved_away": "moved away",
+}
 
 
 def words(value: object) -> str:

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.models import User
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.core.deps import SessionDep
+from cordon.core.pagination import Page, PageDep
+from cordon.outreach import service
+from cordon.outreach.models import ReachAttempt
+from cordon.outreach.schemas import ReachAttemptIn, ReachAttemptOut, WaitingOut
+
+router = APIRouter(tags=["outreach"])
+Reader = Annotated[Principal, need(Permission.tracing_read)]
+Tracer = Annotated[Principal, need(Permission.exposures_write)]
+
+
+def attempts_out(session: Session, rows: list[ReachAttempt]) -> list[ReachAttemptOut]:
+    user_ids = sorted({a.by_user_id for a in rows if a.by_user_id is not None})
+    users = dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
+    return [
+        ReachAttemptOut(
+            id=a.id,
+            person_id=a.person_id,
+            at=a.at,
+            channel=a.channel,
+            outcome=a.outcome,
+            tier=a.tier,
+            note=a.note,
+            by=users.get(a.by_user_id) if a.by_user_id is not None else None,
+        )
+        for a in rows
+    ]
+
+
+@router.post("/people/{person_id}/reach-attempts", response_model=ReachAttemptOut, status_code=201)
+def record_attempt(
+    session: SessionDep, who: Tracer, person_id: int, body: ReachAttemptIn
+) -> ReachAttemptOut:
+    """Record a call, visit or message to a contact and what came of it."""
+    guard.person(session, who, person_id)
+    attempt = service.record(
+        session,
+        person_id=person_id,
+        channel=body.channel,
+        outcome=body.outcome,
+        note=body.note,
+        by_user_id=who.user_id,
+    )
+    return attempts_out(session, [attempt])[0]
+
+
+@router.get("/people/{person_id}/reach-attempts", response_model=list[ReachAttemptOut])
+def list_attempts(session: SessionDep, who: Reader, person_id: int) -> list[ReachAttemptOut]:
+    """Every attempt to reach this person, latest first."""
+    guard.person(session, who, person_id)
+    rows = service.attempts_of(session, person_id)
+    recorder.read(session, "reach_attempts", person_id, [person_id])
+    return attempts_out(session, rows)
+
+
+@router.get("/tracing/to-reach", response_model=Page[WaitingOut])
+def to_reach(session: SessionDep, who: Reader, page: PageDep) -> Page[WaitingOut]:
+    """Contacts in your jurisdiction still to reach (their tier asks for it and no attempt
+    since their tier last moved reached them), longest waiting first."""
+    rows, total = service.still_to_reach(
+        session, scope=who.scope, limit=page.limit, offset=page.offset
+    )
+    ids = [w.person_id for w in rows]
+    names = guard.names(session, who, ids)
+    recorder.read(session, "people", None, ids, view="to-reach")
+    items = [WaitingOut(name=names.get(w.person_id, ""), **vars(w)) for w in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
