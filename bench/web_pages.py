@@ -83,6 +83,8 @@ def pages(pool: Pool, client: httpx.Client, rng: random.Random) -> dict[str, Req
         ),
         "person page (a tiered person)": lambda: client.get(f"/people/{rng.choice(pool.tiered)}"),
         "tiers": lambda: client.get("/tracing"),
+        "a tier's people (F2, page 1)": lambda: client.get("/tracing/tiers/2"),
+        "contacts still to reach": lambda: client.get("/tracing/to-reach"),
         "trace (a tiered person)": lambda: client.get(f"/people/{rng.choice(pool.tiered)}/trace"),
         "clusters": lambda: client.get("/clusters"),
     }

@@ -1,7 +1,8 @@
 """Tracing in a real browser at phone width, as a district health officer does it: register
 a confirmed case of a new person, enter their household of three in one form (one more row
 added with htmx), see the three as F1; add a contact of one of them (an F2); register that
-F1 as a confirmed case and see the tiers move — that person now F0, their contact F1.
+F1 as a confirmed case and see the tiers move — that person now F0, their contact F1; then
+call one of the F1s from *my work today* and see them leave the list.
 Every new page: screenshot, no WCAG 2.1 AA violation found by axe-core, nothing wider than
 the phone."""
 
@@ -134,6 +135,24 @@ def test_register_a_case_enter_the_household_and_see_the_tiers_move(
     assert _tier_of_contact(page, "Lê Minh Khoa") == "F1"
     assert not page.get_by_role("link", name="Đăng ký là ca bệnh").is_visible()
     _checked(page, "person-now-f0")
+
+    # 5. my work today: the F1s are still to reach; the mother is called and reached
+    page.goto("/")
+    waiting = page.locator("#h-waiting + ol")
+    for name in ("Bùi Thị Hạnh", "Lê Minh Khoa"):
+        assert waiting.get_by_role("link", name=name).is_visible(), name
+    _checked(page, "home-to-reach")
+    waiting.get_by_role("link", name="Bùi Thị Hạnh").click()
+    page.get_by_role("heading", name="Liên hệ với người này").wait_for()
+    page.get_by_role("radio", name="gọi điện").check()
+    page.get_by_role("radio", name="đã liên hệ được").check()
+    page.get_by_label("Ghi chú").fill("Đã hướng dẫn cách ly tại nhà")
+    _checked(page, "person-reach")
+    page.get_by_role("button", name="Ghi nhận lần liên hệ").click()
+    page.get_by_text("Đã hướng dẫn cách ly tại nhà").wait_for()
+    page.goto("/")
+    assert page.locator("#h-waiting + ol").get_by_role("link", name="Bùi Thị Hạnh").count() == 0
+    assert page.locator("#h-waiting + ol").get_by_role("link", name="Lê Minh Khoa").is_visible()
 
 
 def test_a_positive_pcr_confirms_the_case_and_the_status_moves_on(

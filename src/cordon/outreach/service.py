@@ -81,8 +81,10 @@ def still_to_reach(
     limit: int = 50,
     offset: int = 0,
     on: dt.date | None = None,
+    cap: int | None = None,
 ) -> tuple[list[Waiting], int]:
-    """The contacts in ``scope`` waiting to be reached, longest waiting first, and how many."""
+    """The contacts in ``scope`` waiting to be reached, longest waiting first, and how many
+    (counted up to ``cap`` when given)."""
     tiers = sorted(get_policy().in_force(on or today()).reach_tiers)
     told = select(ReachAttempt.id).where(
         ReachAttempt.person_id == PersonTier.person_id,
@@ -95,7 +97,10 @@ def still_to_reach(
         ),
         scope,
     )
-    total = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    counted = waiting.with_only_columns(PersonTier.person_id)
+    if cap is not None:
+        counted = counted.limit(cap)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     rows = session.execute(
         waiting.order_by(PersonTier.since, PersonTier.person_id).limit(limit).offset(offset)
     ).all()

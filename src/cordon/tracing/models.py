@@ -53,7 +53,7 @@ class PersonTier(Base):
     __tablename__ = "person_tiers"
     __table_args__ = (
         Index("ix_person_tiers_tier_person", "tier", "person_id"),
-        Index("ix_person_tiers_since", "since"),
+        Index("ix_person_tiers_since_person", "since", "person_id"),
     )
 
     person_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)

@@ -297,15 +297,16 @@ def people_in_tier(
 
 
 def tier_moved_since(
-    session: Session, since: dt.datetime, *, limit: int, scope: Scope = CITY
+    session: Session, since: dt.datetime, *, limit: int, scope: Scope = CITY, cap: int = 10_000
 ) -> tuple[list[PersonTier], int]:
-    """People whose tier changed at or after ``since``, latest first, and how many."""
+    """People whose tier changed at or after ``since``, latest first, and how many — counted
+    up to ``cap`` (a day of a city's wave can move hundreds of thousands: a list of work
+    says "10,000 or more" rather than counting them all on every visit)."""
     query = in_scope(select(PersonTier).where(PersonTier.since >= since), scope)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(PersonTier.since.desc(), PersonTier.person_id).limit(limit)
-    )
-    return list(rows), int(total)
+    counted = query.with_only_columns(PersonTier.person_id).limit(cap)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    latest = query.order_by(PersonTier.since.desc(), PersonTier.person_id.desc()).limit(limit)
+    return list(session.scalars(latest)), int(total)
 
 
 def tier_history(session: Session, person_id: int) -> list[TierChange]:

@@ -23,6 +23,7 @@ from cordon.web.templating import render
 router = APIRouter(include_in_schema=False)
 SHOWN = 20
 RECENT_DAYS = 7
+COUNTED = 10_000  # work lists count up to this many ("10,000+")
 
 
 @router.get("/")
@@ -49,11 +50,14 @@ def home(request: Request, session: SessionDep, who: PageUser) -> Response:
         }
         people += [c.person_id for c in suspected + confirmed]
     if who.can(Permission.tracing_read):
-        waiting, n_waiting = outreach.still_to_reach(session, scope=who.scope, limit=SHOWN)
+        waiting, n_waiting = outreach.still_to_reach(
+            session, scope=who.scope, limit=SHOWN, cap=COUNTED
+        )
         moved, n_moved = tracing.tier_moved_since(
-            session, start_of_today(), limit=SHOWN, scope=who.scope
+            session, start_of_today(), limit=SHOWN, scope=who.scope, cap=COUNTED
         )
         context |= {"waiting": waiting, "n_waiting": n_waiting, "moved": moved, "n_moved": n_moved}
+        context["counted"] = COUNTED
         people += [w.person_id for w in waiting] + [m.person_id for m in moved]
     if who.can(Permission.handovers):
         inbox, n_inbox = handovers.incoming(session, who, limit=SHOWN)

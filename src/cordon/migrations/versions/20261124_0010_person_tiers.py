@@ -37,10 +37,10 @@ def upgrade() -> None:
         ).bindparams(sa.bindparam("now", dt.datetime.now(dt.UTC), sa.DateTime(timezone=True)))
     )
     op.create_index("ix_person_tiers_tier_person", "person_tiers", ["tier", "person_id"])
-    op.create_index("ix_person_tiers_since", "person_tiers", ["since"])
+    op.create_index("ix_person_tiers_since_person", "person_tiers", ["since", "person_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_person_tiers_since", table_name="person_tiers")
+    op.drop_index("ix_person_tiers_since_person", table_name="person_tiers")
     op.drop_index("ix_person_tiers_tier_person", table_name="person_tiers")
     op.drop_table("person_tiers")
