@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default=None,
         description="TOML file of tier rule sets; the built-in Vietnamese rules when unset.",
     )
+    regime_file: Path | None = Field(
+        default=None,
+        description="TOML file of isolation regimes; the built-in Vietnamese regimes when unset "
+        "(docs/isolation.md).",
+    )
     page_size_max: int = Field(default=500, description="Largest page any list endpoint returns.")
     secret_key: SecretStr | None = Field(
         default=None,

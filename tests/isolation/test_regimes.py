@@ -1,0 +1,119 @@
+"""The isolation regimes of DOMAIN.md §4, each checked against the table: who goes where, for
+how long, tested on which days — and the dates a plan gives from the last exposure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cordon.core.errors import InvalidInput
+from cordon.isolation.enums import Place
+from cordon.isolation.regimes import BUILT_IN, load_regimes, plan
+
+REGIMES = load_regimes(BUILT_IN)
+F, H, M = Place.facility, Place.home, Place.monitoring
+
+
+@pytest.mark.parametrize(
+    ("on", "tier", "vaccinated", "stays", "test_days"),
+    [
+        (dt.date(2020, 3, 10), 1, None, [(F, 14), (M, 14)], []),
+        (dt.date(2020, 3, 10), 2, None, [(H, 14)], []),
+        (dt.date(2021, 5, 5), 1, None, [(F, 21), (M, 7)], [1, 14, 20]),
+        (dt.date(2021, 7, 14), 1, None, [(F, 14), (M, 14)], [1, 7, 14]),
+        (dt.date(2022, 1, 10), 1, True, [(H, 7), (M, 7)], [1, 7]),
+        (dt.date(2022, 1, 10), 1, False, [(F, 14), (M, 14)], [1, 7, 14]),
+        (dt.date(2022, 1, 10), 1, None, [(F, 14), (M, 14)], [1, 7, 14]),  # unknown: stricter
+        (dt.date(2022, 3, 1), 1, True, [(H, 5)], [5]),
+        (dt.date(2022, 3, 1), 1, False, [(H, 7)], [7]),
+    ],
+)
+def test_each_regime_as_the_table_says(
+    on: dt.date,
+    tier: int,
+    vaccinated: bool | None,
+    stays: list[tuple[Place, int]],
+    test_days: list[int],
+) -> None:
+    rule = REGIMES.in_force(on).rule_for(tier, vaccinated=vaccinated)
+    assert rule is not None
+    assert [(s.place, s.days) for s in rule.stays] == stays
+    assert list(rule.test_days) == test_days
+
+
+@pytest.mark.parametrize("on", [dt.date(2022, 4, 15), dt.date(2026, 11, 22)])
+def test_no_quarantine_from_15_april_2022(on: dt.date) -> None:
+    regime = REGIMES.in_force(on)
+    assert regime.id == "vn-2022-04"
+    assert regime.rule_for(1) is None
+    assert regime.rule_for(1, vaccinated=True) is None
+
+
+def test_the_day_a_regime_takes_effect_it_is_in_force() -> None:
+    assert REGIMES.in_force(dt.date(2021, 5, 4)).id == "vn-2020"
+    assert REGIMES.in_force(dt.date(2021, 5, 5)).id == "vn-2021-05"
+    assert all(r.legal_basis for r in REGIMES.regimes)  # printed on every order
+
+
+def test_a_plan_counts_from_the_last_exposure() -> None:
+    rule = REGIMES.in_force(dt.date(2021, 6, 1)).rule_for(1)
+    assert rule is not None
+    p = plan(rule, dt.date(2021, 6, 1))
+    assert [(leg.place, leg.first_day, leg.last_day) for leg in p.legs] == [
+        (F, dt.date(2021, 6, 2), dt.date(2021, 6, 22)),
+        (M, dt.date(2021, 6, 23), dt.date(2021, 6, 29)),
+    ]
+    assert p.tests == (dt.date(2021, 6, 2), dt.date(2021, 6, 15), dt.date(2021, 6, 21))
+    later = plan(rule, dt.date(2021, 6, 4))  # a new exposure moves every date along
+    assert later.ends_on - p.ends_on == dt.timedelta(days=3)
+
+
+@given(
+    st.sampled_from([(r, rule) for r in REGIMES.regimes for rule in r.rules]),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_every_plan_is_one_unbroken_stretch(pair: object, last: dt.date) -> None:
+    _, rule = pair  # type: ignore[misc]
+    p = plan(rule, last)
+    assert p.legs[0].first_day == last + dt.timedelta(days=1)
+    for before, after in zip(p.legs, p.legs[1:], strict=False):
+        assert after.first_day == before.last_day + dt.timedelta(days=1)
+    assert (p.ends_on - last).days == rule.days
+    assert all(p.legs[0].first_day <= t <= p.ends_on for t in p.tests)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "no [[regime]]"),
+        ('[[regime]]\nid = "x"\n', "incomplete"),
+        (
+            '[[regime]]\nid = "x"\neffective_from = 2020-01-01\n'
+            '[[regime.rule]]\ntier = 1\nstays = [{ place = "hotel", days = 14 }]\n',
+            "incomplete or invalid",
+        ),
+        (
+            '[[regime]]\nid = "x"\neffective_from = 2020-01-01\n'
+            '[[regime.rule]]\ntier = 1\nstays = [{ place = "home", days = 7 }]\n'
+            "test_days = [9]\n",
+            "test days must fall within the stays",
+        ),
+        (
+            '[[regime]]\nid = "x"\neffective_from = 2020-01-01\n'
+            '[[regime]]\nid = "x"\neffective_from = 2021-01-01\n',
+            "same id",
+        ),
+    ],
+)
+def test_a_bad_regime_file_is_refused_with_where_and_why(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    path = tmp_path / "regimes.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_regimes(path)
+    assert words in str(caught.value)
