@@ -1,6 +1,6 @@
-"""A case is seen where its person lives: the ward copied onto the case follows the person
-through registration, transfer, merge, import and the demos, and a ward's case list is
-exactly the cases of the people living there."""
+"""A case (and a stored tier) is seen where its person lives: the ward copied onto it
+follows the person through registration, transfer, merge, import and the demos, and a
+ward's case list is exactly the cases of the people living there."""
 
 from __future__ import annotations
 
@@ -13,21 +13,24 @@ from sqlalchemy.orm import Session
 from cordon.cases.models import Case
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
+from cordon.tracing.models import PersonTier
 
 Factory = Any
 
 
 def misplaced(session: Session) -> int:
-    """Cases whose ward is not their person's ward (0 when the copy is right)."""
+    """Cases and stored tiers whose ward is not their person's ward (0 when the copies are
+    right)."""
     session.expire_all()
-    return (
+    return sum(
         session.scalar(
             select(func.count())
-            .select_from(Case)
-            .join(Person, Person.id == Case.person_id)
-            .where(Case.ward_id.is_distinct_from(Person.ward_id))
+            .select_from(model)
+            .join(Person, Person.id == model.person_id)
+            .where(model.ward_id.is_distinct_from(Person.ward_id))
         )
         or 0
+        for model in (Case, PersonTier)
     )
 
 
@@ -60,6 +63,7 @@ def test_the_ward_follows_the_person(
     phuc_xa, truc_bach, phuc_tan = (_ward(hanoi, c) for c in ("00001", "00004", "00037"))
     an = _person(client, "Nguyễn Văn An", phuc_xa, "0912000001")
     _case(client, an, "BN-A")
+    assert hanoi.scalar(select(func.count()).select_from(PersonTier)) == 1  # An is F0
     assert misplaced(hanoi) == 0
 
     moved = client.patch(
@@ -77,6 +81,13 @@ def test_the_ward_follows_the_person(
         for code in ("00001", "00004")
     }
     assert listed == {"00001": [], "00004": ["BN-A"]}
+    f0s = {
+        code: anonymous.get(
+            "/api/v1/tracing/tiers", headers=sign_in("district_officer", code, f"d{code}")
+        ).json()
+        for code in ("00001", "00004")
+    }
+    assert f0s["00004"] == [{"tier": 0, "people": 1}]
 
     # merged into a person of another ward: the case goes where the kept person lives
     an = client.get(f"/api/v1/people/{an['id']}").json()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.people.bulk import PersonRow, insert_people
+from cordon.people.models import Person
 from cordon.tracing import service
 from cordon.tracing.models import PersonTier, TierLabel
 
@@ -26,6 +27,13 @@ def tiers_kept_with_labels(session: Session) -> Iterator[None]:
     )
     stored = session.execute(select(PersonTier.person_id, PersonTier.tier))
     assert dict(stored.all()) == dict(lowest.all())
+    moved_away = session.scalar(
+        select(func.count())
+        .select_from(PersonTier)
+        .join(Person, Person.id == PersonTier.person_id)
+        .where(PersonTier.ward_id.is_distinct_from(Person.ward_id))
+    )
+    assert moved_away == 0  # each stored tier carries its person's ward
 
 
 @pytest.fixture

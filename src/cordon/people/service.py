@@ -29,6 +29,7 @@ from cordon.people.enums import Sex
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.people.schemas import PersonCreate, PersonPatch
 from cordon.people.search import SearchResult, search_people
+from cordon.tracing.models import PersonTier
 
 __all__ = [
     "DuplicateCandidate",
@@ -258,8 +259,12 @@ def update_person(
 
 
 def _cases_follow(session: Session, person: Person) -> None:
-    """A person's cases are seen where the person lives: they move with a transfer."""
+    """A person's cases and tier are seen where the person lives: they move with a transfer
+    (ADR 0007, 0009)."""
     session.execute(update(Case).where(Case.person_id == person.id).values(ward_id=person.ward_id))
+    session.execute(
+        update(PersonTier).where(PersonTier.person_id == person.id).values(ward_id=person.ward_id)
+    )
 
 
 # --- merging ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
@@ -256,7 +256,8 @@ def _keep_tiers(
     fresh: bool,
 ) -> None:
     """``person_tiers`` follows the moves: the people who moved lose their row and those
-    with a tier get a new one (``fresh``: there were no labels, so no one keeps a tier)."""
+    with a tier get a new one, with their ward (``fresh``: there were no labels, so no one
+    keeps a tier)."""
     table = table_of(PersonTier)
     if fresh:
         session.execute(delete(table))
@@ -266,3 +267,5 @@ def _keep_tiers(
     keep = tiers >= 0
     rows = zip(persons[keep].tolist(), tiers[keep].tolist(), repeat(since), strict=False)
     insert_rows(session, PersonTier, ("person_id", "tier", "since"), rows)
+    ward = select(Person.ward_id).where(Person.id == table.c.person_id).scalar_subquery()
+    session.execute(update(table).where(table.c.since == since).values(ward_id=ward))

@@ -48,14 +48,19 @@ class PersonTier(Base):
     """A person's tier now (their lowest label) and since when it holds: what the tier
     counts, the tier lists and *my work today* read, so none of them has to find each
     person's lowest label among all labels (ADR 0009). Written with the tier history, by the
-    same statements, for the same moves; a person without a tier has no row."""
+    same statements, for the same moves; a person without a tier has no row. ``ward_id`` is
+    a copy of the person's ward (as on cases, ADR 0007), so a district's or ward's lists read
+    their own index range."""
 
     __tablename__ = "person_tiers"
     __table_args__ = (
         Index("ix_person_tiers_tier_person", "tier", "person_id"),
         Index("ix_person_tiers_since_person", "since", "person_id"),
+        Index("ix_person_tiers_ward_tier_since", "ward_id", "tier", "since"),
+        Index("ix_person_tiers_ward_since", "ward_id", "since"),
     )
 
     person_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     tier: Mapped[int] = mapped_column(SmallInteger)
     since: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    ward_id: Mapped[int | None] = mapped_column(BigId)

@@ -260,13 +260,10 @@ def lowest_tiers(session: Session, person_ids: set[int]) -> dict[int, int]:
 
 
 def in_scope(query: Any, scope: Scope) -> Any:
-    """People's tiers in ``scope``: a district or ward is read from the people's ward index,
-    each person's tier looked up by key."""
+    """People's tiers in ``scope``, by the ward copied onto each (ADR 0009)."""
     if scope.whole_city:
         return query
-    return query.join(Person, Person.id == PersonTier.person_id).where(
-        scope.where(Person.ward_id, Person.id), Person.merged_into_id.is_(None)
-    )
+    return query.where(scope.where(PersonTier.ward_id, PersonTier.person_id))
 
 
 def tier_counts(session: Session, scope: Scope = CITY) -> dict[int, int]:

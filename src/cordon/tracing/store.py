@@ -240,7 +240,8 @@ class Statements:
             cursor.executemany(upsert.format(rows="VALUES (?, ?, ?, ?, ?, ?)"), rows)
 
     def record(self, cursor: Any, moves: Collection[TierMove], cause: str, at: Any) -> None:
-        """The moves into the tier history, and each person's tier now into ``person_tiers``."""
+        """The moves into the tier history, and each person's tier now into ``person_tiers``
+        (with the person's ward)."""
         insert = f"INSERT INTO tier_changes ({', '.join(CHANGE_COLUMNS)}) "
         rows = [_move_row(m) for m in moves]
         gone = [(p,) for p, _, n, *_ in rows if n is None]
@@ -263,7 +264,9 @@ class Statements:
             [(p, o, n, at, cause, c, vp, ve) for p, o, n, c, vp, ve in rows],
         )
         cursor.executemany("DELETE FROM person_tiers WHERE person_id = ?", gone)
-        cursor.executemany(_TIERS_UPSERT.format(rows="VALUES (?, ?, ?)"), now)
+        cursor.executemany(
+            _TIERS_UPSERT.format(rows=_SQLITE_TIER_ROW), [(p, n, a, p) for p, n, a in now]
+        )
 
     @staticmethod
     def _save_pg(
@@ -297,10 +300,15 @@ _PG_LABEL_ROWS = (
 
 
 _TIERS_UPSERT = (
-    "INSERT INTO person_tiers (person_id, tier, since) {rows} "
-    "ON CONFLICT (person_id) DO UPDATE SET tier = excluded.tier, since = excluded.since"
+    "INSERT INTO person_tiers (person_id, tier, since, ward_id) {rows} "
+    "ON CONFLICT (person_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, "
+    "ward_id = excluded.ward_id"
 )
-_PG_TIER_ROWS = "SELECT p, n, %s FROM unnest(%s::int8[], %s::int2[]) AS t(p, n)"
+_SQLITE_TIER_ROW = "VALUES (?, ?, ?, (SELECT ward_id FROM people WHERE id = ?))"
+_PG_TIER_ROWS = (
+    "SELECT t.p, t.n, %s, people.ward_id FROM unnest(%s::int8[], %s::int2[]) AS t(p, n) "
+    "LEFT JOIN people ON people.id = t.p"
+)
 
 
 _PG_MOVE_ROWS = (
