@@ -40,7 +40,12 @@ def find_cluster(session: Session, code_or_name: str) -> Cluster:
         return exact[0]
     if len(found) > 1:
         codes = ", ".join(sorted(c.code for c in found))
-        raise InvalidInput.on("cluster", f"{code_or_name!r} names several clusters: {codes}")
+        raise InvalidInput.on(
+            "cluster",
+            N_("%(name)s names several clusters: %(codes)s"),
+            name=repr(code_or_name),
+            codes=codes,
+        )
     if not found:
         raise NotFound(f"No cluster with code or name {code_or_name!r}.")
     return found[0]

@@ -94,7 +94,7 @@ def get_person(session: Session, person_id: int) -> Person:
     if person.merged_into_id is not None:
         raise NotFound(
             f"Person {person_id} was merged into person {person.merged_into_id}.",
-            [FieldProblem("id", f"merged into person {person.merged_into_id}")],
+            [FieldProblem.of("id", N_("merged into person %(id)s"), id=person.merged_into_id)],
         )
     return person
 

@@ -105,8 +105,8 @@ def _check_codes(session: Session, plan: CasePlan, src: Source) -> None:
     first: dict[str, int] = {}
     for item in plan.lines:
         if item.code in first:
-            message = N_("%(code)s is also on row %(row)s")
-            src.problem(item.line, "case_code", message, code=item.code, row=first[item.code])
+            message = N_("%(code)s is also on row %(line)s")
+            src.problem(item.line, "case_code", message, code=item.code, line=first[item.code])
         else:
             first[item.code] = item.line
     registered = lookups.cases_by_code(session, first)
@@ -126,8 +126,8 @@ def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
         if nid is None:
             continue
         if nid in by_nid:
-            message = N_("same national ID as row %(row)s")
-            src.problem(item.line, "national_id", message, row=by_nid[nid])
+            message = N_("same national ID as row %(line)s")
+            src.problem(item.line, "national_id", message, line=by_nid[nid])
         else:
             by_nid[nid] = item.line
     known = lookups.people_by_national_id(session, by_nid)
@@ -155,8 +155,8 @@ def _match_by_phone(session: Session, plan: CasePlan, src: Source) -> None:
             continue
         key = (phone, item.folded, item.person.birth_year)
         if key in seen:
-            message = N_("same person (phone, name, birth year) as row %(row)s")
-            src.problem(item.line, "phone", message, row=seen[key])
+            message = N_("same person (phone, name, birth year) as row %(line)s")
+            src.problem(item.line, "phone", message, line=seen[key])
             continue
         seen[key] = item.line
         for person in registered.get(phone, []):

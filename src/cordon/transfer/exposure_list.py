@@ -106,8 +106,8 @@ def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> No
         if key is not None and key in seen:
             ref, first, first_name = seen[key]
             if first_name != name:
-                message = N_("given another name on row %(row)s")
-                src.problem(item.line, "contact_national_id", message, row=first)
+                message = N_("given another name on row %(line)s")
+                src.problem(item.line, "contact_national_id", message, line=first)
             item.contact_ref = ref
             continue
         item.contact_ref = _registered_contact(item, name, src, people)

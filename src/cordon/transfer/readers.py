@@ -38,7 +38,9 @@ def _bytes(data: bytes | IO[bytes] | Path) -> bytes:
         return data
     if isinstance(data, Path):
         if not data.is_file():
-            raise InvalidInput.on(data.name, f"file not found in {data.parent}")
+            raise InvalidInput.on(
+                data.name, N_("file not found in %(folder)s"), folder=str(data.parent)
+            )
         return data.read_bytes()
     return data.read()
 
