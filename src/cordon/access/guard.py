@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from cordon.access.principal import Principal
 from cordon.access.pseudonyms import pseudonym
 from cordon.cases.models import Case
-from cordon.core.errors import InvalidInput, NotFound
+from cordon.core.errors import N_, InvalidInput, NotFound
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 
@@ -51,7 +51,7 @@ def person_field(session: Session, who: Principal, person_id: int, field: str) -
     (the services' own 422 for an unknown id)."""
     ward = wards_of(session, [person_id])
     if ward and not who.scope.visible(ward):
-        raise InvalidInput.on(field, f"no person with id {person_id}")
+        raise InvalidInput.on(field, N_("no person with id %(id)s"), id=person_id)
 
 
 def case(session: Session, who: Principal, case_id: int) -> int:
@@ -80,8 +80,9 @@ def case_field(session: Session, who: Principal, field: str, case_id: int | str)
     key = Case.id if field == "case_id" else Case.code
     person_id = session.scalar(select(Case.person_id).where(key == case_id))
     if person_id is not None and person_id not in visible(session, who, [person_id]):
-        what = "id" if field == "case_id" else "code"
-        raise InvalidInput.on(field, f"no case with {what} {case_id}")
+        if field == "case_id":
+            raise InvalidInput.on(field, N_("no case with id %(id)s"), id=case_id)
+        raise InvalidInput.on(field, N_("no case with code %(code)s"), code=case_id)
 
 
 def case_code(session: Session, who: Principal, code: str) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cordon.access import signin
 from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, RoleFileError, role
-from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
 from cordon.core.security import MIN_PASSWORD, digest, hash_password, new_password, new_token
 from cordon.geography.models import AdminUnit
@@ -100,7 +100,7 @@ def reset_password(session: Session, *, username: str) -> str:
 
 def change_password(session: Session, *, user: User, new: str) -> None:
     if len(new) < MIN_PASSWORD:
-        raise InvalidInput.on("new_password", f"use at least {MIN_PASSWORD} characters")
+        raise InvalidInput.on("new_password", N_("use at least %(n)s characters"), n=MIN_PASSWORD)
     user.password_hash = hash_password(new)
     user.must_change_password = False
 

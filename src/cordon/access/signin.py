@@ -23,7 +23,7 @@ from cordon.access.models import LoginFailure, User, WebSession
 from cordon.access.roles import role
 from cordon.audit import recorder
 from cordon.core.config import get_settings
-from cordon.core.errors import InvalidInput, TooManyAttempts
+from cordon.core.errors import N_, InvalidInput, TooManyAttempts
 from cordon.core.models import utcnow
 from cordon.core.security import digest, keyed_digest, new_token, password_matches, same
 
@@ -205,7 +205,7 @@ def totp_uri(user: User) -> str:
 
 def confirm_totp(session: Session, user: User, web: WebSession | None, code: str) -> None:
     if not _totp_ok(user, code):
-        raise InvalidInput.on("code", "the code does not match; check the device's clock")
+        raise InvalidInput.on("code", N_("the code does not match; check the device's clock"))
     user.totp_enabled = True
     if web is not None:
         web.two_factor_done = True

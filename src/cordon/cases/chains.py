@@ -18,7 +18,7 @@ from cordon.cases.models import Case, InfectionSource
 from cordon.cases.schemas import ChainEdge, ChainNode, ChainOut
 from cordon.cases.service import get_case
 from cordon.clusters.models import Cluster
-from cordon.core.errors import Conflict, InvalidInput
+from cordon.core.errors import N_, Conflict, InvalidInput
 
 _BATCH = 900  # below SQLite's bound-parameter limit
 
@@ -184,24 +184,30 @@ def _check_source(
 ) -> None:
     if kind == SourceKind.case:
         if source_case_id is None:
-            raise InvalidInput.on("source_case_id", "is required for a source of kind case")
+            raise InvalidInput.on("source_case_id", N_("is required for a source of kind case"))
         source = session.get(Case, source_case_id)
         if source is None:
-            raise InvalidInput.on("source_case_id", f"no case with id {source_case_id}")
+            raise InvalidInput.on("source_case_id", N_("no case with id %(id)s"), id=source_case_id)
         if source.id == case.id:
-            raise InvalidInput.on("source_case_id", f"case {case.code} cannot infect itself")
+            raise InvalidInput.on(
+                "source_case_id", N_("case %(code)s cannot infect itself"), code=case.code
+            )
         if would_cycle(session, case.id, source.id):
             raise InvalidInput.on(
                 "source_case_id",
-                f"{source.code} is already infected (directly or not) by {case.code}: "
-                "the chain would loop",
+                N_(
+                    "%(source)s is already infected (directly or not) by %(code)s: "
+                    "the chain would loop"
+                ),
+                source=source.code,
+                code=case.code,
             )
     elif kind == SourceKind.country and not country_code:
-        raise InvalidInput.on("country_code", "is required for a source of kind country")
+        raise InvalidInput.on("country_code", N_("is required for a source of kind country"))
     elif kind == SourceKind.cluster and (
         cluster_id is None or session.get(Cluster, cluster_id) is None
     ):
-        raise InvalidInput.on("cluster_id", f"no cluster with id {cluster_id}")
+        raise InvalidInput.on("cluster_id", N_("no cluster with id %(id)s"), id=cluster_id)
 
 
 def add_source(
@@ -232,7 +238,7 @@ def add_source(
         == (link.kind, link.source_case_id, link.country_code, link.cluster_id)
     ]
     if same:
-        raise Conflict(f"Case {case.code} already has this source.")
+        raise Conflict.of(N_("Case %(code)s already has this source."), code=case.code)
     session.add(link)
     session.flush()
     return link

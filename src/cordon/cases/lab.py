@@ -11,7 +11,7 @@ from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
 from cordon.cases.service import case_values, check_dates, get_case, move_status
 from cordon.core.dates import today
-from cordon.core.errors import Conflict, FieldProblem, InvalidInput
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 
 
 def lab_tests(session: Session, case_id: int) -> list[LabTest]:
@@ -24,14 +24,16 @@ def _check_lab_test(
     code: str, sample_taken_on: dt.date, result_on: dt.date | None, *, confirms: bool
 ) -> None:
     problems = []
+    future = N_("is in the future (%(day)s)")
     if sample_taken_on > today():
-        problems.append(FieldProblem("sample_taken_on", f"is in the future ({sample_taken_on})"))
+        problems.append(FieldProblem.of("sample_taken_on", future, day=sample_taken_on))
     if result_on is not None and result_on > today():
-        problems.append(FieldProblem("result_on", f"is in the future ({result_on})"))
+        problems.append(FieldProblem.of("result_on", future, day=result_on))
     if result_on is not None and result_on < sample_taken_on:
-        problems.append(FieldProblem("result_on", f"is before sample_taken_on ({sample_taken_on})"))
+        before = N_("is before sample_taken_on (%(day)s)")
+        problems.append(FieldProblem.of("result_on", before, day=sample_taken_on))
     if confirms and result_on is None:
-        problems.append(FieldProblem("result_on", "is required to confirm the case"))
+        problems.append(FieldProblem.of("result_on", N_("is required to confirm the case")))
     if problems:
         said = "; ".join(f"{p.field} {p.message}" for p in problems)
         raise InvalidInput(detail=f"Lab test of case {code}: {said}.", problems=problems)
@@ -74,9 +76,13 @@ def add_lab_test(
     suspected case on the result date (its positive sample date filled in if missing)."""
     case = get_case(session, case_id)
     if confirm and (method != TestMethod.pcr or result != TestResult.positive):
-        raise InvalidInput.on("confirm", "only a positive PCR test confirms a case")
+        raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
     if confirm and case.status != CaseStatus.suspected:
-        raise Conflict(f"Case {case.code} is {case.status}, not suspected: nothing to confirm.")
+        raise Conflict.of(
+            N_("Case %(code)s is %(status)s, not suspected: nothing to confirm."),
+            code=case.code,
+            status=case.status,
+        )
     _check_lab_test(case.code, sample_taken_on, result_on, confirms=confirm)
     if confirm and result_on is not None:
         _confirm_by_test(session, case, sample_taken_on, result_on, changed_by)

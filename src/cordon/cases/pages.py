@@ -21,7 +21,7 @@ from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResul
 from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
-from cordon.core.errors import Conflict, CordonError, FieldProblem
+from cordon.core.errors import Conflict, CordonError
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.service import wards_in
@@ -52,22 +52,6 @@ LAB_FIELDS = (
     "confirm",
 )
 CONTACTS_SHOWN = 200
-
-
-def said(t: Texts, problem: FieldProblem) -> str:
-    """A service's problem with a date, in the user's words."""
-    message = problem.message
-    if "in the future" in message:
-        return t.gettext("This date is in the future.")
-    if "after confirmed_on" in message:
-        return t.gettext("This date is after the day the case was confirmed.")
-    if "before confirmed_on" in message:
-        return t.gettext("This date is before the day the case was confirmed.")
-    if "before sample_taken_on" in message:
-        return t.gettext("The result cannot come before the sample.")
-    if "is required" in message:
-        return t.gettext("Enter this date: it is needed to confirm the case.")
-    return t.gettext("Check this value.")
 
 
 def _options(t: Texts, values: Any) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -166,8 +150,7 @@ def _case_values(reader: Reader, typed: dict[str, str]) -> tuple[CaseStatus | No
         try:
             cases.check_dates("new", fields, status)
         except CordonError as exc:
-            for problem in exc.problems:
-                reader.fail(problem.field, said(t, problem))
+            reader.refused(exc)
     return status, fields
 
 
@@ -238,8 +221,7 @@ def register_case(
         )
     except CordonError as exc:
         session.rollback()  # the person created just before goes too
-        for problem in exc.problems:
-            reader.fail(problem.field if problem.field in typed else "form", said(t, problem))
+        reader.refused(exc, lambda field: field if field in typed else "form")
         reader.fail("form", t.gettext("Nothing was saved: check the fields marked."))
         return rejected(None)
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
@@ -340,8 +322,7 @@ def change_status(
             )
         except CordonError as exc:
             session.rollback()
-            for problem in exc.problems:
-                reader.fail("on", said(t, problem))
+            reader.refused(exc, lambda _field: "on")
             reader.fail("on", t.gettext("Check this value."))
         else:
             return RedirectResponse(f"/cases/{case_id}", status_code=303)
@@ -384,9 +365,7 @@ def add_lab_test(
             )
         except CordonError as exc:
             session.rollback()
-            for problem in exc.problems:
-                field = problem.field if problem.field in LAB_FIELDS else "result_on"
-                reader.fail(field, said(t, problem))
+            reader.refused(exc, lambda field: field if field in LAB_FIELDS else "result_on")
             if not exc.problems:
                 reader.fail("confirm", t.gettext("Only a suspected case can be confirmed."))
         else:

@@ -23,7 +23,7 @@ from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.dates import today
 from cordon.core.db import get_or_404, one_or_404
-from cordon.core.errors import Conflict, FieldProblem, InvalidInput
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import CaseChanged, publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
@@ -169,21 +169,29 @@ def history(session: Session, case_id: int) -> list[CaseStatusChange]:
 
 def _date_problems(values: Mapping[str, Any], status: CaseStatus) -> list[FieldProblem]:
     problems = [
-        FieldProblem(name, f"is in the future ({values[name]})")
+        FieldProblem.of(name, N_("is in the future (%(day)s)"), day=values[name])
         for name in DATE_FIELDS
         if values.get(name) is not None and values[name] > today()
     ]
     confirmed = values.get("confirmed_on")
     if confirmed is None:
         if status in F0_STATUSES:
-            problems.append(FieldProblem("confirmed_on", f"is required for a {status} case"))
+            problems.append(
+                FieldProblem.of(
+                    "confirmed_on", N_("is required for a %(status)s case"), status=status
+                )
+            )
         return problems
     for name in ("onset_on", "sample_on"):
         if values.get(name) is not None and values[name] > confirmed:
-            problems.append(FieldProblem(name, f"is after confirmed_on ({confirmed})"))
+            problems.append(
+                FieldProblem.of(name, N_("is after confirmed_on (%(day)s)"), day=confirmed)
+            )
     for name in ("discharged_on", "died_on"):
         if values.get(name) is not None and values[name] < confirmed:
-            problems.append(FieldProblem(name, f"is before confirmed_on ({confirmed})"))
+            problems.append(
+                FieldProblem.of(name, N_("is before confirmed_on (%(day)s)"), day=confirmed)
+            )
     return problems
 
 
@@ -219,8 +227,9 @@ def _flush(session: Session, case: Case) -> None:
     try:
         session.flush()
     except StaleDataError:
-        raise Conflict(
-            f"Case {code} was changed by someone else meanwhile; reload it and retry."
+        raise Conflict.of(
+            N_("Case %(code)s was changed by someone else meanwhile; reload it and retry."),
+            code=code,
         ) from None
 
 
@@ -248,22 +257,22 @@ def create_case(
     """A new suspected or confirmed case of ``person_id`` (``fields``: dates and the rest)."""
     unknown = set(fields) - EDITABLE
     if unknown:
-        raise InvalidInput.on(sorted(unknown)[0], "is not a field of a case")
+        raise InvalidInput.on(sorted(unknown)[0], N_("is not a field of a case"))
     if status not in (CaseStatus.suspected, CaseStatus.confirmed):
-        raise InvalidInput.on("status", "a new case is suspected or confirmed")
+        raise InvalidInput.on("status", N_("a new case is suspected or confirmed"))
     person = session.get(Person, person_id)
     if person is None:
-        raise InvalidInput.on("person_id", f"no person with id {person_id}")
+        raise InvalidInput.on("person_id", N_("no person with id %(id)s"), id=person_id)
     code = code or _next_code(session)
     if session.scalar(select(Case.id).where(Case.code == code)) is not None:
-        raise Conflict(f"Case code {code} is already used.")
+        raise Conflict.of(N_("Case code %(code)s is already used."), code=code)
     check_dates(code, fields, status)
     case = Case(code=code, person_id=person_id, status=status, ward_id=person.ward_id, **fields)
     session.add(case)
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"Case code {code} is already used.") from None
+        raise Conflict.of(N_("Case code %(code)s is already used."), code=code) from None
     _record(session, case, None, created_by, reason)
     _announce(session, case, f"case {code} {status}", was_f0=False, window=True)
     return case
@@ -287,9 +296,14 @@ def _record(
 
 def _check_version(case: Case, version: int | None) -> None:
     if version is not None and version != case.version:
-        raise Conflict(
-            f"Case {case.code} is at version {case.version}, not {version}: someone else "
-            "changed it meanwhile; reload it and retry."
+        raise Conflict.of(
+            N_(
+                "Case %(code)s is at version %(version)s, not %(sent)s: someone else "
+                "changed it meanwhile; reload it and retry."
+            ),
+            code=case.code,
+            version=case.version,
+            sent=version,
         )
 
 
@@ -301,7 +315,7 @@ def update_case(
     _check_version(case, version)
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise InvalidInput.on(sorted(unknown)[0], "cannot be changed here")
+        raise InvalidInput.on(sorted(unknown)[0], N_("cannot be changed here"))
     values = {**case_values(case), **changes}
     check_dates(case.code, values, case.status)
     moved = {k for k, v in changes.items() if getattr(case, k) != v}

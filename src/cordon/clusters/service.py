@@ -15,7 +15,7 @@ from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.clusters.schemas import ClusterOut, ClusterSummary, DistrictCount
 from cordon.core.db import get_or_404, one_or_404
-from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
 
@@ -40,7 +40,12 @@ def find_cluster(session: Session, code_or_name: str) -> Cluster:
         return exact[0]
     if len(found) > 1:
         codes = ", ".join(sorted(c.code for c in found))
-        raise InvalidInput.on("cluster", f"{code_or_name!r} names several clusters: {codes}")
+        raise InvalidInput.on(
+            "cluster",
+            N_("%(name)s names several clusters: %(codes)s"),
+            name=repr(code_or_name),
+            codes=codes,
+        )
     if not found:
         raise NotFound(f"No cluster with code or name {code_or_name!r}.")
     return found[0]
@@ -66,11 +71,11 @@ def create_cluster(
     description: str | None = None,
 ) -> Cluster:
     if session.scalar(select(Cluster.id).where(Cluster.code == code)) is not None:
-        raise Conflict(f"Cluster code {code} is already used.")
+        raise Conflict.of(N_("Cluster code %(code)s is already used."), code=code)
     if ward_id is not None and session.get(AdminUnit, ward_id) is None:
-        raise InvalidInput.on("ward_id", f"no administrative unit with id {ward_id}")
+        raise InvalidInput.on("ward_id", N_("no administrative unit with id %(id)s"), id=ward_id)
     if started_on and ended_on and ended_on < started_on:
-        raise InvalidInput.on("ended_on", f"is before started_on ({started_on})")
+        raise InvalidInput.on("ended_on", N_("is before started_on (%(day)s)"), day=started_on)
     cluster = Cluster(
         code=code,
         name=name,
@@ -84,7 +89,7 @@ def create_cluster(
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"Cluster code {code} is already used.") from None
+        raise Conflict.of(N_("Cluster code %(code)s is already used."), code=code) from None
     return cluster
 
 
@@ -97,9 +102,13 @@ def add_member(session: Session, cluster_id: int, *, case_id: int) -> None:
     cluster = get_cluster(session, cluster_id)
     case = session.get(Case, case_id)
     if case is None:
-        raise InvalidInput.on("case_id", f"no case with id {case_id}")
+        raise InvalidInput.on("case_id", N_("no case with id %(id)s"), id=case_id)
     if session.get(ClusterCase, (cluster.id, case.id)) is not None:
-        raise Conflict(f"Case {case.code} is already in cluster {cluster.code}.")
+        raise Conflict.of(
+            N_("Case %(code)s is already in cluster %(cluster)s."),
+            code=case.code,
+            cluster=cluster.code,
+        )
     session.add(ClusterCase(cluster_id=cluster.id, case_id=case.id))
     session.flush()
 
@@ -107,7 +116,7 @@ def add_member(session: Session, cluster_id: int, *, case_id: int) -> None:
 def add_member_by_code(session: Session, cluster_id: int, *, case_code: str) -> None:
     case = session.scalar(select(Case).where(Case.code == case_code))
     if case is None:
-        raise InvalidInput.on("case_code", f"no case with code {case_code}")
+        raise InvalidInput.on("case_code", N_("no case with code %(code)s"), code=case_code)
     add_member(session, cluster_id, case_id=case.id)
 
 

@@ -319,8 +319,7 @@ def record_contacts(
         service.record_contacts(session, person_id=person_id, contacts=contacts)
     except CordonError as exc:
         session.rollback()
-        for problem in exc.problems:
-            reader.fail(_field_of(problem.field, read), t.gettext("Check this value."))
+        reader.refused(exc, lambda field: _field_of(field, read))
         reader.fail("form", t.gettext("Nothing was saved: check the fields marked."))
         return rejected()
     return RedirectResponse(f"/people/{person_id}#h-contacts", status_code=303)

@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 from cordon.clusters.models import Cluster
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
-from cordon.core.errors import FieldProblem, InvalidInput
+from cordon.core.errors import N_, FieldProblem, InvalidInput
 from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
 from cordon.people.models import Person
+
+NO_PERSON = N_("no person with id %(id)s")
+MERGED = N_("person %(id)s was merged into %(into)s")
+FUTURE = N_("%(day)s is in the future")
 
 
 def _check_people(session: Session, person_id: int, contacts: Sequence[ContactIn]) -> None:
@@ -27,31 +31,26 @@ def _check_people(session: Session, person_id: int, contacts: Sequence[ContactIn
     rows = session.execute(select(Person.id, Person.merged_into_id).where(Person.id.in_(wanted)))
     found = {row[0]: row[1] for row in rows}
     if person_id not in found:
-        problems.append(FieldProblem("person_id", f"no person with id {person_id}"))
+        problems.append(FieldProblem.of("person_id", NO_PERSON, id=person_id))
     elif found[person_id] is not None:
-        problems.append(
-            FieldProblem("person_id", f"person {person_id} was merged into {found[person_id]}")
-        )
+        merged = found[person_id]
+        problems.append(FieldProblem.of("person_id", MERGED, id=person_id, into=merged))
     horizon = today()
     for i, c in enumerate(contacts):
         prefix = f"contacts[{i}]." if len(contacts) > 1 else ""
         if c.contact_id == person_id:
             problems.append(
-                FieldProblem(f"{prefix}contact_id", "a person cannot be their own contact")
+                FieldProblem.of(f"{prefix}contact_id", N_("a person cannot be their own contact"))
             )
         elif c.contact_id not in found:
-            problems.append(
-                FieldProblem(f"{prefix}contact_id", f"no person with id {c.contact_id}")
-            )
+            problems.append(FieldProblem.of(f"{prefix}contact_id", NO_PERSON, id=c.contact_id))
         elif found[c.contact_id] is not None:
+            merged = found[c.contact_id]
             problems.append(
-                FieldProblem(
-                    f"{prefix}contact_id",
-                    f"person {c.contact_id} was merged into {found[c.contact_id]}",
-                )
+                FieldProblem.of(f"{prefix}contact_id", MERGED, id=c.contact_id, into=merged)
             )
         if c.last_on > horizon:
-            problems.append(FieldProblem(f"{prefix}last_on", f"{c.last_on} is in the future"))
+            problems.append(FieldProblem.of(f"{prefix}last_on", FUTURE, day=c.last_on))
     if problems:
         raise InvalidInput("The exposure cannot be recorded.", problems)
 
@@ -96,9 +95,11 @@ def update_exposure(session: Session, *, exposure_id: int, changes: ExposureUpda
     first = values.get("first_on", row.first_on)
     last = values.get("last_on", row.last_on)
     if last < first:
-        raise InvalidInput.on("last_on", f"{last} is before first_on ({first})")
+        raise InvalidInput.on(
+            "last_on", N_("%(day)s is before first_on (%(first)s)"), day=last, first=first
+        )
     if last > today():
-        raise InvalidInput.on("last_on", f"{last} is in the future")
+        raise InvalidInput.on("last_on", FUTURE, day=last)
     for key, value in values.items():
         setattr(row, key, value)
     session.flush()
@@ -157,11 +158,12 @@ def record_event_exposure(session: Session, *, data: EventExposureIn) -> EventEx
     """A person at a cluster's place or event (a flight, a bar, a hospital ward)."""
     problems = []
     if session.get(Person, data.person_id) is None:
-        problems.append(FieldProblem("person_id", f"no person with id {data.person_id}"))
+        problems.append(FieldProblem.of("person_id", NO_PERSON, id=data.person_id))
     if session.get(Cluster, data.cluster_id) is None:
-        problems.append(FieldProblem("cluster_id", f"no cluster with id {data.cluster_id}"))
+        no_cluster = N_("no cluster with id %(id)s")
+        problems.append(FieldProblem.of("cluster_id", no_cluster, id=data.cluster_id))
     if data.last_on > today():
-        problems.append(FieldProblem("last_on", f"{data.last_on} is in the future"))
+        problems.append(FieldProblem.of("last_on", FUTURE, day=data.last_on))
     if problems:
         raise InvalidInput("The event exposure cannot be recorded.", problems)
     row = EventExposure(**data.model_dump())

@@ -91,10 +91,9 @@ def answer(
         session.rollback()
         if exc.status == 404:
             raise
-        message = (
-            t.gettext("Say what was done, or why not.")
-            if exc.status == 422
-            else t.gettext("Someone answered it meanwhile: see its status now.")
-        )
+        if exc.status == 422 and exc.problems:  # the note the answer needs, in the user's words
+            message = t.problem(exc.problems[0], t.gettext("Say what was done, or why not."))
+        else:
+            message = t.gettext("Someone answered it meanwhile: see its status now.")
         return _page(request, session, who, {handover_id: message}, 422)
     return RedirectResponse("/handovers", status_code=303)

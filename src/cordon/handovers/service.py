@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cordon.access import guard
 from cordon.access.principal import Principal
-from cordon.core.errors import Conflict, InvalidInput, NotFound
+from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
@@ -24,8 +24,8 @@ from cordon.handovers.models import Handover
 from cordon.people.models import Person
 
 NEEDS_TEXT = {
-    HandoverStatus.completed: "say what was done (reached, isolated where, not reachable …)",
-    HandoverStatus.declined: "say why (moved away, wrong address, already handled …)",
+    HandoverStatus.completed: N_("say what was done (reached, isolated where, not reachable …)"),
+    HandoverStatus.declined: N_("say why (moved away, wrong address, already handled …)"),
 }
 
 
@@ -36,11 +36,12 @@ def send(session: Session, who: Principal, *, exposure_id: int, note: str | None
     ).first()
     seen = guard.visible(session, who, pair or ())
     if pair is None or not seen:
-        raise InvalidInput.on("exposure_id", f"no exposure with id {exposure_id}")
+        raise InvalidInput.on("exposure_id", N_("no exposure with id %(id)s"), id=exposure_id)
     hidden = [p for p in pair if p not in seen]
     if not hidden:
         raise InvalidInput.on(
-            "exposure_id", "both people of this exposure are in your jurisdiction: no handover"
+            "exposure_id",
+            N_("both people of this exposure are in your jurisdiction: no handover"),
         )
     contact = hidden[0]
     pending = session.scalar(
@@ -51,7 +52,9 @@ def send(session: Session, who: Principal, *, exposure_id: int, note: str | None
         )
     )
     if pending is not None:
-        raise Conflict(f"This contact is already handed over (handover {pending}, still open).")
+        raise Conflict.of(
+            N_("This contact is already handed over (handover %(id)s, still open)."), id=pending
+        )
     ward = session.scalar(select(Person.ward_id).where(Person.id == contact))
     handover = Handover(
         exposure_id=exposure_id,
@@ -161,8 +164,12 @@ def answer(
         allowed |= SENDER_MOVES.get(found.status, frozenset())
     if status not in allowed:
         can = ", ".join(sorted(allowed)) or "nothing more"
-        raise Conflict(
-            f"Handover {handover_id} is {found.status}: you can set {can}, not {status}."
+        raise Conflict.of(
+            N_("Handover %(id)s is %(status)s: you can set %(can)s, not %(to)s."),
+            id=handover_id,
+            status=found.status,
+            can=can,
+            to=status,
         )
     if status in NEEDS_TEXT and not (text and text.strip()):
         raise InvalidInput.on("note", NEEDS_TEXT[status])

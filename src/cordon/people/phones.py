@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 
 from cordon.core.config import get_settings
+from cordon.core.errors import N_, BadValue
 
 
 def normalize_phone(raw: str, region: str | None = None) -> str:
@@ -12,7 +13,7 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
     try:
         number = phonenumbers.parse(raw, region or get_settings().phone_region)
     except phonenumbers.NumberParseException:
-        raise ValueError("not a phone number") from None
+        raise BadValue(N_("not a phone number")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid phone number for its country")
+        raise BadValue(N_("not a valid phone number for its country"))
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from cordon.cases.models import Case, LabTest
-from cordon.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged, publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
@@ -95,7 +95,7 @@ def get_person(session: Session, person_id: int) -> Person:
     if person.merged_into_id is not None:
         raise NotFound(
             f"Person {person_id} was merged into person {person.merged_into_id}.",
-            [FieldProblem("id", f"merged into person {person.merged_into_id}")],
+            [FieldProblem.of("id", N_("merged into person %(id)s"), id=person.merged_into_id)],
         )
     return person
 
@@ -167,10 +167,10 @@ def _check_places(session: Session, values: dict[str, Any]) -> None:
     if ward_id is not None:
         ward = session.get(AdminUnit, ward_id)
         if ward is None or ward.level != UnitLevel.ward:
-            raise InvalidInput.on("ward_id", f"no ward with id {ward_id}")
+            raise InvalidInput.on("ward_id", N_("no ward with id %(id)s"), id=ward_id)
     household_id = values.get("household_id")
     if household_id is not None and session.get(Household, household_id) is None:
-        raise InvalidInput.on("household_id", f"no household with id {household_id}")
+        raise InvalidInput.on("household_id", N_("no household with id %(id)s"), id=household_id)
 
 
 def _set_name(session: Session, person: Person, full_name: str) -> None:
@@ -188,13 +188,13 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(
-            "Another person has this national ID.",
-            [FieldProblem("national_id", "already used by another person")],
+        raise Conflict.of(
+            N_("Another person has this national ID."),
+            [FieldProblem.of("national_id", N_("already used by another person"))],
         ) from None
     except StaleDataError:
-        raise Conflict(
-            "The person was changed by someone else meanwhile; reload and retry."
+        raise Conflict.of(
+            N_("The person was changed by someone else meanwhile; reload and retry.")
         ) from None
 
 
@@ -221,7 +221,13 @@ def _check_version(person: Person, expected_version: int) -> None:
         raise Conflict(
             f"Person {person.id} is at version {person.version}, not {expected_version}: "
             "someone changed it meanwhile; reload it and retry.",
-            [FieldProblem("version", f"stale (current version is {person.version})")],
+            [
+                FieldProblem.of(
+                    "version",
+                    N_("stale (current version is %(version)s)"),
+                    version=person.version,
+                )
+            ],
         )
 
 
@@ -239,7 +245,7 @@ def update_person(
     dob = changes.get("date_of_birth", person.date_of_birth)
     year = changes.get("birth_year", person.birth_year)
     if dob is not None and year is not None and dob.year != year:
-        raise InvalidInput.on("birth_year", "does not match date_of_birth")
+        raise InvalidInput.on("birth_year", N_("does not match date_of_birth"))
     national_id = changes.get("national_id")
     if national_id and national_id != person.national_id:
         clash = session.scalar(select(Person.id).where(Person.national_id == national_id))
@@ -298,7 +304,7 @@ def _fill_empty(kept: Person, merged: Person) -> None:
     if kept.national_id and merged.national_id and kept.national_id != merged.national_id:
         raise Conflict(
             f"Persons {kept.id} and {merged.id} have different national IDs: not the same person.",
-            [FieldProblem("merge_id", "different national ID")],
+            [FieldProblem.of("merge_id", N_("different national ID"))],
         )
     for key in MERGE_FILLS:
         value = getattr(merged, key)
@@ -318,7 +324,7 @@ def merge_people(
     """Merge the duplicate ``merge_id`` into ``keep_id``: its records move over, empty fields
     of the kept person are filled from it, and it is marked merged (it no longer appears)."""
     if keep_id == merge_id:
-        raise InvalidInput.on("merge_id", "a person cannot be merged into themselves")
+        raise InvalidInput.on("merge_id", N_("a person cannot be merged into themselves"))
     kept = get_person(session, keep_id)
     merged = get_person(session, merge_id)
     _check_version(kept, keep_version)

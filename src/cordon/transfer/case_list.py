@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, SourceKind
-from cordon.core.errors import FieldProblem
+from cordon.core.errors import N_, FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
@@ -105,13 +105,16 @@ def _check_codes(session: Session, plan: CasePlan, src: Source) -> None:
     first: dict[str, int] = {}
     for item in plan.lines:
         if item.code in first:
-            src.problem(item.line, "case_code", f"{item.code} is also on row {first[item.code]}")
+            message = N_("%(code)s is also on row %(line)s")
+            src.problem(item.line, "case_code", message, code=item.code, line=first[item.code])
         else:
             first[item.code] = item.line
     registered = lookups.cases_by_code(session, first)
     for item in plan.lines:
         if item.code in registered and first[item.code] == item.line:
-            src.problem(item.line, "case_code", f"{item.code} is already registered")
+            src.problem(
+                item.line, "case_code", N_("%(code)s is already registered"), code=item.code
+            )
 
 
 def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
@@ -123,7 +126,8 @@ def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
         if nid is None:
             continue
         if nid in by_nid:
-            src.problem(item.line, "national_id", f"same national ID as row {by_nid[nid]}")
+            message = N_("same national ID as row %(line)s")
+            src.problem(item.line, "national_id", message, line=by_nid[nid])
         else:
             by_nid[nid] = item.line
     known = lookups.people_by_national_id(session, by_nid)
@@ -132,7 +136,8 @@ def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
         if nid in known:
             person = known[nid]
             if item.named and item.folded != person.name_folded:
-                src.problem(item.line, "national_id", "registered to a person with another name")
+                message = N_("registered to a person with another name")
+                src.problem(item.line, "national_id", message)
             else:
                 item.person_id = person.id
     _match_by_phone(session, plan, src)
@@ -150,9 +155,8 @@ def _match_by_phone(session: Session, plan: CasePlan, src: Source) -> None:
             continue
         key = (phone, item.folded, item.person.birth_year)
         if key in seen:
-            src.problem(
-                item.line, "phone", f"same person (phone, name, birth year) as row {seen[key]}"
-            )
+            message = N_("same person (phone, name, birth year) as row %(line)s")
+            src.problem(item.line, "phone", message, line=seen[key])
             continue
         seen[key] = item.line
         for person in registered.get(phone, []):
@@ -173,9 +177,8 @@ def _refuse_second_case(session: Session, plan: CasePlan, src: Source) -> None:
     for item in plan.lines:
         if item.person_id in open_cases and open_cases[item.person_id] != item.code:
             column = "national_id" if item.person.national_id else "phone"
-            src.problem(
-                item.line, column, f"this person already has case {open_cases[item.person_id]}"
-            )
+            message = N_("this person already has case %(code)s")
+            src.problem(item.line, column, message, code=open_cases[item.person_id])
 
 
 def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
@@ -186,7 +189,8 @@ def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
     for index, item in enumerate(plan.lines):
         for token in dict.fromkeys(item.sources):
             if token == item.code:
-                src.problem(item.line, "sources", f"case {token} cannot be its own source")
+                message = N_("case %(code)s cannot be its own source")
+                src.problem(item.line, "sources", message, code=token)
             elif token in in_file:
                 plan.sources.append((index, Resolved(SourceKind.case, case_line=in_file[token])))
             elif token in registered:
@@ -202,5 +206,5 @@ def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
             elif COUNTRY.fullmatch(token):
                 plan.sources.append((index, Resolved(SourceKind.country, country_code=token)))
             else:
-                message = f"'{token[:32]}' is no known case, cluster or country code"
-                src.problem(item.line, "sources", message)
+                message = N_("'%(code)s' is no known case, cluster or country code")
+                src.problem(item.line, "sources", message, code=token[:32])

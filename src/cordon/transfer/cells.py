@@ -1,4 +1,4 @@
-"""Cell parsers: text in a file → typed values, or ``ValueError`` with a message for the user.
+"""Cell parsers: text in a file → typed values, or ``BadValue`` with a message for the user.
 
 Parsers are built once per import (with the mapping's value maps, date formats and prefixes)
 and cache what repeats in a line list (dates, enum values), so validation stays fast.
@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 
+from cordon.core.errors import N_, BadValue
 from cordon.core.text import normalize_name
 from cordon.people.phones import normalize_phone
 from cordon.transfer.columns import Column, Kind
@@ -45,11 +46,11 @@ def parse_date(raw: str, formats: tuple[str, ...], today: dt.date) -> dt.date:
     if day is None:
         shown = " or ".join(("YYYY-MM-DD", *formats))
         # The cell's value is not repeated: it may be a date of birth (personal data).
-        raise ValueError(f"is not a valid date ({shown})")
+        raise BadValue(N_("is not a valid date (%(formats)s)"), formats=shown)
     if day > today:
-        raise ValueError("is in the future")
+        raise BadValue(N_("is in the future"))
     if day.year < 1880:
-        raise ValueError("is before 1880")
+        raise BadValue(N_("is before 1880"))
     return day
 
 
@@ -66,37 +67,44 @@ def parse_bool(raw: str) -> bool:
         return True
     if key in FALSE:
         return False
-    raise ValueError(f"'{raw[:20]}' is not yes/no (true/false, 1/0)")
+    raise BadValue(N_("'%(value)s' is not yes/no (true/false, 1/0)"), value=raw[:20])
 
 
 def parse_int(raw: str, low: int = -(2**31), high: int = 2**31) -> int:
     try:
         value = int(float(raw)) if "." in raw else int(raw)
     except ValueError:
-        raise ValueError(f"'{raw[:20]}' is not a whole number") from None
+        raise BadValue(N_("'%(value)s' is not a whole number"), value=raw[:20]) from None
     if not low <= value <= high:
-        raise ValueError(f"{value} is not between {low} and {high}")
+        raise BadValue(
+            N_("%(value)s is not between %(low)s and %(high)s"), value=value, low=low, high=high
+        )
     return value
 
 
 def parse_national_id(raw: str) -> str:
     value = raw.replace(" ", "").upper()
     if not NATIONAL_ID.fullmatch(value):
-        raise ValueError("not an ID number: 9 (CMND) or 12 (CCCD) digits, or a passport number")
+        raise BadValue(N_("not an ID number: 9 (CMND) or 12 (CCCD) digits, or a passport number"))
     return value
 
 
 def parse_country(raw: str) -> str:
     value = raw.upper()
     if not COUNTRY.fullmatch(value):
-        raise ValueError(f"'{raw[:40]}' is not a 2-letter ISO country code (VN, GB …)")
+        raise BadValue(
+            N_("'%(value)s' is not a 2-letter ISO country code (VN, GB …)"), value=raw[:40]
+        )
     return value
 
 
 def parse_code(raw: str, prefix: str = "") -> str:
     value = prefix + raw if prefix and raw.isdigit() else raw
     if not CODE.fullmatch(value):
-        raise ValueError(f"'{raw[:40]}' is not a case code (no spaces, at most 32 characters)")
+        raise BadValue(
+            N_("'%(value)s' is not a case code (no spaces, at most 32 characters)"),
+            value=raw[:40],
+        )
     return value
 
 
@@ -138,7 +146,7 @@ def _text(column: Column) -> Parser:
     def parse(raw: str) -> str:
         value = normalize_name(raw) if is_name else raw
         if len(value) > limit:
-            raise ValueError(f"is longer than {limit} characters")
+            raise BadValue(N_("is longer than %(limit)s characters"), limit=limit)
         return value
 
     return parse
@@ -151,8 +159,10 @@ def _enum(column: Column) -> Parser:
         try:
             return choices[raw.casefold()]
         except KeyError:
-            raise ValueError(
-                f"'{raw[:40]}' is not one of: {', '.join(c.value for c in column.choices)}"
+            raise BadValue(
+                N_("'%(value)s' is not one of: %(choices)s"),
+                value=raw[:40],
+                choices=", ".join(c.value for c in column.choices),
             ) from None
 
     return parse

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cordon.core.errors import FieldProblem
+from cordon.core.errors import N_, BadValue, FieldProblem
 from cordon.exposures.enums import Closeness, Setting
 from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
@@ -48,9 +48,8 @@ def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:
     index = list(zip(*(cells.column(name) for name in INDEX_KEYS), strict=True))
     for i in rows:
         if not any(index[i]):
-            cells.problem(
-                i, "index_case_code", "give the index person's case code, national ID or phone"
-            )
+            message = N_("give the index person's case code, national ID or phone")
+            cells.problem(i, "index_case_code", message)
     firsts = cells.columns["first_on"]
     lasts = cells.column("last_on")
     cells.columns["last_on"] = [last or first for first, last in zip(firsts, lasts, strict=True)]
@@ -75,7 +74,7 @@ def validate_exposures(session: Session, src: Source) -> ExposurePlan:
     for item in plan.lines:
         if item.index_ref == item.contact_ref:
             column = "contact_national_id" if item.contact.national_id else "contact_full_name"
-            src.problem(item.line, column, "the contact is the index person themself")
+            src.problem(item.line, column, N_("the contact is the index person themself"))
     return plan
 
 
@@ -107,7 +106,8 @@ def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> No
         if key is not None and key in seen:
             ref, first, first_name = seen[key]
             if first_name != name:
-                src.problem(item.line, "contact_national_id", f"given another name on row {first}")
+                message = N_("given another name on row %(line)s")
+                src.problem(item.line, "contact_national_id", message, line=first)
             item.contact_ref = ref
             continue
         item.contact_ref = _registered_contact(item, name, src, people)
@@ -127,9 +127,8 @@ def _registered_contact(item: ExposureLine, name: str, src: Source, people: _Reg
     if person.national_id and person.national_id in people.by_nid:
         known = people.by_nid[person.national_id]
         if known.name_folded != name:
-            src.problem(
-                item.line, "contact_national_id", "registered to a person with another name"
-            )
+            message = N_("registered to a person with another name")
+            src.problem(item.line, "contact_national_id", message)
         return known.id
     for known in people.by_phone.get(person.phone or "", []):
         if (known.name_folded, known.birth_year) == (name, person.birth_year):
@@ -148,43 +147,39 @@ def _resolve_index(session: Session, plan: ExposurePlan, src: Source, people: _R
             file_phone.setdefault(item.contact.phone, set()).add(item.contact_ref)
     for item in plan.lines:
         code, nid, phone = item.index
-        found: list[tuple[str, Ref | str]] = []
+        found: list[tuple[str, Ref | BadValue]] = []
         if code:
-            found.append(
-                (
-                    "index_case_code",
-                    cases[code][1] if code in cases else f"no case has the code {code}",
-                )
-            )
+            no_case = BadValue(N_("no case has the code %(code)s"), code=code)
+            found.append(("index_case_code", cases[code][1] if code in cases else no_case))
         if nid:
             ref = people.by_nid[nid].id if nid in people.by_nid else file_nid.get(nid)
-            found.append(
-                ("index_national_id", "no person has this national ID" if ref is None else ref)
-            )
+            no_person = BadValue(N_("no person has this national ID"))
+            found.append(("index_national_id", no_person if ref is None else ref))
         if phone:
             found.append(("index_phone", _by_phone(phone, people, file_phone)))
         _settle_index(item, found, src)
 
 
-def _by_phone(phone: str, people: _Registered, file_phone: dict[str, set[Ref]]) -> Ref | str:
+def _by_phone(phone: str, people: _Registered, file_phone: dict[str, set[Ref]]) -> Ref | BadValue:
     registered = people.by_phone.get(phone, [])
     refs = {k.id for k in registered} or file_phone.get(phone, set())
     if len(refs) == 1:
         return next(iter(refs))
     if not refs:
-        return "no person has this phone number"
-    return "several people have this phone number: give the case code or national ID"
+        return BadValue(N_("no person has this phone number"))
+    return BadValue(N_("several people have this phone number: give the case code or national ID"))
 
 
-def _settle_index(item: ExposureLine, found: list[tuple[str, Ref | str]], src: Source) -> None:
+def _settle_index(item: ExposureLine, found: list[tuple[str, Ref | BadValue]], src: Source) -> None:
     refs: list[tuple[str, Ref]] = []
     for column, result in found:
-        if isinstance(result, str):
-            src.problem(item.line, column, result)
+        if isinstance(result, BadValue):
+            src.problem(item.line, column, result.template, **result.params)
         else:
             refs.append((column, result))
     for column, ref in refs[1:]:
         if ref != refs[0][1]:
-            src.problem(item.line, column, f"is another person than the one of {refs[0][0]}")
+            message = N_("is another person than the one of %(column)s")
+            src.problem(item.line, column, message, column=refs[0][0])
     if refs:
         item.index_ref = refs[0][1]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cordon.access.principal import Principal
 from cordon.audit import recorder
 from cordon.core.db import new_session
-from cordon.core.errors import InvalidInput
+from cordon.core.errors import N_, InvalidInput
 from cordon.core.models import utcnow
 from cordon.transfer import service
 from cordon.transfer.columns import Shape
@@ -127,13 +127,13 @@ def _run(
         outcome = {
             "status": "failed",
             "summary": exc.detail,
-            "problems": [p.as_dict() for p in exc.problems[:KEPT_PROBLEMS]],
+            "problems": [p.to_record() for p in exc.problems[:KEPT_PROBLEMS]],  # translatable
             "problem_count": len(exc.problems),
         }
     except Exception:
         session.rollback()
         log.exception("import %s failed", job_id)  # names code, not data
-        outcome = {"status": "failed", "summary": "internal error: nothing was imported"}
+        outcome = {"status": "failed", "summary": N_("internal error: nothing was imported")}
     finally:
         session.close()
         path.unlink(missing_ok=True)

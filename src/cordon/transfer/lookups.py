@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.clusters.models import Cluster
+from cordon.core.errors import N_, BadValue
 from cordon.core.sql import member_of
 from cordon.core.text import fold
 from cordon.geography.enums import UnitLevel
@@ -133,12 +134,12 @@ class Wards:
         return wards
 
     def find(self, code: str | None, name: str | None, district: str | None) -> int | None:
-        """The ward's id; ``ValueError`` when it is unknown or ambiguous."""
+        """The ward's id; ``BadValue`` when it is unknown or ambiguous."""
         if code:
             try:
                 return self.by_code[code]
             except KeyError:
-                raise ValueError(f"no ward has the code '{code[:16]}'") from None
+                raise BadValue(N_("no ward has the code '%(code)s'"), code=code[:16]) from None
         if not name:
             return None
         matches = self.by_name.get(fold(name), [])
@@ -148,6 +149,13 @@ class Wards:
         if len(matches) == 1:
             return matches[0][0]
         if not matches:
-            where = f" in district '{district[:40]}'" if district else ""
-            raise ValueError(f"no ward is named '{name[:60]}'{where}")
-        raise ValueError(f"several wards are named '{name[:60]}': add the district name")
+            if district:
+                raise BadValue(
+                    N_("no ward is named '%(name)s' in district '%(district)s'"),
+                    name=name[:60],
+                    district=district[:40],
+                )
+            raise BadValue(N_("no ward is named '%(name)s'"), name=name[:60])
+        raise BadValue(
+            N_("several wards are named '%(name)s': add the district name"), name=name[:60]
+        )

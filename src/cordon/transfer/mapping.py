@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cordon.core.errors import FieldProblem, InvalidInput
+from cordon.core.errors import N_, FieldProblem, InvalidInput
 from cordon.transfer.columns import COLUMNS, Column, Shape
 
 
@@ -37,13 +37,15 @@ def load_mapping(data: bytes | Path, shape: Shape, name: str = "mapping") -> Map
     try:
         doc = tomllib.loads(raw.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput.on(name, f"not a valid TOML mapping file: {exc}") from None
+        raise InvalidInput.on(
+            name, N_("not a valid TOML mapping file: %(error)s"), error=str(exc)
+        ) from None
     problems: list[FieldProblem] = []
     mapping = _build(doc, problems)
     known = {c.name for c in COLUMNS[shape]}
     problems += _unknown_targets(mapping, known)
     if problems:
-        raise InvalidInput(f"The mapping file {name} has problems.", problems)
+        raise InvalidInput.of(N_("The mapping file %(name)s has problems."), problems, name=name)
     return mapping
 
 
@@ -51,7 +53,7 @@ def _build(doc: dict[str, Any], problems: list[FieldProblem]) -> Mapping:
     def table(key: str) -> dict[str, Any]:
         value = doc.get(key, {})
         if not isinstance(value, dict):
-            problems.append(FieldProblem(key, "must be a table ([" + key + "])"))
+            problems.append(FieldProblem.of(key, N_("must be a table ([%(key)s])"), key=key))
             return {}
         return value
 
@@ -60,7 +62,7 @@ def _build(doc: dict[str, Any], problems: list[FieldProblem]) -> Mapping:
     if isinstance(formats, str):
         formats = [formats]
     if not all(isinstance(f, str) for f in formats):
-        problems.append(FieldProblem("dates.formats", "must be a list of strptime formats"))
+        problems.append(FieldProblem.of("dates.formats", N_("must be a list of strptime formats")))
         formats = []
     return Mapping(
         columns={
@@ -76,12 +78,12 @@ def _build(doc: dict[str, Any], problems: list[FieldProblem]) -> Mapping:
 
 def _strings(where: str, value: Any, problems: list[FieldProblem]) -> dict[str, str]:
     if not isinstance(value, dict):
-        problems.append(FieldProblem(where, "must be a table of text values"))
+        problems.append(FieldProblem.of(where, N_("must be a table of text values")))
         return {}
     out: dict[str, str] = {}
     for key, item in value.items():
         if isinstance(item, bool) or not isinstance(item, str | int):
-            problems.append(FieldProblem(f"{where}.{key}", "must be text"))
+            problems.append(FieldProblem.of(f"{where}.{key}", N_("must be text")))
         else:
             out[str(key)] = str(item)
     return out
@@ -89,13 +91,15 @@ def _strings(where: str, value: Any, problems: list[FieldProblem]) -> dict[str, 
 
 def _unknown_targets(mapping: Mapping, known: set[str]) -> list[FieldProblem]:
     problems = [
-        FieldProblem(f"columns.{header}", f"'{target}' is not a Cordon column")
+        FieldProblem.of(
+            f"columns.{header}", N_("'%(column)s' is not a Cordon column"), column=target
+        )
         for header, target in mapping.columns.items()
         if target and target not in known
     ]
     for section in ("values", "prefixes", "defaults"):
         problems += [
-            FieldProblem(f"{section}.{name}", "not a Cordon column")
+            FieldProblem.of(f"{section}.{name}", N_("not a Cordon column"))
             for name in getattr(mapping, section)
             if name not in known
         ]
@@ -125,14 +129,15 @@ def resolve_layout(header: list[str], columns: tuple[Column, ...], mapping: Mapp
             continue
         if target in positions:
             first = positions[target][1]
-            problems.append(FieldProblem(title, f"maps to {target} like column '{first}'", 1))
+            message = N_("maps to %(column)s like column '%(first)s'")
+            problems.append(FieldProblem.of(title, message, row=1, column=target, first=first))
             continue
         positions[target] = (index, title)
     problems += [
-        FieldProblem(c.name, "required column is missing from the header", 1)
+        FieldProblem.of(c.name, N_("required column is missing from the header"), row=1)
         for c in columns
         if c.required and c.name not in positions and c.name not in mapping.defaults
     ]
     if problems:
-        raise InvalidInput("The file's header does not fit this line list.", problems)
+        raise InvalidInput.of(N_("The file's header does not fit this line list."), problems)
     return Layout(positions, ignored)

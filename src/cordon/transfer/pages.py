@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from cordon.access.roles import Permission
 from cordon.cases.enums import CaseStatus
 from cordon.core.deps import SessionDep
-from cordon.core.errors import NotFound
+from cordon.core.errors import FieldProblem, NotFound
 from cordon.transfer import jobs
 from cordon.transfer.columns import Shape
 from cordon.web.pages import PageUser, needs
@@ -75,7 +75,11 @@ def import_page(request: Request, session: SessionDep, who: PageUser, job_id: in
     job = jobs.mine(session, who, job_id)
     if job is None:
         raise NotFound(f"No import {job_id}.")
-    context = {"job": job, "live": jobs.live(job_id) if job.status == "running" else None}
+    context = {
+        "job": job,
+        "live": jobs.live(job_id) if job.status == "running" else None,
+        "problems": [FieldProblem.from_record(p) for p in job.problems or []],
+    }
     return render(request, "transfer/import.html", context, who=who)
 
 

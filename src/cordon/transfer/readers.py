@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from cordon.core.errors import FieldProblem, InvalidInput
+from cordon.core.errors import N_, FieldProblem, InvalidInput
 
 XLSX_MAGIC = b"PK\x03\x04"
+CSV_ERROR = N_("not a readable CSV file: %(error)s")
 
 
 @dataclass
@@ -37,7 +38,9 @@ def _bytes(data: bytes | IO[bytes] | Path) -> bytes:
         return data
     if isinstance(data, Path):
         if not data.is_file():
-            raise InvalidInput.on(data.name, f"file not found in {data.parent}")
+            raise InvalidInput.on(
+                data.name, N_("file not found in %(folder)s"), folder=str(data.parent)
+            )
         return data.read_bytes()
     return data.read()
 
@@ -47,9 +50,10 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            detail=f"{name} is not UTF-8 text: save it as 'CSV UTF-8' and try again.",
-            problems=[FieldProblem("file", "not UTF-8 (invalid byte here)", line)],
+        raise InvalidInput.of(
+            N_("%(name)s is not UTF-8 text: save it as 'CSV UTF-8' and try again."),
+            [FieldProblem.of("file", N_("not UTF-8 (invalid byte here)"), row=line)],
+            name=name,
         ) from None
 
 
@@ -66,9 +70,9 @@ def _read_csv(raw: bytes, name: str) -> Table:
     try:
         header = next(reader)
     except StopIteration:
-        raise InvalidInput.on("file", f"{name} is empty", row=1) from None
+        raise InvalidInput.on("file", N_("%(name)s is empty"), row=1, name=name) from None
     except csv.Error as exc:
-        raise InvalidInput.on("file", f"not a readable CSV file: {exc}", row=1) from None
+        raise InvalidInput.on("file", CSV_ERROR, row=1, error=str(exc)) from None
     table = Table(name, [h.strip() for h in header])
     append = table.rows.append
     try:
@@ -77,7 +81,7 @@ def _read_csv(raw: bytes, name: str) -> Table:
                 append((reader.line_num, row))
     except csv.Error as exc:
         line = reader.line_num
-        raise InvalidInput.on("file", f"not a readable CSV file: {exc}", row=line) from None
+        raise InvalidInput.on("file", CSV_ERROR, row=line, error=str(exc)) from None
     return table
 
 
@@ -87,7 +91,9 @@ def _read_xlsx(raw: bytes, name: str) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
-        raise InvalidInput.on("file", f"{name} is not a readable XLSX workbook") from None
+        raise InvalidInput.on(
+            "file", N_("%(name)s is not a readable XLSX workbook"), name=name
+        ) from None
     try:
         return _sheet_table(book.worksheets[0].iter_rows(values_only=True), name)
     finally:
@@ -97,7 +103,7 @@ def _read_xlsx(raw: bytes, name: str) -> Table:
 def _sheet_table(rows: Iterator[tuple[Any, ...]], name: str) -> Table:
     header_cells = next(rows, None)
     if header_cells is None:
-        raise InvalidInput.on("file", f"{name} has an empty first sheet", row=1)
+        raise InvalidInput.on("file", N_("%(name)s has an empty first sheet"), row=1, name=name)
     table = Table(name, [cell_text(c).strip() for c in header_cells])
     while table.header and not table.header[-1]:
         table.header.pop()

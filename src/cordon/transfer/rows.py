@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
-from cordon.core.errors import FieldProblem
+from cordon.core.errors import N_, BadValue, FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.people.enums import Sex
 from cordon.transfer.cells import FieldReader
@@ -48,10 +48,13 @@ class Cells:
         found = self.columns.get(name)
         return found if found is not None else [None] * len(self.lines)
 
-    def problem(self, row: int, column: str, message: str) -> None:
-        self.problems.append(
-            FieldProblem(self.headers.get(column, column), message, self.lines[row])
-        )
+    def problem(self, row: int, column: str, message: str, /, **params: object) -> None:
+        """Row ``row`` is wrong in ``column``: ``message`` marked ``N_``, with ``params``."""
+        self.refuse(row, column, BadValue(message, **params))
+
+    def refuse(self, row: int, column: str, error: ValueError) -> None:
+        header = self.headers.get(column, column)
+        self.problems.append(FieldProblem.from_error(header, error, self.lines[row]))
         self.bad[row] = 1
 
     def good(self) -> list[int]:
@@ -73,23 +76,24 @@ def parse_cells(
         raw = matrix[index] if index < len(matrix) else ("",) * len(rows)
         empty = raw.count("") == len(raw)  # many template columns are left empty
         parsed: dict[str, Any] = {}
-        errors: dict[str, str] = {}
+        errors: dict[str, ValueError] = {}
         for text in {""} if empty else set(raw):
             given = text.strip() or default
             if not given:
                 if required:
-                    errors[text] = "is required"
+                    errors[text] = BadValue(N_("is required"))
                 else:
                     parsed[text] = None
                 continue
             try:
                 parsed[text] = parse(given)
             except ValueError as exc:
-                errors[text] = str(exc)
+                errors[text] = exc
         if errors:
             for i, text in enumerate(raw):
                 if text in errors:
-                    problems.append(FieldProblem(header, errors[text], cells.lines[i]))
+                    problem = FieldProblem.from_error(header, errors[text], cells.lines[i])
+                    problems.append(problem)
                     cells.bad[i] = 1
             cells.columns[name] = [parsed.get(text) for text in raw]
         elif empty:
@@ -111,12 +115,11 @@ def check_order(
         if first is None or second is None or first <= second:
             continue
         if blame_later:
-            message = f"{second.isoformat()} is before {earlier} ({first.isoformat()})"
-            cells.problem(i, later, message)
+            message = N_("%(day)s is before %(column)s (%(other)s)")
+            cells.problem(i, later, message, day=second, column=earlier, other=first)
         else:
-            cells.problem(
-                i, earlier, f"{first.isoformat()} is after {later} ({second.isoformat()})"
-            )
+            message = N_("%(day)s is after %(column)s (%(other)s)")
+            cells.problem(i, earlier, message, day=first, column=later, other=second)
 
 
 def person_rows(
@@ -169,17 +172,16 @@ def _birth_years(
         try:
             years[i] = _birth_year(borns[i], years[i], ages[i], reference(i))
         except _Disagreement as exc:
-            cells.problem(i, prefix + exc.column, exc.message)
+            cells.refuse(i, prefix + exc.column, exc)
     return years
 
 
-class _Disagreement(ValueError):
+class _Disagreement(BadValue):
     """Date of birth, birth year and age disagree: the column to blame, and why."""
 
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, column: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
         self.column = column
-        self.message = message
 
 
 def _birth_year(
@@ -188,16 +190,20 @@ def _birth_year(
     """The birth year given by a date of birth, a birth year and an age at ``reference``;
     ``_Disagreement`` when they disagree."""
     if born is not None and year is not None and born.year != year:
-        raise _Disagreement("birth_year", f"{year} does not match the date of birth")
+        raise _Disagreement(
+            "birth_year", N_("%(year)s does not match the date of birth"), year=year
+        )
     if year is None and born is not None:
         year = born.year
     if age is not None:
         from_age = reference.year - age
         if year is not None and abs(year - from_age) > 1:
-            raise _Disagreement("age", f"{age} does not match the year of birth {year}")
+            raise _Disagreement(
+                "age", N_("%(age)s does not match the year of birth %(year)s"), age=age, year=year
+            )
         year = year if year is not None else from_age
     if born is not None and born > reference:
-        raise _Disagreement("date_of_birth", f"is after {reference.isoformat()}")
+        raise _Disagreement("date_of_birth", N_("is after %(day)s"), day=reference)
     return year
 
 
@@ -210,7 +216,7 @@ def _ward_ids(cells: Cells, rows: list[int], wards: Wards, prefix: str) -> list[
     codes, names = cells.column(prefix + "ward_code"), cells.column(prefix + "ward_name")
     districts = cells.column(prefix + "district_name")
     found: list[Any] = [None] * n
-    known: dict[tuple[Any, Any, Any], int | str | None] = {}
+    known: dict[tuple[Any, Any, Any], int | ValueError | None] = {}
     for i in rows:
         key = (codes[i], names[i], districts[i])
         if not (key[0] or key[1]):
@@ -219,10 +225,10 @@ def _ward_ids(cells: Cells, rows: list[int], wards: Wards, prefix: str) -> list[
             try:
                 known[key] = wards.find(*key)
             except ValueError as exc:
-                known[key] = str(exc)
+                known[key] = exc
         ward = known[key]
-        if isinstance(ward, str):
-            cells.problem(i, prefix + ("ward_code" if key[0] else "ward_name"), ward)
+        if isinstance(ward, ValueError):
+            cells.refuse(i, prefix + ("ward_code" if key[0] else "ward_name"), ward)
         else:
             found[i] = ward
     return found

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources
-from cordon.core.errors import Conflict, FieldProblem, InvalidInput
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import RegistryLoaded, publish
 from cordon.exposures.bulk import insert_exposure_columns
 from cordon.people.bulk import PersonRow, insert_people_columns
@@ -113,9 +113,12 @@ def _raise_problems(problems: list[FieldProblem], name: str) -> None:
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         rows = {p.row for p in problems}
-        raise InvalidInput(
-            f"{name}: {len(problems)} problems in {len(rows)} rows; nothing was imported.",
+        raise InvalidInput.of(
+            N_("%(name)s: %(count)s problems in %(rows)s rows; nothing was imported."),
             problems,
+            name=name,
+            count=len(problems),
+            rows=len(rows),
         )
 
 
@@ -206,9 +209,12 @@ def _integrity(name: str) -> Iterator[None]:
     try:
         yield
     except (IntegrityError, psycopg.IntegrityError):
-        raise Conflict(
-            f"{name}: a record was registered meanwhile with the same case code or "
-            "national ID; nothing was imported. Try again."
+        raise Conflict.of(
+            N_(
+                "%(name)s: a record was registered meanwhile with the same case code or "
+                "national ID; nothing was imported. Try again."
+            ),
+            name=name,
         ) from None
 
 

@@ -31,8 +31,10 @@ class Source:
     progress: Progress = no_progress
     problems: list[FieldProblem] = field(default_factory=list)
 
-    def problem(self, line: int, column: str, message: str) -> None:
-        self.problems.append(FieldProblem(self.headers.get(column, column), message, line))
+    def problem(self, line: int, column: str, message: str, /, **params: object) -> None:
+        """``line`` is wrong in ``column``: ``message`` marked ``N_``, with ``params``."""
+        header = self.headers.get(column, column)
+        self.problems.append(FieldProblem.of(header, message, row=line, **params))
 
 
 def prepare(

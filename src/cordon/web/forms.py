@@ -5,6 +5,7 @@ in the user's language next to its field."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -12,6 +13,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from cordon.core.dates import today
+from cordon.core.errors import CordonError
 from cordon.web.i18n import Texts
 
 E = TypeVar("E", bound=StrEnum)
@@ -40,6 +42,12 @@ class Reader:
 
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
+
+    def refused(self, error: CordonError, where: Callable[[str], str] = lambda f: f) -> None:
+        """A service's problems, each in the user's language next to its field (``where``:
+        the form's field of a service's field)."""
+        for problem in error.problems:
+            self.fail(where(problem.field), self.t.problem(problem))
 
     def date(self, field: str, typed: str, *, required: bool = False) -> dt.date | None:
         if not typed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from enum import StrEnum
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -24,6 +25,8 @@ from babel.numbers import format_decimal
 from fastapi import Request
 
 from cordon.core.config import get_settings
+from cordon.core.errors import CordonError, FieldProblem
+from cordon.web.labels import words
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -90,6 +93,37 @@ class Texts:
     def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
         text = self._t.ngettext(singular, plural, n)
         return text % {"n": self.number(n), **values}
+
+    def problem(self, problem: FieldProblem, otherwise: str | None = None) -> str:
+        """A service's problem with a field in this language: its template translated, with
+        its values written for the language. A message the catalogue does not hold is said
+        as ``otherwise`` (default "Check this value.") except in English."""
+        return self._said(problem.template, problem.params, problem.message, otherwise)
+
+    def error(self, error: CordonError, otherwise: str | None = None) -> str:
+        """A service's error (its ``detail``) in this language, as ``problem``."""
+        return self._said(error.template, error.params, error.detail, otherwise)
+
+    def _said(
+        self, template: str, params: dict[str, object], english: str, otherwise: str | None
+    ) -> str:
+        text = self._t.gettext(template) if template else ""
+        if self.lang == "en":
+            return english
+        if not text or text == template:  # not in the catalogue: no English here
+            return otherwise if otherwise is not None else self.gettext("Check this value.")
+        return text % {k: self._value(v) for k, v in params.items()} if params else text
+
+    def _value(self, value: object) -> str:
+        """Dates and decimals written for the language; whole numbers (ids, years, rows) and
+        the rest as they are; a value of a list (a status …) in the language's words."""
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return self.date(value)
+        if isinstance(value, float):
+            return self.number(value)
+        if isinstance(value, StrEnum):
+            return self._t.gettext(words(value))
+        return str(value)
 
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         return "" if value is None else format_date(value, format=style, locale=self.lang)

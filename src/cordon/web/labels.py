@@ -5,10 +5,7 @@ user's language."""
 
 from __future__ import annotations
 
-
-def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "mark, don't translate"
-    return message
-
+from cordon.core.errors import N_
 
 LABELS = (
     # case statuses
