@@ -41,6 +41,8 @@ FEATURE_ROUTERS = (
     "cordon.tracing.routes",
     "cordon.handovers.routes",
     "cordon.outreach.routes",
+    "cordon.facilities.routes",
+    "cordon.isolation.routes",
     "cordon.transfer.routes",
 )
 

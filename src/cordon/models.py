@@ -6,8 +6,10 @@ from cordon.cases.models import Case, CaseStatusChange, InfectionSource, LabTest
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.db import Base
 from cordon.exposures.models import EventExposure, Exposure
+from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
+from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
@@ -26,10 +28,13 @@ __all__ = [
     "ClusterCase",
     "EventExposure",
     "Exposure",
+    "Facility",
     "Handover",
     "Household",
     "ImportJob",
     "InfectionSource",
+    "IsolationOrder",
+    "LabTask",
     "LabTest",
     "LoginFailure",
     "Person",

@@ -13,13 +13,19 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cordon.core import events
+from cordon.isolation import service as isolation
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
 
 REACTIONS: dict[type[events.Event], tuple[Callable[[Session, Any], object], ...]] = {
     events.CaseChanged: (tracing.on_case_changed,),
-    events.ExposuresAdded: (tracing.on_exposures_added,),
+    events.ExposuresAdded: (tracing.on_exposures_added, isolation.on_exposures_added),
     events.ExposuresRemoved: (tracing.on_exposures_removed,),
-    events.PersonsMerged: (tracing.on_persons_merged, outreach.on_persons_merged),
+    events.PersonsMerged: (
+        tracing.on_persons_merged,
+        outreach.on_persons_merged,
+        isolation.on_persons_merged,
+    ),
     events.RegistryLoaded: (tracing.on_registry_loaded,),
+    events.TiersMoved: (isolation.on_tiers_moved,),
 }

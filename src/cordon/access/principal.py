@@ -10,8 +10,11 @@ from sqlalchemy.orm import Session
 from cordon.access.roles import Jurisdiction, Permission, Role, role
 from cordon.core.errors import Forbidden
 from cordon.core.scope import Scope
+from cordon.facilities.models import Facility
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
+from cordon.isolation.enums import OPEN, Place
+from cordon.isolation.models import IsolationOrder
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,23 @@ class Account:
 
 
 _WARDS_OF = select(AdminUnit.id).where(AdminUnit.parent_id == bindparam("unit_id"))
+_PLACED = (
+    select(IsolationOrder.person_id)
+    .join(Facility, Facility.id == IsolationOrder.facility_id)
+    .where(
+        Facility.manager_user_id == bindparam("user_id"),
+        IsolationOrder.place == Place.facility,
+        IsolationOrder.status.in_(sorted(OPEN)),
+    )
+)
 
 
 def jurisdiction(session: Session, account: Account, user_role: Role) -> Scope:
     """The user's unit as a set of wards: the city sees all, a district its wards."""
     if user_role.jurisdiction is Jurisdiction.facility:
-        # People are placed in facilities by isolation orders (issue 5): none yet.
-        return Scope(wards=None, people=frozenset())
+        # the people placed in the facility the user manages: its open isolation orders
+        placed = session.connection().scalars(_PLACED, {"user_id": account.user_id})
+        return Scope(wards=None, people=frozenset(placed))
     if account.level is UnitLevel.city:
         return Scope.city()
     if account.level is UnitLevel.ward:

@@ -63,6 +63,9 @@ AUDITED: dict[str, Subjects] = {
     "admin_units": lambda r: [],
     "handovers": lambda r: [r.person_id],
     "reach_attempts": lambda r: [r.person_id],
+    "facilities": lambda r: [],
+    "isolation_orders": lambda r: [r.person_id],
+    "lab_tasks": lambda r: [r.person_id],
     "users": lambda r: [],
     "api_tokens": lambda r: [],
 }

@@ -50,6 +50,15 @@ class PersonsMerged(Event):
 
 
 @dataclass(frozen=True)
+class TiersMoved(Event):
+    """People whose tier moved (appeared, changed or fell away) in one cascade or whole-city
+    pass: each as (person, new tier or None). Published by the tier engine after it wrote
+    them, in the same transaction."""
+
+    moves: tuple[tuple[int, int | None], ...]
+
+
+@dataclass(frozen=True)
 class RegistryLoaded(Event):
     """Many records at once (an import, a demo): tiers are brought up to date in one pass."""
 

@@ -24,6 +24,7 @@ from cordon.core.text import fold
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
+from cordon.isolation.models import IsolationOrder
 from cordon.people.bulk import name_tokens
 from cordon.people.enums import Sex
 from cordon.people.models import Household, Person, PersonNameToken
@@ -265,12 +266,13 @@ def update_person(
 
 
 def _cases_follow(session: Session, person: Person) -> None:
-    """A person's cases and tier are seen where the person lives: they move with a transfer
-    (ADR 0007, 0009)."""
+    """A person's cases, tier and isolation orders are seen where the person lives: they move
+    with a transfer (ADR 0007, 0009)."""
     session.execute(update(Case).where(Case.person_id == person.id).values(ward_id=person.ward_id))
-    session.execute(
-        update(PersonTier).where(PersonTier.person_id == person.id).values(ward_id=person.ward_id)
-    )
+    for copy in (PersonTier, IsolationOrder):
+        session.execute(
+            update(copy).where(copy.person_id == person.id).values(ward_id=person.ward_id)
+        )
 
 
 # --- merging ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ class Diff:
     written: int
     deleted: int
     moves: int
+    moved: tuple[tuple[int, int | None], ...] = ()  # (person, new tier or None)
 
 
 def _days(session: Session, column: str) -> str:
@@ -201,8 +202,10 @@ def write(session: Session, new: engine.Labels, *, cause: str) -> Diff:
             session, list(zip(old.person[gone].tolist(), old.level[gone].tolist(), strict=True))
         )
     insert_rows(session, TierLabel, LABEL_COLUMNS, _rows(new, fresh))
-    moves = _record_moves(session, old, new, cause=cause)
-    return Diff(labels=len(new), written=len(fresh), deleted=len(gone), moves=moves)
+    moved = _record_moves(session, old, new, cause=cause)
+    return Diff(
+        labels=len(new), written=len(fresh), deleted=len(gone), moves=len(moved), moved=moved
+    )
 
 
 def _tiers(labels: engine.Labels) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -210,7 +213,9 @@ def _tiers(labels: engine.Labels) -> tuple[npt.NDArray[np.int64], npt.NDArray[np
     return persons, first.astype(np.int64)
 
 
-def _record_moves(session: Session, old: engine.Labels, new: engine.Labels, *, cause: str) -> int:
+def _record_moves(
+    session: Session, old: engine.Labels, new: engine.Labels, *, cause: str
+) -> tuple[tuple[int, int | None], ...]:
     op, oi = _tiers(old)
     np_, ni = _tiers(new)
     persons = np.union1d(op, np_)
@@ -242,9 +247,12 @@ def _record_moves(session: Session, old: engine.Labels, new: engine.Labels, *, c
             via_e,
         )
 
-    count = insert_rows(session, TierChange, CHANGE_COLUMNS, (row(int(i)) for i in moved))
+    insert_rows(session, TierChange, CHANGE_COLUMNS, (row(int(i)) for i in moved))
     _keep_tiers(session, persons[moved], new_tier[moved], since=now, fresh=len(op) == 0)
-    return count
+    return tuple(
+        (p, None if k < 0 else k)
+        for p, k in zip(persons[moved].tolist(), new_tier[moved].tolist(), strict=True)
+    )
 
 
 def _keep_tiers(

@@ -26,6 +26,8 @@ from cordon.core.events import (
     ExposuresRemoved,
     PersonsMerged,
     RegistryLoaded,
+    TiersMoved,
+    publish,
 )
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
@@ -84,6 +86,8 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
     labels = engine.compute(full.load_graph(session, v), full.load_sources(session, v), v.max_depth)
     diff = full.write(session, labels, cause=cause)
     session.flush()
+    if diff.moved:
+        publish(session, TiersMoved(cause=cause, moves=diff.moved))
     return Recomputed(
         labels=diff.labels,
         tiered=len(labels.tiers()),
@@ -97,6 +101,9 @@ def recompute_all(session: Session, *, cause: str = "full recomputation") -> Rec
 def _finish(v: SqlView, cascade: Cascade, cause: str) -> list[TierMove]:
     moves = cascade.finish()
     v.record(moves, cause=cause[:300], at=utcnow())
+    if moves:
+        moved = tuple((m.person, m.after.level if m.after else None) for m in moves)
+        publish(v.session, TiersMoved(cause=cause, moves=moved))
     return moves
 
 

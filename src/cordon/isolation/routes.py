@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
+
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.core.deps import SessionDep
+from cordon.core.pagination import Page, PageDep
+from cordon.isolation import service
+from cordon.isolation.enums import OPEN, OrderStatus, Place
+from cordon.isolation.models import IsolationOrder
+from cordon.isolation.schemas import ConfirmIn, DeclineIn, OrderOut, TaskOut
+
+router = APIRouter(tags=["isolation"])
+Reader = Annotated[Principal, need(Permission.isolation_read)]
+Officer = Annotated[Principal, need(Permission.isolation_write)]
+
+
+def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> list[OrderOut]:
+    ids = [o.person_id for o in rows]
+    names = guard.names(session, who, ids)
+    recorder.read(session, "isolation_orders", None, ids, view="orders")
+    return [
+        OrderOut(
+            id=o.id,
+            person_id=o.person_id,
+            name=names.get(o.person_id, ""),
+            status=o.status,
+            place=o.place,
+            facility_id=o.facility_id,
+            regime_id=o.regime_id,
+            tier=o.tier,
+            last_exposure_on=o.last_exposure_on,
+            starts_on=o.starts_on,
+            ends_on=o.ends_on,
+            monitor_until=o.monitor_until,
+            replaces_id=o.replaces_id,
+            note=o.note,
+            closed_on=o.closed_on,
+            close_reason=o.close_reason,
+            version=o.version,
+        )
+        for o in rows
+    ]
+
+
+def _order_in_sight(session: Session, who: Principal, order_id: int) -> IsolationOrder:
+    order = service.get(session, order_id)
+    guard.person(session, who, order.person_id)
+    return order
+
+
+@router.get("/isolation/orders", response_model=Page[OrderOut])
+def list_orders(
+    session: SessionDep,
+    who: Reader,
+    page: PageDep,
+    status: Annotated[list[OrderStatus] | None, Query(description="Default: open.")] = None,
+    place: Annotated[Place | None, Query()] = None,
+    facility_id: Annotated[int | None, Query()] = None,
+) -> Page[OrderOut]:
+    """Isolation orders in your jurisdiction, newest first."""
+    rows, total = service.listed(
+        session,
+        scope=who.scope,
+        statuses=status or OPEN,
+        place=place,
+        facility_id=facility_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = orders_out(session, who, rows)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/isolation/orders/{order_id}", response_model=OrderOut)
+def get_order(session: SessionDep, who: Reader, order_id: int) -> OrderOut:
+    return orders_out(session, who, [_order_in_sight(session, who, order_id)])[0]
+
+
+@router.get("/isolation/orders/{order_id}/tasks", response_model=list[TaskOut])
+def order_tasks(session: SessionDep, who: Reader, order_id: int) -> list[TaskOut]:
+    """The samples to take on the regime's test days."""
+    order = _order_in_sight(session, who, order_id)
+    return [
+        TaskOut(id=t.id, due_on=t.due_on, reason=t.reason, status=t.status)
+        for t in service.tasks_of(session, order.id)
+    ]
+
+
+@router.post("/isolation/orders/{order_id}/confirm", response_model=OrderOut)
+def confirm_order(session: SessionDep, who: Officer, order_id: int, body: ConfirmIn) -> OrderOut:
+    """Put a proposed order in force, as proposed or in another place or facility."""
+    _order_in_sight(session, who, order_id)
+    order = service.confirm(
+        session,
+        order_id,
+        version=body.version,
+        by_user_id=who.user_id,
+        place=body.place,
+        facility_id=body.facility_id,
+        note=body.note,
+    )
+    return orders_out(session, who, [order])[0]
+
+
+@router.post("/isolation/orders/{order_id}/decline", response_model=OrderOut)
+def decline_order(session: SessionDep, who: Officer, order_id: int, body: DeclineIn) -> OrderOut:
+    _order_in_sight(session, who, order_id)
+    order = service.decline(
+        session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
+    )
+    return orders_out(session, who, [order])[0]
+
+
+@router.get("/people/{person_id}/isolation-orders", response_model=list[OrderOut])
+def person_orders(session: SessionDep, who: Reader, person_id: int) -> list[OrderOut]:
+    """Every isolation order of a person, newest first."""
+    guard.person(session, who, person_id)
+    return orders_out(session, who, service.orders_of(session, person_id))

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from cordon.isolation.enums import OrderStatus, Place, TaskStatus
+
+
+class OrderOut(BaseModel):
+    id: int
+    person_id: int
+    name: str = Field(description="The person's name (a pseudonym for pseudonymised roles).")
+    status: OrderStatus
+    place: Place
+    facility_id: int | None
+    regime_id: str
+    tier: int | None
+    last_exposure_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    monitor_until: dt.date | None
+    replaces_id: int | None
+    note: str | None
+    closed_on: dt.date | None
+    close_reason: str | None
+    version: int
+
+
+class ConfirmIn(BaseModel):
+    version: int = Field(description="The order's version as read (stale: 409).")
+    place: Place | None = Field(default=None, description="Another place than proposed.")
+    facility_id: int | None = Field(
+        default=None, description="Another facility (with a free bed) than proposed."
+    )
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class DeclineIn(BaseModel):
+    version: int
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class TaskOut(BaseModel):
+    id: int
+    due_on: dt.date
+    reason: str
+    status: TaskStatus

@@ -1,0 +1,219 @@
+"""Isolation orders through the API: a new F0 → proposed facility orders for its F1s (the
+nearest facility with a free bed) and home orders for its F2s; an officer confirms, moves
+or declines them; a new exposure extends an order; an F2 who becomes F1 gets a new place;
+a confirmed case ends the order; beds are never overbooked; bad input changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cordon.core.dates import today
+from cordon.facilities.models import Facility
+from cordon.geography.models import AdminUnit
+from cordon.isolation.models import IsolationOrder, LabTask
+
+MakePerson = Callable[..., int]
+pytestmark = pytest.mark.usefixtures("city_regime")
+
+
+def ward(session: Session, code: str) -> int:
+    found = session.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
+    assert found is not None
+    return found
+
+
+def contact(client: TestClient, a: int, b: int, day: dt.date) -> int:
+    body = {"person_id": a, "contact_id": b, "first_on": str(day), "last_on": str(day)}
+    response = client.post("/api/v1/exposures", json={**body, "setting": "household"})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def confirm_case(client: TestClient, person: int, day: dt.date) -> None:
+    body = {"person_id": person, "status": "confirmed", "confirmed_on": str(day)}
+    assert client.post("/api/v1/cases", json=body).status_code == 201
+
+
+def facility(client: TestClient, code: str, ward_id: int, beds: int) -> dict[str, Any]:
+    body = {"code": code, "name": f"Khu cách ly {code}", "kind": "military_camp"}
+    response = client.post(
+        "/api/v1/facilities", json={**body, "ward_id": ward_id, "capacity": beds}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def orders(client: TestClient, person: int) -> list[dict[str, Any]]:
+    response = client.get(f"/api/v1/people/{person}/isolation-orders")
+    assert response.status_code == 200, response.text
+    return list(response.json())
+
+
+@pytest.fixture
+def outbreak(client: TestClient, hanoi: Session, make_person: MakePerson) -> dict[str, Any]:
+    """A camp in Phúc Xá with 2 beds, a hotel across the city with 10; an F0 of Phúc Xá,
+    two household F1s and an F2 met after."""
+    phuc_xa = ward(hanoi, "00001")
+    camp = facility(client, "CL-01", phuc_xa, 2)
+    hotel = facility(client, "KS-09", ward(hanoi, "00037"), 10)
+    f0, a, b, c = (make_person(ward_id=phuc_xa) for _ in range(4))
+    d = today() - dt.timedelta(days=3)
+    contact(client, f0, a, d)
+    contact(client, f0, b, d)
+    contact(client, a, c, d + dt.timedelta(days=1))
+    confirm_case(client, f0, d)
+    return {"camp": camp, "hotel": hotel, "f0": f0, "a": a, "b": b, "c": c, "day": d}
+
+
+def test_a_new_f0_proposes_orders_by_the_regime(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    d = outbreak["day"]
+    (a,) = orders(client, outbreak["a"])
+    assert a["status"] == "proposed"
+    assert a["place"] == "facility"
+    assert a["facility_id"] == outbreak["camp"]["id"]  # nearest with a free bed
+    assert a["regime_id"] == "city-2026"
+    assert a["last_exposure_on"] == str(d)
+    assert a["starts_on"] == str(max(d + dt.timedelta(days=1), today()))
+    assert a["ends_on"] == str(d + dt.timedelta(days=14))
+    assert a["monitor_until"] == str(d + dt.timedelta(days=28))
+    (c,) = orders(client, outbreak["c"])
+    assert (c["place"], c["facility_id"], c["tier"]) == ("home", None, 2)
+    assert orders(client, outbreak["f0"]) == []
+    camp = client.get(f"/api/v1/facilities/{outbreak['camp']['id']}").json()
+    assert (camp["booked"], camp["free"], camp["status"]) == (2, 0, "full")
+    tasks = client.get(f"/api/v1/isolation/orders/{a['id']}/tasks").json()
+    assert [t["due_on"] for t in tasks] == [str(d + dt.timedelta(days=7))]  # day 1 is past
+
+
+def test_a_third_f1_goes_to_the_next_facility_with_beds(
+    client: TestClient, outbreak: dict[str, Any], make_person: MakePerson, hanoi: Session
+) -> None:
+    third = make_person(ward_id=ward(hanoi, "00001"))
+    contact(client, outbreak["f0"], third, outbreak["day"])
+    (order,) = orders(client, third)
+    assert order["facility_id"] == outbreak["hotel"]["id"]  # the camp is full
+
+
+def test_confirm_move_and_decline(client: TestClient, outbreak: dict[str, Any]) -> None:
+    (a,) = orders(client, outbreak["a"])
+    moved = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm",
+        json={"version": a["version"], "facility_id": outbreak["hotel"]["id"]},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["status"] == "confirmed"
+    camp = client.get(f"/api/v1/facilities/{outbreak['camp']['id']}").json()
+    hotel = client.get(f"/api/v1/facilities/{outbreak['hotel']['id']}").json()
+    assert (camp["booked"], camp["status"], hotel["booked"]) == (1, "open", 1)
+
+    stale = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]}
+    )
+    assert stale.status_code == 409
+    (b,) = orders(client, outbreak["b"])
+    unexplained = client.post(
+        f"/api/v1/isolation/orders/{b['id']}/decline", json={"version": b["version"], "reason": " "}
+    )
+    assert unexplained.status_code == 422
+    declined = client.post(
+        f"/api/v1/isolation/orders/{b['id']}/decline",
+        json={"version": b["version"], "reason": "already isolated in another province"},
+    )
+    assert declined.status_code == 200
+    assert client.get(f"/api/v1/facilities/{outbreak['camp']['id']}").json()["booked"] == 0
+
+
+def test_a_new_exposure_extends_the_order(client: TestClient, outbreak: dict[str, Any]) -> None:
+    later = outbreak["day"] + dt.timedelta(days=2)
+    contact(client, outbreak["f0"], outbreak["a"], later)
+    (a,) = orders(client, outbreak["a"])
+    assert a["last_exposure_on"] == str(later)
+    assert a["ends_on"] == str(later + dt.timedelta(days=14))
+
+
+def test_an_f2_who_becomes_f1_is_proposed_a_facility(
+    client: TestClient, outbreak: dict[str, Any]
+) -> None:
+    (home,) = orders(client, outbreak["c"])
+    confirmed = client.post(
+        f"/api/v1/isolation/orders/{home['id']}/confirm", json={"version": home["version"]}
+    )
+    assert confirmed.status_code == 200
+    contact(client, outbreak["f0"], outbreak["c"], outbreak["day"])  # met the F0 too
+    newer, older = orders(client, outbreak["c"])
+    assert (newer["status"], newer["place"], newer["replaces_id"]) == (
+        "proposed",
+        "facility",
+        home["id"],
+    )
+    assert older["status"] == "confirmed"  # in force until the new one is confirmed
+    ok = client.post(
+        f"/api/v1/isolation/orders/{newer['id']}/confirm",
+        json={"version": newer["version"], "facility_id": outbreak["hotel"]["id"]},
+    )
+    assert ok.status_code == 200, ok.text
+    assert orders(client, outbreak["c"])[1]["status"] == "replaced"
+
+
+def test_a_confirmed_case_ends_the_order(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    confirm_case(client, outbreak["a"], today())
+    (a,) = orders(client, outbreak["a"])
+    assert (a["status"], a["close_reason"]) == ("ended", "confirmed case")
+    # the bed it gave back goes to C, once F2 through A, now F1: a facility instead of home
+    newer, older = orders(client, outbreak["c"])
+    assert (newer["place"], newer["facility_id"]) == ("facility", outbreak["camp"]["id"])
+    assert (older["status"], older["close_reason"]) == ("replaced", "the tier moved: a new place")
+    session.expire_all()
+    assert session.get(Facility, outbreak["camp"]["id"]).booked == 2  # type: ignore[union-attr]
+    cancelled = session.scalar(
+        select(func.count()).select_from(LabTask).where(LabTask.status == "cancelled")
+    )
+    assert cancelled == 1
+
+
+def test_bad_input_changes_nothing(
+    client: TestClient, outbreak: dict[str, Any], session: Session, hanoi: Session
+) -> None:
+    before = session.scalar(select(func.count()).select_from(IsolationOrder))
+    (a,) = orders(client, outbreak["a"])
+    full = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm",
+        json={"version": a["version"], "facility_id": outbreak["camp"]["id"]},
+    )
+    assert full.status_code == 200  # its own bed: no move
+    (b,) = orders(client, outbreak["b"])
+    closed = client.patch(
+        f"/api/v1/facilities/{outbreak['hotel']['id']}", json={"status": "closed"}
+    )
+    assert closed.status_code == 200
+    refused = client.post(
+        f"/api/v1/isolation/orders/{b['id']}/confirm",
+        json={"version": b["version"], "facility_id": outbreak["hotel"]["id"]},
+    )
+    assert refused.status_code == 422
+    assert "closed" in refused.text
+    assert orders(client, outbreak["b"])[0]["status"] == "proposed"
+    shrink = client.patch(f"/api/v1/facilities/{outbreak['camp']['id']}", json={"capacity": 1})
+    assert shrink.status_code == 422
+    assert "capacity" in shrink.text
+    twice = facility_raw(client, "CL-01", ward(hanoi, "00001"))
+    assert twice.status_code == 409
+    nowhere = facility_raw(client, "CL-77", ward(hanoi, "001"))  # a district, not a ward
+    assert nowhere.status_code == 422
+    assert session.scalar(select(func.count()).select_from(IsolationOrder)) == before
+
+
+def facility_raw(client: TestClient, code: str, ward_id: int) -> Any:
+    body = {"code": code, "name": "x", "kind": "hotel", "ward_id": ward_id, "capacity": 5}
+    return client.post("/api/v1/facilities", json=body)
