@@ -11,7 +11,9 @@ from cordon.cases.cli import app as cases_app
 from cordon.cli import db, serve
 from cordon.clusters.cli import chain, cluster
 from cordon.demo.cli import app as demo_app
+from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
+from cordon.isolation.cli import app as orders_app
 from cordon.people.cli import app as people_app
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
@@ -41,6 +43,8 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(people_app, name="people")
 app.add_typer(cases_app, name="cases")
 app.add_typer(tiers_app, name="tiers")
+app.add_typer(facilities_app, name="facilities")
+app.add_typer(orders_app, name="orders")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)

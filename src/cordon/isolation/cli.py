@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cordon.cli.output import console, print_json, user_errors
+from cordon.core.db import session_scope
+from cordon.isolation import service
+from cordon.isolation.enums import OPEN, OrderStatus, Place
+
+app = typer.Typer(help="Isolation orders: list, confirm, decline.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_orders(
+    status: Annotated[list[OrderStatus] | None, typer.Option(help="Default: open orders.")] = None,
+    place: Annotated[Place | None, typer.Option(help="Only this place.")] = None,
+    limit: Annotated[int, typer.Option(help="Most orders shown.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The city's isolation orders, newest first (people by number)."""
+    with session_scope() as session:
+        rows, total = service.listed(session, statuses=status or OPEN, place=place, limit=limit)
+        shown = [
+            {
+                "id": o.id,
+                "person_id": o.person_id,
+                "status": o.status.value,
+                "place": o.place.value,
+                "facility_id": o.facility_id,
+                "regime": o.regime_id,
+                "tier": o.tier,
+                "starts_on": o.starts_on.isoformat(),
+                "ends_on": o.ends_on.isoformat(),
+                "version": o.version,
+            }
+            for o in rows
+        ]
+    if as_json:
+        print_json({"total": total, "items": shown})
+        return
+    table = Table("order", "person", "status", "place", "facility", "tier", "from", "to")
+    for o in shown:
+        table.add_row(
+            str(o["id"]),
+            f"#{o['person_id']}",
+            str(o["status"]),
+            str(o["place"]),
+            str(o["facility_id"] or "—"),
+            f"F{o['tier']}",
+            str(o["starts_on"]),
+            str(o["ends_on"]),
+        )
+    console.print(table)
+    console.print(f"{total:,} orders.")
+
+
+@app.command("confirm")
+def confirm(
+    order: Annotated[int, typer.Argument(help="Order id.")],
+    version: Annotated[int, typer.Option(help="The order's version as listed.")],
+    facility: Annotated[int | None, typer.Option(help="Another facility (id).")] = None,
+    place: Annotated[Place | None, typer.Option(help="Another place.")] = None,
+) -> None:
+    """Put a proposed order in force."""
+    with user_errors(), session_scope() as session:
+        o = service.confirm(
+            session, order, version=version, by_user_id=None, place=place, facility_id=facility
+        )
+        session.commit()
+        console.print(f"Order {o.id} confirmed: {o.place.value} until {o.ends_on}.")
+
+
+@app.command("decline")
+def decline(
+    order: Annotated[int, typer.Argument(help="Order id.")],
+    version: Annotated[int, typer.Option(help="The order's version as listed.")],
+    reason: Annotated[str, typer.Option(help="Why it is declined.")],
+) -> None:
+    """Decline a proposed order, giving back its bed."""
+    with user_errors(), session_scope() as session:
+        o = service.decline(session, order, version=version, by_user_id=None, reason=reason)
+        session.commit()
+        console.print(f"Order {o.id} declined.")
