@@ -217,3 +217,31 @@ def test_bad_input_changes_nothing(
 def facility_raw(client: TestClient, code: str, ward_id: int) -> Any:
     body = {"code": code, "name": "x", "kind": "hotel", "ward_id": ward_id, "capacity": 5}
     return client.post("/api/v1/facilities", json=body)
+
+
+def test_a_facility_manager_sees_who_is_inside_and_who_arrives(
+    client: TestClient, outbreak: dict[str, Any], hanoi: Session, sign_in: Callable[..., Any]
+) -> None:
+    from cordon.access.models import User
+
+    manager = sign_in("facility_manager", "01", "camp-manager")
+    other = sign_in("facility_manager", "01", "hotel-manager")
+    ids = dict(hanoi.execute(select(User.username, User.id)).all())
+    camp, hotel = outbreak["camp"]["id"], outbreak["hotel"]["id"]
+    for fid, name in ((camp, "camp-manager"), (hotel, "hotel-manager")):
+        assert client.patch(
+            f"/api/v1/facilities/{fid}", json={"manager_user_id": ids[name]}
+        ).is_success
+    (a,) = orders(client, outbreak["a"])
+    client.post(f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]})
+    seen = client.get(f"/api/v1/facilities/{camp}/residents", headers=manager)
+    assert seen.status_code == 200, seen.text
+    body = seen.json()
+    assert [o["person_id"] for o in body["inside"]] == [outbreak["a"]]
+    assert [o["person_id"] for o in body["arriving"]] == [outbreak["b"]]
+    assert all(o["name"] for o in body["inside"] + body["arriving"])  # theirs: by name
+    assert body["leaving"] == []
+    assert client.get(f"/api/v1/facilities/{camp}/residents", headers=other).status_code == 404
+    person = client.get(f"/api/v1/people/{outbreak['a']}", headers=manager)
+    assert person.status_code == 200  # placed in their facility: in their sight
+    assert client.get(f"/api/v1/people/{outbreak['c']}", headers=manager).status_code == 404

@@ -3,15 +3,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
 from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.roles import Jurisdiction, Permission
 from cordon.audit import recorder
 from cordon.core.deps import SessionDep
+from cordon.core.errors import N_, NotFound
 from cordon.core.pagination import Page, PageDep
+from cordon.facilities import service as facilities
 from cordon.isolation import service
 from cordon.isolation.enums import OPEN, OrderStatus, Place
 from cordon.isolation.models import IsolationOrder
@@ -124,3 +127,27 @@ def person_orders(session: SessionDep, who: Reader, person_id: int) -> list[Orde
     """Every isolation order of a person, newest first."""
     guard.person(session, who, person_id)
     return orders_out(session, who, service.orders_of(session, person_id))
+
+
+class ResidentsOut(BaseModel):
+    facility_id: int
+    inside: list[OrderOut]
+    arriving: list[OrderOut]
+    leaving: list[OrderOut] = Field(description="Inside, their stay ends within two days.")
+
+
+@router.get("/facilities/{facility_id}/residents", response_model=ResidentsOut)
+def facility_residents(session: SessionDep, who: Reader, facility_id: int) -> ResidentsOut:
+    """Who is inside the facility, who arrives and who is due to leave. A facility manager
+    sees their own facility only; other users see the people of their jurisdiction by name
+    and the others by number."""
+    facility = facilities.get(session, facility_id)
+    if who.role.jurisdiction is Jurisdiction.facility and facility.manager_user_id != who.user_id:
+        raise NotFound.of(N_("No facility with id %(id)s."), id=facility_id)
+    r = service.residents(session, facility_id)
+    return ResidentsOut(
+        facility_id=facility_id,
+        inside=orders_out(session, who, r.inside),
+        arriving=orders_out(session, who, r.arriving),
+        leaving=orders_out(session, who, r.leaving),
+    )

@@ -427,3 +427,33 @@ def tasks_of(session: Session, order_id: int) -> list[LabTask]:
             select(LabTask).where(LabTask.order_id == order_id).order_by(LabTask.due_on)
         )
     )
+
+
+@dataclass(frozen=True)
+class Residents:
+    """A facility manager's day: who is inside, who arrives, who is due to leave."""
+
+    inside: list[IsolationOrder]  # confirmed, started
+    arriving: list[IsolationOrder]  # proposed, or confirmed and not started
+    leaving: list[IsolationOrder]  # inside, their stay ends within ``soon`` days
+
+
+def residents(
+    session: Session, facility_id: int, *, on: dt.date | None = None, soon: int = 2
+) -> Residents:
+    day = on or today()
+    orders = list(
+        session.scalars(
+            select(IsolationOrder)
+            .where(
+                IsolationOrder.facility_id == facility_id,
+                IsolationOrder.place == Place.facility,
+                IsolationOrder.status.in_(sorted(OPEN)),
+            )
+            .order_by(IsolationOrder.ends_on, IsolationOrder.id)
+        )
+    )
+    inside = [o for o in orders if o.status is OrderStatus.confirmed and o.starts_on <= day]
+    arriving = [o for o in orders if o not in inside]
+    leaving = [o for o in inside if o.ends_on <= day + dt.timedelta(days=soon)]
+    return Residents(inside, arriving, leaving)
