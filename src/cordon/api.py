@@ -28,6 +28,7 @@ PAGE_ROUTERS = (
     "cordon.clusters.pages",
     "cordon.handovers.pages",
     "cordon.outreach.pages",
+    "cordon.isolation.pages",
     "cordon.audit.pages",
 )
 FEATURE_ROUTERS = (

@@ -51,6 +51,12 @@ ORDER_COLUMNS = (
     "updated_at",
 )
 TASK_COLUMNS = ("person_id", "order_id", "due_on", "reason", "status")
+# Why an order closed, said by the service (shown translated; a declined order's reason is
+# the officer's own words).
+CONFIRMED_CASE = N_("confirmed case")
+NO_LONGER_A_CONTACT = N_("no longer a contact")
+NEW_PLACE = N_("the tier moved: a new place")
+REPLACED = N_("replaced by a newer order")
 
 
 def _chunks(items: Collection[int]) -> Iterator[list[int]]:
@@ -141,7 +147,7 @@ def react(
     isolation now, ended for those who became F0 or lost their tier."""
     day = on or today()
     gone = {p for p, k in moves.items() if k is None or k == 0}
-    ended = _end_open(session, gone, day, reason="confirmed case" if gone else "", tiers=moves)
+    ended = _end_open(session, gone, day, tiers=moves)
     tiered = {p: k for p, k in moves.items() if k is not None and k > 0}
     last = last_exposures(session, tiered, on=day)
     wanted: dict[int, tuple[Regime, Plan, int]] = {}
@@ -162,7 +168,7 @@ def react(
 
 
 def _end_open(
-    session: Session, persons: set[int], day: dt.date, *, reason: str, tiers: dict[int, int | None]
+    session: Session, persons: set[int], day: dt.date, *, tiers: dict[int, int | None]
 ) -> int:
     count = 0
     for part in _chunks(persons):
@@ -172,8 +178,8 @@ def _end_open(
             )
         )
         for order in orders:
-            why = "confirmed case" if tiers.get(order.person_id) == 0 else "no longer a contact"
-            _close(session, order, OrderStatus.ended, day, reason or why)
+            why = CONFIRMED_CASE if tiers.get(order.person_id) == 0 else NO_LONGER_A_CONTACT
+            _close(session, order, OrderStatus.ended, day, why)
             count += 1
     return count
 
@@ -220,7 +226,7 @@ def _against_open(
             if _extend(current, p, tier):
                 extended += 1
         elif current.status is OrderStatus.proposed:
-            _close(session, current, OrderStatus.replaced, today(), "the tier moved: a new place")
+            _close(session, current, OrderStatus.replaced, today(), NEW_PLACE)
             fresh[person] = (regime, p, tier, current.replaces_id)
             replaced += 1
         else:
@@ -343,7 +349,7 @@ def confirm(
     if order.replaces_id is not None:
         before = get(session, order.replaces_id)
         if before.status in OPEN:
-            _close(session, before, OrderStatus.replaced, today(), f"replaced by order {order.id}")
+            _close(session, before, OrderStatus.replaced, today(), REPLACED)
     session.flush()
     return order
 

@@ -20,6 +20,7 @@ from cordon.core.deps import SessionDep
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
+from cordon.isolation import service as isolation
 from cordon.outreach import service as outreach
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people import service
@@ -121,6 +122,9 @@ def render_person(
             c.status in (CaseStatus.suspected, CaseStatus.confirmed) for c in its_cases
         ),
         "attempts": outreach.attempts_of(session, person_id, limit=20) if tracing_ok else [],
+        "orders": isolation.orders_of(session, person_id)
+        if who.can(Permission.isolation_read)
+        else [],
         "reach": reach or NO_REACH_TYPED,
         "channels": [(c.value, t.gettext(words(c))) for c in Channel],
         "outcomes": [(o.value, t.gettext(words(o))) for o in Outcome],

@@ -71,6 +71,14 @@ LABELS = (
     N_("wrong number"),
     N_("refused"),
     N_("moved away"),
+    # isolation orders: statuses and places
+    N_("proposed"),
+    N_("replaced"),
+    N_("ended"),
+    N_("released"),
+    N_("facility"),
+    N_("home"),
+    N_("monitoring"),
 )
 # Values whose message is not the value itself.
 SPOKEN = {

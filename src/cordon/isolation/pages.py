@@ -1,0 +1,104 @@
+"""Isolation in the web app: the jurisdiction's open orders, proposed ones first, each
+confirmed as proposed or in another facility, or declined with a reason, on one page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cordon.access import guard
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.core.deps import SessionDep
+from cordon.core.errors import CordonError
+from cordon.facilities import service as facilities
+from cordon.facilities.enums import FacilityStatus
+from cordon.isolation import service
+from cordon.isolation.enums import OrderStatus
+from cordon.web.pages import PageUser, needs
+from cordon.web.templating import render, texts_for
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+Text = Annotated[str, Form()]
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    page: int,
+    errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> Response:
+    offset = (page - 1) * PER_PAGE
+    proposed, n_proposed = service.listed(
+        session, scope=who.scope, statuses={OrderStatus.proposed}, limit=PER_PAGE, offset=offset
+    )
+    confirmed, n_confirmed = service.listed(
+        session, scope=who.scope, statuses={OrderStatus.confirmed}, limit=PER_PAGE, offset=offset
+    )
+    ids = [o.person_id for o in proposed + confirmed]
+    recorder.read(session, "isolation_orders", None, ids, view="orders")
+    places, _ = facilities.listed(session, status=FacilityStatus.open, limit=500)
+    held = facilities.by_id(session, [o.facility_id for o in proposed + confirmed if o.facility_id])
+    context = {
+        "proposed": proposed,
+        "n_proposed": n_proposed,
+        "confirmed": confirmed,
+        "n_confirmed": n_confirmed,
+        "names": guard.names(session, who, ids),
+        "open_facilities": places,
+        "facilities": held,
+        "errors": errors or {},
+        "page": page,
+        "pages": max(1, -(-max(n_proposed, n_confirmed) // PER_PAGE)),
+        "can_decide": who.can(Permission.isolation_write),
+    }
+    return render(request, "isolation/orders.html", context, who=who, status=status)
+
+
+@router.get("/isolation")
+def orders_page(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    needs(who, Permission.isolation_read)
+    return _page(request, session, who, page)
+
+
+@router.post("/isolation/orders/{order_id}")
+def decide(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    order_id: int,
+    action: Text,
+    version: Annotated[int, Form()],
+    facility_id: Text = "",
+    reason: Text = "",
+) -> Response:
+    """Confirm (as proposed, or in the facility chosen) or decline (with a reason)."""
+    needs(who, Permission.isolation_write)
+    order = service.get(session, order_id)
+    guard.person(session, who, order.person_id)
+    t = texts_for(request, who)
+    try:
+        if action == "decline":
+            service.decline(
+                session, order_id, version=version, by_user_id=who.user_id, reason=reason
+            )
+        else:
+            chosen = int(facility_id) if facility_id.isdigit() else None
+            service.confirm(
+                session, order_id, version=version, by_user_id=who.user_id, facility_id=chosen
+            )
+    except CordonError as exc:
+        session.rollback()
+        said = t.problem(exc.problems[0]) if exc.problems else t.error(exc)
+        return _page(request, session, who, 1, {order_id: said}, status=422)
+    return RedirectResponse("/isolation", status_code=303)

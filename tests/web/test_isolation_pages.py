@@ -1,0 +1,68 @@
+"""Isolation orders in the web app: a district officer sees the proposals of their district
+with the facility proposed, confirms one in another facility, is told in Vietnamese why a
+decline needs a reason, and the person page lists the person's orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pagekit import Browser, csrf_of
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cordon.core.dates import today
+from cordon.geography.models import AdminUnit
+
+pytestmark = pytest.mark.usefixtures("city_regime")
+
+
+def test_an_officer_decides_proposed_orders(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
+    camp = {"code": "CL-1", "name": "Trại Sóc Sơn", "kind": "military_camp", "capacity": 5}
+    hotel = {"code": "KS-1", "name": "Khách sạn Mường Thanh", "kind": "hotel", "capacity": 5}
+    ids = [
+        client.post("/api/v1/facilities", json={**f, "ward_id": ward}).json()["id"]
+        for f in (camp, hotel)
+    ]
+    f0, a, b = (make_person(name, ward_id=ward) for name in ("Ca Một", "Lò Văn An", "Hà Thị Bé"))
+    day = str(today() - dt.timedelta(days=2))
+    for c in (a, b):
+        body = {"person_id": f0, "contact_id": c, "first_on": day, "last_on": day}
+        assert client.post("/api/v1/exposures", json={**body, "setting": "household"}).is_success
+    case = {"person_id": f0, "status": "confirmed", "confirmed_on": day}
+    assert client.post("/api/v1/cases", json=case).status_code == 201
+
+    officer = browser("district_officer", "001")
+    page = officer.get("/isolation")
+    assert page.status_code == 200
+    assert "Đề xuất, chờ quyết định" in page.text
+    assert "Lò Văn An" in page.text
+    assert "Hà Thị Bé" in page.text
+    orders = {o["person_id"]: o for o in client.get("/api/v1/isolation/orders").json()["items"]}
+    oa, ob = orders[a], orders[b]
+    moved = officer.post(
+        f"/isolation/orders/{oa['id']}",
+        data={
+            "action": "confirm",
+            "version": oa["version"],
+            "facility_id": ids[1],
+            "csrf_token": csrf_of(page.text),
+        },
+    )
+    assert moved.status_code == 200  # back to the list
+    assert client.get(f"/api/v1/isolation/orders/{oa['id']}").json()["facility_id"] == ids[1]
+    no_reason = officer.post(
+        f"/isolation/orders/{ob['id']}",
+        data={"action": "decline", "version": ob["version"], "csrf_token": csrf_of(page.text)},
+    )
+    assert no_reason.status_code == 422
+    assert "hãy ghi rõ lý do từ chối" in no_reason.text
+    assert client.get(f"/api/v1/isolation/orders/{ob['id']}").json()["status"] == "proposed"
+    person = officer.get(f"/people/{a}")
+    assert "Quyết định cách ly" in person.text
+    assert "cách ly tập trung" in person.text
