@@ -41,6 +41,7 @@ FEATURE_ROUTERS = (
     "cordon.tracing.routes",
     "cordon.handovers.routes",
     "cordon.outreach.routes",
+    "cordon.outbox.routes",
     "cordon.transfer.routes",
 )
 

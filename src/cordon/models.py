@@ -8,6 +8,7 @@ from cordon.core.db import Base
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
+from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
@@ -32,6 +33,7 @@ __all__ = [
     "InfectionSource",
     "LabTest",
     "LoginFailure",
+    "OutboxMessage",
     "Person",
     "PersonNameToken",
     "PersonTier",

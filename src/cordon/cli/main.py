@@ -12,6 +12,8 @@ from cordon.cli import db, serve
 from cordon.clusters.cli import chain, cluster
 from cordon.demo.cli import app as demo_app
 from cordon.geography.cli import app as geography_app
+from cordon.outbox.cli import app as outbox_app
+from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
@@ -46,3 +48,5 @@ app.command("chain")(chain)
 app.command("cluster")(cluster)
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("worker")(worker)
+app.add_typer(outbox_app, name="outbox")
