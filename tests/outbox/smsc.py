@@ -57,6 +57,9 @@ class FakeSmsc:
     password: str = "secret"
     delay: float = 0.0  # seconds before each answer to a submit_sm
     answer_status: int = 0  # what submit_sm is answered with (0: accepted)
+    hold_at: int | None = None  # the n-th submit_sm is recorded, its answer held back
+    holding: threading.Event = field(default_factory=threading.Event)  # set when it is
+    release: threading.Event = field(default_factory=threading.Event)
     received: list[Submit] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: socketserver.ThreadingTCPServer | None = None
@@ -77,6 +80,7 @@ class FakeSmsc:
         return self
 
     def stop(self) -> None:
+        self.release.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -99,7 +103,10 @@ class FakeSmsc:
             reply = self._answer(pdu, sequence, bound)
             if pdu.command == "bind_transmitter" and reply.status == 0:
                 bound = True
-            sock.sendall(reply.generate())
+            try:
+                sock.sendall(reply.generate())
+            except OSError:  # the client is gone
+                return
             if pdu.command == "unbind":
                 return
 
@@ -132,6 +139,9 @@ class FakeSmsc:
                 )
             )
             number = len(self.received)
+        if number == self.hold_at:
+            self.holding.set()
+            self.release.wait()
         return make("submit_sm_resp", message_id=f"m{number}")
 
     def messages(self) -> list[Sms]:
