@@ -164,9 +164,9 @@ class SmppSender:
     def send(self, message: Outgoing) -> str | None:
         parts, coding, esm_class = segments(message.body, message.id)
         client = self._bound()
-        ids = []
+        sequences = []
         try:
-            for part in parts:
+            for part in parts:  # every part on the wire, then their answers
                 pdu = client.send_message(
                     **self._source(),
                     dest_addr_ton=1,
@@ -178,7 +178,8 @@ class SmppSender:
                     registered_delivery=0,
                     user_message_reference=message.id & 0xFFFF,
                 )
-                ids.append(self._answer(client, pdu.sequence))
+                sequences.append(pdu.sequence)
+            ids = [self._answer(client, sequence) for sequence in sequences]
         except (smpplib.exceptions.ConnectionError, OSError):
             self.close()
             raise DeliveryError("SMS centre unreachable or silent", permanent=False) from None

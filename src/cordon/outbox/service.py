@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -160,27 +160,49 @@ def renew(session: Session, *, worker: str, ids: Sequence[int]) -> set[int]:
     return set(held)
 
 
-def _mine(message_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
-    return (
-        OutboxMessage.id == message_id,
-        OutboxMessage.claimed_by == worker,
-        OutboxMessage.status == MessageStatus.sending,
+# The worker's per-message moves run thousands of times a second: statements built once, on
+# the table (no ORM bookkeeping), each guarded by the claim so a worker that lost its lease
+# cannot overwrite another's outcome.
+_TABLE = OutboxMessage.__table__
+_MINE = (
+    (_TABLE.c.id == bindparam("message_id"))
+    & (_TABLE.c.claimed_by == bindparam("worker"))
+    & (_TABLE.c.status == MessageStatus.sending.value)
+)
+_SENT = (
+    update(_TABLE)
+    .where(_MINE)
+    .values(
+        status=MessageStatus.sent.value,
+        sent_at=bindparam("now"),
+        updated_at=bindparam("now"),
+        provider_id=bindparam("provider_id"),
+        last_error=None,
+        claimed_by=None,
     )
+)
+_FAILED = (
+    update(_TABLE)
+    .where(_MINE)
+    .values(
+        status=bindparam("status"),
+        next_attempt_at=bindparam("next_attempt_at"),
+        last_error=bindparam("reason"),
+        updated_at=bindparam("now"),
+        claimed_by=None,
+    )
+)
 
 
 def mark_sent(session: Session, *, message_id: int, worker: str, provider_id: str | None) -> None:
-    now = utcnow()
     session.execute(
-        update(OutboxMessage)
-        .where(*_mine(message_id, worker))
-        .values(
-            status=MessageStatus.sent,
-            sent_at=now,
-            updated_at=now,
-            provider_id=provider_id[:100] if provider_id else None,
-            last_error=None,
-            claimed_by=None,
-        )
+        _SENT,
+        {
+            "message_id": message_id,
+            "worker": worker,
+            "now": utcnow(),
+            "provider_id": provider_id[:100] if provider_id else None,
+        },
     )
 
 
@@ -206,15 +228,15 @@ def mark_failed(
     done = permanent or attempts >= get_settings().outbox_max_attempts
     status = MessageStatus.failed if done else MessageStatus.queued
     session.execute(
-        update(OutboxMessage)
-        .where(*_mine(message_id, worker))
-        .values(
-            status=status,
-            next_attempt_at=now if done else now + backoff(attempts),
-            last_error=reason[:300],
-            updated_at=now,
-            claimed_by=None,
-        )
+        _FAILED,
+        {
+            "message_id": message_id,
+            "worker": worker,
+            "status": status.value,
+            "next_attempt_at": now if done else now + backoff(attempts),
+            "reason": reason[:300],
+            "now": now,
+        },
     )
     return status
 

@@ -84,6 +84,7 @@ class Worker:
         ).all()
         batch = [(_outgoing(m), m.channel, m.attempts) for m in rows]
         session.rollback()
+        session.expunge_all()
         lease = get_settings().outbox_lease_seconds
         renewed, held = time.monotonic(), set(ids)
         for number, (message, channel, attempts) in enumerate(batch):
