@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 
 from cordon.core.config import get_settings
 from cordon.outbox import templates
+
 from .smsc import FakeSmsc
 
 SECRET = "webhook-secret-for-tests"
@@ -86,7 +87,7 @@ def webhook() -> Iterator[Hook]:
     hook = Hook()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's hook name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             hook.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
             self.send_response(hook.status)

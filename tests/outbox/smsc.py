@@ -4,6 +4,7 @@ every PDU it accepts, and puts long messages back together from their parts."""
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import struct
 import threading
@@ -87,6 +88,7 @@ class FakeSmsc:
             self.server = None
 
     def _serve(self, sock: Any) -> None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sequence = smpplib.client.SimpleSequenceGenerator()
         bound = False
         while True:
@@ -97,9 +99,7 @@ class FakeSmsc:
             raw = _read(sock, length - 4)
             if raw is None:
                 return
-            pdu = smpplib.smpp.parse_pdu(
-                head + raw, client=sequence, allow_unknown_opt_params=True
-            )
+            pdu = smpplib.smpp.parse_pdu(head + raw, client=sequence, allow_unknown_opt_params=True)
             reply = self._answer(pdu, sequence, bound)
             if pdu.command == "bind_transmitter" and reply.status == 0:
                 bound = True
@@ -152,7 +152,9 @@ class FakeSmsc:
         pending: dict[tuple[str, int, int], dict[int, Submit]] = {}
         for s in received:
             if not s.esm_class & 0x40:
-                whole.append(Sms(s.destination, _decode(s.short_message, s.data_coding), s.reference, 1))
+                whole.append(
+                    Sms(s.destination, _decode(s.short_message, s.data_coding), s.reference, 1)
+                )
                 continue
             udh = s.short_message[1 : 1 + s.short_message[0]]
             ref, total, number = udh[2], udh[3], udh[4]

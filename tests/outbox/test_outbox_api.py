@@ -18,7 +18,6 @@ from .conftest import Configure
 SignIn = Callable[..., dict[str, str]]
 
 
-
 def _enqueue(session: Session) -> None:
     service.enqueue(
         session,

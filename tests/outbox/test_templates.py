@@ -26,7 +26,8 @@ def test_every_kind_has_every_part_in_both_languages_with_the_same_placeholders(
     for kind in MessageKind:
         vi, en = templates.load(Language.vi).kinds[kind], templates.load(Language.en).kinds[kind]
         for part in templates.PARTS:
-            assert vi[part] and en[part], (kind, part)
+            assert vi[part], (kind, part)
+            assert en[part], (kind, part)
             assert templates.placeholders(vi[part]) == templates.placeholders(en[part]), (
                 kind,
                 part,
@@ -50,7 +51,9 @@ def test_sms_stay_short(kind: MessageKind, language: Language) -> None:
 
 
 def test_dates_and_flags_are_written_in_the_language() -> None:
-    vi = templates.render(MessageKind.release, Language.vi, Channel.sms, PARAMS[MessageKind.release])
+    vi = templates.render(
+        MessageKind.release, Language.vi, Channel.sms, PARAMS[MessageKind.release]
+    )
     assert "03/08/2021" in vi.body
     assert vi.body.startswith("Sở Y tế Hà Nội:")
     flag = templates.render(

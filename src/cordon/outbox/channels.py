@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import smtplib
+import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -141,6 +142,9 @@ class SmppSender:
         )
         try:
             client.connect()
+            # The parts of a long SMS go out back to back: without this, Nagle's algorithm
+            # holds the second until the first is acknowledged (40 ms of delayed ACK).
+            client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             client.bind_transmitter(
                 system_id=s.smpp_system_id,
                 password=s.smpp_password.get_secret_value() if s.smpp_password else "",

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -163,7 +163,7 @@ def renew(session: Session, *, worker: str, ids: Sequence[int]) -> set[int]:
 # The worker's per-message moves run thousands of times a second: statements built once, on
 # the table (no ORM bookkeeping), each guarded by the claim so a worker that lost its lease
 # cannot overwrite another's outcome.
-_TABLE = OutboxMessage.__table__
+_TABLE: Table = OutboxMessage.__table__  # type: ignore[assignment]
 _MINE = (
     (_TABLE.c.id == bindparam("message_id"))
     & (_TABLE.c.claimed_by == bindparam("worker"))
