@@ -10,6 +10,7 @@ from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
@@ -37,6 +38,7 @@ __all__ = [
     "LabTask",
     "LabTest",
     "LoginFailure",
+    "OutboxMessage",
     "Person",
     "PersonNameToken",
     "PersonTier",

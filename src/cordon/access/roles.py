@@ -40,6 +40,7 @@ class Permission(StrEnum):
     audit_read = "audit.read"
     users_manage = "users.manage"
     tokens_own = "tokens.own"
+    outbox_read = "outbox.read"
 
 
 class Jurisdiction(StrEnum):

@@ -14,6 +14,8 @@ from cordon.demo.cli import app as demo_app
 from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
+from cordon.outbox.cli import app as outbox_app
+from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
@@ -50,3 +52,5 @@ app.command("chain")(chain)
 app.command("cluster")(cluster)
 app.command("import")(import_command)
 app.command("export")(export_command)
+app.command("worker")(worker)
+app.add_typer(outbox_app, name="outbox")

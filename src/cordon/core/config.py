@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,6 +76,64 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(
         default="Asia/Ho_Chi_Minh", description="Time zone in which the web app shows times."
+    )
+
+    # -- messages (docs/messages.md) ----------------------------------------------------
+    message_templates_dir: Path | None = Field(
+        default=None,
+        description="Folder of the city's own message templates (vi.toml, en.toml); the "
+        "built-in ones of Hanoi's Department of Health when unset.",
+    )
+    smpp_host: str | None = Field(
+        default=None,
+        description="SMS centre (SMPP 3.4) host. Unset: SMS wait in the outbox, queued.",
+    )
+    smpp_port: int = Field(default=2775, description="SMS centre port.")
+    smpp_system_id: str = Field(default="", description="SMPP system_id (account) to bind as.")
+    smpp_password: SecretStr | None = Field(default=None, description="SMPP password.")
+    smpp_source_addr: str = Field(
+        default="SoYTeHaNoi",
+        description="Sender shown on the phone: a brand name (≤ 11 letters) or a number.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="Mail server host. Unset: e-mails wait in the outbox, queued."
+    )
+    smtp_port: int = Field(default=587, description="Mail server port.")
+    smtp_tls: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="starttls (port 587), ssl (port 465) or none (a local relay only).",
+    )
+    smtp_user: str | None = Field(default=None, description="Mail server account, if it asks.")
+    smtp_password: SecretStr | None = Field(default=None, description="Mail server password.")
+    smtp_from: str = Field(
+        default="cordon@localhost", description="Sender address of the e-mails Cordon sends."
+    )
+    webhook_url: str | None = Field(
+        default=None,
+        description="URL that receives webhook messages (POST, JSON). Unset: they wait, queued.",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC-SHA256 signature of every webhook body (X-Cordon-"
+        "Signature); required with the URL.",
+    )
+    outbox_max_attempts: int = Field(
+        default=8, description="Attempts at a message before it is marked failed."
+    )
+    outbox_backoff_seconds: float = Field(
+        default=30.0,
+        description="Wait after the first failed attempt; doubled after each further one.",
+    )
+    outbox_backoff_max_seconds: float = Field(
+        default=3600.0, description="Longest wait between two attempts at a message."
+    )
+    outbox_lease_seconds: float = Field(
+        default=60.0,
+        description="How long a worker holds the messages it claimed; a worker that died "
+        "leaves them to the next worker after this (ADR 0010).",
+    )
+    outbox_send_timeout: float = Field(
+        default=10.0, description="Seconds to wait for the SMS centre, mail server or webhook."
     )
 
 

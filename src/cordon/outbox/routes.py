@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.core.deps import SessionDep
+from cordon.core.errors import Forbidden
+from cordon.core.pagination import Page, PageDep
+from cordon.outbox import service
+from cordon.outbox.enums import Channel, MessageStatus
+from cordon.outbox.schemas import OutboxMessageOut
+
+router = APIRouter(prefix="/outbox", tags=["outbox"])
+Operator = Annotated[Principal, need(Permission.outbox_read)]
+
+
+@router.get("", response_model=Page[OutboxMessageOut])
+def list_messages(
+    session: SessionDep,
+    who: Operator,
+    page: PageDep,
+    status: Annotated[
+        list[MessageStatus] | None, Query(description="Only these statuses (default: all).")
+    ] = None,
+    channel: Annotated[
+        list[Channel] | None, Query(description="Only these channels (default: all).")
+    ] = None,
+) -> Page[OutboxMessageOut]:
+    """The messages sent and to send, newest first: no text, recipients masked. The outbox
+    holds messages to people of the whole city: city-level users only."""
+    if not who.scope.whole_city:
+        raise Forbidden("The outbox holds the whole city's messages: city-level users only.")
+    rows, total = service.listed(
+        session,
+        statuses=status or tuple(MessageStatus),
+        channels=channel or tuple(Channel),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = [
+        OutboxMessageOut(
+            id=m.id,
+            channel=m.channel,
+            kind=m.kind,
+            language=m.language,
+            recipient=service.masked(m.channel, m.recipient),
+            status=m.status,
+            attempts=m.attempts,
+            next_attempt_at=m.next_attempt_at,
+            last_error=m.last_error,
+            provider_id=m.provider_id,
+            created_at=m.created_at,
+            sent_at=m.sent_at,
+        )
+        for m in rows
+    ]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
