@@ -245,3 +245,30 @@ def test_a_facility_manager_sees_who_is_inside_and_who_arrives(
     person = client.get(f"/api/v1/people/{outbreak['a']}", headers=manager)
     assert person.status_code == 200  # placed in their facility: in their sight
     assert client.get(f"/api/v1/people/{outbreak['c']}", headers=manager).status_code == 404
+
+
+def test_a_confirmed_order_is_sent_to_the_person_by_sms(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    from cordon.outbox.models import OutboxMessage
+
+    phone = {"phone": "0912 345 678", "version": 1}
+    assert client.patch(f"/api/v1/people/{outbreak['a']}", json=phone).status_code == 200
+    (a,) = orders(client, outbreak["a"])
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0  # proposed only
+    confirmed = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]}
+    )
+    assert confirmed.status_code == 200
+    (sms,) = session.scalars(select(OutboxMessage)).all()
+    assert (sms.recipient, sms.kind.value, sms.person_id) == (
+        "+84912345678",
+        "order_created",
+        outbreak["a"],
+    )
+    end = dt.date.fromisoformat(a["ends_on"]).strftime("%d/%m/%Y")
+    assert "Khu cách ly CL-01" in sms.body
+    assert end in sms.body
+    (b,) = orders(client, outbreak["b"])  # no phone: told in person, nothing queued
+    client.post(f"/api/v1/isolation/orders/{b['id']}/confirm", json={"version": b["version"]})
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_rows, next_ids
+from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import ExposuresAdded, PersonsMerged, TiersMoved
@@ -27,6 +28,8 @@ from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.regimes import Plan, Regime, get_regimes, plan
+from cordon.outbox import service as outbox
+from cordon.outbox.enums import Channel, MessageKind
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from cordon.tracing.policy import get_policy
@@ -351,7 +354,29 @@ def confirm(
         if before.status in OPEN:
             _close(session, before, OrderStatus.replaced, today(), REPLACED)
     session.flush()
+    _tell(session, order)
     return order
+
+
+def _tell(session: Session, order: IsolationOrder) -> None:
+    """The person is told of the order in force by SMS, in the same transaction (the outbox,
+    ADR 0010): where, from when, until when. No phone: the ward tells them in person."""
+    phone = session.scalar(select(Person.phone).where(Person.id == order.person_id))
+    if not phone:
+        return
+    place: str = order.place.value
+    if order.facility_id is not None:
+        place = facilities.get(session, order.facility_id).name
+    outbox.enqueue(
+        session,
+        channel=Channel.sms,
+        recipient=phone,
+        kind=MessageKind.order_created,
+        params={"place": place, "start": order.starts_on, "end": order.ends_on},
+        idempotency_key=f"order:{order.id}:v{order.version}:sms",
+        language=get_settings().default_language,
+        person_id=order.person_id,
+    )
 
 
 def _move(session: Session, order: IsolationOrder, place: Place, facility_id: int | None) -> None:

@@ -40,6 +40,7 @@ class Templates:
     date_format: str
     flags: dict[str, str]
     kinds: dict[MessageKind, dict[str, str]]
+    places: dict[str, str]  # "home", "monitoring": the words for a place that has no name
 
 
 def placeholders(text: str) -> set[str]:
@@ -69,6 +70,7 @@ def _read(path: Path) -> Templates:
         date_format=str(raw.get("date_format", "%d/%m/%Y")),
         flags={str(k): str(v) for k, v in flags.items()},
         kinds=kinds,
+        places={str(k): str(v) for k, v in raw.get("places", {}).items()},
     )
 
 
@@ -83,6 +85,8 @@ def _value(t: Templates, name: str, value: Param) -> str:
         if value not in t.flags:
             raise InvalidInput.on("params.flag", f"must be one of {', '.join(FLAGS)}")
         return t.flags[str(value)]
+    if name == "place" and isinstance(value, str) and value in t.places:
+        return t.places[value]  # a facility is named by its own name
     if isinstance(value, dt.date):
         return value.strftime(t.date_format)
     text = str(value).strip()
