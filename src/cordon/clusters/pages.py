@@ -27,17 +27,13 @@ from cordon.cases.enums import SourceKind
 from cordon.cases.models import Case
 from cordon.clusters import graph, service
 from cordon.core.deps import SessionDep
-from cordon.web.pages import PageUser, needs
+from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 ROWS = 100  # rows of the chain's table per page
 Page = Annotated[int, Query(ge=1, le=100_000)]
-
-
-def _pages(total: int, page: int, size: int) -> dict[str, int]:
-    return {"page": page, "pages": max(1, -(-total // size)), "first": (page - 1) * size + 1}
 
 
 # -- clusters ----------------------------------------------------------------------------------
@@ -52,7 +48,7 @@ def clusters_page(request: Request, session: SessionDep, who: PageUser, page: Pa
         "clusters": rows,
         "sizes": service.sizes(session, [c.id for c in rows]),
         "total": total,
-        **_pages(total, page, PER_PAGE),
+        **paging(total, page, PER_PAGE),
     }
     return render(request, "clusters/list.html", context, who=who)
 
@@ -85,7 +81,7 @@ def cluster_page(
         "names": guard.names(session, who, people),
         "links": who.can(Permission.people_read),
         "chain": who.can(Permission.cases_read),
-        **_pages(n_mine, page, PER_PAGE),
+        **paging(n_mine, page, PER_PAGE),
     }
     return render(request, "clusters/cluster.html", context, who=who)
 
@@ -171,7 +167,7 @@ def _chain_page(
         "rows": rows,
         "cases": sum(1 for n in drawn.nodes if n.kind == SourceKind.case),
         "href": lambda k: _href(drawn, k, links),
-        **_pages(len(drawn.nodes), page, ROWS),
+        **paging(len(drawn.nodes), page, ROWS),
     }
     return render(request, "clusters/chain.html", context, who=who)
 

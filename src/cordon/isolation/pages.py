@@ -17,7 +17,7 @@ from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
 from cordon.isolation import service
 from cordon.isolation.enums import OrderStatus
-from cordon.web.pages import PageUser, needs
+from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
@@ -53,8 +53,7 @@ def _page(
         "open_facilities": places,
         "facilities": held,
         "errors": errors or {},
-        "page": page,
-        "pages": max(1, -(-max(n_proposed, n_confirmed) // PER_PAGE)),
+        **paging(max(n_proposed, n_confirmed), page, PER_PAGE),
         "can_decide": who.can(Permission.isolation_write),
     }
     return render(request, "isolation/orders.html", context, who=who, status=status)

@@ -15,7 +15,7 @@ from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people.pages import render_person
-from cordon.web.pages import PageUser, needs
+from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
@@ -75,9 +75,7 @@ def to_reach_page(
     context = {
         "rows": rows,
         "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "first": (page - 1) * PER_PAGE + 1,
+        **paging(total, page, PER_PAGE),
         "names": guard.names(session, who, ids),
         "links": who.can(Permission.people_read),
     }

@@ -17,7 +17,7 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.core.deps import SessionDep
 from cordon.tracing import service
-from cordon.web.pages import PageUser, needs
+from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -121,9 +121,7 @@ def tier_page(
         "tier": tier,
         "rows": shown,
         "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "first": (page - 1) * PER_PAGE + 1,
+        **paging(total, page, PER_PAGE),
         "names": guard.names(session, who, ids),
         "links": who.can(Permission.people_read),
     }

@@ -64,3 +64,8 @@ def go_to(exc: GoTo, request: Request) -> Response:
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": exc.location})
     return RedirectResponse(exc.location, status_code=303)
+
+
+def paging(total: int, page: int, size: int) -> dict[str, int]:
+    """What a paged list's template needs: this page, how many, the first row's number."""
+    return {"page": page, "pages": max(1, -(-total // size)), "first": (page - 1) * size + 1}
