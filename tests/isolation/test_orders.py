@@ -138,6 +138,9 @@ def test_a_new_exposure_extends_the_order(client: TestClient, outbreak: dict[str
     (a,) = orders(client, outbreak["a"])
     assert a["last_exposure_on"] == str(later)
     assert a["ends_on"] == str(later + dt.timedelta(days=14))
+    tasks = client.get(f"/api/v1/isolation/orders/{a['id']}/tasks").json()
+    due = sorted(t["due_on"] for t in tasks if t["status"] == "scheduled")
+    assert due == [str(later + dt.timedelta(days=1)), str(later + dt.timedelta(days=7))]
 
 
 def test_an_f2_who_becomes_f1_is_proposed_a_facility(

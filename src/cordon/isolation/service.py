@@ -60,6 +60,7 @@ CONFIRMED_CASE = N_("confirmed case")
 NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 REPLACED = N_("replaced by a newer order")
+TEST_DAY = "regime test day"
 
 
 def _chunks(items: Collection[int]) -> Iterator[list[int]]:
@@ -227,6 +228,7 @@ def _against_open(
             fresh[person] = (regime, p, tier, None)
         elif current.place is p.legs[0].place:
             if _extend(current, p, tier):
+                _reschedule(session, current, p)
                 extended += 1
         elif current.status is OrderStatus.proposed:
             _close(session, current, OrderStatus.replaced, today(), NEW_PLACE)
@@ -248,6 +250,27 @@ def _extend(order: IsolationOrder, p: Plan, tier: int) -> bool:
     order.monitor_until = p.ends_on if len(p.legs) > 1 else None
     order.tier = tier
     return True
+
+
+def _reschedule(session: Session, order: IsolationOrder, p: Plan) -> None:
+    """The test days move with the last exposure: the scheduled samples are replaced."""
+    session.execute(
+        update(LabTask)
+        .where(LabTask.order_id == order.id, LabTask.status == TaskStatus.scheduled)
+        .values(status=TaskStatus.cancelled)
+    )
+    day = today()
+    for due in p.tests:
+        if due >= day:
+            session.add(
+                LabTask(
+                    person_id=order.person_id,
+                    order_id=order.id,
+                    due_on=due,
+                    reason=TEST_DAY,
+                    status=TaskStatus.scheduled,
+                )
+            )
 
 
 def _insert(
@@ -297,7 +320,7 @@ def _insert(
     allocator.take()
     insert_rows(session, IsolationOrder, ORDER_COLUMNS, rows)
     tasks = (  # the regime's test days from today on
-        (person, ids[person], due, "regime test day", TaskStatus.scheduled.name)
+        (person, ids[person], due, TEST_DAY, TaskStatus.scheduled.name)
         for person, (_, p, _, _) in fresh.items()
         for due in p.tests
         if due >= day
