@@ -275,3 +275,84 @@ def test_a_confirmed_order_is_sent_to_the_person_by_sms(
     (b,) = orders(client, outbreak["b"])  # no phone: told in person, nothing queued
     client.post(f"/api/v1/isolation/orders/{b['id']}/confirm", json={"version": b["version"]})
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def _ended_yesterday(session: Session, order_id: int) -> None:
+    """Time passes: the order's period ended yesterday (its test days with it)."""
+    order = session.get(IsolationOrder, order_id)
+    assert order is not None
+    shift = order.ends_on - (today() - dt.timedelta(days=1))
+    order.ends_on -= shift
+    order.monitor_until = order.monitor_until - shift if order.monitor_until else None
+    for task in session.scalars(select(LabTask).where(LabTask.order_id == order_id)):
+        task.due_on -= shift
+    session.commit()
+
+
+def _tested(session: Session, person: int, on: dt.date, result: str) -> None:
+    from cordon.cases.enums import TestMethod, TestResult
+    from cordon.cases.models import LabTest
+
+    session.add(
+        LabTest(
+            person_id=person, method=TestMethod.pcr, sample_taken_on=on, result=TestResult(result)
+        )
+    )
+    session.commit()
+
+
+def test_release_after_the_facility_then_after_home_monitoring(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    from cordon.outbox.models import OutboxMessage
+
+    phone = {"phone": "0912 345 678", "version": 1}
+    assert client.patch(f"/api/v1/people/{outbreak['a']}", json=phone).status_code == 200
+    (a,) = orders(client, outbreak["a"])
+    a = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]}
+    ).json()
+    early = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/release", json={"version": a["version"]}
+    )
+    assert early.status_code == 409
+    assert "period is not over" in early.text
+
+    _ended_yesterday(session, a["id"])
+    (due,) = client.get("/api/v1/isolation/releases").json()
+    assert due["ready"] is False
+    assert due["problems"] == ["a test of the regime is still to be taken or its result is awaited"]
+    (task,) = client.get(f"/api/v1/isolation/orders/{a['id']}/tasks").json()
+    _tested(session, outbreak["a"], dt.date.fromisoformat(task["due_on"]), "negative")
+    (due,) = client.get("/api/v1/isolation/releases").json()
+    assert due["ready"] is True
+    version = due["order"]["version"]
+    home = client.post(f"/api/v1/isolation/orders/{a['id']}/release", json={"version": version})
+    assert home.status_code == 200, home.text
+    assert (home.json()["status"], home.json()["place"]) == ("confirmed", "monitoring")
+    assert home.json()["facility_id"] is None
+    assert client.get(f"/api/v1/facilities/{outbreak['camp']['id']}").json()["booked"] == 1
+
+    _ended_yesterday(session, a["id"])
+    version = client.get(f"/api/v1/isolation/orders/{a['id']}").json()["version"]
+    done = client.post(f"/api/v1/isolation/orders/{a['id']}/release", json={"version": version})
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "released"
+    kinds = sorted(m.kind.value for m in session.scalars(select(OutboxMessage)))
+    assert kinds == ["order_created", "release"]
+
+
+def test_a_positive_test_stands_in_the_way_of_release(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    (b,) = orders(client, outbreak["b"])
+    b = client.post(
+        f"/api/v1/isolation/orders/{b['id']}/confirm", json={"version": b["version"]}
+    ).json()
+    _ended_yesterday(session, b["id"])
+    _tested(session, outbreak["b"], today() - dt.timedelta(days=1), "positive")
+    version = client.get(f"/api/v1/isolation/orders/{b['id']}").json()["version"]
+    refused = client.post(f"/api/v1/isolation/orders/{b['id']}/release", json={"version": version})
+    assert refused.status_code == 409
+    assert "positive" in refused.text
+    assert orders(client, outbreak["b"])[0]["status"] == "confirmed"

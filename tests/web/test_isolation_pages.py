@@ -66,3 +66,43 @@ def test_an_officer_decides_proposed_orders(
     person = officer.get(f"/people/{a}")
     assert "Quyết định cách ly" in person.text
     assert "cách ly tập trung" in person.text
+
+
+def test_an_officer_releases_an_order_whose_period_is_over(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    from cordon.cases.enums import TestMethod, TestResult
+    from cordon.cases.models import LabTest
+    from cordon.isolation.models import IsolationOrder
+
+    ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
+    home = {"code": "-", "name": "-", "kind": "hotel", "capacity": 1, "ward_id": ward}
+    assert client.post("/api/v1/facilities", json={**home, "code": "KS-2"}).is_success
+    f0, c, d = (make_person(n, ward_id=ward) for n in ("Ca Hai", "Mai Văn Cường", "Lê Thị Dung"))
+    day = today() - dt.timedelta(days=2)
+    for a, b, on in ((f0, c, day), (c, d, day + dt.timedelta(days=1))):
+        body = {"person_id": a, "contact_id": b, "first_on": str(on), "last_on": str(on)}
+        assert client.post("/api/v1/exposures", json={**body, "setting": "household"}).is_success
+    case = {"person_id": f0, "status": "confirmed", "confirmed_on": str(day)}
+    assert client.post("/api/v1/cases", json=case).status_code == 201
+    (order,) = client.get(f"/api/v1/people/{d}/isolation-orders").json()  # F2: home, no tests
+    client.post(f"/api/v1/isolation/orders/{order['id']}/confirm", json={"version": 1})
+    row = hanoi.get(IsolationOrder, order["id"])
+    assert row is not None
+    row.ends_on = today() - dt.timedelta(days=1)  # time passes
+    hanoi.add(
+        LabTest(
+            person_id=d, method=TestMethod.pcr, sample_taken_on=today(), result=TestResult.negative
+        )
+    )
+    hanoi.commit()
+
+    officer = browser("district_officer", "001")
+    page = officer.get("/isolation")
+    assert "Hết thời gian cách ly: chờ cho kết thúc" in page.text
+    released = officer.post(
+        f"/isolation/orders/{order['id']}",
+        data={"action": "release", "version": row.version, "csrf_token": csrf_of(page.text)},
+    )
+    assert released.status_code == 200
+    assert client.get(f"/api/v1/isolation/orders/{order['id']}").json()["status"] == "released"

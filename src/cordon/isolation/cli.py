@@ -84,3 +84,18 @@ def decline(
         o = service.decline(session, order, version=version, by_user_id=None, reason=reason)
         session.commit()
         console.print(f"Order {o.id} declined.")
+
+
+@app.command("release")
+def release(
+    order: Annotated[int, typer.Argument(help="Order id.")],
+    version: Annotated[int, typer.Option(help="The order's version as listed.")],
+) -> None:
+    """Approve the release of an order whose period is over."""
+    with user_errors(), session_scope() as session:
+        o = service.release(session, order, version=version, by_user_id=None)
+        session.commit()
+        state = (
+            "released" if o.status is OrderStatus.released else f"home monitoring until {o.ends_on}"
+        )
+        console.print(f"Order {o.id}: {state}.")

@@ -40,11 +40,13 @@ def _page(
     confirmed, n_confirmed = service.listed(
         session, scope=who.scope, statuses={OrderStatus.confirmed}, limit=PER_PAGE, offset=offset
     )
-    ids = [o.person_id for o in proposed + confirmed]
+    due = service.due_for_release(session, scope=who.scope, limit=PER_PAGE)
+    ids = [o.person_id for o in proposed + confirmed] + [d.order.person_id for d in due]
     recorder.read(session, "isolation_orders", None, ids, view="orders")
     places, _ = facilities.listed(session, status=FacilityStatus.open, limit=500)
     held = facilities.by_id(session, [o.facility_id for o in proposed + confirmed if o.facility_id])
     context = {
+        "due": due,
         "proposed": proposed,
         "n_proposed": n_proposed,
         "confirmed": confirmed,
@@ -81,13 +83,16 @@ def decide(
     facility_id: Text = "",
     reason: Text = "",
 ) -> Response:
-    """Confirm (as proposed, or in the facility chosen) or decline (with a reason)."""
+    """Confirm (as proposed, or in the facility chosen), decline (with a reason) or release
+    (the period over and the rule met)."""
     needs(who, Permission.isolation_write)
     order = service.get(session, order_id)
     guard.person(session, who, order.person_id)
     t = texts_for(request, who)
     try:
-        if action == "decline":
+        if action == "release":
+            service.release(session, order_id, version=version, by_user_id=who.user_id)
+        elif action == "decline":
             service.decline(
                 session, order_id, version=version, by_user_id=who.user_id, reason=reason
             )

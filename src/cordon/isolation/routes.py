@@ -151,3 +151,35 @@ def facility_residents(session: SessionDep, who: Reader, facility_id: int) -> Re
         arriving=orders_out(session, who, r.arriving),
         leaving=orders_out(session, who, r.leaving),
     )
+
+
+class ReleaseIn(BaseModel):
+    version: int
+
+
+class DueOut(BaseModel):
+    order: OrderOut
+    ready: bool
+    problems: list[str] = Field(description="What stands in the way of the release.")
+
+
+@router.get("/isolation/releases", response_model=list[DueOut])
+def due_for_release(session: SessionDep, who: Reader) -> list[DueOut]:
+    """Orders in force whose period ended, in your jurisdiction: ready to release, or what
+    stands in the way (a test to take or awaited, a positive test)."""
+    due = service.due_for_release(session, scope=who.scope)
+    shown = orders_out(session, who, [d.order for d in due])
+    return [
+        DueOut(order=o, ready=d.ready, problems=list(d.problems))
+        for o, d in zip(shown, due, strict=True)
+    ]
+
+
+@router.post("/isolation/orders/{order_id}/release", response_model=OrderOut)
+def release_order(session: SessionDep, who: Officer, order_id: int, body: ReleaseIn) -> OrderOut:
+    """Approve the release: after a facility stay with home monitoring to follow, the order
+    moves home; otherwise it ends, released. Refused (409) with the reason when the rule is
+    not met."""
+    _order_in_sight(session, who, order_id)
+    order = service.release(session, order_id, version=body.version, by_user_id=who.user_id)
+    return orders_out(session, who, [order])[0]

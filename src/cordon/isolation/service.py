@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, union_all, update
 from sqlalchemy.orm import Session
 
+from cordon.cases.enums import TestResult
+from cordon.cases.models import LabTest
 from cordon.core.bulk import insert_rows, next_ids
 from cordon.core.config import get_settings
 from cordon.core.dates import today
@@ -30,6 +32,7 @@ from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.regimes import Plan, Regime, get_regimes, plan
 from cordon.outbox import service as outbox
 from cordon.outbox.enums import Channel, MessageKind
+from cordon.outbox.templates import Param
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from cordon.tracing.policy import get_policy
@@ -60,6 +63,7 @@ CONFIRMED_CASE = N_("confirmed case")
 NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 REPLACED = N_("replaced by a newer order")
+RELEASED = N_("period over, released by an officer")
 TEST_DAY = "regime test day"
 
 
@@ -377,26 +381,29 @@ def confirm(
         if before.status in OPEN:
             _close(session, before, OrderStatus.replaced, today(), REPLACED)
     session.flush()
-    _tell(session, order)
+    named: str = order.place.value  # "home": worded by the templates
+    if order.facility_id is not None:
+        named = facilities.get(session, order.facility_id).name
+    where: dict[str, Param] = {"place": named, "start": order.starts_on, "end": order.ends_on}
+    _tell(session, order, MessageKind.order_created, where)
     return order
 
 
-def _tell(session: Session, order: IsolationOrder) -> None:
-    """The person is told of the order in force by SMS, in the same transaction (the outbox,
-    ADR 0010): where, from when, until when. No phone: the ward tells them in person."""
+def _tell(
+    session: Session, order: IsolationOrder, kind: MessageKind, params: dict[str, Param]
+) -> None:
+    """The person is told by SMS in the same transaction (the outbox, ADR 0010): the order
+    in force (where, from, until), or its release. No phone: the ward tells them."""
     phone = session.scalar(select(Person.phone).where(Person.id == order.person_id))
     if not phone:
         return
-    place: str = order.place.value
-    if order.facility_id is not None:
-        place = facilities.get(session, order.facility_id).name
     outbox.enqueue(
         session,
         channel=Channel.sms,
         recipient=phone,
-        kind=MessageKind.order_created,
-        params={"place": place, "start": order.starts_on, "end": order.ends_on},
-        idempotency_key=f"order:{order.id}:v{order.version}:sms",
+        kind=kind,
+        params=params,
+        idempotency_key=f"order:{order.id}:{kind.value}:v{order.version}:sms",
         language=get_settings().default_language,
         person_id=order.person_id,
     )
@@ -434,6 +441,120 @@ def decline(
     if not reason.strip():
         raise InvalidInput.on("reason", N_("say why the order is declined"))
     _close(session, order, OrderStatus.declined, today(), reason.strip())
+    order.decided_by = by_user_id
+    order.decided_at = utcnow()
+    session.flush()
+    return order
+
+
+# -- releasing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether an order in force may be released today, and if not, why (N_ messages)."""
+
+    order: IsolationOrder
+    problems: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+PERIOD_NOT_OVER = N_("the isolation period is not over")
+TESTS_PENDING = N_("a test of the regime is still to be taken or its result is awaited")
+TESTED_POSITIVE = N_("a test since the last exposure was positive")
+
+
+def readiness(session: Session, order: IsolationOrder, *, on: dt.date | None = None) -> Readiness:
+    """The release rule (DOMAIN.md §4): the period is over, the regime's tests are taken and
+    none since the last exposure is positive. (Open monitoring flags join the rule with the
+    daily reports.)"""
+    day = on or today()
+    problems = []
+    if order.ends_on >= day:
+        problems.append(PERIOD_NOT_OVER)
+    taken = (
+        select(LabTest.id)
+        .where(
+            LabTest.person_id == LabTask.person_id,
+            LabTest.sample_taken_on >= LabTask.due_on,
+            LabTest.result != TestResult.pending,
+        )
+        .exists()
+    )
+    pending = session.scalar(  # a task is met by a result of a sample taken on its day or later
+        select(func.count())
+        .select_from(LabTask)
+        .where(LabTask.order_id == order.id, LabTask.status == TaskStatus.scheduled, ~taken)
+    )
+    awaited = session.scalar(
+        select(func.count())
+        .select_from(LabTest)
+        .where(
+            LabTest.person_id == order.person_id,
+            LabTest.sample_taken_on > order.last_exposure_on,
+            LabTest.result == TestResult.pending,
+        )
+    )
+    if pending or awaited:
+        problems.append(TESTS_PENDING)
+    positive = session.scalar(
+        select(func.count())
+        .select_from(LabTest)
+        .where(
+            LabTest.person_id == order.person_id,
+            LabTest.sample_taken_on > order.last_exposure_on,
+            LabTest.result == TestResult.positive,
+        )
+    )
+    if positive:
+        problems.append(TESTED_POSITIVE)
+    return Readiness(order, tuple(problems))
+
+
+def due_for_release(
+    session: Session, *, scope: Scope = CITY, on: dt.date | None = None, limit: int = 200
+) -> list[Readiness]:
+    """Orders in force whose period ended, each with what still stands in the way."""
+    day = on or today()
+    query = select(IsolationOrder).where(
+        IsolationOrder.status == OrderStatus.confirmed, IsolationOrder.ends_on < day
+    )
+    if not scope.whole_city:
+        query = query.where(scope.where(IsolationOrder.ward_id, IsolationOrder.person_id))
+    rows = session.scalars(query.order_by(IsolationOrder.ends_on, IsolationOrder.id).limit(limit))
+    return [readiness(session, o, on=day) for o in rows]
+
+
+def release(
+    session: Session, order_id: int, *, version: int, by_user_id: int | None
+) -> IsolationOrder:
+    """An officer approves the release. After a facility stay that the regime follows with
+    home monitoring, the order moves home (the bed is given back) until ``monitor_until``;
+    otherwise it is released. Refused, saying why, when the rule is not met."""
+    order = get(session, order_id)
+    _check_version(order, version)
+    if order.status is not OrderStatus.confirmed:
+        raise Conflict.of(
+            N_("Only an order in force can be released (this one is %(status)s)."),
+            status=order.status.value,
+        )
+    ready = readiness(session, order)
+    if not ready.ready:
+        raise Conflict.of(N_("Not ready for release: %(why)s."), why=ready.problems[0])
+    day = today()
+    if order.place is Place.facility and order.monitor_until is not None:
+        if order.facility_id is not None:
+            facilities.give_back(session, order.facility_id)
+        order.place = Place.monitoring
+        order.facility_id = None
+        order.ends_on = order.monitor_until
+        order.monitor_until = None
+    else:
+        _close(session, order, OrderStatus.released, day, RELEASED)
+        _tell(session, order, MessageKind.release, {"date": day})
     order.decided_by = by_user_id
     order.decided_at = utcnow()
     session.flush()
