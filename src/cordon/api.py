@@ -44,6 +44,7 @@ FEATURE_ROUTERS = (
     "cordon.outreach.routes",
     "cordon.facilities.routes",
     "cordon.isolation.routes",
+    "cordon.monitoring.routes",
     "cordon.outbox.routes",
     "cordon.transfer.routes",
 )

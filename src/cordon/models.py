@@ -10,6 +10,7 @@ from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -30,6 +31,7 @@ __all__ = [
     "EventExposure",
     "Exposure",
     "Facility",
+    "Flag",
     "Handover",
     "Household",
     "ImportJob",
@@ -43,6 +45,7 @@ __all__ = [
     "PersonNameToken",
     "PersonTier",
     "ReachAttempt",
+    "SelfReport",
     "TierChange",
     "TierLabel",
     "User",

@@ -66,6 +66,8 @@ AUDITED: dict[str, Subjects] = {
     "facilities": lambda r: [],
     "isolation_orders": lambda r: [r.person_id],
     "lab_tasks": lambda r: [r.person_id],
+    "self_reports": lambda r: [r.person_id],
+    "monitoring_flags": lambda r: [r.person_id],
     "users": lambda r: [],
     "api_tokens": lambda r: [],
 }

@@ -14,6 +14,7 @@ from cordon.demo.cli import app as demo_app
 from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
+from cordon.monitoring.cli import app as monitoring_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
@@ -47,6 +48,7 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(tiers_app, name="tiers")
 app.add_typer(facilities_app, name="facilities")
 app.add_typer(orders_app, name="orders")
+app.add_typer(monitoring_app, name="monitoring")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)

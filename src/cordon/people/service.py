@@ -25,6 +25,7 @@ from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder
+from cordon.monitoring.models import Flag
 from cordon.people.bulk import name_tokens
 from cordon.people.enums import Sex
 from cordon.people.models import Household, Person, PersonNameToken
@@ -269,7 +270,7 @@ def _cases_follow(session: Session, person: Person) -> None:
     """A person's cases, tier and isolation orders are seen where the person lives: they move
     with a transfer (ADR 0007, 0009)."""
     session.execute(update(Case).where(Case.person_id == person.id).values(ward_id=person.ward_id))
-    for copy in (PersonTier, IsolationOrder):
+    for copy in (PersonTier, IsolationOrder, Flag):
         session.execute(
             update(copy).where(copy.person_id == person.id).values(ward_id=person.ward_id)
         )

@@ -15,6 +15,7 @@ from cordon.cases.enums import CaseStatus
 from cordon.core.dates import start_of_today, today
 from cordon.core.deps import SessionDep
 from cordon.handovers import service as handovers
+from cordon.monitoring import service as monitoring
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
 from cordon.web.pages import PageUser
@@ -59,6 +60,10 @@ def home(request: Request, session: SessionDep, who: PageUser) -> Response:
         context |= {"waiting": waiting, "n_waiting": n_waiting, "moved": moved, "n_moved": n_moved}
         context["counted"] = COUNTED
         people += [w.person_id for w in waiting] + [m.person_id for m in moved]
+    if who.can(Permission.isolation_read):
+        flags, n_flags = monitoring.open_flags(session, scope=who.scope, limit=SHOWN)
+        context |= {"flags": flags, "n_flags": n_flags}
+        people += [f.person_id for f in flags]
     if who.can(Permission.handovers):
         inbox, n_inbox = handovers.incoming(session, who, limit=SHOWN)
         context |= {"inbox": inbox, "n_inbox": n_inbox}

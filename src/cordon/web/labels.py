@@ -71,6 +71,11 @@ LABELS = (
     N_("wrong number"),
     N_("refused"),
     N_("moved away"),
+    # monitoring flags
+    N_("missed report"),
+    N_("fever"),
+    N_("symptoms"),
+    N_("positive test"),
     # isolation orders: statuses and places
     N_("proposed"),
     N_("replaced"),
@@ -88,6 +93,8 @@ SPOKEN = {
     "no_answer": "no answer",
     "wrong_number": "wrong number",
     "moved_away": "moved away",
+    "missed_report": "missed report",
+    "positive_test": "positive test",
 }
 
 

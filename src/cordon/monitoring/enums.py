@@ -1,0 +1,33 @@
+from enum import StrEnum
+
+
+class Symptom(StrEnum):
+    """What a daily report can tick (the Ministry of Health's health declaration)."""
+
+    fever = "fever"
+    cough = "cough"
+    sore_throat = "sore_throat"
+    shortness_of_breath = "shortness_of_breath"
+    loss_of_smell_or_taste = "loss_of_smell_or_taste"
+    fatigue = "fatigue"
+    muscle_ache = "muscle_ache"
+    runny_nose = "runny_nose"
+    diarrhoea = "diarrhoea"
+
+
+class Reporter(StrEnum):
+    self = "self"  # the person, through their link
+    household = "household"  # the household head, for a dependent
+    worker = "worker"  # a ward health worker, taken by phone or at the door
+
+
+class FlagKind(StrEnum):
+    missed_report = "missed_report"  # no report in 24 hours
+    fever = "fever"  # a temperature of 37.5 °C or more
+    symptoms = "symptoms"  # two or more symptoms
+    positive_test = "positive_test"
+
+
+class FlagStatus(StrEnum):
+    open = "open"
+    closed = "closed"

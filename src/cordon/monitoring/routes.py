@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from cordon.access import guard
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.core.deps import SessionDep
+from cordon.core.pagination import Page, PageDep
+from cordon.isolation import service as isolation
+from cordon.isolation.routes import orders_out
+from cordon.isolation.schemas import OrderOut
+from cordon.monitoring import service
+from cordon.monitoring.enums import Reporter
+from cordon.monitoring.models import Flag, SelfReport
+from cordon.monitoring.schemas import CloseIn, FlagOut, ReportIn, ReportOut
+
+router = APIRouter(tags=["isolation"])
+Reader = Annotated[Principal, need(Permission.isolation_read)]
+Officer = Annotated[Principal, need(Permission.isolation_write)]
+
+
+def report_out(
+    r: SelfReport, flags: list[Flag] | None = None, *, before: bool = False
+) -> ReportOut:
+    return ReportOut(
+        id=r.id,
+        order_id=r.order_id,
+        reported_on=r.reported_on,
+        reported_at=r.reported_at,
+        temperature=r.temperature,
+        symptoms=list(r.symptoms),
+        note=r.note,
+        reporter=r.reporter,
+        flags=[f.kind for f in flags or []],
+        stored_before=before,
+    )
+
+
+def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOut]:
+    ids = [f.person_id for f in rows]
+    names = guard.names(session, who, ids)
+    recorder.read(session, "monitoring_flags", None, ids, view="flags")
+    return [
+        FlagOut(
+            id=f.id,
+            person_id=f.person_id,
+            name=names.get(f.person_id, ""),
+            order_id=f.order_id,
+            kind=f.kind,
+            status=f.status,
+            raised_on=f.raised_on,
+            raised_at=f.raised_at,
+            note=f.note,
+        )
+        for f in rows
+    ]
+
+
+@router.post("/isolation/orders/{order_id}/reports", response_model=ReportOut, status_code=201)
+def enter_report(session: SessionDep, who: Officer, order_id: int, body: ReportIn) -> ReportOut:
+    """A daily report taken by a ward health worker (by phone or at the door)."""
+    order = isolation.get(session, order_id)
+    guard.person(session, who, order.person_id)
+    done = service.report(
+        session,
+        order_id,
+        temperature=body.temperature,
+        symptoms=body.symptoms,
+        note=body.note,
+        reporter=Reporter.worker,
+        by_user_id=who.user_id,
+        submission=body.submission,
+    )
+    return report_out(done.report, done.flags, before=not done.new)
+
+
+@router.get("/isolation/orders/{order_id}/reports", response_model=list[ReportOut])
+def list_reports(session: SessionDep, who: Reader, order_id: int) -> list[ReportOut]:
+    order = isolation.get(session, order_id)
+    guard.person(session, who, order.person_id)
+    recorder.read(session, "self_reports", order.person_id, [order.person_id])
+    return [report_out(r) for r in service.reports_of(session, order_id)]
+
+
+@router.get("/monitoring/flags", response_model=Page[FlagOut])
+def list_flags(session: SessionDep, who: Reader, page: PageDep) -> Page[FlagOut]:
+    """Open flags in your jurisdiction, newest first: missed reports, fever, symptoms."""
+    rows, total = service.open_flags(session, scope=who.scope, limit=page.limit, offset=page.offset)
+    items = flags_out(session, who, rows)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
+def close_flag(session: SessionDep, who: Officer, flag_id: int, body: CloseIn) -> FlagOut:
+    flag = session.get(Flag, flag_id)
+    if flag is not None:
+        guard.person(session, who, flag.person_id)
+    closed = service.close_flag(session, flag_id, by_user_id=who.user_id, note=body.note)
+    return flags_out(session, who, [closed])[0]
+
+
+@router.get("/monitoring/not-reported", response_model=Page[OrderOut])
+def not_reported(session: SessionDep, who: Reader, page: PageDep) -> Page[OrderOut]:
+    """People in isolation in your jurisdiction who have not reported today."""
+    rows, total = service.not_reported(session, scope=who.scope, limit=page.limit)
+    items = orders_out(session, who, rows)
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

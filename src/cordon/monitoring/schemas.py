@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
+
+
+class ReportIn(BaseModel):
+    temperature: float | None = Field(default=None, description="°C, one decimal.")
+    symptoms: list[str] = Field(default_factory=list, description="Symptom names.")
+    note: str | None = None
+    submission: str = Field(
+        description="The form's own key (8–64 characters): the same key again stores nothing."
+    )
+
+
+class ReportOut(BaseModel):
+    id: int
+    order_id: int
+    reported_on: dt.date
+    reported_at: dt.datetime
+    temperature: float | None
+    symptoms: list[str]
+    note: str | None
+    reporter: Reporter
+    flags: list[FlagKind] = Field(default_factory=list, description="Flags this report raised.")
+    stored_before: bool = False
+
+
+class FlagOut(BaseModel):
+    id: int
+    person_id: int
+    name: str
+    order_id: int
+    kind: FlagKind
+    status: FlagStatus
+    raised_on: dt.date
+    raised_at: dt.datetime
+    note: str | None
+
+
+class CloseIn(BaseModel):
+    note: str = Field(max_length=2000, description="What was done.")
