@@ -128,3 +128,21 @@ def test_bad_reports_are_refused_and_nothing_is_stored(
     assert send(client, 999_999, "report-none-1").status_code == 404
     assert session.scalar(select(func.count()).select_from(SelfReport)) == 0
     assert session.scalar(select(func.count()).select_from(Flag)) == 0
+
+
+def test_self_report_links_go_out_by_sms_once_a_day(
+    client: TestClient, isolated: dict[str, Any], session: Session
+) -> None:
+    from cordon.outbox.models import OutboxMessage
+
+    person = isolated["f2"]["person"]
+    assert client.patch(f"/api/v1/people/{person}", json={"phone": "0987 654 321", "version": 1})
+    before = session.scalar(select(func.count()).select_from(OutboxMessage)) or 0
+    assert service.send_links(session) == 1  # the F1 has no phone
+    session.commit()
+    assert service.send_links(session) == 1
+    session.commit()
+    links = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "report_link")).all()
+    assert len(links) == 1  # the second run queued nothing new
+    assert "/r/" in links[0].body
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before + 1

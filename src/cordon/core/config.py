@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         default=None,
         description="TOML file of tier rule sets; the built-in Vietnamese rules when unset.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach the app at, for the links sent by SMS "
+        "(self-report links).",
+    )
     regime_file: Path | None = Field(
         default=None,
         description="TOML file of isolation regimes; the built-in Vietnamese regimes when unset "

@@ -17,3 +17,13 @@ def check() -> None:
         raised = service.check_missed(session)
         session.commit()
     console.print(f"{raised:,} missed-report flags raised.")
+
+
+@app.command("send-links")
+def send_links() -> None:
+    """Send today's self-report link by SMS to everyone in isolation who has a phone (through
+    the outbox: run it every morning; twice in a day sends nothing more)."""
+    with user_errors(), session_scope() as session:
+        queued = service.send_links(session)
+        session.commit()
+    console.print(f"{queued:,} self-report links queued.")

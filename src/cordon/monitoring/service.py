@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
+from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import UtcDateTime, utcnow
@@ -28,8 +29,12 @@ from cordon.core.scope import CITY, Scope
 from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.monitoring import links
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter, Symptom
 from cordon.monitoring.models import Flag, SelfReport
+from cordon.outbox import service as outbox
+from cordon.outbox.enums import Channel, MessageKind
+from cordon.people.models import Person
 
 FEVER_AT = 37.5  # °C (DOMAIN.md §4)
 SYMPTOMS_AT = 2
@@ -250,3 +255,34 @@ def not_reported(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(o.id).limit(limit))
     return list(rows), int(total)
+
+
+def send_links(session: Session, *, on: dt.date | None = None) -> int:
+    """Today's self-report link by SMS to everyone under an order in force who has a phone,
+    through the outbox (once a day: the key names the order and the day). Returns how many
+    messages were queued."""
+    day = on or today()
+    o = IsolationOrder
+    rows = session.execute(
+        select(o, Person.phone)
+        .join(Person, Person.id == o.person_id)
+        .where(
+            o.status == OrderStatus.confirmed,
+            o.starts_on <= day,
+            or_(o.ends_on >= day, o.monitor_until >= day),
+            Person.phone.is_not(None),
+        )
+    ).all()
+    language = get_settings().default_language
+    for order, phone in rows:
+        outbox.enqueue(
+            session,
+            channel=Channel.sms,
+            recipient=str(phone),
+            kind=MessageKind.report_link,
+            params={"link": links.url_of(order)},
+            idempotency_key=f"order:{order.id}:report_link:{day.isoformat()}:sms",
+            language=language,
+            person_id=order.person_id,
+        )
+    return len(rows)

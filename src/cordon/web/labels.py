@@ -71,6 +71,15 @@ LABELS = (
     N_("wrong number"),
     N_("refused"),
     N_("moved away"),
+    # symptoms of a daily report (fever is above)
+    N_("cough"),
+    N_("sore throat"),
+    N_("shortness of breath"),
+    N_("loss of smell or taste"),
+    N_("fatigue"),
+    N_("muscle ache"),
+    N_("runny nose"),
+    N_("diarrhoea"),
     # monitoring flags
     N_("missed report"),
     N_("fever"),
@@ -95,6 +104,11 @@ SPOKEN = {
     "moved_away": "moved away",
     "missed_report": "missed report",
     "positive_test": "positive test",
+    "sore_throat": "sore throat",
+    "shortness_of_breath": "shortness of breath",
+    "loss_of_smell_or_taste": "loss of smell or taste",
+    "muscle_ache": "muscle ache",
+    "runny_nose": "runny nose",
 }
 
 
