@@ -28,6 +28,7 @@ class IsolationOrder(Base, Timestamped):
         Index("ix_isolation_orders_person_status", "person_id", "status"),
         Index("ix_isolation_orders_facility_status", "facility_id", "status"),
         Index("ix_isolation_orders_ward_status_ends", "ward_id", "status", "ends_on"),
+        Index("ix_isolation_orders_ward_status_report", "ward_id", "status", "last_report_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -48,6 +49,9 @@ class IsolationOrder(Base, Timestamped):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # released, ended or replaced
     close_reason: Mapped[str | None] = mapped_column(String(300))
     ward_id: Mapped[int | None] = mapped_column(BigId)
+    # the day of the person's last daily report (the last exposure until they report): *who
+    # has not reported today* reads one index range (docs/isolation.md)
+    last_report_on: Mapped[dt.date] = mapped_column(Date, server_default="1970-01-01")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -52,6 +52,7 @@ ORDER_COLUMNS = (
     "monitor_until",
     "replaces_id",
     "ward_id",
+    "last_report_on",
     "version",
     "created_at",
     "updated_at",
@@ -316,6 +317,7 @@ def _insert(
                 p.ends_on if len(p.legs) > 1 else None,
                 replaces,
                 wards.get(person),
+                first.first_day - dt.timedelta(days=1),  # not reported yet
                 1,
                 now,
                 now,

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, insert, literal, or_, select
+from sqlalchemy import exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,6 +106,12 @@ def report(
         stored = session.scalar(select(SelfReport).where(SelfReport.submission == submission))
         assert stored is not None
         return Reported(stored, [], new=False)
+    # Core, not the ORM: a report is not a change of the order (its version stays)
+    session.execute(
+        update(IsolationOrder)
+        .where(IsolationOrder.id == order.id, IsolationOrder.last_report_on < entry.reported_on)
+        .values(last_report_on=entry.reported_on)
+    )
     kinds = []
     if temperature is not None and temperature >= FEVER_AT:
         kinds.append(FlagKind.fever)
@@ -246,9 +252,9 @@ def not_reported(
     o = IsolationOrder
     query = select(o).where(
         o.status == OrderStatus.confirmed,
+        o.last_report_on < day,
         o.starts_on <= day,
         or_(o.ends_on >= day, o.monitor_until >= day),
-        ~exists().where(SelfReport.order_id == o.id, SelfReport.reported_on == day),
     )
     if not scope.whole_city:
         query = query.where(scope.where(o.ward_id, o.person_id))

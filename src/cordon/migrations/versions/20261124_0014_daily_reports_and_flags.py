@@ -87,8 +87,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_monitoring_flags_person_id", "monitoring_flags", ["person_id"])
     op.create_index("ix_monitoring_flags_ward_status", "monitoring_flags", ["ward_id", "status"])
+    with op.batch_alter_table("isolation_orders", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("last_report_on", sa.Date(), server_default="1970-01-01", nullable=False)
+        )
+        batch_op.create_index(
+            "ix_isolation_orders_ward_status_report", ["ward_id", "status", "last_report_on"]
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("isolation_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_isolation_orders_ward_status_report")
+        batch_op.drop_column("last_report_on")
     op.drop_table("monitoring_flags")
     op.drop_table("self_reports")
