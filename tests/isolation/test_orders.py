@@ -356,3 +356,23 @@ def test_a_positive_test_stands_in_the_way_of_release(
     assert refused.status_code == 409
     assert "positive" in refused.text
     assert orders(client, outbreak["b"])[0]["status"] == "confirmed"
+
+
+def test_a_proposal_for_a_tier_the_regime_does_not_isolate_is_ended(
+    client: TestClient, outbreak: dict[str, Any], session: Session
+) -> None:
+    from cordon.isolation import service
+
+    (c,) = orders(client, outbreak["c"])  # F2 at home, proposed
+    (a,) = orders(client, outbreak["a"])
+    client.post(f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]})
+    done = service.react(session, {outbreak["c"]: 3, outbreak["a"]: 3}, cause="a path moved")
+    session.commit()
+    assert done.ended == 1
+    (c,) = orders(client, outbreak["c"])
+    assert (c["status"], c["close_reason"]) == (
+        "ended",
+        "the regime does not isolate this tier now",
+    )
+    (a,) = orders(client, outbreak["a"])
+    assert a["status"] == "confirmed"  # in force: the officer releases it

@@ -65,6 +65,7 @@ NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 REPLACED = N_("replaced by a newer order")
 RELEASED = N_("period over, released by an officer")
+NOT_ISOLATED = N_("the regime does not isolate this tier now")
 TEST_DAY = "regime test day"
 
 
@@ -171,9 +172,27 @@ def react(
         p = plan(rule, last[person])
         if p.legs[0].last_day >= day:  # a period already over asks for nothing
             wanted[person] = (regime, p, tier)
+    ended += _drop_proposals(session, set(tiered) - set(wanted), day)
     extended, replaced, fresh = _against_open(session, wanted)
     without_bed = _insert(session, fresh, day)
     return Proposed(len(fresh), extended, replaced, ended, without_bed)
+
+
+def _drop_proposals(session: Session, persons: set[int], day: dt.date) -> int:
+    """People whose tier the regime does not isolate (any more), or whose period is over:
+    a proposal still waiting for them is ended and its bed given back. An order in force
+    stays for the officer to release."""
+    count = 0
+    for part in _chunks(persons):
+        for order in session.scalars(
+            select(IsolationOrder).where(
+                IsolationOrder.person_id.in_(part),
+                IsolationOrder.status == OrderStatus.proposed,
+            )
+        ):
+            _close(session, order, OrderStatus.ended, day, NOT_ISOLATED)
+            count += 1
+    return count
 
 
 def _end_open(
