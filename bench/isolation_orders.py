@@ -126,7 +126,7 @@ def main() -> None:
     from cordon.core import events
     from cordon.core.db import session_scope
     from cordon.core.migrate import upgrade
-    from cordon.isolation import service as isolation
+    from cordon.isolation import proposals as isolation
     from cordon.isolation.models import IsolationOrder, LabTask
     from cordon.reactions import REACTIONS
     from cordon.tracing import service as tracing

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cordon.core import events
-from cordon.isolation import service as isolation
+from cordon.isolation import proposals as isolation
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
 

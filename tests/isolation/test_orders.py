@@ -361,7 +361,7 @@ def test_a_positive_test_stands_in_the_way_of_release(
 def test_a_proposal_for_a_tier_the_regime_does_not_isolate_is_ended(
     client: TestClient, outbreak: dict[str, Any], session: Session
 ) -> None:
-    from cordon.isolation import service
+    from cordon.isolation import proposals as service
 
     (c,) = orders(client, outbreak["c"])  # F2 at home, proposed
     (a,) = orders(client, outbreak["a"])

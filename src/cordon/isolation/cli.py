@@ -7,6 +7,7 @@ from rich.table import Table
 
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
+from cordon.isolation import release as releasing
 from cordon.isolation import service
 from cordon.isolation.enums import OPEN, OrderStatus, Place
 
@@ -87,13 +88,13 @@ def decline(
 
 
 @app.command("release")
-def release(
+def release_order(
     order: Annotated[int, typer.Argument(help="Order id.")],
     version: Annotated[int, typer.Option(help="The order's version as listed.")],
 ) -> None:
     """Approve the release of an order whose period is over."""
     with user_errors(), session_scope() as session:
-        o = service.release(session, order, version=version, by_user_id=None)
+        o = releasing.release(session, order, version=version, by_user_id=None)
         session.commit()
         state = (
             "released" if o.status is OrderStatus.released else f"home monitoring until {o.ends_on}"

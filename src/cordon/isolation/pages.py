@@ -15,7 +15,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
-from cordon.isolation import service
+from cordon.isolation import release, service
 from cordon.isolation.enums import OrderStatus
 from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
@@ -40,7 +40,7 @@ def _page(
     confirmed, n_confirmed = service.listed(
         session, scope=who.scope, statuses={OrderStatus.confirmed}, limit=PER_PAGE, offset=offset
     )
-    due = service.due_for_release(session, scope=who.scope, limit=PER_PAGE)
+    due = release.due_for_release(session, scope=who.scope, limit=PER_PAGE)
     ids = [o.person_id for o in proposed + confirmed] + [d.order.person_id for d in due]
     recorder.read(session, "isolation_orders", None, ids, view="orders")
     places, _ = facilities.listed(session, status=FacilityStatus.open, limit=500)
@@ -91,7 +91,7 @@ def decide(
     t = texts_for(request, who)
     try:
         if action == "release":
-            service.release(session, order_id, version=version, by_user_id=who.user_id)
+            release.release(session, order_id, version=version, by_user_id=who.user_id)
         elif action == "decline":
             service.decline(
                 session, order_id, version=version, by_user_id=who.user_id, reason=reason

@@ -15,7 +15,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, NotFound
 from cordon.core.pagination import Page, PageDep
 from cordon.facilities import service as facilities
-from cordon.isolation import service
+from cordon.isolation import release, service
 from cordon.isolation.enums import OPEN, OrderStatus, Place
 from cordon.isolation.models import IsolationOrder
 from cordon.isolation.schemas import ConfirmIn, DeclineIn, OrderOut, TaskOut
@@ -167,7 +167,7 @@ class DueOut(BaseModel):
 def due_for_release(session: SessionDep, who: Reader) -> list[DueOut]:
     """Orders in force whose period ended, in your jurisdiction: ready to release, or what
     stands in the way (a test to take or awaited, a positive test)."""
-    due = service.due_for_release(session, scope=who.scope)
+    due = release.due_for_release(session, scope=who.scope)
     shown = orders_out(session, who, [d.order for d in due])
     return [
         DueOut(order=o, ready=d.ready, problems=list(d.problems))
@@ -181,5 +181,5 @@ def release_order(session: SessionDep, who: Officer, order_id: int, body: Releas
     moves home; otherwise it ends, released. Refused (409) with the reason when the rule is
     not met."""
     _order_in_sight(session, who, order_id)
-    order = service.release(session, order_id, version=body.version, by_user_id=who.user_id)
+    order = release.release(session, order_id, version=body.version, by_user_id=who.user_id)
     return orders_out(session, who, [order])[0]

@@ -106,21 +106,31 @@ def report(
         stored = session.scalar(select(SelfReport).where(SelfReport.submission == submission))
         assert stored is not None
         return Reported(stored, [], new=False)
-    # Core, not the ORM: a report is not a change of the order (its version stays)
-    session.execute(
-        update(IsolationOrder)
-        .where(IsolationOrder.id == order.id, IsolationOrder.last_report_on < entry.reported_on)
-        .values(last_report_on=entry.reported_on)
-    )
-    kinds = []
-    if temperature is not None and temperature >= FEVER_AT:
-        kinds.append(FlagKind.fever)
-    if len(said) >= SYMPTOMS_AT:
-        kinds.append(FlagKind.symptoms)
+    _mark_reported(session, order, entry.reported_on)
+    kinds = flags_called_for(temperature, said)
     flags = [f for k in kinds if (f := _raise(session, order, k)) is not None]
     if kinds and order.tier == 1:
         _suspect(session, order)
     return Reported(entry, flags, new=True)
+
+
+def flags_called_for(temperature: float | None, symptoms: Collection[str]) -> list[FlagKind]:
+    kinds = []
+    if temperature is not None and temperature >= FEVER_AT:
+        kinds.append(FlagKind.fever)
+    if len(symptoms) >= SYMPTOMS_AT:
+        kinds.append(FlagKind.symptoms)
+    return kinds
+
+
+def _mark_reported(session: Session, order: IsolationOrder, day: dt.date) -> None:
+    """The order remembers the day of the last report (*who has not reported today*); by a
+    Core statement, not the ORM: a report is not a change of the order (its version stays)."""
+    session.execute(
+        update(IsolationOrder)
+        .where(IsolationOrder.id == order.id, IsolationOrder.last_report_on < day)
+        .values(last_report_on=day)
+    )
 
 
 def _raise(session: Session, order: IsolationOrder, kind: FlagKind) -> Flag | None:

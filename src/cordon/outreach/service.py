@@ -104,17 +104,7 @@ def still_to_reach(
     rows = session.execute(
         waiting.order_by(PersonTier.since, PersonTier.person_id).limit(limit).offset(offset)
     ).all()
-    since = {int(p): s for p, _, s in rows}
-    tries: dict[int, list[ReachAttempt]] = {p: [] for p in since}
-    if since:
-        attempts = session.scalars(
-            select(ReachAttempt)
-            .where(ReachAttempt.person_id.in_(sorted(since)))
-            .order_by(ReachAttempt.at, ReachAttempt.id)
-        )
-        for a in attempts:
-            if a.at >= since[a.person_id]:
-                tries[a.person_id].append(a)
+    tries = _tries_since(session, {int(p): s for p, _, s in rows})
     out = [
         Waiting(
             person_id=int(p),
@@ -127,6 +117,21 @@ def still_to_reach(
         for p, k, s in rows
     ]
     return out, int(total)
+
+
+def _tries_since(session: Session, since: dict[int, dt.datetime]) -> dict[int, list[ReachAttempt]]:
+    """Each person's attempts since their tier last moved, oldest first."""
+    tries: dict[int, list[ReachAttempt]] = {p: [] for p in since}
+    if since:
+        attempts = session.scalars(
+            select(ReachAttempt)
+            .where(ReachAttempt.person_id.in_(sorted(since)))
+            .order_by(ReachAttempt.at, ReachAttempt.id)
+        )
+        for a in attempts:
+            if a.at >= since[a.person_id]:
+                tries[a.person_id].append(a)
+    return tries
 
 
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:

@@ -262,15 +262,18 @@ def update_person(
         _set_name(session, person, full_name)
     _flush(session)
     if "ward_id" in changes:
-        _cases_follow(session, person)
+        _records_follow(session, person)
     return person
 
 
-def _cases_follow(session: Session, person: Person) -> None:
-    """A person's cases, tier and isolation orders are seen where the person lives: they move
-    with a transfer (ADR 0007, 0009)."""
-    session.execute(update(Case).where(Case.person_id == person.id).values(ward_id=person.ward_id))
-    for copy in (PersonTier, IsolationOrder, Flag):
+# Records that carry a copy of their person's ward, so that a ward's lists read one index
+# (ADR 0007, 0009): a transfer or a merge moves them with the person.
+WARD_COPIES = (Case, PersonTier, IsolationOrder, Flag)
+
+
+def _records_follow(session: Session, person: Person) -> None:
+    """A person's records are seen where the person lives: they move with a transfer."""
+    for copy in WARD_COPIES:
         session.execute(
             update(copy).where(copy.person_id == person.id).values(ward_id=person.ward_id)
         )
@@ -340,7 +343,7 @@ def merge_people(
     if national_id and kept.national_id is None:
         kept.national_id = national_id
         _flush(session)
-    _cases_follow(session, kept)
+    _records_follow(session, kept)
     publish(
         session,
         PersonsMerged(
