@@ -41,6 +41,26 @@ def database_url(backend: str, people: int, cases: int | None = None) -> str:
     return f"{PG_BASE}?options=-csearch_path%3D{schema}"
 
 
+def fresh_database(backend: str, name: str) -> str:
+    """An empty database made anew for one run: bench/results/<name>.db, or the schema
+    bench_<name> (``-`` becomes ``_``)."""
+    if backend == "sqlite":
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    from cordon.core.db import make_engine
+
+    schema = "bench_" + name.replace("-", "_")
+    admin = make_engine(PG_BASE)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    return f"{PG_BASE}?options=-csearch_path%3D{schema}"
+
+
 def use_database(url: str) -> None:
     """Point this process's settings and engine at ``url``."""
     os.environ["CORDON_DATABASE_URL"] = url

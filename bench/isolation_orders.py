@@ -3,7 +3,7 @@
     .venv/bin/python bench/isolation_orders.py --backend sqlite
     .venv/bin/python bench/isolation_orders.py --backend postgresql
 
-A fresh database each run (bench/results/isolation-<n>.db, or the schema bench_isolation):
+A fresh database each run (bench/results/isolation-<n>.db, or the schema bench_isolation_<n>):
 Hanoi's wards, 1,000 confirmed F0s (confirmed three days ago) with 50 close household
 contacts each — 50,000 people who become F1 — and 200 facilities of 300 beds across the
 city. A city regime in force today isolates F1 for 21 days in a facility, then 7 days of
@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
@@ -41,23 +41,6 @@ legal_basis = "benchmark"
   stays = [{ place = "facility", days = 21 }, { place = "monitoring", days = 7 }]
   test_days = [1, 14, 20]
 """
-
-
-def fresh_database(backend: str, contacts: int) -> str:
-    if backend == "sqlite":
-        path = common.RESULTS / f"isolation-{contacts}.db"
-        common.RESULTS.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    from cordon.core.db import make_engine
-
-    admin = make_engine(common.PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS bench_isolation CASCADE"))
-        conn.execute(text("CREATE SCHEMA bench_isolation"))
-    admin.dispose()
-    return f"{common.PG_BASE}?options=-csearch_path%3Dbench_isolation"
 
 
 def build(session: object, f0s: int, per_f0: int, rng: random.Random) -> None:
@@ -121,7 +104,7 @@ def main() -> None:
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     regime_file.write_text(REGIME, encoding="utf-8")
     os.environ["CORDON_REGIME_FILE"] = str(regime_file)
-    url = fresh_database(args.backend, args.f0s * args.per_f0)
+    url = common.fresh_database(args.backend, f"isolation-{args.f0s * args.per_f0}")
     common.use_database(url)
     from cordon.core import events
     from cordon.core.db import session_scope

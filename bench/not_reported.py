@@ -30,23 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 
-def fresh_database(backend: str) -> str:
-    if backend == "sqlite":
-        path = common.RESULTS / "not-reported.db"
-        common.RESULTS.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    from cordon.core.db import make_engine
-
-    admin = make_engine(common.PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS bench_not_reported CASCADE"))
-        conn.execute(text("CREATE SCHEMA bench_not_reported"))
-    admin.dispose()
-    return f"{common.PG_BASE}?options=-csearch_path%3Dbench_not_reported"
-
-
 def build(session: Any, per_side: int, rng: random.Random) -> list[int]:
     from cordon.core.bulk import insert_rows
     from cordon.core.dates import today
@@ -103,7 +86,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000, help="in isolation in the district")
     parser.add_argument("--samples", type=int, default=100)
     args = parser.parse_args()
-    common.use_database(fresh_database(args.backend))
+    common.use_database(common.fresh_database(args.backend, "not-reported"))
     import cordon.models  # noqa: F401  (every table known to the ORM)
     from cordon.core.db import get_engine, session_scope
     from cordon.core.migrate import upgrade
