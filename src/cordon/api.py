@@ -45,6 +45,7 @@ FEATURE_ROUTERS = (
     "cordon.outreach.routes",
     "cordon.facilities.routes",
     "cordon.isolation.routes",
+    "cordon.isolation.task_routes",
     "cordon.monitoring.routes",
     "cordon.outbox.routes",
     "cordon.transfer.routes",

@@ -83,6 +83,16 @@ class LabTestIn(BaseModel):
     changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
 
 
+class ResultIn(BaseModel):
+    """The result of a sample recorded as awaited."""
+
+    result: TestResult
+    result_on: dt.date
+    ct_value: float | None = Field(default=None, ge=0, le=50)
+    confirm: bool = Field(default=False, description="A positive PCR confirms the case.")
+    changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
+
+
 class LabTestOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

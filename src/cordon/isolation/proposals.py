@@ -21,7 +21,7 @@ from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.regimes import Plan, Regime, get_regimes, plan
-from cordon.isolation.service import close
+from cordon.isolation.service import TEST_DAY, close, reschedule
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from cordon.tracing.policy import get_policy
@@ -53,7 +53,6 @@ CONFIRMED_CASE = N_("confirmed case")
 NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 NOT_ISOLATED = N_("the regime does not isolate this tier now")
-TEST_DAY = "regime test day"
 
 
 def _chunks(items: Collection[int]) -> Iterator[list[int]]:
@@ -224,7 +223,7 @@ def _against_open(
             fresh[person] = (regime, p, tier, None)
         elif current.place is p.legs[0].place:
             if _extend(current, p, tier):
-                _reschedule(session, current, p)
+                reschedule(session, current, p)
                 extended += 1
         elif current.status is OrderStatus.proposed:
             close(session, current, OrderStatus.replaced, today(), NEW_PLACE)
@@ -246,27 +245,6 @@ def _extend(order: IsolationOrder, p: Plan, tier: int) -> bool:
     order.monitor_until = p.ends_on if len(p.legs) > 1 else None
     order.tier = tier
     return True
-
-
-def _reschedule(session: Session, order: IsolationOrder, p: Plan) -> None:
-    """The test days move with the last exposure: the scheduled samples are replaced."""
-    session.execute(
-        update(LabTask)
-        .where(LabTask.order_id == order.id, LabTask.status == TaskStatus.scheduled)
-        .values(status=TaskStatus.cancelled)
-    )
-    day = today()
-    for due in p.tests:
-        if due >= day:
-            session.add(
-                LabTask(
-                    person_id=order.person_id,
-                    order_id=order.id,
-                    due_on=due,
-                    reason=TEST_DAY,
-                    status=TaskStatus.scheduled,
-                )
-            )
 
 
 def _insert(
