@@ -30,7 +30,7 @@ from cordon.outbox.templates import Param
 from cordon.people.models import Person
 
 REPLACED = N_("replaced by a newer order")
-TEST_DAY = "regime test day"
+TEST_DAY = N_("regime test day")
 
 
 def close(

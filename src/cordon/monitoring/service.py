@@ -40,7 +40,7 @@ from cordon.people.models import Person
 FEVER_AT = 37.5  # °C (DOMAIN.md §4)
 SYMPTOMS_AT = 2
 TEMPERATURE_RANGE = (34.0, 43.0)
-SYMPTOMATIC = "symptomatic contact"
+SYMPTOMATIC = N_("symptomatic contact")
 
 
 @dataclass(frozen=True)
