@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
@@ -198,3 +199,22 @@ def sample(
         )
         session.commit()
         console.print(f"Lab test {test.id} recorded: {test.result.value}.")
+
+
+@app.command("result")
+def result_of_sample(
+    test: Annotated[int, typer.Argument(help="Lab test id (recorded as pending).")],
+    result: Annotated[TestResult, typer.Option(help="positive, negative or inconclusive.")],
+    result_on: Annotated[
+        dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Day of the result.")
+    ],
+    ct: Annotated[float | None, typer.Option(help="Ct value of a PCR.")] = None,
+    confirm: Annotated[bool, typer.Option(help="A positive PCR confirms the case.")] = False,
+) -> None:
+    """The result of a sample recorded while it was awaited."""
+    with user_errors(), session_scope() as session:
+        done = lab.record_result(
+            session, test, result=result, result_on=result_on.date(), ct_value=ct, confirm=confirm
+        )
+        session.commit()
+        console.print(f"Lab test {done.id}: {done.result.value}.")
