@@ -148,11 +148,14 @@ def react(
     last = last_exposures(session, tiered, on=day)
     wanted: dict[int, tuple[Regime, Plan, int]] = {}
     regimes = get_regimes()
+    doses = _vaccination(session, set(last))
     for person, tier in tiered.items():
         if person not in last:
             continue
         regime = regimes.in_force(last[person])
-        rule = regime.rule_for(tier)
+        count, last_dose = doses.get(person, (None, None))
+        vaccinated = regime.vaccinated(count, last_dose, exposed_on=last[person])
+        rule = regime.rule_for(tier, vaccinated=vaccinated)
         if rule is None:
             continue
         p = plan(rule, last[person])
@@ -162,6 +165,21 @@ def react(
     extended, replaced, fresh = _against_open(session, wanted)
     without_bed = _insert(session, fresh, day)
     return Proposed(len(fresh), extended, replaced, ended, without_bed)
+
+
+def _vaccination(
+    session: Session, persons: set[int]
+) -> dict[int, tuple[int | None, dt.date | None]]:
+    """Declared vaccination of those whose vaccination is known."""
+    out: dict[int, tuple[int | None, dt.date | None]] = {}
+    for part in _chunks(persons):
+        rows = session.execute(
+            select(Person.id, Person.vaccine_doses, Person.last_dose_on).where(
+                Person.id.in_(part), Person.vaccine_doses.is_not(None)
+            )
+        )
+        out.update((p, (d, on)) for p, d, on in rows)
+    return out
 
 
 def _drop_proposals(session: Session, persons: set[int], day: dt.date) -> int:

@@ -198,7 +198,11 @@ def _replan(session: Session, order: IsolationOrder, regime_id: str) -> Place:
     found = {r.id: r for r in get_regimes().regimes}.get(regime_id)
     if found is None:
         raise InvalidInput.on("regime_id", N_("no regime is called %(id)s"), id=regime_id)
-    rule = found.rule_for(order.tier or 0)
+    person = session.get_one(Person, order.person_id)
+    vaccinated = found.vaccinated(
+        person.vaccine_doses, person.last_dose_on, exposed_on=order.last_exposure_on
+    )
+    rule = found.rule_for(order.tier or 0, vaccinated=vaccinated)
     if rule is None:
         raise InvalidInput.on(
             "regime_id",
