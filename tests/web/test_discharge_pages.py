@@ -5,15 +5,18 @@ home monitoring."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.cases import lab
+from cordon.cases import discharge_rules, lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case
+from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder
@@ -125,3 +128,23 @@ def test_who_may_not_change_cases_sees_the_readiness_without_the_form(
     )
     assert posted.status_code == 403
     assert _orders(hanoi) == 0
+
+
+def test_an_unreadable_rules_file_is_said_and_the_page_still_shows(
+    browser: Browser, hanoi: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = _case(hanoi, 5)
+    broken = tmp_path / "discharge.toml"
+    broken.write_text('[[rule]]\nid = "hn"\n', encoding="utf-8")
+    monkeypatch.setattr(get_settings(), "discharge_file", broken)
+    discharge_rules._cached.cache_clear()
+    try:
+        page = browser(*OFFICER).get(f"/cases/{case.id}")
+    finally:
+        discharge_rules._cached.cache_clear()
+    assert page.status_code == 200
+    assert (
+        "Không đọc được tệp tiêu chuẩn ra viện: discharge.toml, rule 1, effective_from: còn thiếu"
+        in page.text
+    )
+    assert f'action="/cases/{case.id}/discharge"' not in page.text

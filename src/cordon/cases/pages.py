@@ -284,7 +284,11 @@ def _discharge_context(session: Session, t: Texts, case: Case) -> dict[str, Any]
     """The readiness of a confirmed case for discharge, said in the user's language."""
     if case.status is not CaseStatus.confirmed:
         return None
-    ready = discharge.readiness(session, case)
+    try:
+        ready = discharge.readiness(session, case)
+    except CordonError as exc:  # the city's rules file cannot be read: the page still shows
+        said = [f"{p.field}: {t.problem(p)}" for p in exc.problems] or [t.error(exc)]
+        return {"unreadable": said[0]}
     return {
         "rule": ready.rule,
         "day": ready.day,
