@@ -112,6 +112,10 @@ def test_a_discharge_from_the_page_needs_the_symptoms_confirmed(
     assert "đã khỏi" in after.text
     assert 'id="h-discharge"' not in after.text  # a recovered case is not discharged again
     assert _orders(hanoi) == 1
+    again = officer.post(f"/cases/{case.id}/discharge", data={**data, "symptom_free": "1"})
+    assert again.status_code == 409  # the form of another tab: said, though the form is gone
+    assert "người khác vừa thay đổi" in _error(again.text, "discharge")
+    assert _orders(hanoi) == 1
 
 
 def test_who_may_not_change_cases_sees_the_readiness_without_the_form(
