@@ -474,6 +474,24 @@ def test_a_discharge_recovers_the_case_and_starts_home_monitoring(
     assert [m.kind for m in told] == [MessageKind.order_created]
 
 
+def test_a_new_exposure_of_a_discharged_case_keeps_their_monitoring(
+    client: TestClient, session: Session, f0: Callable[..., Case], make_person: Any
+) -> None:
+    """The case's own monitoring is not a contact's order: a contact recorded after the
+    discharge (the person is still F0) does not end it as "confirmed case"."""
+    case = _ready_today(f0)
+    done = _post(client, case)
+    assert done.status_code == 200, done.text
+    other = make_person(ward_id=_ward(session))
+    day = str(today())
+    body = {"person_id": case.person_id, "contact_id": other, "first_on": day, "last_on": day}
+    assert client.post("/api/v1/exposures", json={**body, "setting": "household"}).is_success
+    session.rollback()
+    order = session.get(IsolationOrder, done.json()["monitoring_order_id"])
+    assert order is not None
+    assert order.status is OrderStatus.confirmed
+
+
 def test_monitoring_replaces_an_order_still_open(session: Session, f0: Callable[..., Case]) -> None:
     case = _ready_today(f0)
     held = IsolationOrder(

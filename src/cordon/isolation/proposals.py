@@ -210,6 +210,8 @@ def _end_open(
             )
         )
         for order in orders:
+            if order.tier == 0:  # a case's own monitoring after discharge: not a contact's
+                continue
             why = CONFIRMED_CASE if tiers.get(order.person_id) == 0 else NO_LONGER_A_CONTACT
             close(session, order, OrderStatus.ended, day, why)
             count += 1
