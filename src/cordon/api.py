@@ -29,6 +29,7 @@ PAGE_ROUTERS = (
     "cordon.handovers.pages",
     "cordon.outreach.pages",
     "cordon.isolation.pages",
+    "cordon.isolation.documents",
     "cordon.monitoring.pages",
     "cordon.audit.pages",
 )

@@ -7,8 +7,6 @@ sent, a bad temperature refused by field; another ward's worker sees none of it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,6 @@ from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.access import roles
-from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.models import utcnow
 from cordon.geography.models import AdminUnit
@@ -168,23 +164,6 @@ def test_another_wards_worker_sees_nothing_and_cannot_act(
     assert flag is not None
     assert flag.status is FlagStatus.open
     assert _reports(session) == 0
-
-
-@pytest.fixture
-def watcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A city's own role that reads isolation on pseudonymised data, and may change nothing."""
-    path = tmp_path / "roles.toml"
-    path.write_text(
-        "[roles.isolation_watcher]\n"
-        'title = "Isolation watcher"\n'
-        "pseudonymised = true\n"
-        'permissions = ["isolation.read", "people.read"]\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(get_settings(), "roles_file", path)
-    roles.roles.cache_clear()
-    yield
-    roles.roles.cache_clear()
 
 
 @pytest.mark.usefixtures("watcher")
