@@ -1,8 +1,9 @@
 """Who reacts to what: the one place where cross-feature reactions are wired.
 
 A case confirmed or discarded, an exposure recorded or removed, two people merged, a registry
-loaded: each moves the F-tiers (``cordon.tracing``) in the same transaction. Later features
-(isolation orders, messages, public aggregates) add their reactions to this table.
+loaded: each moves the F-tiers (``cordon.tracing``) in the same transaction; the tiers that
+moved propose isolation orders; a lab test meets sampling tasks and, when positive, raises a
+flag. Later features (public aggregates) add their reactions to this table.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from cordon.core import events
 from cordon.isolation import proposals as isolation
+from cordon.isolation import tasks as lab_tasks
+from cordon.monitoring import service as monitoring
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
 
@@ -28,4 +31,5 @@ REACTIONS: dict[type[events.Event], tuple[Callable[[Session, Any], object], ...]
     ),
     events.RegistryLoaded: (tracing.on_registry_loaded,),
     events.TiersMoved: (isolation.on_tiers_moved,),
+    events.LabTested: (lab_tasks.on_lab_tested, monitoring.on_lab_tested),
 }

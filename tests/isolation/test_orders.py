@@ -278,11 +278,13 @@ def test_a_confirmed_order_is_sent_to_the_person_by_sms(
 
 
 def _ended_yesterday(session: Session, order_id: int) -> None:
-    """Time passes: the order's period ended yesterday (its test days with it)."""
+    """Time passes: the order's period ended yesterday (every date of it moves back)."""
     order = session.get(IsolationOrder, order_id)
     assert order is not None
     shift = order.ends_on - (today() - dt.timedelta(days=1))
     order.ends_on -= shift
+    order.starts_on -= shift
+    order.last_exposure_on -= shift
     order.monitor_until = order.monitor_until - shift if order.monitor_until else None
     for task in session.scalars(select(LabTask).where(LabTask.order_id == order_id)):
         task.due_on -= shift

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -117,3 +118,55 @@ def test_a_bad_regime_file_is_refused_with_where_and_why(
     with pytest.raises(InvalidInput) as caught:
         load_regimes(path)
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("doses", "last_dose", "expected"),
+    [
+        (None, None, None),  # not known: the stricter rule
+        (1, dt.date(2021, 10, 1), False),
+        (2, dt.date(2021, 12, 25), False),  # the second dose too recent: 14 days not passed
+        (2, dt.date(2021, 12, 1), True),
+        (3, dt.date(2021, 11, 1), True),
+        (2, None, False),
+    ],
+)
+def test_who_counts_as_vaccinated(
+    doses: int | None, last_dose: dt.date | None, expected: bool | None
+) -> None:
+    regime = REGIMES.get("vn-2021-12")
+    exposed = dt.date(2022, 1, 5)
+    assert regime.vaccinated(doses, last_dose, exposed_on=exposed) is expected
+
+
+def test_a_vaccinated_f1_is_proposed_home_under_the_december_2021_regime(
+    client: Any, hanoi: Any, make_person: Any
+) -> None:
+    """Through the API: the same F1 twice, once with two doses declared a month before."""
+    from cordon.isolation import proposals
+
+    f0, vaccinated, unknown = make_person(), make_person(), make_person()
+    day = dt.date(2022, 1, 5)
+    for contact in (vaccinated, unknown):
+        body = {"person_id": f0, "contact_id": contact, "first_on": str(day), "last_on": str(day)}
+        assert client.post("/api/v1/exposures", json={**body, "setting": "household"}).is_success
+    doses = {"vaccine_doses": 2, "last_dose_on": "2021-12-01", "version": 1}
+    assert client.patch(f"/api/v1/people/{vaccinated}", json=doses).status_code == 200
+    future = {"last_dose_on": str(dt.date.today() + dt.timedelta(days=40)), "version": 2}
+    refused = client.patch(f"/api/v1/people/{vaccinated}", json=future)
+    assert refused.status_code == 422
+    assert "last_dose_on" in refused.text
+    case = {"person_id": f0, "status": "confirmed", "confirmed_on": str(day)}
+    assert client.post("/api/v1/cases", json=case).status_code == 201  # the tiers: F0, F1s
+    assert client.get(f"/api/v1/people/{unknown}/isolation-orders").json() == []  # long over
+    # the day after the exposure, as the engine would have reacted then
+    proposals.react(hanoi, {vaccinated: 1, unknown: 1}, cause="test", on=dt.date(2022, 1, 6))
+    hanoi.commit()
+    (home,) = client.get(f"/api/v1/people/{vaccinated}/isolation-orders").json()
+    (camp,) = client.get(f"/api/v1/people/{unknown}/isolation-orders").json()
+    assert (home["regime_id"], home["place"], home["ends_on"]) == (
+        "vn-2021-12",
+        "home",
+        "2022-01-12",
+    )
+    assert (camp["place"], camp["ends_on"]) == ("facility", "2022-01-19")

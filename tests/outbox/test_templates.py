@@ -17,7 +17,7 @@ PARAMS: dict[MessageKind, dict[str, templates.Param]] = {
         "end": dt.date(2021, 8, 2),
     },
     MessageKind.report_link: {"link": "https://cordon.soytehanoi.example/r/Xk2p9QaLm3"},
-    MessageKind.flag_raised: {"flag": "temperature", "record": "P-0001234"},
+    MessageKind.flag_raised: {"flag": "fever", "record": "P-0001234"},
     MessageKind.release: {"date": dt.date(2021, 8, 3)},
 }
 

@@ -106,3 +106,78 @@ def test_an_officer_releases_an_order_whose_period_is_over(
     )
     assert released.status_code == 200
     assert client.get(f"/api/v1/isolation/orders/{order['id']}").json()["status"] == "released"
+
+
+def _placed(client: TestClient, hanoi: Session, make_person: Any) -> tuple[int, int, int]:
+    """A confirmed facility order of an F1 of Phúc Xá, at camp CL-9; a hotel KS-9 beside it.
+    Returns the order, the hotel and the F1."""
+    ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
+    ids = [
+        client.post(
+            "/api/v1/facilities",
+            json={"code": code, "name": name, "kind": "hotel", "capacity": 3, "ward_id": ward},
+        ).json()["id"]
+        for code, name in (("CL-9", "Trại Sóc Sơn"), ("KS-9", "Khách sạn Hoà Bình"))
+    ]
+    f0, a = make_person("Ca Ba", ward_id=ward), make_person("Đỗ Văn Sơn", ward_id=ward)
+    day = str(today() - dt.timedelta(days=7))
+    body = {"person_id": f0, "contact_id": a, "first_on": day, "last_on": day}
+    assert client.post("/api/v1/exposures", json={**body, "setting": "household"}).is_success
+    assert client.post(
+        "/api/v1/cases", json={"person_id": f0, "status": "confirmed", "confirmed_on": day}
+    ).is_success
+    (order,) = client.get(f"/api/v1/people/{a}/isolation-orders").json()
+    confirm = {"version": order["version"], "facility_id": ids[0]}
+    assert client.post(f"/api/v1/isolation/orders/{order['id']}/confirm", json=confirm).is_success
+    return order["id"], ids[1], a
+
+
+def test_an_officer_moves_a_person_to_another_facility(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    order_id, hotel, _ = _placed(client, hanoi, make_person)
+    version = client.get(f"/api/v1/isolation/orders/{order_id}").json()["version"]
+    officer = browser("district_officer", "001")
+    page = officer.get("/isolation")
+    assert "Chuyển nơi cách ly" in page.text
+    form = {"action": "transfer", "version": version, "csrf_token": csrf_of(page.text)}
+    no_reason = officer.post(f"/isolation/orders/{order_id}", data={**form, "move_to": hotel})
+    assert no_reason.status_code == 422
+    assert "hãy ghi lý do chuyển" in no_reason.text
+    moved = officer.post(
+        f"/isolation/orders/{order_id}",
+        data={**form, "move_to": hotel, "reason": "trại đầy"},
+    )
+    assert moved.status_code == 200
+    assert client.get(f"/api/v1/isolation/orders/{order_id}").json()["facility_id"] == hotel
+
+
+def test_the_laboratory_records_a_sample_due_today(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    order_id, _, person = _placed(client, hanoi, make_person)  # day 7: its test is due today
+    lab = browser("lab", "01")
+    page = lab.get("/isolation/samples")
+    assert page.status_code == 200
+    assert "Mẫu cần lấy" in page.text
+    assert "Đỗ Văn Sơn" in page.text
+    (task,) = client.get(f"/api/v1/isolation/orders/{order_id}/tasks").json()
+    url = f"/isolation/samples/{task['id']}"
+    form = {"method": "pcr", "result": "negative", "csrf_token": csrf_of(page.text)}
+    future = str(today() + dt.timedelta(days=1))
+    refused = lab.post(url, data={**form, "sample_taken_on": future})
+    assert refused.status_code == 422
+    assert "Ngày này ở tương lai." in refused.text or "tương lai" in refused.text
+    early = lab.post(url, data={**form, "sample_taken_on": str(today() - dt.timedelta(days=3))})
+    assert early.status_code == 422
+    assert "sớm hơn ngày phải lấy mẫu" in early.text
+    assert client.get(f"/api/v1/isolation/orders/{order_id}/tasks").json()[0]["status"] == (
+        "scheduled"
+    )
+    done = lab.post(url, data={**form, "sample_taken_on": str(today())})
+    assert done.status_code == 200
+    assert "Không có mẫu nào đến hạn." in done.text
+    assert client.get(f"/api/v1/isolation/orders/{order_id}/tasks").json()[0]["status"] == "done"
+    ward_worker = browser("ward_worker", "00001")
+    assert ward_worker.post(url, data={**form, "sample_taken_on": str(today())}).status_code == 403
+    assert person

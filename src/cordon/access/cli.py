@@ -44,6 +44,25 @@ def add(
     console.print(f"One-time password (shown once): [bold]{password}[/bold]")
 
 
+@users_app.command("alerts")
+def alerts(
+    username: str,
+    phone: Annotated[str | None, typer.Option(help="Phone for SMS alerts ('' removes it).")] = None,
+    email: Annotated[str | None, typer.Option(help="E-mail for alerts ('' removes it).")] = None,
+) -> None:
+    """Where the user is alerted of flags of people in isolation in their unit."""
+    with user_errors(), session_scope() as session:
+        user = service.user_by_name(session, username)
+        user = service.set_alert_contacts(
+            session,
+            username=username,
+            phone=user.alert_phone if phone is None else phone,
+            email=user.alert_email if email is None else email,
+        )
+        said = ", ".join(c for c in (user.alert_phone, user.alert_email) if c) or "nowhere"
+    console.print(f"{username} is alerted at {said}.")
+
+
 @users_app.command("list")
 def list_users() -> None:
     """Every account with its role, unit and state."""

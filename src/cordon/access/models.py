@@ -29,6 +29,10 @@ class User(Base, Timestamped):
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    # where the user is alerted of flags in their unit (SMS first, else e-mail); a work
+    # contact, never shown to other users
+    alert_phone: Mapped[str | None] = mapped_column(String(20))
+    alert_email: Mapped[str | None] = mapped_column(String(254))
 
 
 class ApiToken(Base):

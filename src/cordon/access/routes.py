@@ -12,6 +12,7 @@ from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission, role
 from cordon.access.schemas import (
+    AlertContactsIn,
     CodeIn,
     MeOut,
     PasswordIn,
@@ -152,6 +153,17 @@ def create_user(session: SessionDep, who: ManageUsers, body: UserIn) -> UserCrea
         language=body.language,
     )
     return UserCreatedOut(**UserOut.model_validate(user).model_dump(), one_time_password=password)
+
+
+@router.put("/users/{username}/alert-contacts", response_model=UserOut)
+def set_alert_contacts(
+    session: SessionDep, who: ManageUsers, username: str, body: AlertContactsIn
+) -> UserOut:
+    """Where the user is alerted of flags of people in isolation in their unit."""
+    user = service.set_alert_contacts(
+        session, username=username, phone=body.phone, email=body.email
+    )
+    return UserOut.model_validate(user)
 
 
 @router.post("/users/{username}/disable", response_model=UserOut)

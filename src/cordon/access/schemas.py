@@ -51,6 +51,11 @@ class UserIn(BaseModel):
     language: str = Field(default="vi", pattern="^(vi|en)$")
 
 
+class AlertContactsIn(BaseModel):
+    phone: str | None = Field(default=None, max_length=40, description="SMS alerts (empty: none).")
+    email: str | None = Field(default=None, max_length=254, description="E-mail alerts.")
+
+
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -63,6 +68,8 @@ class UserOut(BaseModel):
     totp_enabled: bool
     disabled_at: dt.datetime | None
     locked_until: dt.datetime | None
+    alert_phone: str | None
+    alert_email: str | None
 
 
 class UserCreatedOut(UserOut):

@@ -12,14 +12,16 @@ from sqlalchemy.orm import Session
 from cordon.access import signin
 from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, RoleFileError, role
-from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
+from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
 from cordon.core.security import MIN_PASSWORD, digest, hash_password, new_password, new_token
 from cordon.geography.models import AdminUnit
+from cordon.people.phones import normalize_phone
 
 TOKEN_PREFIX = "cdn"
 MAX_TOKEN_DAYS = 366
 USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
 
 
 def _unit(session: Session, code: str) -> AdminUnit:
@@ -74,6 +76,29 @@ def create_user(
     session.add(user)
     session.flush()
     return user, password
+
+
+def set_alert_contacts(
+    session: Session, *, username: str, phone: str | None, email: str | None
+) -> User:
+    """Where the user is alerted of flags in their unit: a phone (SMS) and/or an e-mail;
+    an empty value removes it."""
+    user = user_by_name(session, username)
+    problems = []
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except BadValue as bad:
+            problems.append(FieldProblem.from_error("phone", bad))
+    if email and not EMAIL.fullmatch(email.strip()):
+        problems.append(FieldProblem.of("email", N_("not an e-mail address")))
+    if problems:
+        said = "; ".join(f"{p.field} {p.message}" for p in problems)
+        raise InvalidInput(detail=f"Alert contacts of {username}: {said}.", problems=problems)
+    user.alert_phone = phone or None
+    user.alert_email = email.strip() if email else None
+    session.flush()
+    return user
 
 
 def list_users(session: Session) -> Sequence[User]:

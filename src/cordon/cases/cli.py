@@ -1,4 +1,4 @@
-"""``cordon cases``: list, show and move cases along the status machine."""
+"""``cordon cases``: list, show, move cases along the status machine and discharge them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from cordon.cases import discharge as discharging
 from cordon.cases import service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
@@ -15,7 +16,7 @@ from cordon.cases.schemas import CaseOut, StatusChangeOut
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
 
-app = typer.Typer(help="Cases: list, show, change status.", no_args_is_help=True)
+app = typer.Typer(help="Cases: list, show, change status, discharge.", no_args_is_help=True)
 
 OnOption = Annotated[dt.datetime, typer.Option("--on", formats=["%Y-%m-%d"], help="YYYY-MM-DD")]
 ByOption = Annotated[str, typer.Option("--by", help="Who makes the change.")]
@@ -112,3 +113,46 @@ def change_status(
 ) -> None:
     """Move a case: suspected → confirmed | discarded; confirmed → recovered | died."""
     _move(code, to, on, by, reason)
+
+
+def _say_readiness(ready: discharging.Readiness) -> None:
+    rule = ready.rule
+    console.print(f"Rule {rule.id}: {rule.title}", highlight=False)
+    if ready.day is not None:
+        console.print(f"  day {ready.day} since {ready.day0}; discharge from {ready.earliest}")
+    for problem in ready.problems:
+        console.print(f"  {problem.field}: {problem.message}", highlight=False)
+    if ready.monitoring is not None:
+        first, last = ready.monitoring
+        console.print(f"  home monitoring would follow: {first} to {last}")
+
+
+@app.command("discharge")
+def discharge(
+    code: Annotated[str, typer.Argument(help="Case code.")],
+    symptom_free: Annotated[
+        bool,
+        typer.Option(
+            "--symptom-free", help="You confirm that the patient has no symptoms (the rule asks)."
+        ),
+    ] = False,
+    by: Annotated[str, typer.Option("--by", help="Who discharges.")] = "command line",
+    check: Annotated[
+        bool, typer.Option("--check", help="Only say what stands in the way; change nothing.")
+    ] = False,
+) -> None:
+    """Discharge a confirmed case today by the discharge rule in force: recovered, then home
+    monitoring. Refused, saying why, when the rule is not met."""
+    with user_errors(), session_scope() as session:
+        case = service.case_by_code(session, code)
+        if check:
+            _say_readiness(discharging.readiness(session, case))
+            return
+        done = discharging.discharge(
+            session, case.id, version=case.version, symptom_free=symptom_free, by=by
+        )
+        said = f"Case {code} is now recovered (discharged on {done.case.discharged_on})."
+        order = done.monitoring
+        if order is not None:
+            said += f" Home monitoring {order.starts_on} to {order.ends_on} (order {order.id})."
+    console.print(said, highlight=False)

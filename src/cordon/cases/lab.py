@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
-from cordon.cases.service import case_values, check_dates, get_case, move_status
+from cordon.cases.service import case_values, check_dates, create_case, get_case, move_status
 from cordon.core.dates import today
-from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
+from cordon.core.events import LabTested, publish
+from cordon.people.models import Person
 
 
 def lab_tests(session: Session, case_id: int) -> list[LabTest]:
@@ -21,7 +23,7 @@ def lab_tests(session: Session, case_id: int) -> list[LabTest]:
 
 
 def _check_lab_test(
-    code: str, sample_taken_on: dt.date, result_on: dt.date | None, *, confirms: bool
+    whose: str, sample_taken_on: dt.date, result_on: dt.date | None, *, confirms: bool
 ) -> None:
     problems = []
     future = N_("is in the future (%(day)s)")
@@ -36,7 +38,7 @@ def _check_lab_test(
         problems.append(FieldProblem.of("result_on", N_("is required to confirm the case")))
     if problems:
         said = "; ".join(f"{p.field} {p.message}" for p in problems)
-        raise InvalidInput(detail=f"Lab test of case {code}: {said}.", problems=problems)
+        raise InvalidInput(detail=f"Lab test of {whose}: {said}.", problems=problems)
 
 
 def _confirm_by_test(
@@ -83,7 +85,7 @@ def add_lab_test(
             code=case.code,
             status=case.status,
         )
-    _check_lab_test(case.code, sample_taken_on, result_on, confirms=confirm)
+    _check_lab_test(f"case {case.code}", sample_taken_on, result_on, confirms=confirm)
     if confirm and result_on is not None:
         _confirm_by_test(session, case, sample_taken_on, result_on, changed_by)
     test = LabTest(
@@ -98,4 +100,140 @@ def add_lab_test(
     )
     session.add(test)
     session.flush()
+    _announce(session, test)
+    return test
+
+
+def _announce(session: Session, test: LabTest) -> None:
+    publish(
+        session,
+        LabTested(
+            cause=f"lab test {test.id}",
+            person_id=test.person_id,
+            lab_test_id=test.id,
+            sample_taken_on=test.sample_taken_on,
+            positive=test.result is TestResult.positive,
+        ),
+    )
+
+
+def add_person_test(
+    session: Session,
+    person_id: int,
+    *,
+    method: TestMethod,
+    sample_taken_on: dt.date,
+    result: TestResult,
+    result_on: dt.date | None = None,
+    ct_value: float | None = None,
+    laboratory: str | None = None,
+    confirm: bool = False,
+    changed_by: str = "laboratory",
+) -> LabTest:
+    """Record a test of a person who may not be a case (a contact in isolation, sampled on
+    a test day of the regime). A person with a case under way has it recorded on that case;
+    a positive result of anyone else makes them a suspected case first — with ``confirm``,
+    a positive PCR then confirms it."""
+    if session.get(Person, person_id) is None:
+        raise InvalidInput.on("person_id", N_("no person with id %(id)s"), id=person_id)
+    case_id = _case_under_way(session, person_id)
+    if case_id is None and result is TestResult.positive:
+        case_id = _suspect(session, person_id, method, sample_taken_on, changed_by)
+    if case_id is not None:
+        return add_lab_test(
+            session,
+            case_id,
+            method=method,
+            sample_taken_on=sample_taken_on,
+            result=result,
+            result_on=result_on,
+            ct_value=ct_value,
+            laboratory=laboratory,
+            confirm=confirm,
+            changed_by=changed_by,
+        )
+    if confirm:
+        raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
+    _check_lab_test(f"person {person_id}", sample_taken_on, result_on, confirms=False)
+    test = LabTest(
+        person_id=person_id,
+        method=method,
+        sample_taken_on=sample_taken_on,
+        result=result,
+        result_on=result_on,
+        ct_value=ct_value,
+        laboratory=laboratory,
+    )
+    session.add(test)
+    session.flush()
+    _announce(session, test)
+    return test
+
+
+def _case_under_way(session: Session, person_id: int) -> int | None:
+    return session.scalar(
+        select(Case.id)
+        .where(
+            Case.person_id == person_id,
+            Case.status.in_([CaseStatus.suspected, CaseStatus.confirmed]),
+        )
+        .order_by(Case.id.desc())
+        .limit(1)
+    )
+
+
+def _suspect(
+    session: Session, person_id: int, method: TestMethod, sample_taken_on: dt.date, by: str
+) -> int:
+    reason = f"positive {method.value} test, sample taken {sample_taken_on}"
+    case = create_case(
+        session, person_id=person_id, status=CaseStatus.suspected, created_by=by, reason=reason
+    )
+    return case.id
+
+
+def person_of_test(session: Session, test_id: int) -> int:
+    person_id = session.scalar(select(LabTest.person_id).where(LabTest.id == test_id))
+    if person_id is None:
+        raise NotFound.of(N_("No lab test with id %(id)s."), id=test_id)
+    return int(person_id)
+
+
+def record_result(
+    session: Session,
+    test_id: int,
+    *,
+    result: TestResult,
+    result_on: dt.date,
+    ct_value: float | None = None,
+    confirm: bool = False,
+    changed_by: str = "laboratory",
+) -> LabTest:
+    """The result of a sample recorded while it was awaited (``pending``). A positive one of
+    a person with no case under way makes them a suspected case; with ``confirm``, a
+    positive PCR confirms the case."""
+    test = session.get(LabTest, test_id)
+    if test is None:
+        raise NotFound.of(N_("No lab test with id %(id)s."), id=test_id)
+    if test.result is not TestResult.pending:
+        raise Conflict.of(
+            N_("This test has its result already (%(result)s)."), result=test.result.value
+        )
+    if result is TestResult.pending:
+        raise InvalidInput.on("result", N_("give the result: positive, negative or inconclusive"))
+    whose = f"person {test.person_id}"
+    _check_lab_test(whose, test.sample_taken_on, result_on, confirms=confirm)
+    if confirm and (test.method != TestMethod.pcr or result != TestResult.positive):
+        raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
+    if test.case_id is None and result is TestResult.positive:
+        test.case_id = _suspect(
+            session, test.person_id, test.method, test.sample_taken_on, changed_by
+        )
+    test.result, test.result_on, test.ct_value = result, result_on, ct_value
+    if confirm:
+        case = get_case(session, test.case_id or 0)
+        if case.status is CaseStatus.suspected:
+            _confirm_by_test(session, case, test.sample_taken_on, result_on, changed_by)
+    session.flush()
+    _announce(session, test)
     return test

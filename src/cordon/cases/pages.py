@@ -1,7 +1,8 @@
 """Cases in the web app: registering one (a new person or one already registered) and the
 case page — its timeline, lab tests, the person's contacts, and the forms that move it along
 the status machine and record a test. The same services and jurisdiction checks as the API;
-every person shown is recorded in the audit log."""
+every person shown is recorded in the audit log. A confirmed case's page says whether the
+discharge rule is met and offers the discharge."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import lab
+from cordon.cases import discharge, lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
@@ -274,8 +275,27 @@ def _case_page(
         "form": values | (form or {}),
         "errors": errors or {},
         "today": today().isoformat(),
+        "discharge": _discharge_context(session, t, case),
     }
     return render(request, "cases/case.html", context, who=who, status=status)
+
+
+def _discharge_context(session: Session, t: Texts, case: Case) -> dict[str, Any] | None:
+    """The readiness of a confirmed case for discharge, said in the user's language."""
+    if case.status is not CaseStatus.confirmed:
+        return None
+    try:
+        ready = discharge.readiness(session, case)
+    except CordonError as exc:  # the city's rules file cannot be read: the page still shows
+        said = [f"{p.field}: {t.problem(p)}" for p in exc.problems] or [t.error(exc)]
+        return {"unreadable": said[0]}
+    return {
+        "rule": ready.rule,
+        "day": ready.day,
+        "earliest": ready.earliest,
+        "problems": [t.problem(p) for p in ready.problems],
+        "monitoring": ready.monitoring,
+    }
 
 
 @router.get("/cases/{case_id}")
@@ -371,3 +391,38 @@ def add_lab_test(
         else:
             return RedirectResponse(f"/cases/{case_id}#h-tests", status_code=303)
     return _case_page(request, session, who, case_id, form=typed, errors=reader.errors, status=422)
+
+
+@router.post("/cases/{case_id}/discharge")
+def discharge_case(
+    request: Request, session: SessionDep, who: PageUser, case_id: int, posted: PostedForm
+) -> Response:
+    """Discharge by the rule in force today, the officer confirming that the patient has no
+    symptoms; refused, saying why, when the rule is not met."""
+    needs(who, Permission.cases_write)
+    guard.case(session, who, case_id)
+    t = texts_for(request, who)
+    typed = {name: value(posted, name) for name in ("symptom_free", "version")}
+    version = int(typed["version"]) if typed["version"].isdigit() else 0
+    try:
+        discharge.discharge(
+            session,
+            case_id,
+            version=version,
+            symptom_free=typed["symptom_free"] == "1",
+            by=who.username,
+            by_user_id=who.user_id,
+        )
+    except CordonError as exc:
+        session.rollback()
+        reader = Reader(t)
+        reader.refused(exc, lambda field: field if field == "symptom_free" else "discharge")
+        if not exc.problems:  # a stale version
+            reader.fail("discharge", t.error(exc))
+        elif "discharge" in reader.errors:  # the list on the page says every problem
+            reader.errors["discharge"] = t.error(exc)
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _case_page(
+            request, session, who, case_id, form=typed, errors=reader.errors, status=status
+        )
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)

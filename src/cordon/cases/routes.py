@@ -12,7 +12,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import chains, lab, service
+from cordon.cases import chains, discharge, lab, service
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.cases.schemas import (
@@ -21,6 +21,10 @@ from cordon.cases.schemas import (
     CasePatch,
     ChainEdge,
     ChainOut,
+    DischargeIn,
+    DischargeOut,
+    DischargeProblem,
+    DischargeReadinessOut,
     LabTestIn,
     LabTestOut,
     SourceIn,
@@ -205,3 +209,59 @@ def chain(session: SessionDep, who: Reader, case_id: int) -> ChainOut:
     anonymous nodes (``hidden:N``)."""
     guard.case(session, who, case_id)
     return _masked(session, who, chains.chain(session, service.get_case(session, case_id)))
+
+
+def _readiness_out(ready: discharge.Readiness) -> DischargeReadinessOut:
+    case, rule, period = ready.case, ready.rule, ready.monitoring
+    return DischargeReadinessOut(
+        case_id=case.id,
+        code=case.code,
+        status=case.status,
+        version=case.version,
+        rule_id=rule.id,
+        rule_title=rule.title,
+        legal_basis=rule.legal_basis,
+        on=ready.on,
+        counted_from=ready.day0,
+        day=ready.day,
+        earliest_on=ready.earliest,
+        symptom_free_required=rule.symptom_free,
+        ready=ready.ready,
+        problems=[DischargeProblem(field=p.field, message=p.message) for p in ready.problems],
+        monitoring_from=period[0] if period else None,
+        monitoring_until=period[1] if period else None,
+    )
+
+
+@router.get("/{case_id}/discharge", response_model=DischargeReadinessOut)
+def discharge_readiness(session: SessionDep, who: Reader, case_id: int) -> DischargeReadinessOut:
+    """May the case be discharged today? The rule in force, what still stands in the way,
+    and the home monitoring that would follow."""
+    person_id = guard.case(session, who, case_id)
+    recorder.read(session, "lab_tests", case_id, [person_id], view="discharge")
+    return _readiness_out(discharge.readiness(session, service.get_case(session, case_id)))
+
+
+@router.post("/{case_id}/discharge", response_model=DischargeOut)
+def discharge_case(
+    session: SessionDep, who: Writer, case_id: int, body: DischargeIn
+) -> DischargeOut:
+    """Discharge today by the rule in force: the case recovered and its home monitoring in
+    force. Refused, naming each problem, when the rule is not met (409), the version is stale
+    (409) or ``symptom_free`` is not confirmed (422)."""
+    guard.case(session, who, case_id)
+    done = discharge.discharge(
+        session,
+        case_id,
+        version=body.version,
+        symptom_free=body.symptom_free,
+        by=who.username,
+        by_user_id=who.user_id,
+    )
+    order = done.monitoring
+    return DischargeOut(
+        case=_out(session, done.case),
+        monitoring_order_id=order.id if order else None,
+        monitoring_from=order.starts_on if order else None,
+        monitoring_until=order.ends_on if order else None,
+    )

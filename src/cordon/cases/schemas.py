@@ -83,6 +83,16 @@ class LabTestIn(BaseModel):
     changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
 
 
+class ResultIn(BaseModel):
+    """The result of a sample recorded as awaited."""
+
+    result: TestResult
+    result_on: dt.date
+    ct_value: float | None = Field(default=None, ge=0, le=50)
+    confirm: bool = Field(default=False, description="A positive PCR confirms the case.")
+    changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
+
+
 class LabTestOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -142,3 +152,47 @@ class ChainOut(BaseModel):
     code: str
     nodes: list[ChainNode]
     edges: list[ChainEdge]
+
+
+class DischargeProblem(BaseModel):
+    field: str = Field(description="What the problem is with: discharged_on, lab_tests, status …")
+    message: str
+
+
+class DischargeReadinessOut(BaseModel):
+    """Whether the case may be discharged today by the rule in force, and if not, why."""
+
+    case_id: int
+    code: str
+    status: CaseStatus
+    version: int = Field(description="Send it back with the discharge.")
+    rule_id: str
+    rule_title: str
+    legal_basis: str
+    on: dt.date = Field(description="The day of discharge asked about (today).")
+    counted_from: dt.date | None = Field(description="The day 0 of the rule's count.")
+    day: int | None = Field(description="The day of the count the discharge would fall on.")
+    earliest_on: dt.date | None = Field(description="The first day the rule allows discharge.")
+    symptom_free_required: bool = Field(
+        description="The officer must confirm at discharge that the patient has no symptoms."
+    )
+    ready: bool
+    problems: list[DischargeProblem] = Field(description="What still stands in the way.")
+    monitoring_from: dt.date | None = Field(
+        description="Home monitoring that follows the discharge: first day (None: none)."
+    )
+    monitoring_until: dt.date | None = Field(description="… and last day.")
+
+
+class DischargeIn(BaseModel):
+    version: int = Field(ge=1, description="The case's version as read (stale: 409).")
+    symptom_free: bool = Field(
+        description="The officer confirms that the patient has no symptoms (the rule asks it)."
+    )
+
+
+class DischargeOut(BaseModel):
+    case: CaseOut
+    monitoring_order_id: int | None = Field(description="The home monitoring put in force.")
+    monitoring_from: dt.date | None
+    monitoring_until: dt.date | None

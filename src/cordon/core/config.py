@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         description="TOML file of isolation regimes; the built-in Vietnamese regimes when unset "
         "(docs/isolation.md).",
     )
+    discharge_file: Path | None = Field(
+        default=None,
+        description="TOML file of case discharge rules; the built-in Vietnamese rules when "
+        "unset (docs/cases.md).",
+    )
     page_size_max: int = Field(default=500, description="Largest page any list endpoint returns.")
     secret_key: SecretStr | None = Field(
         default=None,

@@ -6,6 +6,7 @@ tiers it moves are committed together or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,17 @@ class TiersMoved(Event):
     them, in the same transaction."""
 
     moves: tuple[tuple[int, int | None], ...]
+
+
+@dataclass(frozen=True)
+class LabTested(Event):
+    """A lab test of a person was recorded (of a case, or of a contact in isolation): their
+    sampling tasks are met, and a positive result raises a flag."""
+
+    person_id: int
+    lab_test_id: int
+    sample_taken_on: dt.date
+    positive: bool
 
 
 @dataclass(frozen=True)

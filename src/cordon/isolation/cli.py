@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from cordon.cases import lab
+from cordon.cases.enums import TestMethod, TestResult
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.isolation import release as releasing
-from cordon.isolation import service
+from cordon.isolation import service, tasks
 from cordon.isolation.enums import OPEN, OrderStatus, Place
 
-app = typer.Typer(help="Isolation orders: list, confirm, decline.", no_args_is_help=True)
+app = typer.Typer(
+    help="Isolation orders: list, confirm, decline, transfer, release; samples to take.",
+    no_args_is_help=True,
+)
 
 
 @app.command("list")
@@ -100,3 +106,115 @@ def release_order(
             "released" if o.status is OrderStatus.released else f"home monitoring until {o.ends_on}"
         )
         console.print(f"Order {o.id}: {state}.")
+
+
+@app.command("transfer")
+def transfer(
+    order: Annotated[int, typer.Argument(help="Order id.")],
+    version: Annotated[int, typer.Option(help="The order's version as listed.")],
+    reason: Annotated[str, typer.Option(help="Why the person is moved.")],
+    facility: Annotated[int | None, typer.Option(help="The facility to move to (id).")] = None,
+    place: Annotated[Place, typer.Option(help="facility or home.")] = Place.facility,
+) -> None:
+    """Move an order in force to another facility, or between home and a facility."""
+    with user_errors(), session_scope() as session:
+        o = service.transfer(
+            session,
+            order,
+            version=version,
+            by_user_id=None,
+            place=place,
+            facility_id=facility,
+            reason=reason,
+        )
+        session.commit()
+        where = f"facility {o.facility_id}" if o.facility_id else o.place.value
+        console.print(f"Order {o.id} moved to {where}.")
+
+
+@app.command("samples")
+def samples(
+    on: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Due on or before.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Most tasks shown.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Samples still to take from people in isolation, oldest first (people by number)."""
+    with session_scope() as session:
+        rows, total = tasks.due(session, on=on.date() if on else None, limit=limit)
+        shown = [
+            {
+                "task": t.id,
+                "person_id": t.person_id,
+                "order_id": t.order_id,
+                "due_on": t.due_on.isoformat(),
+                "reason": t.reason,
+            }
+            for t in rows
+        ]
+    if as_json:
+        print_json({"total": total, "items": shown})
+        return
+    table = Table("task", "person", "order", "due", "reason")
+    for t in shown:
+        table.add_row(
+            str(t["task"]),
+            f"#{t['person_id']}",
+            str(t["order_id"]),
+            str(t["due_on"]),
+            str(t["reason"]),
+        )
+    console.print(table)
+    console.print(f"{total:,} samples to take.")
+
+
+@app.command("sample")
+def sample(
+    task: Annotated[int, typer.Argument(help="Sampling task id.")],
+    taken: Annotated[
+        dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Day the sample was taken.")
+    ],
+    result: Annotated[TestResult, typer.Option(help="pending while the laboratory works.")],
+    method: Annotated[
+        TestMethod, typer.Option(help="pcr, rapid_antigen, antibody.")
+    ] = TestMethod.pcr,
+    result_on: Annotated[
+        dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Day of the result.")
+    ] = None,
+    ct: Annotated[float | None, typer.Option(help="Ct value of a PCR.")] = None,
+    confirm: Annotated[bool, typer.Option(help="A positive PCR confirms the case.")] = False,
+) -> None:
+    """Record the sample of a task and its result."""
+    with user_errors(), session_scope() as session:
+        test = tasks.record(
+            session,
+            task,
+            method=method,
+            sample_taken_on=taken.date(),
+            result=result,
+            result_on=result_on.date() if result_on else None,
+            ct_value=ct,
+            confirm=confirm,
+        )
+        session.commit()
+        console.print(f"Lab test {test.id} recorded: {test.result.value}.")
+
+
+@app.command("result")
+def result_of_sample(
+    test: Annotated[int, typer.Argument(help="Lab test id (recorded as pending).")],
+    result: Annotated[TestResult, typer.Option(help="positive, negative or inconclusive.")],
+    result_on: Annotated[
+        dt.datetime, typer.Option(formats=["%Y-%m-%d"], help="Day of the result.")
+    ],
+    ct: Annotated[float | None, typer.Option(help="Ct value of a PCR.")] = None,
+    confirm: Annotated[bool, typer.Option(help="A positive PCR confirms the case.")] = False,
+) -> None:
+    """The result of a sample recorded while it was awaited."""
+    with user_errors(), session_scope() as session:
+        done = lab.record_result(
+            session, test, result=result, result_on=result_on.date(), ct_value=ct, confirm=confirm
+        )
+        session.commit()
+        console.print(f"Lab test {done.id}: {done.result.value}.")

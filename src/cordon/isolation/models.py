@@ -6,7 +6,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, SmallInteger, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
-from cordon.core.models import BigId, Timestamped, UtcDateTime
+from cordon.core.models import BigId, Timestamped, UtcDateTime, utcnow
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
 
@@ -70,3 +70,22 @@ class LabTask(Base):
     reason: Mapped[str] = mapped_column(String(120))
     status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus))
     lab_test_id: Mapped[int | None] = mapped_column(ForeignKey("lab_tests.id"))
+
+
+class Transfer(Base):
+    """An order in force moved from one place to another (another facility, home to a
+    facility, a facility to home): the order stays the same (its link, reports and tasks
+    with it); this row keeps where it was, who moved it and why."""
+
+    __tablename__ = "isolation_transfers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("isolation_orders.id"), index=True)
+    from_place: Mapped[Place] = mapped_column(_enum(Place))
+    from_facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    to_place: Mapped[Place] = mapped_column(_enum(Place))
+    to_facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    moved_on: Mapped[dt.date] = mapped_column(Date)
+    moved_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(String(300))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

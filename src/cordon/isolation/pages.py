@@ -1,5 +1,6 @@
 """Isolation in the web app: the jurisdiction's open orders, proposed ones first, each
-confirmed as proposed or in another facility, or declined with a reason, on one page."""
+confirmed as proposed or in another facility, or declined with a reason; orders in force
+moved elsewhere; orders whose period is over released — on one page."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from cordon.core.errors import CordonError
 from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
 from cordon.isolation import release, service
-from cordon.isolation.enums import OrderStatus
+from cordon.isolation.enums import OrderStatus, Place
 from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
 
@@ -82,9 +83,11 @@ def decide(
     version: Annotated[int, Form()],
     facility_id: Text = "",
     reason: Text = "",
+    move_to: Text = "",
 ) -> Response:
-    """Confirm (as proposed, or in the facility chosen), decline (with a reason) or release
-    (the period over and the rule met)."""
+    """Confirm (as proposed, or in the facility chosen), decline (with a reason), transfer
+    an order in force (to a facility or home, with a reason) or release (the period over
+    and the rule met)."""
     needs(who, Permission.isolation_write)
     order = service.get(session, order_id)
     guard.person(session, who, order.person_id)
@@ -92,6 +95,18 @@ def decide(
     try:
         if action == "release":
             release.release(session, order_id, version=version, by_user_id=who.user_id)
+        elif action == "transfer":
+            place = Place.home if move_to == "home" else Place.facility
+            target = int(move_to) if move_to.isdigit() else None
+            service.transfer(
+                session,
+                order_id,
+                version=version,
+                by_user_id=who.user_id,
+                place=place,
+                facility_id=target,
+                reason=reason,
+            )
         elif action == "decline":
             service.decline(
                 session, order_id, version=version, by_user_id=who.user_id, reason=reason

@@ -21,7 +21,7 @@ from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.regimes import Plan, Regime, get_regimes, plan
-from cordon.isolation.service import close
+from cordon.isolation.service import TEST_DAY, close, reschedule
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from cordon.tracing.policy import get_policy
@@ -53,7 +53,6 @@ CONFIRMED_CASE = N_("confirmed case")
 NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 NOT_ISOLATED = N_("the regime does not isolate this tier now")
-TEST_DAY = "regime test day"
 
 
 def _chunks(items: Collection[int]) -> Iterator[list[int]]:
@@ -149,11 +148,14 @@ def react(
     last = last_exposures(session, tiered, on=day)
     wanted: dict[int, tuple[Regime, Plan, int]] = {}
     regimes = get_regimes()
+    doses = _vaccination(session, set(last))
     for person, tier in tiered.items():
         if person not in last:
             continue
         regime = regimes.in_force(last[person])
-        rule = regime.rule_for(tier)
+        count, last_dose = doses.get(person, (None, None))
+        vaccinated = regime.vaccinated(count, last_dose, exposed_on=last[person])
+        rule = regime.rule_for(tier, vaccinated=vaccinated)
         if rule is None:
             continue
         p = plan(rule, last[person])
@@ -163,6 +165,21 @@ def react(
     extended, replaced, fresh = _against_open(session, wanted)
     without_bed = _insert(session, fresh, day)
     return Proposed(len(fresh), extended, replaced, ended, without_bed)
+
+
+def _vaccination(
+    session: Session, persons: set[int]
+) -> dict[int, tuple[int | None, dt.date | None]]:
+    """Declared vaccination of those whose vaccination is known."""
+    out: dict[int, tuple[int | None, dt.date | None]] = {}
+    for part in _chunks(persons):
+        rows = session.execute(
+            select(Person.id, Person.vaccine_doses, Person.last_dose_on).where(
+                Person.id.in_(part), Person.vaccine_doses.is_not(None)
+            )
+        )
+        out.update((p, (d, on)) for p, d, on in rows)
+    return out
 
 
 def _drop_proposals(session: Session, persons: set[int], day: dt.date) -> int:
@@ -224,7 +241,7 @@ def _against_open(
             fresh[person] = (regime, p, tier, None)
         elif current.place is p.legs[0].place:
             if _extend(current, p, tier):
-                _reschedule(session, current, p)
+                reschedule(session, current, p)
                 extended += 1
         elif current.status is OrderStatus.proposed:
             close(session, current, OrderStatus.replaced, today(), NEW_PLACE)
@@ -246,27 +263,6 @@ def _extend(order: IsolationOrder, p: Plan, tier: int) -> bool:
     order.monitor_until = p.ends_on if len(p.legs) > 1 else None
     order.tier = tier
     return True
-
-
-def _reschedule(session: Session, order: IsolationOrder, p: Plan) -> None:
-    """The test days move with the last exposure: the scheduled samples are replaced."""
-    session.execute(
-        update(LabTask)
-        .where(LabTask.order_id == order.id, LabTask.status == TaskStatus.scheduled)
-        .values(status=TaskStatus.cancelled)
-    )
-    day = today()
-    for due in p.tests:
-        if due >= day:
-            session.add(
-                LabTask(
-                    person_id=order.person_id,
-                    order_id=order.id,
-                    due_on=due,
-                    reason=TEST_DAY,
-                    status=TaskStatus.scheduled,
-                )
-            )
 
 
 def _insert(

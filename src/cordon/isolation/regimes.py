@@ -50,6 +50,21 @@ class Regime:
     title: str
     legal_basis: str
     rules: tuple[Rule, ...]
+    # who counts as vaccinated where a rule tells them apart: this many doses, the last at
+    # least this many days before the last exposure
+    vaccinated_doses: int = 2
+    vaccinated_after_days: int = 14
+
+    def vaccinated(
+        self, doses: int | None, last_dose_on: dt.date | None, *, exposed_on: dt.date
+    ) -> bool | None:
+        """Whether the person counts as vaccinated on the day of their last exposure; None
+        when their vaccination is not known."""
+        if doses is None:
+            return None
+        if doses < self.vaccinated_doses or last_dose_on is None:
+            return False
+        return (exposed_on - last_dose_on).days >= self.vaccinated_after_days
 
     def rule_for(self, tier: int, *, vaccinated: bool | None = None) -> Rule | None:
         """The rule for a person of ``tier``: the one for their vaccination when the regime
@@ -133,6 +148,8 @@ def _regime(raw: dict[str, Any], where: str) -> Regime:
             effective_from=raw["effective_from"],
             title=str(raw.get("title", "")),
             legal_basis=str(raw.get("legal_basis", "")),
+            vaccinated_doses=int(raw.get("vaccinated_doses", 2)),
+            vaccinated_after_days=int(raw.get("vaccinated_after_days", 14)),
             rules=tuple(
                 _rule(r, f"{where}, rule {k + 1}") for k, r in enumerate(raw.get("rule", []))
             ),

@@ -19,6 +19,8 @@ from cordon.facilities import service as facilities
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.service import check_version, close, get, tell
+from cordon.monitoring.enums import FlagStatus
+from cordon.monitoring.models import Flag
 from cordon.outbox.enums import MessageKind
 
 RELEASED = N_("period over, released by an officer")
@@ -39,6 +41,7 @@ class Readiness:
 PERIOD_NOT_OVER = N_("the isolation period is not over")
 TESTS_PENDING = N_("a test of the regime is still to be taken or its result is awaited")
 TESTED_POSITIVE = N_("a test since the last exposure was positive")
+FLAG_OPEN = N_("a monitoring flag is still open")
 
 
 def readiness(session: Session, order: IsolationOrder, *, on: dt.date | None = None) -> Readiness:
@@ -49,10 +52,10 @@ def readiness(session: Session, order: IsolationOrder, *, on: dt.date | None = N
 def readinesses(
     session: Session, orders: list[IsolationOrder], *, on: dt.date | None = None
 ) -> list[Readiness]:
-    """The release rule for many orders in three statements: the period is over, the
+    """The release rule for many orders in four statements: the period is over, the
     regime's tests are taken (a task is met by a result of a sample taken on its day or
-    later) and none since the last exposure is positive or awaited. (Open monitoring flags
-    join the rule next.)"""
+    later), none since the last exposure is positive or awaited, and no monitoring flag of
+    the order is open (the ward worker closes it once they have acted on it)."""
     day = on or today()
     ids = [o.id for o in orders]
     taken = (
@@ -80,6 +83,11 @@ def readinesses(
             LabTest.result.in_([TestResult.pending, TestResult.positive]),
         )
     )
+    flagged = set(
+        session.scalars(
+            select(Flag.order_id).where(Flag.order_id.in_(ids), Flag.status == FlagStatus.open)
+        )
+    )
     results: dict[int, set[TestResult]] = {}
     for order_id, result in session.execute(since):
         results.setdefault(order_id, set()).add(result)
@@ -91,6 +99,8 @@ def readinesses(
             problems.append(TESTS_PENDING)
         if TestResult.positive in found:
             problems.append(TESTED_POSITIVE)
+        if order.id in flagged:
+            problems.append(FLAG_OPEN)
         out.append(Readiness(order, tuple(problems)))
     return out
 

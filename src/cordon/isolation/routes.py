@@ -18,7 +18,14 @@ from cordon.facilities import service as facilities
 from cordon.isolation import release, service
 from cordon.isolation.enums import OPEN, OrderStatus, Place
 from cordon.isolation.models import IsolationOrder
-from cordon.isolation.schemas import ConfirmIn, DeclineIn, OrderOut, TaskOut
+from cordon.isolation.schemas import (
+    ConfirmIn,
+    DeclineIn,
+    OrderOut,
+    TaskOut,
+    TransferIn,
+    TransferOut,
+)
 
 router = APIRouter(tags=["isolation"])
 Reader = Annotated[Principal, need(Permission.isolation_read)]
@@ -109,6 +116,8 @@ def confirm_order(session: SessionDep, who: Officer, order_id: int, body: Confir
         place=body.place,
         facility_id=body.facility_id,
         note=body.note,
+        regime_id=body.regime_id,
+        ends_on=body.ends_on,
     )
     return orders_out(session, who, [order])[0]
 
@@ -120,6 +129,30 @@ def decline_order(session: SessionDep, who: Officer, order_id: int, body: Declin
         session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
     )
     return orders_out(session, who, [order])[0]
+
+
+@router.post("/isolation/orders/{order_id}/transfer", response_model=OrderOut)
+def transfer_order(session: SessionDep, who: Officer, order_id: int, body: TransferIn) -> OrderOut:
+    """Move an order in force to another facility, or between home and a facility; the
+    person is told by SMS where to go."""
+    _order_in_sight(session, who, order_id)
+    order = service.transfer(
+        session,
+        order_id,
+        version=body.version,
+        by_user_id=who.user_id,
+        place=body.place,
+        facility_id=body.facility_id,
+        reason=body.reason,
+    )
+    return orders_out(session, who, [order])[0]
+
+
+@router.get("/isolation/orders/{order_id}/transfers", response_model=list[TransferOut])
+def order_transfers(session: SessionDep, who: Reader, order_id: int) -> list[TransferOut]:
+    """The moves of an order, oldest first."""
+    order = _order_in_sight(session, who, order_id)
+    return [TransferOut.model_validate(t) for t in service.transfers_of(session, order.id)]
 
 
 @router.get("/people/{person_id}/isolation-orders", response_model=list[OrderOut])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
@@ -34,6 +34,10 @@ class ConfirmIn(BaseModel):
         default=None, description="Another facility (with a free bed) than proposed."
     )
     note: str | None = Field(default=None, max_length=2000)
+    regime_id: str | None = Field(
+        default=None, max_length=40, description="Another regime: its dates and test days."
+    )
+    ends_on: dt.date | None = Field(default=None, description="Another last day of the stay.")
 
 
 class DeclineIn(BaseModel):
@@ -46,3 +50,31 @@ class TaskOut(BaseModel):
     due_on: dt.date
     reason: str
     status: TaskStatus
+
+
+class DueTaskOut(TaskOut):
+    """A sample still to take, with whose it is (a pseudonym for pseudonymised roles)."""
+
+    person_id: int
+    name: str
+    order_id: int | None
+
+
+class TransferIn(BaseModel):
+    version: int = Field(description="The order's version as read (stale: 409).")
+    place: Place = Field(description="facility or home.")
+    facility_id: int | None = Field(default=None, description="The facility to move to.")
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class TransferOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    order_id: int
+    from_place: Place
+    from_facility_id: int | None
+    to_place: Place
+    to_facility_id: int | None
+    moved_on: dt.date
+    reason: str

@@ -22,13 +22,15 @@ from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
-from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.isolation.models import IsolationOrder, LabTask, Transfer
+from cordon.isolation.regimes import Plan, get_regimes, plan
 from cordon.outbox import service as outbox
 from cordon.outbox.enums import Channel, MessageKind
 from cordon.outbox.templates import Param
 from cordon.people.models import Person
 
 REPLACED = N_("replaced by a newer order")
+TEST_DAY = N_("regime test day")
 
 
 def close(
@@ -75,9 +77,12 @@ def confirm(
     place: Place | None = None,
     facility_id: int | None = None,
     note: str | None = None,
+    regime_id: str | None = None,
+    ends_on: dt.date | None = None,
 ) -> IsolationOrder:
-    """Put a proposed order in force, as proposed or with another place or facility; the
-    order it replaces (if any) is closed."""
+    """Put a proposed order in force, as proposed or changed: another place or facility,
+    another regime (its dates and test days from the same last exposure), another last day.
+    The order it replaces (if any) is closed."""
     order = get(session, order_id)
     check_version(order, version)
     if order.status is not OrderStatus.proposed:
@@ -85,6 +90,11 @@ def confirm(
             N_("Only a proposed order can be confirmed (this one is %(status)s)."),
             status=order.status.value,
         )
+    if regime_id is not None and regime_id != order.regime_id:
+        planned = _replan(session, order, regime_id)
+        place = place or planned
+    if ends_on is not None:
+        _end_on(order, ends_on)
     _move(session, order, place or order.place, facility_id)
     order.status = OrderStatus.confirmed
     order.decided_by = by_user_id
@@ -95,12 +105,72 @@ def confirm(
         if before.status in OPEN:
             close(session, before, OrderStatus.replaced, today(), REPLACED)
     session.flush()
-    named: str = order.place.value  # "home": worded by the templates
+    _told(session, order)
+    return order
+
+
+def _told(session: Session, order: IsolationOrder) -> None:
+    """The person is told where the order in force puts them, from when until when."""
+    named: str = order.place.value  # "home", "monitoring": worded by the templates
     if order.facility_id is not None:
         named = facilities.get(session, order.facility_id).name
     where: dict[str, Param] = {"place": named, "start": order.starts_on, "end": order.ends_on}
     tell(session, order, MessageKind.order_created, where)
+
+
+def transfer(
+    session: Session,
+    order_id: int,
+    *,
+    version: int,
+    by_user_id: int | None,
+    place: Place,
+    facility_id: int | None = None,
+    reason: str,
+) -> IsolationOrder:
+    """Move an order in force to another place: another facility (a bed is held there and
+    given back here), a facility instead of home, or home instead of a facility. The order
+    stays the same — the person's link, reports, tasks and dates with it — and the move is
+    kept with its reason (``Transfer``); the person is told where to go."""
+    order = get(session, order_id)
+    check_version(order, version)
+    if order.status is not OrderStatus.confirmed:
+        raise Conflict.of(
+            N_("Only an order in force can be transferred (this one is %(status)s)."),
+            status=order.status.value,
+        )
+    if place is Place.monitoring:
+        raise InvalidInput.on("place", N_("move the person to a facility or home"))
+    if not reason.strip():
+        raise InvalidInput.on("reason", N_("say why the person is moved"))
+    before = (order.place, order.facility_id)
+    _move(session, order, place, facility_id)
+    if (order.place, order.facility_id) == before:
+        raise InvalidInput.on("facility_id", N_("the person is there already"))
+    day = today()
+    session.add(
+        Transfer(
+            order_id=order.id,
+            from_place=before[0],
+            from_facility_id=before[1],
+            to_place=order.place,
+            to_facility_id=order.facility_id,
+            moved_on=day,
+            reason=reason.strip()[:300],
+            by_user_id=by_user_id,
+        )
+    )
+    order.decided_by = by_user_id
+    order.decided_at = order.decided_at or utcnow()
+    session.flush()
+    _told(session, order)
     return order
+
+
+def transfers_of(session: Session, order_id: int) -> list[Transfer]:
+    return list(
+        session.scalars(select(Transfer).where(Transfer.order_id == order_id).order_by(Transfer.id))
+    )
 
 
 def tell(
@@ -121,6 +191,68 @@ def tell(
         language=get_settings().default_language,
         person_id=order.person_id,
     )
+
+
+def _replan(session: Session, order: IsolationOrder, regime_id: str) -> Place:
+    """The order's dates and test days under another regime; returns its first place."""
+    found = {r.id: r for r in get_regimes().regimes}.get(regime_id)
+    if found is None:
+        raise InvalidInput.on("regime_id", N_("no regime is called %(id)s"), id=regime_id)
+    person = session.get_one(Person, order.person_id)
+    vaccinated = found.vaccinated(
+        person.vaccine_doses, person.last_dose_on, exposed_on=order.last_exposure_on
+    )
+    rule = found.rule_for(order.tier or 0, vaccinated=vaccinated)
+    if rule is None:
+        raise InvalidInput.on(
+            "regime_id",
+            N_("regime %(id)s does not isolate F%(tier)s"),
+            id=regime_id,
+            tier=order.tier,
+        )
+    p = plan(rule, order.last_exposure_on)
+    order.regime_id = found.id
+    order.ends_on = p.legs[0].last_day
+    order.monitor_until = p.ends_on if len(p.legs) > 1 else None
+    reschedule(session, order, p)
+    return p.legs[0].place
+
+
+def _end_on(order: IsolationOrder, ends_on: dt.date) -> None:
+    """The officer sets another last day (a shorter stay under strict conditions, say)."""
+    if ends_on < order.starts_on:
+        raise InvalidInput.on(
+            "ends_on", N_("is before the first day (%(day)s)"), day=order.starts_on
+        )
+    if order.monitor_until is not None and ends_on > order.monitor_until:
+        raise InvalidInput.on(
+            "ends_on",
+            N_("is after the end of the monitoring that follows (%(day)s)"),
+            day=order.monitor_until,
+        )
+    order.ends_on = ends_on
+
+
+def reschedule(session: Session, order: IsolationOrder, p: Plan) -> None:
+    """The test days of a new plan (a later last exposure, another regime) replace the
+    scheduled samples; those already past are not asked for."""
+    session.execute(
+        update(LabTask)
+        .where(LabTask.order_id == order.id, LabTask.status == TaskStatus.scheduled)
+        .values(status=TaskStatus.cancelled)
+    )
+    day = today()
+    for due in p.tests:
+        if due >= day:
+            session.add(
+                LabTask(
+                    person_id=order.person_id,
+                    order_id=order.id,
+                    due_on=due,
+                    reason=TEST_DAY,
+                    status=TaskStatus.scheduled,
+                )
+            )
 
 
 def _move(session: Session, order: IsolationOrder, place: Place, facility_id: int | None) -> None:

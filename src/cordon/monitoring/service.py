@@ -24,12 +24,13 @@ from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
+from cordon.core.events import LabTested
 from cordon.core.models import UtcDateTime, utcnow
 from cordon.core.scope import CITY, Scope
 from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
-from cordon.monitoring import links
+from cordon.monitoring import alerts, links
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter, Symptom
 from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox import service as outbox
@@ -39,7 +40,7 @@ from cordon.people.models import Person
 FEVER_AT = 37.5  # °C (DOMAIN.md §4)
 SYMPTOMS_AT = 2
 TEMPERATURE_RANGE = (34.0, 43.0)
-SYMPTOMATIC = "symptomatic contact"
+SYMPTOMATIC = N_("symptomatic contact")
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,23 @@ def _raise(session: Session, order: IsolationOrder, kind: FlagKind) -> Flag | No
     )
     session.add(flag)
     session.flush()
+    alerts.alert(session, flag)
     return flag
+
+
+def on_lab_tested(session: Session, event: LabTested) -> None:
+    """A positive test of someone under an order in force raises a flag for the ward (the
+    case it made, or confirmed, moves the tiers through the cases service)."""
+    if not event.positive:
+        return
+    orders = session.scalars(
+        select(IsolationOrder).where(
+            IsolationOrder.person_id == event.person_id,
+            IsolationOrder.status == OrderStatus.confirmed,
+        )
+    )
+    for order in orders:
+        _raise(session, order, FlagKind.positive_test)
 
 
 def _suspect(session: Session, order: IsolationOrder) -> None:

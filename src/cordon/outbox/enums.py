@@ -30,4 +30,4 @@ class MessageStatus(StrEnum):
 
 # Flags a ward health worker is told about (isolation, issue 5): the SMS names the flag,
 # never a reading or a diagnosis. Their words are in the template files.
-FLAGS = ("missed_report", "temperature", "symptoms", "left_place")
+FLAGS = ("missed_report", "fever", "symptoms", "positive_test")  # monitoring.enums.FlagKind

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -40,6 +40,10 @@ class Person(Base, Timestamped):
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # COVID-19 vaccination as declared (the regimes of December 2021 on told a vaccinated
+    # F1 apart): doses received and the day of the last one; None: not known
+    vaccine_doses: Mapped[int | None] = mapped_column(SmallInteger)
+    last_dose_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -93,6 +93,17 @@ class PersonFields(BaseModel):
     )
     ward_id: int | None = None
     household_id: int | None = None
+    vaccine_doses: int | None = Field(
+        default=None, ge=0, le=10, description="COVID-19 vaccine doses received, as declared."
+    )
+    last_dose_on: dt.date | None = Field(default=None, description="Day of the last dose.")
+
+    @field_validator("last_dose_on")
+    @classmethod
+    def _check_last_dose(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > today():
+            raise ValueError("is in the future")
+        return value
 
     @field_validator("phone", "national_id", "nationality", "address", "residence", mode="before")
     @classmethod
@@ -179,6 +190,8 @@ class PersonOut(BaseModel):
     residence: str | None
     ward_id: int | None
     household_id: int | None
+    vaccine_doses: int | None
+    last_dose_on: dt.date | None
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime

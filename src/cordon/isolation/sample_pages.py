@@ -1,0 +1,106 @@
+"""Samples to take in the web app: the jurisdiction's sampling tasks due today or before,
+oldest first; the laboratory records each sample with its result on the same page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cordon.access import guard
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.cases.enums import TestMethod, TestResult
+from cordon.core.dates import today
+from cordon.core.deps import SessionDep
+from cordon.core.errors import CordonError
+from cordon.isolation import tasks
+from cordon.web.forms import PostedForm, Reader, value
+from cordon.web.pages import PageUser, needs, paging
+from cordon.web.templating import render, texts_for
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+
+
+def _may_see(who: Principal) -> None:
+    if not who.can(Permission.lab_write):
+        needs(who, Permission.isolation_read)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    page: int,
+    *,
+    failed: int | None = None,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    rows, total = tasks.due(session, scope=who.scope, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    ids = [t.person_id for t in rows]
+    recorder.read(session, "lab_tasks", None, ids, view="due")
+    context = {
+        "tasks": rows,
+        "total": total,
+        "names": guard.names(session, who, ids),
+        "can_record": who.can(Permission.lab_write),
+        "methods": list(TestMethod),
+        "results": list(TestResult),
+        "failed": failed,
+        "today": today().isoformat(),
+        "typed": typed or {},
+        "errors": errors or {},
+        **paging(total, page, PER_PAGE),
+    }
+    status = 422 if errors else 200
+    return render(request, "isolation/samples.html", context, who=who, status=status)
+
+
+@router.get("/isolation/samples")
+def samples_page(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    _may_see(who)
+    return _page(request, session, who, page)
+
+
+@router.post("/isolation/samples/{task_id}")
+def record_sample(
+    request: Request, session: SessionDep, who: PageUser, task_id: int, form: PostedForm
+) -> Response:
+    """The sample of a task with its result (or awaited)."""
+    needs(who, Permission.lab_write)
+    guard.person(session, who, tasks.get_task(session, task_id).person_id)
+    reader = Reader(texts_for(request, who))
+    typed = {f: value(form, f) for f in ("sample_taken_on", "method", "result", "ct_value")}
+    taken = reader.date("sample_taken_on", typed["sample_taken_on"], required=True)
+    method = reader.choice("method", typed["method"], TestMethod)
+    result = reader.choice("result", typed["result"], TestResult)
+    ct = reader.number("ct_value", typed["ct_value"], 0, 50)
+    if reader.ok() and taken and method and result:
+        try:
+            tasks.record(
+                session,
+                task_id,
+                method=method,
+                sample_taken_on=taken,
+                result=result,
+                result_on=None if result is TestResult.pending else taken,
+                ct_value=ct,
+                changed_by=who.username,
+            )
+        except CordonError as exc:
+            session.rollback()
+            reader.refused(exc)
+            if not exc.problems:
+                reader.fail("task", reader.t.error(exc))
+    if not reader.ok():
+        return _page(request, session, who, 1, failed=task_id, typed=typed, errors=reader.errors)
+    return RedirectResponse("/isolation/samples", status_code=303)
