@@ -5,9 +5,9 @@ a new F0 → a hotel proposed for each F1, home for the F2 → a district office
 three at /isolation and prints one order → the outbox worker delivers the SMS, the F2's
 carrying their personal link → the F2 opens it and reports → a day without a report later a
 missed-report flag is on the ward health worker's /monitoring page → the worker takes a
-report by phone for one F1 and closes the F2's flag saying what was done → the F2's period
-over, the officer releases the order under "Period over: to release", and the release SMS
-goes out.
+report by phone for one F1 → the F2's period over, their order is under "Period over: to
+release" but the open flag stands in the way → the worker closes it saying what was done →
+the officer releases the order, and the release SMS goes out.
 
 The missed report is raised by ``monitoring.service.check_missed`` told that *now* is 25
 hours later (the CLI ``cordon monitoring check`` takes no time). Every page: screenshot, no
@@ -173,7 +173,7 @@ def test_orders_confirmed_reported_flagged_closed_and_released(
     assert monitoring.check_missed(hanoi, now=utcnow() + dt.timedelta(hours=25)) == 3
     hanoi.commit()
 
-    # 6. the ward worker: a report taken by phone, and the F2's flag closed with a note
+    # 6. the ward worker takes a report by phone; a flag is not closed without a note
     worker = _phone(chromium, live_server)
     _sign_in(worker, "/", "lan")
     worker.get_by_role("link", name="Cảnh báo từ người đang cách ly").click()
@@ -189,15 +189,8 @@ def test_orders_confirmed_reported_flagged_closed_and_released(
     assert worker.locator("li[id^=order-]", has_text=F1S[1]).count() == 0  # reported today
     flag = worker.locator("li[id^=flag-]", has=worker.get_by_role("link", name=F2))
     flag.get_by_role("button", name="Đóng cảnh báo").click()
-    worker.get_by_text("hãy ghi rõ đã làm gì").wait_for()  # a note is needed
+    worker.get_by_text("hãy ghi rõ đã làm gì").wait_for()
     _checked(worker, "monitoring-flag-refused")
-    flag = worker.locator("li[id^=flag-]", has=worker.get_by_role("link", name=F2))
-    flag.get_by_label("Đã làm gì").fill("Đã gọi điện: bà Nga khỏe, quên khai báo")
-    flag.get_by_role("button", name="Đóng cảnh báo").click()
-    worker.get_by_text("Đã xử lý xong cảnh báo.").wait_for()
-    assert worker.locator("li[id^=flag-]", has_text=F2).count() == 0
-    _checked(worker, "monitoring-flag-closed")
-    worker.context.close()
 
     # 7. Time passes: the F2's fourteen days at home are over. The app's clock cannot move,
     # so the order's own dates move back by fifteen days instead; the release rule is not
@@ -211,10 +204,24 @@ def test_orders_confirmed_reported_flagged_closed_and_released(
     hanoi.commit()
     assert order.ends_on < today()
 
-    # 8. the officer releases it; the person is told by SMS
+    # 8. the period is over, but the open flag stands in the way of the release
     page.goto("/isolation")
-    due = page.locator("#h-due + ul > li", has=page.get_by_role("link", name=F2))
     assert page.get_by_role("heading", name="Hết thời gian cách ly: chờ cho kết thúc").is_visible()
+    due = page.locator("#h-due + ul > li", has=page.get_by_role("link", name=F2))
+    assert due.get_by_text("còn cảnh báo theo dõi sức khỏe chưa xử lý xong").is_visible()
+    assert due.get_by_role("button", name="Kết thúc cách ly").count() == 0
+
+    # 9. the worker closes the flag saying what was done
+    flag = worker.locator("li[id^=flag-]", has=worker.get_by_role("link", name=F2))
+    flag.get_by_label("Đã làm gì").fill("Đã gọi điện: bà Nga khỏe, quên khai báo")
+    flag.get_by_role("button", name="Đóng cảnh báo").click()
+    worker.get_by_text("Đã xử lý xong cảnh báo.").wait_for()
+    assert worker.locator("li[id^=flag-]", has_text=F2).count() == 0
+    _checked(worker, "monitoring-flag-closed")
+    worker.context.close()
+
+    # 10. the officer releases the order; the person is told by SMS
+    page.reload()
     _checked(page, "isolation-to-release")
     due.get_by_role("button", name="Kết thúc cách ly").click()
     due.wait_for(state="detached")
