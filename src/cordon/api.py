@@ -30,6 +30,7 @@ PAGE_ROUTERS = (
     "cordon.outreach.pages",
     "cordon.isolation.pages",
     "cordon.isolation.sample_pages",
+    "cordon.isolation.documents",
     "cordon.monitoring.pages",
     "cordon.audit.pages",
 )

@@ -146,3 +146,15 @@ def test_self_report_links_go_out_by_sms_once_a_day(
     assert len(links) == 1  # the second run queued nothing new
     assert "/r/" in links[0].body
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before + 1
+
+
+def test_who_has_not_reported_comes_a_page_at_a_time(
+    client: TestClient, isolated: dict[str, Any]
+) -> None:
+    pages = [
+        client.get("/api/v1/monitoring/not-reported", params={"limit": 1, "offset": k}).json()
+        for k in (0, 1)
+    ]
+    assert [p["total"] for p in pages] == [2, 2]
+    people = [p["items"][0]["person_id"] for p in pages]
+    assert sorted(people) == sorted(ids["person"] for ids in isolated.values())

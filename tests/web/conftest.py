@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from pagekit import PASSWORD, Browser
 from sqlalchemy.engine import Engine
+
+from cordon.access import roles
+from cordon.core.config import get_settings
 
 
 @pytest.fixture
@@ -33,3 +37,20 @@ def browser(engine: Engine, account: Callable[..., None]) -> Iterator[Browser]:
     yield make
     for client in opened:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def watcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A city's own role that reads isolation on pseudonymised data, and may change nothing."""
+    path = tmp_path / "roles.toml"
+    path.write_text(
+        "[roles.isolation_watcher]\n"
+        'title = "Isolation watcher"\n'
+        "pseudonymised = true\n"
+        'permissions = ["isolation.read", "people.read"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(get_settings(), "roles_file", path)
+    roles.roles.cache_clear()
+    yield
+    roles.roles.cache_clear()

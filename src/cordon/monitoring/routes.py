@@ -98,9 +98,7 @@ def list_flags(session: SessionDep, who: Reader, page: PageDep) -> Page[FlagOut]
 
 @router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
 def close_flag(session: SessionDep, who: Officer, flag_id: int, body: CloseIn) -> FlagOut:
-    flag = session.get(Flag, flag_id)
-    if flag is not None:
-        guard.person(session, who, flag.person_id)
+    guard.person(session, who, service.get_flag(session, flag_id).person_id)
     closed = service.close_flag(session, flag_id, by_user_id=who.user_id, note=body.note)
     return flags_out(session, who, [closed])[0]
 
@@ -108,6 +106,8 @@ def close_flag(session: SessionDep, who: Officer, flag_id: int, body: CloseIn) -
 @router.get("/monitoring/not-reported", response_model=Page[OrderOut])
 def not_reported(session: SessionDep, who: Reader, page: PageDep) -> Page[OrderOut]:
     """People in isolation in your jurisdiction who have not reported today."""
-    rows, total = service.not_reported(session, scope=who.scope, limit=page.limit)
+    rows, total = service.not_reported(
+        session, scope=who.scope, limit=page.limit, offset=page.offset
+    )
     items = orders_out(session, who, rows)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -244,14 +244,21 @@ def open_flags(
     return list(rows), int(total)
 
 
-def close_flag(session: Session, flag_id: int, *, by_user_id: int | None, note: str) -> Flag:
+def get_flag(session: Session, flag_id: int) -> Flag:
     flag = session.get(Flag, flag_id)
     if flag is None:
         raise NotFound.of(N_("No flag with id %(id)s."), id=flag_id)
+    return flag
+
+
+def close_flag(session: Session, flag_id: int, *, by_user_id: int | None, note: str) -> Flag:
+    flag = get_flag(session, flag_id)
     if flag.status is FlagStatus.closed:
         raise Conflict.of(N_("This flag is closed already."))
     if not note.strip():
         raise InvalidInput.on("note", N_("say what was done"))
+    if len(note.strip()) > 2000:
+        raise InvalidInput.on("note", N_("keep it under 2,000 characters"))
     flag.status = FlagStatus.closed
     flag.closed_at = utcnow()
     flag.closed_by = by_user_id
@@ -272,7 +279,12 @@ def reports_of(session: Session, order_id: int, *, limit: int = 60) -> list[Self
 
 
 def not_reported(
-    session: Session, *, scope: Scope = CITY, on: dt.date | None = None, limit: int = 50
+    session: Session,
+    *,
+    scope: Scope = CITY,
+    on: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[IsolationOrder], int]:
     """Orders in force in ``scope`` whose person has not reported today (the city's day)."""
     day = on or today()
@@ -286,7 +298,7 @@ def not_reported(
     if not scope.whole_city:
         query = query.where(scope.where(o.ward_id, o.person_id))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(o.id).limit(limit))
+    rows = session.scalars(query.order_by(o.id).limit(limit).offset(offset))
     return list(rows), int(total)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "get_person",
     "list_people",
     "merge_people",
+    "phones_of",
     "search_people",
     "update_person",
 ]
@@ -100,6 +101,18 @@ def get_person(session: Session, person_id: int) -> Person:
             [FieldProblem.of("id", N_("merged into person %(id)s"), id=person.merged_into_id)],
         )
     return person
+
+
+def phones_of(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """The phone numbers of these people, those who have one (a worker's call list)."""
+    if not person_ids:
+        return {}
+    rows = session.execute(
+        select(Person.id, Person.phone).where(
+            Person.id.in_(sorted(set(person_ids))), Person.phone.is_not(None)
+        )
+    )
+    return {int(p): str(phone) for p, phone in rows}
 
 
 def list_people(
