@@ -9,11 +9,12 @@ from cordon.exposures.models import EventExposure, Exposure
 from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
-from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.isolation.models import IsolationOrder, LabTask, Transfer
 from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
+from cordon.public.models import DailyCount, Freshness
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.transfer.models import ImportJob
 
@@ -28,10 +29,12 @@ __all__ = [
     "CaseStatusChange",
     "Cluster",
     "ClusterCase",
+    "DailyCount",
     "EventExposure",
     "Exposure",
     "Facility",
     "Flag",
+    "Freshness",
     "Handover",
     "Household",
     "ImportJob",
@@ -48,6 +51,7 @@ __all__ = [
     "SelfReport",
     "TierChange",
     "TierLabel",
+    "Transfer",
     "User",
     "WebSession",
 ]

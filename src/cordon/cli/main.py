@@ -15,6 +15,7 @@ from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
 from cordon.monitoring.cli import app as monitoring_app
+from cordon.public.cli import app as public_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
@@ -49,6 +50,7 @@ app.add_typer(tiers_app, name="tiers")
 app.add_typer(facilities_app, name="facilities")
 app.add_typer(orders_app, name="orders")
 app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(public_app, name="public")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)
