@@ -15,10 +15,10 @@ from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
 from cordon.monitoring.cli import app as monitoring_app
-from cordon.public.cli import app as public_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
+from cordon.public.cli import app as public_app
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
 
