@@ -1,0 +1,172 @@
+"""The figures the public is told, read from the daily counts (``counts``) as of a day: the
+city's totals, new cases per day by source, per district the cases of the last 7 and 14
+days per 100,000 people, and the days since the last case and the last community case.
+
+Everything here is a number about many people: no case, no person, no ward below the
+suppression rule of the open data (``opendata``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from cordon.core.config import get_settings
+from cordon.geography.enums import UnitLevel
+from cordon.geography.models import AdminUnit
+from cordon.isolation.enums import OrderStatus
+from cordon.isolation.models import IsolationOrder
+from cordon.public.counts import freshness
+from cordon.public.models import NO_WARD, DailyCount
+
+SOURCES = ("community", "imported", "in_quarantine", "unclassified")
+PER = 100_000
+
+
+@dataclass
+class Tally:
+    """Counts of one area over a span of days."""
+
+    community: int = 0
+    imported: int = 0
+    in_quarantine: int = 0
+    unclassified: int = 0
+    recovered: int = 0
+    deaths: int = 0
+
+    @property
+    def confirmed(self) -> int:
+        return self.community + self.imported + self.in_quarantine + self.unclassified
+
+    @property
+    def active(self) -> int:
+        return self.confirmed - self.recovered - self.deaths
+
+    def add(self, row: DailyCount) -> None:
+        for name in (*SOURCES, "recovered", "deaths"):
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+
+@dataclass
+class Area:
+    """The city, or one district (``code`` None: cases whose district is not known)."""
+
+    code: str | None
+    name: str
+    population: int
+    total: Tally = field(default_factory=Tally)
+    last_7: int = 0
+    last_14: int = 0
+    last_case_on: dt.date | None = None
+    last_community_on: dt.date | None = None
+
+    def per_100k(self, cases: int) -> float | None:
+        return None if not self.population else round(cases * PER / self.population, 1)
+
+    def days_since(self, day: dt.date | None, on: dt.date) -> int | None:
+        return None if day is None else (on - day).days
+
+
+@dataclass
+class Dashboard:
+    on: dt.date
+    version: int
+    refreshed_at: dt.datetime | None
+    city: Area
+    districts: list[Area]
+    unknown: Area  # the city's cases whose district is not known
+    days: list[dt.date]
+    series: dict[str, list[int]]  # source → new cases per day of ``days``
+    in_isolation: int
+
+
+def _units(session: Session) -> tuple[AdminUnit | None, dict[int, AdminUnit], dict[int, int]]:
+    """The city, its districts by id, and each ward's district."""
+    city = session.scalar(select(AdminUnit).where(AdminUnit.code == get_settings().city_code))
+    districts = {
+        u.id: u
+        for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))
+    }
+    wards = dict(
+        session.execute(
+            select(AdminUnit.id, AdminUnit.parent_id).where(AdminUnit.level == UnitLevel.ward)
+        ).all()
+    )
+    return city, districts, {w: d for w, d in wards.items() if d is not None}
+
+
+def _note(area: Area, row: DailyCount, on: dt.date) -> None:
+    area.total.add(row)
+    new = row.community + row.imported + row.in_quarantine + row.unclassified
+    if not new:
+        return
+    age = (on - row.day).days
+    area.last_7 += new if age < 7 else 0
+    area.last_14 += new if age < 14 else 0
+    if area.last_case_on is None or row.day > area.last_case_on:
+        area.last_case_on = row.day
+    if row.community and (area.last_community_on is None or row.day > area.last_community_on):
+        area.last_community_on = row.day
+
+
+def in_isolation(session: Session, on: dt.date) -> int:
+    """People under an isolation order in force on the day (home monitoring included)."""
+    o = IsolationOrder
+    count = session.scalar(
+        select(func.count()).where(
+            o.status == OrderStatus.confirmed,
+            o.starts_on <= on,
+            or_(o.ends_on >= on, o.monitor_until >= on),
+        )
+    )
+    return int(count or 0)
+
+
+def dashboard(session: Session, *, on: dt.date) -> Dashboard:
+    """Every figure of the dashboard as of ``on`` (the counts of later days left out)."""
+    city_unit, district_units, district_of = _units(session)
+    districts = {
+        d.id: Area(d.code, d.name, d.population)
+        for d in sorted(district_units.values(), key=lambda u: u.code)
+    }
+    population = sum(a.population for a in districts.values())
+    city = Area(
+        city_unit.code if city_unit else None, city_unit.name if city_unit else "", population
+    )
+    unknown = Area(None, "", 0)
+    by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0] * len(SOURCES))
+    for row in session.scalars(select(DailyCount).where(DailyCount.day <= on)):
+        district = (
+            districts.get(district_of.get(row.ward_id, -1)) if row.ward_id != NO_WARD else None
+        )
+        _note(district or unknown, row, on)
+        _note(city, row, on)
+        tally = by_day[row.day]
+        for i, source in enumerate(SOURCES):
+            tally[i] += getattr(row, source)
+    days = _span(sorted(d for d, t in by_day.items() if any(t)), on)
+    series = {s: [by_day[d][i] if d in by_day else 0 for d in days] for i, s in enumerate(SOURCES)}
+    version, refreshed_at = freshness(session)
+    return Dashboard(
+        on=on,
+        version=version,
+        refreshed_at=refreshed_at,
+        city=city,
+        districts=list(districts.values()),
+        unknown=unknown,
+        days=days,
+        series=series,
+        in_isolation=in_isolation(session, on),
+    )
+
+
+def _span(case_days: list[dt.date], on: dt.date) -> list[dt.date]:
+    """Every day from the first case to ``on`` (none before the first case)."""
+    if not case_days:
+        return []
+    first = case_days[0]
+    return [first + dt.timedelta(days=n) for n in range((on - first).days + 1)]
