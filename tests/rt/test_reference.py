@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from cordon.rt.estimate import Incidence, estimate
 from cordon.rt.serial_interval import SerialInterval, discretised_gamma, parametric
