@@ -29,7 +29,8 @@ def day(n: int) -> dt.date:
 def registry(
     hanoi: Session, make_case: Callable[..., object], make_person: Callable[..., int]
 ) -> Session:
-    """Seven cases in two districts (and one with no ward), a suspected one not counted."""
+    """Six confirmed cases, five of them in two districts and one with no ward, and a
+    suspected one, not counted."""
     ward = {
         code: hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
         for code in (BA_DINH_WARD, HOAN_KIEM_WARD)
