@@ -14,7 +14,7 @@ from cordon.cli.output import console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.core.errors import N_, InvalidInput
 from cordon.rt import estimate as rt
-from cordon.rt import plot, serial_interval, series, service
+from cordon.rt import serial_interval, series, service
 from cordon.rt.enums import DateBasis
 
 DateOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], show_default=False)]
@@ -31,6 +31,13 @@ def _si(
         serial_interval.COVID19_MEAN if mean is None else mean,
         serial_interval.COVID19_SD if sd is None else sd,
     )
+
+
+def _check_plot(path: Path) -> None:
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise InvalidInput.on("plot", N_("must end in .png or .svg, got %(name)s"), name=path.name)
+    if not path.parent.is_dir():
+        raise InvalidInput.on("plot", N_("no folder %(dir)s"), dir=str(path.parent))
 
 
 def _incidence(
@@ -96,7 +103,7 @@ def rt_command(
     """The effective reproduction number Rt (Cori et al. 2013) over sliding windows."""
     with user_errors():
         if plot_file is not None:
-            plot.check_path(plot_file)
+            _check_plot(plot_file)
         si = _si(si_mean, si_sd, si_file)
         prior = rt.Prior(prior_mean, prior_sd)
         day_from = since.date() if since else None
@@ -105,6 +112,8 @@ def rt_command(
         estimates = rt.estimate(incidence, si, window=window, prior=prior)
         title = f"Rt of {label}: {window}-day windows, serial interval {si.source}"
         if plot_file is not None:
+            from cordon.rt import plot  # matplotlib loads only to draw
+
             plot.draw(plot_file, incidence, estimates, title=title)
     if as_json:
         print_json(_json(incidence, estimates, si, window, prior, label))

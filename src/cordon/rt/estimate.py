@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import gamma
 
 from cordon.core.errors import N_, InvalidInput
 from cordon.rt.serial_interval import SerialInterval
@@ -165,6 +164,8 @@ def estimate(
     """Rt over sliding windows of ``window`` days, one ending on each day from the first
     window that leaves out the first day (whose cases have no past to come from) and ends
     after the serial interval's mean (as EpiEstim), to the last day of the series."""
+    from scipy.special import gammaincinv  # loaded when needed: not with every `cordon` command
+
     prior = prior or Prior()
     _check(window, cv_threshold, incidence)
     lam = np.concatenate([[0.0], np.cumsum(infectivity(incidence, si))])
@@ -177,7 +178,7 @@ def estimate(
     lam_sum = lam[stops] - lam[starts]
     shape = prior.shape + cases
     scale = 1.0 / (1.0 / prior.scale + lam_sum)
-    q = gamma.ppf([[0.025], [0.5], [0.975]], shape, scale=scale)
+    q = gammaincinv(shape, [[0.025], [0.5], [0.975]]) * scale  # gamma quantiles
     cv = 1.0 / np.sqrt(shape)
     return [
         WindowEstimate(

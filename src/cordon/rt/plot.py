@@ -13,21 +13,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from cordon.core.errors import N_, InvalidInput
 from cordon.rt.estimate import Incidence, WindowEstimate
-
-FORMATS = (".png", ".svg")
-
-
-def check_path(path: Path) -> None:
-    if path.suffix.lower() not in FORMATS:
-        raise InvalidInput.on("plot", N_("must end in .png or .svg, got %(name)s"), name=path.name)
-    if not path.parent.is_dir():
-        raise InvalidInput.on("plot", N_("no folder %(dir)s"), dir=str(path.parent))
 
 
 def draw(path: Path, incidence: Incidence, estimates: list[WindowEstimate], *, title: str) -> None:
-    check_path(path)
     fig = Figure(figsize=(10, 6.5), layout="constrained")
     FigureCanvasAgg(fig)
     cases, rt = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.4))

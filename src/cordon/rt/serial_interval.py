@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import gamma
 
 from cordon.core.errors import N_, InvalidInput
 
@@ -62,12 +61,14 @@ def discretised_gamma(k: np.ndarray, mean: float, sd: float) -> np.ndarray:
     With X the gamma of mean ``mean - 1`` (shape a, scale b), F its distribution function and
     F⁺ that of shape a + 1: w_k = k F(k) - 2(k-1) F(k-1) + (k-2) F(k-2)
     + ab (2 F⁺(k-1) - F⁺(k-2) - F⁺(k)), floored at 0 (rounding)."""
+    from scipy.special import gammainc  # loaded when needed: not with every `cordon` command
+
     shape = ((mean - 1) / sd) ** 2
     scale = sd**2 / (mean - 1)
     k = np.asarray(k, dtype=float)
 
     def cdf(x: np.ndarray, a: float) -> np.ndarray:
-        return np.asarray(gamma.cdf(np.maximum(x, 0.0), a, scale=scale))
+        return np.asarray(gammainc(a, np.maximum(x, 0.0) / scale))
 
     w: np.ndarray = (
         k * cdf(k, shape) - 2 * (k - 1) * cdf(k - 1, shape) + (k - 2) * cdf(k - 2, shape)
@@ -83,9 +84,11 @@ def parametric(mean: float, sd: float, *, field: str = "si_mean") -> SerialInter
         raise InvalidInput.on(field, N_("must be more than 1 day (the shift), got %(v)s"), v=mean)
     if not math.isfinite(sd) or sd <= 0:
         raise InvalidInput.on("si_sd", N_("must be more than 0 days, got %(v)s"), v=sd)
+    from scipy.special import gammainccinv
+
     shape, scale = ((mean - 1) / sd) ** 2, sd**2 / (mean - 1)
     # The last day with mass: where the shifted gamma's tail falls below TAIL, and a day more.
-    last = math.ceil(float(gamma.isf(TAIL, shape, scale=scale))) + 2
+    last = math.ceil(float(gammainccinv(shape, TAIL)) * scale) + 2
     weights = discretised_gamma(np.arange(last + 1), mean, sd)
     return SerialInterval(tuple(float(w) for w in weights), f"gamma, mean {mean} d, SD {sd} d")
 
