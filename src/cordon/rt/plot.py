@@ -68,5 +68,7 @@ def _rt(ax: Axes, estimates: list[WindowEstimate]) -> None:
         )
     ax.axhline(1.0, color="black", linestyle="--", linewidth=0.8)
     ax.set_ylabel("Rt (window ending that day)")
-    ax.set_ylim(bottom=0)
+    # Scaled to the reliable windows: a window of few cases shows mostly the prior (mean 5).
+    shown = [e.upper for e in estimates if e.reliable] or [e.upper for e in estimates] or [2.0]
+    ax.set_ylim(0, max(max(shown), 1.5) * 1.1)
     ax.legend(loc="upper right", frameon=False)
