@@ -17,7 +17,7 @@ from cordon.rt import estimate as rt
 from cordon.rt import serial_interval, series, service
 from cordon.rt.enums import DateBasis
 
-DateOption = Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], show_default=False)]
+DATE = ["%Y-%m-%d"]
 
 
 def _si(
@@ -74,10 +74,17 @@ def rt_command(
     area: Annotated[
         str | None, typer.Option(help="District (or ward) code, e.g. 001; default the city.")
     ] = None,
-    since: DateOption = None,
-    until: DateOption = None,
+    since: Annotated[
+        dt.datetime | None, typer.Option(formats=DATE, help="First day (default: first case).")
+    ] = None,
+    until: Annotated[
+        dt.datetime | None, typer.Option(formats=DATE, help="Last day (default: last case).")
+    ] = None,
     date: Annotated[
-        DateBasis, typer.Option(help="Count cases by onset (else sample, else confirmation).")
+        DateBasis,
+        typer.Option(
+            help="Day a case counts on: onset (else sample, else confirmation) or confirmed."
+        ),
     ] = DateBasis.onset,
     window: Annotated[int, typer.Option(help="Days in each sliding window.")] = rt.WINDOW,
     si_mean: Annotated[

@@ -2,8 +2,8 @@
 as the discrete distribution w_0, w_1, … that the renewal equation weighs past cases with.
 
 Two ways to give it: a mean and a standard deviation (a gamma distribution shifted by one
-day and discretised as in Cori et al. 2013, web appendix 11 — the ``parametric_si`` of
-EpiEstim), or the weights themselves, one per day from day 0.
+day and discretised as in the web appendix of Cori et al. 2013 — the ``parametric_si``
+of EpiEstim), or the weights themselves, one per day from day 0.
 """
 
 from __future__ import annotations
