@@ -101,7 +101,7 @@ def rt_command(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Read date,local,imported from this file.")
     ] = None,
-    last: Annotated[int, typer.Option(help="Windows shown in the table.")] = 14,
+    last: Annotated[int, typer.Option(min=1, help="Windows shown in the table.")] = 14,
     plot_file: Annotated[
         Path | None, typer.Option("--plot", help="Draw cases and Rt to this .png or .svg.")
     ] = None,
