@@ -18,6 +18,7 @@ from cordon.monitoring.cli import app as monitoring_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
+from cordon.rt.cli import rt_command
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
 
@@ -52,6 +53,7 @@ app.add_typer(monitoring_app, name="monitoring")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)
+app.command("rt")(rt_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("worker")(worker)
