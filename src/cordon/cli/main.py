@@ -19,6 +19,7 @@ from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
 from cordon.public.cli import app as public_app
+from cordon.rt.cli import rt_command
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
 
@@ -54,6 +55,7 @@ app.add_typer(public_app, name="public")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)
+app.command("rt")(rt_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("worker")(worker)
