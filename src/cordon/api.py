@@ -33,6 +33,8 @@ PAGE_ROUTERS = (
     "cordon.isolation.documents",
     "cordon.monitoring.pages",
     "cordon.audit.pages",
+    "cordon.public.routes",
+    "cordon.public.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",

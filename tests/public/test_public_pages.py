@@ -1,0 +1,57 @@
+"""The public dashboard and open data, without signing in: the first wave's figures as the
+city told them, in Vietnamese and English; files at stable addresses with their schema;
+a browser that has a file gets a 304; nothing personal anywhere."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from cordon.demo.vietnam import load_vietnam_2020
+from cordon.public.served import forget
+
+
+def test_the_dashboard_on_2_june_2020(anonymous: TestClient, session: Session) -> None:
+    load_vietnam_2020(session)
+    session.commit()
+    forget()
+    vi = anonymous.get("/public?on=2020-06-02", headers={"Accept-Language": "vi"})
+    assert vi.status_code == 200, vi.text
+    assert "48 ngày" in vi.text
+    assert "Hà Nội" in vi.text
+    en = anonymous.get("/public?on=2020-06-02", headers={"Accept-Language": "en"})
+    assert "48 days" in en.text
+    assert "BN" not in en.text  # no case is named
+    again = anonymous.get(
+        "/public?on=2020-06-02",
+        headers={"Accept-Language": "en", "If-None-Match": en.headers["etag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_open_data_files(anonymous: TestClient, session: Session) -> None:
+    load_vietnam_2020(session)
+    session.commit()
+    forget()
+    city = anonymous.get("/public/data/city-daily.csv")
+    assert city.status_code == 200
+    assert city.headers["content-type"].startswith("text/csv")
+    header, *rows = city.text.splitlines()
+    assert header == (
+        "date,code,name,community,imported,in_quarantine,unclassified,confirmed,recovered,deaths"
+    )
+    assert sum(int(r.split(",")[7]) for r in rows) > 100
+    as_json = anonymous.get("/public/data/city-daily.json").json()
+    assert as_json["level"] == "city"
+    assert len(as_json["rows"]) == len(rows)
+    wards = json.loads(anonymous.get("/public/data/ward-daily.json").text)
+    assert wards["columns"] == [
+        "date", "code", "name", "district_code", "confirmed", "recovered", "deaths"
+    ]  # fmt: skip
+    assert anonymous.get("/public/data/people.csv").status_code == 422
+    cached = anonymous.get(
+        "/public/data/city-daily.csv", headers={"If-None-Match": city.headers["etag"]}
+    )
+    assert cached.status_code == 304
