@@ -152,9 +152,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(url: str, src: str | None = None) -> Iterator[httpx.Client]:
-    """The app on a real HTTP server (uvicorn, one worker) over ``url``; ``src`` runs the code
-    of another checkout (its ``src`` folder) instead of this one."""
+def serve(url: str, src: str | None = None, workers: int = 1) -> Iterator[httpx.Client]:
+    """The app on a real HTTP server (uvicorn, one worker unless told) over ``url``; ``src``
+    runs the code of another checkout (its ``src`` folder) instead of this one."""
     port = _free_port()
     env = {**os.environ, "CORDON_DATABASE_URL": url}
     if src:
@@ -170,6 +170,8 @@ def serve(url: str, src: str | None = None) -> Iterator[httpx.Client]:
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         env=env,
     )
