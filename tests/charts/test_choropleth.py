@@ -84,6 +84,19 @@ def test_no_data_is_grey() -> None:
     assert NO_DATA not in SEQUENTIAL
 
 
+@pytest.mark.parametrize("value", [-0.1, float("nan")])
+def test_a_rate_below_zero_or_not_a_number_is_refused(value: float) -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        Classes().colour(value)
+
+
+def test_a_district_the_map_does_not_have_is_refused() -> None:
+    with pytest.raises(ValueError, match="999"):
+        _hanoi({"001": 1, "999": 2})
+    with pytest.raises(ValueError, match="998"):
+        _hanoi({}, labels={"998": "?"})
+
+
 breaks = st.lists(
     st.floats(min_value=0.01, max_value=1e4, allow_nan=False), min_size=1, max_size=8, unique=True
 ).map(lambda b: tuple(sorted(b)))

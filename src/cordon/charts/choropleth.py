@@ -62,7 +62,9 @@ class Classes:
         return len(self.breaks) + 1 + int(self.zero)
 
     def index(self, value: float) -> int:
-        """The class of a value (0 is the lightest)."""
+        """The class of a value (0 is the lightest). A rate is never negative nor NaN."""
+        if not value >= 0:
+            raise ValueError(f"no class for {value}: values are 0 or more")
         if self.zero and value == 0:
             return 0
         return bisect.bisect_right(self.breaks, value) + int(self.zero)
@@ -104,6 +106,9 @@ def district_map(
         raise ValueError("the boundaries' attribution is required")
     classes = classes or Classes()
     labels = labels or {}
+    unknown = sorted(set(values).union(labels) - {s.code for s in shapes.districts})
+    if unknown:
+        raise ValueError(f"not districts of this map: {', '.join(unknown)}")
     width = shapes.width
     y = 8.0
     title_lines = wrap(title, width - 16, 24)
