@@ -1,0 +1,22 @@
+"""Server-rendered charts and maps as self-contained SVG: a pure library.
+
+It imports no database or web code (a test proves it): the dashboard computes the numbers
+and the words, these functions draw them. See docs/charts.md.
+"""
+
+from cordon.charts.choropleth import Classes, district_map
+from cordon.charts.geo import HANOI_2020, HANOI_2020_ATTRIBUTION, MapShapes, load_shapes
+from cordon.charts.series import epidemic_curve, rt_chart
+from cordon.charts.svg import OKABE_ITO
+
+__all__ = [
+    "HANOI_2020",
+    "HANOI_2020_ATTRIBUTION",
+    "OKABE_ITO",
+    "Classes",
+    "MapShapes",
+    "district_map",
+    "epidemic_curve",
+    "load_shapes",
+    "rt_chart",
+]
