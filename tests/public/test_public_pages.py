@@ -55,3 +55,20 @@ def test_open_data_files(anonymous: TestClient, session: Session) -> None:
         "/public/data/city-daily.csv", headers={"If-None-Match": city.headers["etag"]}
     )
     assert cached.status_code == 304
+
+
+def test_the_map_and_charts_download_as_images(anonymous: TestClient, session: Session) -> None:
+    load_vietnam_2020(session)
+    session.commit()
+    forget()
+    page = anonymous.get("/public?on=2020-04-20", headers={"Accept-Language": "en"})
+    assert page.text.count("<svg") >= 3  # the curve, the Rt chart, the maps
+    assert "Government of Viet Nam" in page.text  # the boundaries' attribution
+    for name in ("map-7", "map-14", "cases", "rt"):
+        got = anonymous.get(f"/public/charts/{name}.svg?on=2020-04-20")
+        assert got.status_code == 200, (name, got.text[:200])
+        assert got.headers["content-type"].startswith("image/svg+xml")
+        assert "attachment" in got.headers["content-disposition"]
+        assert got.text.lstrip().startswith("<svg")
+    early = anonymous.get("/public/charts/rt.svg?on=2020-01-25")
+    assert early.status_code == 404

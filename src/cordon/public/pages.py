@@ -9,13 +9,15 @@ current Rt — all from the daily counts, rendered once per change (``served``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
+from cordon.core.errors import N_, NotFound
+from cordon.public import pictures
 from cordon.public.figures import Dashboard, dashboard
 from cordon.public.served import served
 from cordon.rt.estimate import Incidence, WindowEstimate, estimate
@@ -26,11 +28,11 @@ router = APIRouter(include_in_schema=False)
 SHOWN_DAYS = 28  # the daily table: the last four weeks
 
 
-def current_rt(board: Dashboard) -> WindowEstimate | None:
-    """The latest reliable estimate of Rt from the city's daily series (local: community, in
-    quarantine and unclassified; imported infect but are not counted as infected here)."""
+def rt_windows(board: Dashboard) -> list[WindowEstimate]:
+    """Rt over the city's daily series (local: community, in quarantine and unclassified;
+    imported cases infect but are not counted as infected here), by confirmation date."""
     if len(board.days) < 9:
-        return None
+        return []
     local = [
         c + q + u
         for c, q, u in zip(
@@ -40,9 +42,7 @@ def current_rt(board: Dashboard) -> WindowEstimate | None:
             strict=True,
         )
     ]
-    found = estimate(Incidence.of(board.days[0], local, board.series["imported"]), covid19())
-    reliable = [w for w in found if w.reliable]
-    return reliable[-1] if reliable else None
+    return estimate(Incidence.of(board.days[0], local, board.series["imported"]), covid19())
 
 
 @router.get("/public")
@@ -55,15 +55,51 @@ def public_dashboard(
     lang = texts_for(request).lang
 
     def make() -> tuple[bytes, str]:
+        t = texts_for(request)
         board = dashboard(session, on=day)
+        windows = rt_windows(board)
+        reliable = [w for w in windows if w.reliable]
         recent = list(zip(board.days, *board.series.values(), strict=True))[-SHOWN_DAYS:]
         context = {
             "board": board,
-            "rt": current_rt(board),
+            "rt": reliable[-1] if reliable else None,
             "recent": list(reversed(recent)),
-            "as_of": on,
+            "on": on,
+            "map_14": pictures.map_of(board, t, 14),
+            "map_7": pictures.map_of(board, t, 7),
+            "curve": pictures.curve_of(board, t) if board.days else "",
+            "rt_chart": pictures.rt_of(windows, t) if reliable else "",
         }
         page = render(request, "public/dashboard.html", context)
         return bytes(page.body), "text/html; charset=utf-8"
 
     return served(request, session, ("dashboard", day, lang), make)
+
+
+@router.get("/public/charts/{name}.svg")
+def chart_file(
+    request: Request,
+    session: SessionDep,
+    name: Literal["map-7", "map-14", "cases", "rt"],
+    on: Annotated[dt.date | None, Query(description="The figures as of this day.")] = None,
+) -> Response:
+    """A map or chart of the dashboard as an image to download (the curve with every day)."""
+    day = min(on or today(), today())
+    lang = texts_for(request).lang
+
+    def make() -> tuple[bytes, str]:
+        t = texts_for(request)
+        board = dashboard(session, on=day)
+        if name in ("map-7", "map-14"):
+            svg = pictures.map_of(board, t, 7 if name == "map-7" else 14)
+        elif name == "cases":
+            svg = pictures.curve_of(board, t, every_day=True) if board.days else ""
+        else:
+            windows = rt_windows(board)
+            svg = pictures.rt_of(windows, t) if any(w.reliable for w in windows) else ""
+        if not svg:
+            raise NotFound.of(N_("Not enough cases for this chart yet."))
+        return svg.encode("utf-8"), "image/svg+xml; charset=utf-8"
+
+    attachment = {"Content-Disposition": f'attachment; filename="{name}-{day.isoformat()}.svg"'}
+    return served(request, session, ("chart", name, day, lang), make, headers=attachment)
