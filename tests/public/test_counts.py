@@ -127,13 +127,25 @@ def test_a_whole_recount_equals_the_registry(hanoi: Session, specs: list[dict[st
         st.tuples(st.integers(0, 11), st.sampled_from([CaseStatus.recovered, CaseStatus.died])),
         max_size=6,
     ),
+    homes=st.lists(st.tuples(st.integers(0, 11), st.sampled_from([0, 1, 2, None])), max_size=4),
 )
 def test_changes_through_the_service_keep_the_counts(
-    hanoi: Session, specs: list[dict[str, Any]], moves: list[tuple[int, CaseStatus]]
+    hanoi: Session,
+    specs: list[dict[str, Any]],
+    moves: list[tuple[int, CaseStatus]],
+    homes: list[tuple[int, int | None]],
 ) -> None:
+    from cordon.people import service as people
+    from cordon.people.schemas import PersonPatch
+
     try:
-        made = _registry(hanoi, _wards(hanoi), specs)
+        wards = _wards(hanoi)
+        made = _registry(hanoi, wards, specs)
         counts.recount(hanoi)
+        for index, home in homes:  # people move: their cases' ward follows
+            person = people.get_person(hanoi, made[index % len(made)].person_id)
+            change = PersonPatch(ward_id=None if home is None else wards[home])
+            people.update_person(hanoi, person.id, change, expected_version=person.version)
         for index, to in moves:
             case = made[index % len(made)]
             if case.status is not CaseStatus.confirmed:

@@ -51,6 +51,15 @@ class PersonsMerged(Event):
 
 
 @dataclass(frozen=True)
+class PersonMoved(Event):
+    """A person's ward changed (their records followed them: ADR 0007)."""
+
+    person_id: int
+    from_ward: int | None
+    to_ward: int | None
+
+
+@dataclass(frozen=True)
 class TiersMoved(Event):
     """People whose tier moved (appeared, changed or fell away) in one cascade or whole-city
     pass: each as (person, new tier or None). Published by the tier engine after it wrote

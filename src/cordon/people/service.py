@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cordon.cases.models import Case, LabTest
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
-from cordon.core.events import PersonsMerged, publish
+from cordon.core.events import PersonMoved, PersonsMerged, publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
@@ -269,13 +269,23 @@ def update_person(
                 [DuplicateCandidate(session.get_one(Person, clash), SAME_NATIONAL_ID)]
             )
     full_name = changes.pop("full_name", None)
+    was_in = person.ward_id
     for key, value in changes.items():
         setattr(person, key, value if key != "sex" or value is not None else Sex.unknown)
     if full_name is not None and full_name != person.full_name:
         _set_name(session, person, full_name)
     _flush(session)
-    if "ward_id" in changes:
+    if "ward_id" in changes and person.ward_id != was_in:
         _records_follow(session, person)
+        publish(
+            session,
+            PersonMoved(
+                cause=f"person {person.id} moved",
+                person_id=person.id,
+                from_ward=was_in,
+                to_ward=person.ward_id,
+            ),
+        )
     return person
 
 

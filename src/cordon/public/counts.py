@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.core.config import get_settings
-from cordon.core.events import CaseChanged, RegistryLoaded
+from cordon.core.events import CaseChanged, PersonMoved, PersonsMerged, RegistryLoaded
 from cordon.core.models import utcnow
 from cordon.geography.models import AdminUnit
 from cordon.public.models import NO_WARD, DailyCount, Freshness
@@ -125,6 +125,21 @@ def wards_of_cases(session: Session, case_ids: Iterable[int]) -> set[int]:
 def on_case_changed(session: Session, event: CaseChanged) -> None:
     """A case created, or its status or dates changed: its ward is counted again."""
     recount(session, wards_of_cases(session, [event.case_id]))
+
+
+def on_person_moved(session: Session, event: PersonMoved) -> None:
+    """A person with cases moved: both wards are counted again."""
+    if session.scalar(select(Case.id).where(Case.person_id == event.person_id).limit(1)):
+        wards = {NO_WARD if w is None else w for w in (event.from_ward, event.to_ward)}
+        recount(session, wards)
+
+
+def on_persons_merged(session: Session, event: PersonsMerged) -> None:
+    """Two records of one person merged: the cases of the one merged away may have changed
+    ward (to the kept one's), and which ward they left is no longer known — the city is
+    counted again (a merge is rare, an officer's act)."""
+    if session.scalar(select(Case.id).where(Case.person_id == event.kept_id).limit(1)):
+        recount(session)
 
 
 def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
