@@ -378,3 +378,24 @@ def test_a_proposal_for_a_tier_the_regime_does_not_isolate_is_ended(
     )
     (a,) = orders(client, outbreak["a"])
     assert a["status"] == "confirmed"  # in force: the officer releases it
+
+
+def test_a_contact_in_isolation_who_becomes_a_case_was_found_in_quarantine(
+    client: TestClient, outbreak: dict[str, Any]
+) -> None:
+    (a,) = orders(client, outbreak["a"])
+    a = client.post(
+        f"/api/v1/isolation/orders/{a['id']}/confirm", json={"version": a["version"]}
+    ).json()
+    body = {"person_id": outbreak["a"], "status": "confirmed", "confirmed_on": str(today())}
+    case = client.post("/api/v1/cases", json=body)
+    assert case.status_code == 201, case.text
+    # isolated since the order's first day: the case's transmission window closes there
+    assert case.json()["isolated_on"] == a["starts_on"]
+    assert case.json()["classification"] == "in_quarantine"
+    (ended,) = orders(client, outbreak["a"])
+    assert (ended["status"], ended["close_reason"]) == ("ended", "confirmed case")
+    assert orders(client, outbreak["b"])[0]["status"] == "proposed"  # not isolated yet
+    body = {"person_id": outbreak["b"], "status": "confirmed", "confirmed_on": str(today())}
+    other = client.post("/api/v1/cases", json=body).json()
+    assert (other["isolated_on"], other["classification"]) == (None, None)

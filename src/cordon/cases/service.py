@@ -28,6 +28,8 @@ from cordon.core.events import CaseChanged, publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
 from cordon.geography.service import subtree_ids
+from cordon.isolation.enums import OrderStatus
+from cordon.isolation.models import IsolationOrder
 from cordon.people.models import Person
 
 # The status machine: where each status may go next.
@@ -266,6 +268,7 @@ def create_case(
     code = code or _next_code(session)
     if session.scalar(select(Case.id).where(Case.code == code)) is not None:
         raise Conflict.of(N_("Case code %(code)s is already used."), code=code)
+    fields = {**fields, **_found_in_isolation(session, person_id, fields)}
     check_dates(code, fields, status)
     case = Case(code=code, person_id=person_id, status=status, ward_id=person.ward_id, **fields)
     session.add(case)
@@ -276,6 +279,31 @@ def create_case(
     _record(session, case, None, created_by, reason)
     _announce(session, case, f"case {code} {status}", was_f0=False, window=True)
     return case
+
+
+def _found_in_isolation(
+    session: Session, person_id: int, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A contact under an isolation order in force who becomes a case was isolated already:
+    the case's isolation date is the order's start (their transmission window closes there)
+    and, unless said otherwise, the case was found in quarantine (DOMAIN.md §2, §4)."""
+    started = session.scalar(
+        select(func.min(IsolationOrder.starts_on)).where(
+            IsolationOrder.person_id == person_id,
+            IsolationOrder.status == OrderStatus.confirmed,
+            IsolationOrder.tier > 0,
+            IsolationOrder.starts_on <= today(),
+        )
+    )
+    if started is None or given.get("isolated_on") is not None:
+        return {}
+    confirmed_on = given.get("confirmed_on")
+    if confirmed_on is not None and confirmed_on < started:
+        return {}
+    found: dict[str, Any] = {"isolated_on": started}
+    if given.get("classification") is None:
+        found["classification"] = Classification.in_quarantine
+    return found
 
 
 def _record(
