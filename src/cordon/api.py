@@ -14,6 +14,8 @@ from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
+from cordon.public.served import FastPath
+from cordon.public.served import known as public_version
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
@@ -62,9 +64,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     checkpointer = Checkpointer(engine)
     checkpointer.start()
     reads.start(engine)
+    public_version.start(engine)
     try:
         yield
     finally:
+        public_version.stop()
         reads.stop()
         checkpointer.stop()
 
@@ -78,6 +82,7 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json",
     )
     problems.install(app)
+    app.add_middleware(FastPath)  # the public dashboard and open data, from memory
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])

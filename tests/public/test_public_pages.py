@@ -5,6 +5,7 @@ a browser that has a file gets a 304; nothing personal anywhere."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -72,3 +73,34 @@ def test_the_map_and_charts_download_as_images(anonymous: TestClient, session: S
         assert got.text.lstrip().startswith("<svg")
     early = anonymous.get("/public/charts/rt.svg?on=2020-01-25")
     assert early.status_code == 404
+
+
+def test_a_new_case_is_on_the_dashboard_within_a_second_or_so(
+    anonymous: TestClient, hanoi: Session, make_case: Any, make_person: Any
+) -> None:
+    """Served from memory between changes; a change is seen once the fast path has read the
+    counts' new version (every half second)."""
+    import time
+
+    from cordon.cases.enums import Classification
+    from cordon.core.dates import today
+
+    forget()
+    first = anonymous.get("/public", headers={"Accept-Language": "en"})
+    again = anonymous.get("/public", headers={"Accept-Language": "en"})
+    assert again.headers["etag"] == first.headers["etag"]
+    make_case(
+        "NEW1",
+        person_id=make_person(),
+        confirmed_on=today(),
+        classification=Classification.community,
+        province="Hà Nội",
+    )
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        now = anonymous.get("/public", headers={"Accept-Language": "en"})
+        if now.headers["etag"] != first.headers["etag"]:
+            break
+        time.sleep(0.1)
+    assert now.headers["etag"] != first.headers["etag"]
+    assert "Days since the last new case:</strong> 0 days" in now.text

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from cordon.core.config import get_settings
 from cordon.geography.enums import UnitLevel
@@ -21,7 +22,7 @@ from cordon.geography.models import AdminUnit
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.public.counts import freshness
-from cordon.public.models import NO_WARD, DailyCount
+from cordon.public.models import DailyCount
 
 SOURCES = ("community", "imported", "in_quarantine", "unclassified")
 PER = 100_000
@@ -46,7 +47,7 @@ class Tally:
     def active(self) -> int:
         return self.confirmed - self.recovered - self.deaths
 
-    def add(self, row: DailyCount) -> None:
+    def add(self, row: Any) -> None:
         for name in (*SOURCES, "recovered", "deaths"):
             setattr(self, name, getattr(self, name) + getattr(row, name))
 
@@ -84,22 +85,17 @@ class Dashboard:
     in_isolation: int
 
 
-def _units(session: Session) -> tuple[AdminUnit | None, dict[int, AdminUnit], dict[int, int]]:
-    """The city, its districts by id, and each ward's district."""
+def _units(session: Session) -> tuple[AdminUnit | None, dict[int, AdminUnit]]:
+    """The city and its districts by id."""
     city = session.scalar(select(AdminUnit).where(AdminUnit.code == get_settings().city_code))
     districts = {
         u.id: u
         for u in session.scalars(select(AdminUnit).where(AdminUnit.level == UnitLevel.district))
     }
-    wards = dict(
-        session.execute(
-            select(AdminUnit.id, AdminUnit.parent_id).where(AdminUnit.level == UnitLevel.ward)
-        ).all()
-    )
-    return city, districts, {w: d for w, d in wards.items() if d is not None}
+    return city, districts
 
 
-def _note(area: Area, row: DailyCount, on: dt.date) -> None:
+def _note(area: Area, row: Any, on: dt.date) -> None:
     area.total.add(row)
     new = row.community + row.imported + row.in_quarantine + row.unclassified
     if not new:
@@ -126,9 +122,24 @@ def in_isolation(session: Session, on: dt.date) -> int:
     return int(count or 0)
 
 
+def _by_district(on: dt.date) -> Select[Any]:
+    """The counts up to ``on`` summed per district and day in the database (a district is
+    the ward's parent; ``NO_WARD`` has none): tens of thousands of rows read as a few
+    thousand."""
+    ward = aliased(AdminUnit)
+    district = func.coalesce(ward.parent_id, -1).label("district")
+    sums = [func.sum(getattr(DailyCount, c)).label(c) for c in (*SOURCES, "recovered", "deaths")]
+    return (
+        select(district, DailyCount.day, *sums)
+        .outerjoin(ward, ward.id == DailyCount.ward_id)
+        .where(DailyCount.day <= on)
+        .group_by(district, DailyCount.day)
+    )
+
+
 def dashboard(session: Session, *, on: dt.date) -> Dashboard:
     """Every figure of the dashboard as of ``on`` (the counts of later days left out)."""
-    city_unit, district_units, district_of = _units(session)
+    city_unit, district_units = _units(session)
     districts = {
         d.id: Area(d.code, d.name, d.population)
         for d in sorted(district_units.values(), key=lambda u: u.code)
@@ -139,11 +150,8 @@ def dashboard(session: Session, *, on: dt.date) -> Dashboard:
     )
     unknown = Area(None, "", 0)
     by_day: dict[dt.date, list[int]] = defaultdict(lambda: [0] * len(SOURCES))
-    for row in session.scalars(select(DailyCount).where(DailyCount.day <= on)):
-        district = (
-            districts.get(district_of.get(row.ward_id, -1)) if row.ward_id != NO_WARD else None
-        )
-        _note(district or unknown, row, on)
+    for row in session.execute(_by_district(on)):
+        _note(districts.get(row.district) or unknown, row, on)
         _note(city, row, on)
         tally = by_day[row.day]
         for i, source in enumerate(SOURCES):

@@ -1,7 +1,11 @@
-"""What the public side has rendered, kept in memory under the counts' version (ADR 0013):
-the dashboard and the open data files are made once per change of the counts (or per
-minute, for the people in isolation they show) and served from here to every client, with
-an ETag so that a browser that has them gets a 304.
+"""What the public side has rendered, kept in memory under the counts' version (ADR 0013).
+
+The dashboard and the open data files are made once per change of the counts (or per
+minute, for the people in isolation they show) — by one request while the others wait for
+it, not by every request at once — and then served to every client by ``FastPath``, an ASGI
+layer in front of the app that answers from memory without a database session, a route or
+a template: the version it trusts is read from the database by a thread every half second.
+A browser that has the file gets a 304 (ETag).
 """
 
 from __future__ import annotations
@@ -16,28 +20,46 @@ from dataclasses import dataclass
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from cordon.public.models import Freshness
+from cordon.web.i18n import choose
 
 MAX_AGE = 60  # seconds a rendering is kept, and a browser or proxy may keep it
 KEPT = 256  # renderings kept (days asked for × languages × files)
+ASKED = 10_000  # addresses remembered (queries vary: ?on=…)
+POLL = 0.5  # seconds between two readings of the counts' version by the fast path
 
 
 @dataclass(frozen=True)
 class Rendered:
+    version: int
     body: bytes
-    media_type: str
+    headers: tuple[tuple[bytes, bytes], ...]
     etag: str
     made: float
 
+    def fresh(self, version: int, now: float) -> bool:
+        return self.version == version and now - self.made <= MAX_AGE
 
-_kept: OrderedDict[tuple[int, Hashable], Rendered] = OrderedDict()
+
+_kept: OrderedDict[Hashable, Rendered] = OrderedDict()  # by what was rendered
+_asked: dict[tuple[str, bytes, str], Hashable] = {}  # a request (path, query, language) → key
 _lock = threading.Lock()
+_making: dict[Hashable, threading.Lock] = {}
 
 
 def version(session: Session) -> int:
     return int(session.scalar(select(Freshness.version).where(Freshness.id == 1)) or 0)
+
+
+def _response(kept: Rendered, if_none_match: str | None) -> Response:
+    headers = {k.decode(): v.decode() for k, v in kept.headers}
+    if if_none_match == kept.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(kept.body, headers=headers)
 
 
 def served(
@@ -49,31 +71,131 @@ def served(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """``make()`` → (body, media type), rendered once per counts version and minute."""
-    current = (version(session), key)
-    now = time.monotonic()
+    current = version(session)
     with _lock:
-        kept = _kept.get(current)
-    if kept is None or now - kept.made > MAX_AGE:
-        body, media_type = make()
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        kept = Rendered(body, media_type, etag, now)
-        with _lock:
-            _kept[current] = kept
-            _kept.move_to_end(current)
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+        kept = _kept.get(key)
+        making = _making.setdefault(key, threading.Lock())
+    if kept is None or not kept.fresh(current, time.monotonic()):
+        with making:  # one request renders; the others wait and take its rendering
+            with _lock:
+                kept = _kept.get(key)
+            if kept is None or not kept.fresh(current, time.monotonic()):
+                kept = _render(key, current, make, headers or {})
+    asked = (request.url.path, request.url.query.encode(), choose(request))
+    with _lock:
+        if len(_asked) >= ASKED:
+            _asked.clear()
+        _asked[asked] = key
+    return _response(kept, request.headers.get("if-none-match"))
+
+
+def _render(
+    key: Hashable, current: int, make: Callable[[], tuple[bytes, str]], extra: dict[str, str]
+) -> Rendered:
+    body, media_type = make()
+    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     sent = {
-        "ETag": kept.etag,
-        "Cache-Control": f"public, max-age={MAX_AGE}",
-        "Vary": "Accept-Language, Cookie",
-        **(headers or {}),
+        "content-type": media_type,
+        "etag": etag,
+        "cache-control": f"public, max-age={MAX_AGE}",
+        "vary": "Accept-Language, Cookie",
+        **{k.lower(): v for k, v in extra.items()},
     }
-    if request.headers.get("if-none-match") == kept.etag:
-        return Response(status_code=304, headers=sent)
-    return Response(kept.body, media_type=kept.media_type, headers=sent)
+    kept = Rendered(
+        current,
+        body,
+        tuple((k.encode(), v.encode()) for k, v in sent.items()),
+        etag,
+        time.monotonic(),
+    )
+    with _lock:
+        _kept[key] = kept
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return kept
 
 
 def forget() -> None:
     """Drop every rendering (tests; a change of settings)."""
     with _lock:
         _kept.clear()
+        _asked.clear()
+
+
+class Version:
+    """The counts' version as the fast path knows it: read by a thread every ``POLL``
+    seconds (None until the first reading: the fast path stands aside)."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, engine: Engine) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(engine,), daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.value = None
+
+    def _run(self, engine: Engine) -> None:
+        query = select(Freshness.version).where(Freshness.id == 1)
+        while not self._stop.is_set():
+            try:
+                with engine.connect() as conn:
+                    self.value = int(conn.scalar(query) or 0)
+            except Exception:  # the database away for a moment: stand aside, try again
+                self.value = None
+            self._stop.wait(POLL)
+
+
+known = Version()
+
+
+class FastPath:
+    """Answers a GET of a public address from memory when it was rendered for the same
+    address, query and language under the current version; everything else goes on to the
+    app (which renders and keeps it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kept = self._lookup(scope) if scope["type"] == "http" else None
+        if kept is None:
+            await self.app(scope, receive, send)
+            return
+        asked_etag = _header(scope, b"if-none-match")
+        if asked_etag == kept.etag.encode():
+            headers = [h for h in kept.headers if h[0] != b"content-type"]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        headers = [*kept.headers, (b"content-length", str(len(kept.body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": kept.body})
+
+    def _lookup(self, scope: Scope) -> Rendered | None:
+        path: str = scope["path"]
+        if scope["method"] != "GET" or not path.startswith("/public") or known.value is None:
+            return None
+        request = Request(scope)
+        asked = (path, scope.get("query_string", b""), choose(request))
+        with _lock:
+            key = _asked.get(asked)
+            kept = _kept.get(key) if key is not None else None
+        if kept is None or not kept.fresh(known.value, time.monotonic()):
+            return None
+        return kept
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
