@@ -26,6 +26,9 @@ def test_hanoi_on_2_june_2020_has_had_48_days_without_a_new_case(session: Sessio
     assert board.unknown.total.confirmed == board.city.total.confirmed > 100
     assert board.city.last_7 == board.city.last_14 == 0
     assert sum(sum(s) for s in board.series.values()) == board.city.total.confirmed
+    by_name = {c.name: c for c in board.clusters}
+    assert all(c.cases >= 5 and c.kind != "household" for c in board.clusters)
+    assert any("Bạch Mai" in name for name in by_name), sorted(by_name)
     earlier = dashboard(session, on=dt.date(2020, 4, 15))
     assert earlier.city.days_since(earlier.city.last_case_on, earlier.on) == 0
     assert earlier.city.total.confirmed < board.city.total.confirmed or earlier.series

@@ -16,13 +16,17 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from cordon.cases.models import Case
+from cordon.clusters.enums import ClusterKind
+from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.config import get_settings
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
-from cordon.public.counts import freshness
+from cordon.public.counts import COUNTED, freshness
 from cordon.public.models import DailyCount
+from cordon.public.suppression import SMALL
 
 SOURCES = ("community", "imported", "in_quarantine", "unclassified")
 PER = 100_000
@@ -72,6 +76,52 @@ class Area:
         return None if day is None else (on - day).days
 
 
+@dataclass(frozen=True)
+class ClusterFigure:
+    """A cluster as the public hears of it: its name, kind, how many cases, when."""
+
+    name: str
+    kind: str
+    cases: int
+    first_on: dt.date
+    last_on: dt.date
+
+
+SHOWN_CLUSTERS = 20
+
+
+def clusters(session: Session, on: dt.date) -> list[ClusterFigure]:
+    """The clusters with at least 5 counted cases by ``on``, latest first — never a
+    household (a family is not news), never a smaller one (it could name its people)."""
+    confirmed = Case.confirmed_on
+    rows = session.execute(
+        select(
+            Cluster.name,
+            Cluster.kind,
+            func.count(Case.id),
+            func.min(confirmed),
+            func.max(confirmed),
+        )
+        .join(ClusterCase, ClusterCase.cluster_id == Cluster.id)
+        .join(Case, Case.id == ClusterCase.case_id)
+        .where(
+            Cluster.kind != ClusterKind.household,
+            Case.status.in_(COUNTED),
+            confirmed.is_not(None),
+            confirmed <= on,
+        )
+        .group_by(Cluster.id, Cluster.name, Cluster.kind)
+        .having(func.count(Case.id) >= SMALL)
+        .order_by(func.max(confirmed).desc(), Cluster.name)
+        .limit(SHOWN_CLUSTERS)
+    )
+    return [
+        ClusterFigure(name, kind.value, int(count), first, last)
+        for name, kind, count, first, last in rows
+        if first is not None and last is not None  # a counted case has its date
+    ]
+
+
 @dataclass
 class Dashboard:
     on: dt.date
@@ -83,6 +133,7 @@ class Dashboard:
     days: list[dt.date]
     series: dict[str, list[int]]  # source → new cases per day of ``days``
     in_isolation: int
+    clusters: list[ClusterFigure]
 
 
 def _units(session: Session) -> tuple[AdminUnit | None, dict[int, AdminUnit]]:
@@ -169,6 +220,7 @@ def dashboard(session: Session, *, on: dt.date) -> Dashboard:
         days=days,
         series=series,
         in_isolation=in_isolation(session, on),
+        clusters=clusters(session, on),
     )
 
 
