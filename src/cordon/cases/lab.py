@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,16 +89,23 @@ def add_lab_test(
     _check_lab_test(f"case {case.code}", sample_taken_on, result_on, confirms=confirm)
     if confirm and result_on is not None:
         _confirm_by_test(session, case, sample_taken_on, result_on, changed_by)
-    test = LabTest(
-        person_id=case.person_id,
-        case_id=case.id,
-        method=method,
-        sample_taken_on=sample_taken_on,
-        result=result,
-        result_on=result_on,
-        ct_value=ct_value,
-        laboratory=laboratory,
+    return _stored(
+        session,
+        LabTest(
+            person_id=case.person_id,
+            case_id=case.id,
+            method=method,
+            sample_taken_on=sample_taken_on,
+            result=result,
+            result_on=result_on,
+            ct_value=ct_value,
+            laboratory=laboratory,
+        ),
     )
+
+
+def _stored(session: Session, test: LabTest) -> LabTest:
+    """A new test written, and announced (``LabTested``: tasks met, flags raised)."""
     session.add(test)
     session.flush()
     _announce(session, test)
@@ -139,35 +147,20 @@ def add_person_test(
     case_id = _case_under_way(session, person_id)
     if case_id is None and result is TestResult.positive:
         case_id = _suspect(session, person_id, method, sample_taken_on, changed_by)
+    sample: dict[str, Any] = {
+        "method": method,
+        "sample_taken_on": sample_taken_on,
+        "result": result,
+        "result_on": result_on,
+        "ct_value": ct_value,
+        "laboratory": laboratory,
+    }
     if case_id is not None:
-        return add_lab_test(
-            session,
-            case_id,
-            method=method,
-            sample_taken_on=sample_taken_on,
-            result=result,
-            result_on=result_on,
-            ct_value=ct_value,
-            laboratory=laboratory,
-            confirm=confirm,
-            changed_by=changed_by,
-        )
+        return add_lab_test(session, case_id, **sample, confirm=confirm, changed_by=changed_by)
     if confirm:
         raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
     _check_lab_test(f"person {person_id}", sample_taken_on, result_on, confirms=False)
-    test = LabTest(
-        person_id=person_id,
-        method=method,
-        sample_taken_on=sample_taken_on,
-        result=result,
-        result_on=result_on,
-        ct_value=ct_value,
-        laboratory=laboratory,
-    )
-    session.add(test)
-    session.flush()
-    _announce(session, test)
-    return test
+    return _stored(session, LabTest(person_id=person_id, **sample))
 
 
 def _case_under_way(session: Session, person_id: int) -> int | None:

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Select,
     Subquery,
     delete,
-    false,
     func,
     insert,
     literal,
@@ -40,24 +39,18 @@ COUNTED = (CaseStatus.confirmed, CaseStatus.recovered, CaseStatus.died)
 COLUMNS = ("community", "imported", "in_quarantine", "unclassified", "recovered", "deaths")
 
 
-def _name_of(session: Session) -> str | None:
-    code = get_settings().city_code
-    return session.scalar(select(AdminUnit.name).where(AdminUnit.code == code))
-
-
-def _of_city(session: Session) -> ColumnElement[bool]:
+def _of_city() -> ColumnElement[bool]:
     """A case of the city: its ward is one of the city's (copied on the case, ADR 0007), or
-    no ward is known and the city reported it."""
-    name = _name_of(session)
-    reported_here = Case.province == name if name else false()
-    return or_(Case.ward_id.is_not(None), reported_here)
+    no ward is known and the city reported it (its name read in the same statement)."""
+    city = select(AdminUnit.name).where(AdminUnit.code == get_settings().city_code)
+    return or_(Case.ward_id.is_not(None), Case.province == city.scalar_subquery())
 
 
-def _rows(session: Session, wards: Collection[int] | None) -> Subquery:
+def _rows(wards: Collection[int] | None) -> Subquery:
     """(ward, day, one column's 1) for every counted event of the city's cases: a
     confirmation by its source, a recovery, a death; limited to ``wards`` when given."""
     ward = func.coalesce(Case.ward_id, NO_WARD).label("ward_id")
-    where = [Case.status.in_(COUNTED), _of_city(session)]
+    where = [Case.status.in_(COUNTED), _of_city()]
     if wards is not None:
         known = [w for w in wards if w != NO_WARD]
         clauses = [Case.ward_id.in_(known)] if known else []
@@ -87,7 +80,7 @@ def recount(session: Session, wards: Collection[int] | None = None) -> None:
             return
         stale = stale.where(DailyCount.ward_id.in_(sorted(wards)))
     session.execute(stale)
-    events = _rows(session, wards)
+    events = _rows(wards)
     grouped = select(
         events.c.ward_id, events.c.day, *(func.sum(events.c[c]) for c in COLUMNS)
     ).group_by(events.c.ward_id, events.c.day)
