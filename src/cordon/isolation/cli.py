@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -45,23 +46,34 @@ def list_orders(
             }
             for o in rows
         ]
+    _print(shown, total, "orders", as_json, {
+        "order": lambda o: str(o["id"]),
+        "person": lambda o: f"#{o['person_id']}",
+        "status": lambda o: str(o["status"]),
+        "place": lambda o: str(o["place"]),
+        "facility": lambda o: str(o["facility_id"] or "—"),
+        "tier": lambda o: f"F{o['tier']}",
+        "from": lambda o: str(o["starts_on"]),
+        "to": lambda o: str(o["ends_on"]),
+    })  # fmt: skip
+
+
+def _print(
+    shown: list[dict[str, Any]],
+    total: int,
+    noun: str,
+    as_json: bool,
+    columns: dict[str, Callable[[dict[str, Any]], str]],
+) -> None:
+    """A listing as JSON (``--json``) or as a table with its total."""
     if as_json:
         print_json({"total": total, "items": shown})
         return
-    table = Table("order", "person", "status", "place", "facility", "tier", "from", "to")
-    for o in shown:
-        table.add_row(
-            str(o["id"]),
-            f"#{o['person_id']}",
-            str(o["status"]),
-            str(o["place"]),
-            str(o["facility_id"] or "—"),
-            f"F{o['tier']}",
-            str(o["starts_on"]),
-            str(o["ends_on"]),
-        )
+    table = Table(*columns)
+    for item in shown:
+        table.add_row(*(cell(item) for cell in columns.values()))
     console.print(table)
-    console.print(f"{total:,} orders.")
+    console.print(f"{total:,} {noun}.")
 
 
 @app.command("confirm")
@@ -153,20 +165,13 @@ def samples(
             }
             for t in rows
         ]
-    if as_json:
-        print_json({"total": total, "items": shown})
-        return
-    table = Table("task", "person", "order", "due", "reason")
-    for t in shown:
-        table.add_row(
-            str(t["task"]),
-            f"#{t['person_id']}",
-            str(t["order_id"]),
-            str(t["due_on"]),
-            str(t["reason"]),
-        )
-    console.print(table)
-    console.print(f"{total:,} samples to take.")
+    _print(shown, total, "samples to take", as_json, {
+        "task": lambda t: str(t["task"]),
+        "person": lambda t: f"#{t['person_id']}",
+        "order": lambda t: str(t["order_id"]),
+        "due": lambda t: str(t["due_on"]),
+        "reason": lambda t: str(t["reason"]),
+    })  # fmt: skip
 
 
 @app.command("sample")
