@@ -9,9 +9,11 @@ public counts take to follow a new case.
 The city is built once per database (bench/results/city-1000000-100000.db, or the schema
 bench_city_1000000_100000) and its public counts recounted once. The server is uvicorn with
 ``--workers`` processes; wrk (``--threads`` threads, ``--clients`` connections) asks each
-address for ``--seconds`` seconds after a warm-up, on this same 2-core machine. Prints JSON
-lines; goals: p95 < 100 ms with no errors; the counts follow a new case in < 1 s (the
-counts' recount in the case's transaction, and the first rendering after it).
+address for ``--seconds`` seconds after a warm-up, on this same 2-core machine, once as a
+browser asks (``Accept-Encoding: gzip``) and once as a client that takes the bytes as they
+are (``identity``). Prints JSON lines; goals: p95 < 100 ms with no errors; the counts
+follow a new case in < 1 s (the counts' recount in the case's transaction, and the first
+rendering after it).
 """
 
 from __future__ import annotations
@@ -102,17 +104,21 @@ def follow_a_new_case(url: str, samples: int) -> dict[str, float]:
     }
 
 
-def load(base: str, path: str, clients: int, threads: int, seconds: int) -> dict[str, object]:
+def load(
+    base: str, path: str, encoding: str, clients: int, threads: int, seconds: int
+) -> dict[str, object]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(REPORT)
-    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", "-s", script.name]
-    subprocess.run([*command[:3], "-d3s", base + path], capture_output=True, check=True)  # warm
+    asks = ["-H", f"Accept-Encoding: {encoding}"]
+    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds}s", *asks, "-s", script.name]
+    subprocess.run([*command[:3], "-d3s", *asks, base + path], capture_output=True, check=True)
     out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True)
     found = re.search(r"RESULT (.*)", out.stdout)
     assert found, out.stdout
     n, errors, bad_status, _, p50, p95, p99, top, rate = found.group(1).split()
     return {
         "path": path,
+        "encoding": encoding,
         "requests": int(n),
         "errors": int(errors) + int(bad_status),
         "per_second": round(float(rate)),
@@ -147,8 +153,11 @@ def main() -> None:
             client.get(path)  # rendered once: what the first visitor after a change waits
             first = (time.perf_counter() - started) * 1000
             print(json.dumps({**head, "path": path, "first_render_ms": round(first)}))
-            result = load(base, path, args.clients, args.threads, args.seconds)
-            print(json.dumps({**head, "clients": args.clients, **result}), flush=True)
+            for encoding in ("gzip", "identity"):
+                sent = client.get(path, headers={"Accept-Encoding": encoding})
+                result = load(base, path, encoding, args.clients, args.threads, args.seconds)
+                wire = {"bytes": sent.num_bytes_downloaded}
+                print(json.dumps({**head, "clients": args.clients, **result, **wire}), flush=True)
     print(json.dumps({"machine": common.machine(), "revision": common.git_revision()}))
 
 

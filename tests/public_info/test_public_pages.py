@@ -104,3 +104,28 @@ def test_a_new_case_is_on_the_dashboard_within_a_second_or_so(
         time.sleep(0.1)
     assert now.headers["etag"] != first.headers["etag"]
     assert "Days since the last new case:</strong> 0 days" in now.text
+
+
+def test_a_browser_gets_the_pages_gzipped_and_other_clients_as_they_are(
+    anonymous: TestClient, session: Session
+) -> None:
+    load_vietnam_2020(session)
+    session.commit()
+    forget()
+    page = "/public?on=2020-06-02"
+    for _ in range(2):  # rendered by the app, then answered from memory
+        zipped = anonymous.get(page)  # httpx asks for gzip, as browsers do
+        plain = anonymous.get(page, headers={"Accept-Encoding": "identity"})
+        refused = anonymous.get(page, headers={"Accept-Encoding": "gzip;q=0, br"})
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+        assert "content-encoding" not in plain.headers
+        assert "content-encoding" not in refused.headers
+        assert zipped.text == plain.text  # the same page
+        assert "Accept-Encoding" in zipped.headers["vary"]
+        assert zipped.headers["etag"] != plain.headers["etag"]
+        again = anonymous.get(page, headers={"If-None-Match": zipped.headers["etag"]})
+        assert again.status_code == 304
+    tiny = anonymous.get("/public/data/ward-daily.csv")  # a few rows: not worth zipping
+    assert len(tiny.content) < 1024
+    assert "content-encoding" not in tiny.headers
