@@ -78,7 +78,8 @@ class Ensemble:
 
     def totals(self, metric: str) -> npt.NDArray[np.float64]:
         """The sum over the horizon, per run (for a daily count such as infections)."""
-        return self.matrix(metric).sum(axis=1)
+        out: npt.NDArray[np.float64] = self.matrix(metric).sum(axis=1)
+        return out
 
 
 def write_daily_csv(ensembles: Sequence[Ensemble], path: Path) -> None:
