@@ -146,8 +146,18 @@ Measure = Annotated[
 ]
 
 
+class DistrictSpec(Strict):
+    """A district of the simulated city: its people and its wards (codes)."""
+
+    code: str = Field(min_length=1, max_length=16)
+    name: str = ""
+    population: Annotated[int, Field(ge=0)]
+    wards: tuple[str, ...] = ()  # none: the district is one ward
+
+
 class Population(Strict):
     city: str = "hanoi-2020"  # a built-in city, or a path to a districts CSV of the same shape
+    districts: tuple[DistrictSpec, ...] = ()  # given instead of ``city`` (from a registry)
     agents: Annotated[int, Field(ge=100, le=20_000_000)] | None = None  # None: everyone
     home_isolation_household_leak: Fraction = 0.5  # of household contact kept at home
 
