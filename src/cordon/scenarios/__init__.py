@@ -1,0 +1,1 @@
+"""The scenario planner connected to the registry, the API, the web app and the CLI."""
