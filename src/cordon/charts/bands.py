@@ -28,6 +28,7 @@ from cordon.charts.svg import INK, NumberFormat, num, plain, root
 # Okabe and Ito's colours with at least 3:1 against white first (lines are graphics).
 BAND_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
 DASHES = ("", "7 4", "2 3", "10 3 2 3", "4 4", "1 2")
+TINY = 1e-6  # a highest value below this draws the axis of an all-zero chart
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def band_chart(
         _check_lengths(days, {band.label: band.median, "low": band.low, "high": band.high})
     runs = [_runs(days, b.median, b.low, b.high) for b in bands]
     highest = max((hi for r in runs for part in r for _, _, _, hi in part), default=0.0)
-    ticks = nice_ticks(highest)
+    ticks = nice_ticks(highest if highest >= TINY else 0.0)
     head, y = _title(title, width)
     items = [("line", BAND_COLOURS[i], b.label) for i, b in enumerate(bands)]
     legend, y = _legend(y + 6, width, [*items, ("band", INK, interval_label)])
