@@ -75,7 +75,7 @@ def test_the_page_in_both_languages(browser: Browser) -> None:
     assert vi.status_code == 200
     assert "<h1>Kịch bản</h1>" in vi.text
     assert "Chạy kịch bản" in vi.text  # the form's button
-    assert "Trace F1, facility isolation" in vi.text  # an example, by its name
+    assert "Truy vết F1, cách ly tập trung" in vi.text  # an example, in the reader's words
     en = browser("epidemiologist", "en").get("/scenarios")
     assert "<h1>Scenarios</h1>" in en.text
     assert "Start from today&#39;s registry" in en.text
@@ -102,7 +102,8 @@ def test_problems_are_shown_at_the_scenario_field(browser: Browser, hanoi: Sessi
     assert "measures[0].depth: tối đa là 5" in refused.text
     assert "depth = 9" in refused.text  # what was pasted is kept
     not_toml = start(client, toml="name = = 1")
-    assert "scenario" not in re.findall(r'<ul id="e-toml"[^>]*>(.*?)</ul>', not_toml.text, re.S)[0]
+    (said,) = re.findall(r'<div id="e-toml"[^>]*>(.*?)</div>', not_toml.text, re.S)
+    assert "scenario" not in said  # the whole text is at fault: no field named
     assert "không phải TOML (dòng 1, cột 8)" in not_toml.text
     nothing = start(client, example="")
     assert nothing.status_code == 422
@@ -127,3 +128,9 @@ def test_a_run_started_on_the_page_shows_its_charts(browser: Browser) -> None:
     vi = browser("epidemiologist", "vi").get(url)
     assert "Ca xác nhận mới mỗi ngày" in vi.text  # the same chart in Vietnamese
     assert "90% số lần chạy" in vi.text
+
+
+def test_every_example_runs_and_has_a_title_in_both_languages() -> None:
+    from cordon.scenarios.pages import EXAMPLE_TITLES, examples
+
+    assert set(examples()) == set(EXAMPLE_TITLES)  # each checked by the schema as it loads

@@ -16,7 +16,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from cordon.access import service as access
 from cordon.access.roles import Permission
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput, NotFound
+from cordon.core.errors import N_, InvalidInput, NotFound
 from cordon.scenarios import comparison, jobs, reading, service
 from cordon.scenarios.models import RunStatus, ScenarioRun
 from cordon.web.pages import PageUser, needs, paging
@@ -27,6 +27,13 @@ EXAMPLES = Path(__file__).with_name("examples")
 PER_PAGE = 20
 LARGEST = 256 * 1024  # characters of a pasted scenario
 OPTIONS = ("from_registry", "growth_as_imports")  # their problems are shown at their box
+# The examples' names in the reader's words (a file's own ``name`` stays the run's name).
+EXAMPLE_TITLES = {
+    "1-no-measures": N_("No measures"),
+    "2-trace-f1": N_("Trace F1, facility isolation"),
+    "3-trace-f1-f2": N_("Trace F1 + F2, F2 at home"),
+    "4-distancing": N_("Trace F1 + F2, distancing at 30 cases a week"),
+}
 Chosen = Annotated[list[int], Query(alias="run", description="Runs to show side by side.")]
 
 
@@ -64,7 +71,10 @@ def _page(
         "charts": comparison.charts(picked, t),
         "summary": comparison.summary(picked, t),
         "labels": [comparison.label_of(r) for r in picked if r.result],
-        "example_options": [(key, name) for key, (name, _) in examples().items()],
+        "example_options": [
+            (key, t.gettext(EXAMPLE_TITLES[key]) if key in EXAMPLE_TITLES else name)
+            for key, (name, _) in examples().items()
+        ],
         "registry": {r.id: read for r in picked if (read := _registry_read(r)) is not None},
         "form": form or {"example": next(iter(examples()), "")},
         "errors": errors or {},
