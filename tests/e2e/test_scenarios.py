@@ -49,6 +49,7 @@ def test_a_run_started_on_the_page_ends_with_its_chart(
     assert "Ca xác nhận mới mỗi ngày" in (chart.locator("title").first.text_content() or "")
     assert page.locator("#chart-confirmed [data-role=median]").count() >= 1
     assert page.get_by_role("table").get_by_text("Tổng số ca nhiễm").count() == 1
+    assert page.locator("#runs .tag").first.inner_text() == "xong"  # the list follows too
     assert accessibility_problems(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "scenario-run")

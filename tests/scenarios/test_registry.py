@@ -130,7 +130,8 @@ def test_the_scenario_starts_from_the_registry(registry: dict[str, Any], hanoi: 
     assert started.start == TODAY
     assert [d.code for d in started.population.districts][:2] == ["001", "002"]
     assert started.seeding.confirmed_active == {"001": 1, "002": 1}
-    assert started.seeding.in_quarantine == {"001": 2}
+    assert started.seeding.in_quarantine == {"001": 1}  # in a facility
+    assert started.seeding.in_home_quarantine == {"001": 1}
     # the scenario's own numbers stay unless the growth is asked for
     assert started.seeding.infected == 7
     assert started.seeding.imported_per_day == 0.5

@@ -113,7 +113,8 @@ runner = Runner()
 
 def _run(engine: Engine, run_id: int) -> None:
     """Run one claimed run to its end: its figures, or why it failed."""
-    from cordon.sim.ensemble import run_ensemble  # the simulator loads with the first run
+    # the simulator (compiled by Numba) loads with the first run, not with every API process
+    from cordon.sim.ensemble import run_ensemble
 
     def progress(done: int, total: int) -> None:
         with new_session(engine) as session:

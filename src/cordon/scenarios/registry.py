@@ -13,10 +13,10 @@ What is read, and why (docs/scenarios.md, *Starting from the registry*):
   the registry in each change's own transaction and can be read as of any day. A case
   counts in its person's district; cases of the city whose ward is not known cannot be
   placed and are left out (``unplaced_in_care`` says how many).
-- **Contacts held** (``seeding.in_quarantine``, by district): people under an isolation
-  order in force on the day, in a facility or at home (``isolation.service.held_by_ward``)
-  — not those only monitored after their stay, nor cases monitored after discharge. The
-  scenario's seeding has one figure per district; the split by place is kept with the run.
+- **Contacts held** by district: people under an isolation order in force on the day
+  (``isolation.service.held_by_ward``) in a facility (``seeding.in_quarantine``) or at home
+  (``seeding.in_home_quarantine``) — not those only monitored at home after their stay, nor
+  cases monitored after discharge.
 - **Recent growth**: confirmed cases per day over the 14 days up to the day (all sources,
   from the same public counts), with the last 7 days against the 7 before. It becomes the
   seeding's ``imported_per_day`` (their daily mean) only when asked
@@ -146,7 +146,8 @@ def seeded(scenario: Scenario, figures: RegistryFigures, *, growth_as_imports: b
     data["start"] = figures.on.isoformat()
     data["population"]["districts"] = [d.model_dump(mode="json") for d in figures.districts]
     data["seeding"]["confirmed_active"] = figures.in_care
-    data["seeding"]["in_quarantine"] = figures.held
+    data["seeding"]["in_quarantine"] = figures.held_facility
+    data["seeding"]["in_home_quarantine"] = figures.held_home
     if growth_as_imports:
         data["seeding"]["imported_per_day"] = round(figures.confirmed_per_day, 3)
     return parse_scenario(data)
