@@ -116,6 +116,23 @@ def test_a_file_that_is_not_toml_is_refused(client: TestClient, hanoi: Session) 
     assert runs_stored(hanoi) == 0
 
 
+def test_the_registry_as_of_an_earlier_day(client: TestClient, hanoi: Session) -> None:
+    day = today() - dt.timedelta(days=30)
+    for query, field in (
+        (f"on={day}", "on"),  # without from_registry
+        (f"from_registry=true&on={today() + dt.timedelta(days=1)}", "on"),
+    ):
+        refused = client.post(f"/api/v1/scenarios/runs?{query}", json=TINY)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["field"] == field
+    assert runs_stored(hanoi) == 0
+    started = client.post(f"/api/v1/scenarios/runs?from_registry=true&on={day}", json=TINY)
+    assert started.status_code == 202, started.text
+    run = finished(client, started.json()["id"])
+    assert run["registry"]["on"] == run["scenario"]["start"] == day.isoformat()
+    assert run["status"] == "done", run["failure"]
+
+
 @pytest.mark.parametrize(
     ("role", "reads", "starts"),
     [

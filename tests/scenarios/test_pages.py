@@ -105,6 +105,12 @@ def test_problems_are_shown_at_the_scenario_field(browser: Browser, hanoi: Sessi
     (said,) = re.findall(r'<div id="e-toml"[^>]*>(.*?)</div>', not_toml.text, re.S)
     assert "scenario" not in said  # the whole text is at fault: no field named
     assert "không phải TOML (dòng 1, cột 8)" in not_toml.text
+    not_a_day = start(client, toml=TINY_TOML, from_registry="true", on="2020-02-30")
+    said_at_on = r'<div id="e-on" class="error" role="alert">\s*<ul><li>Hãy nhập ngày.'
+    assert re.search(said_at_on, not_a_day.text)
+    alone = start(client, toml=TINY_TOML, on="2020-02-03")
+    assert "chỉ áp dụng cho lượt chạy bắt đầu từ sổ đăng ký" in alone.text
+    assert 'id="f-on" name="on" type="date" value="2020-02-03"' in alone.text
     nothing = start(client, example="")
     assert nothing.status_code == 422
     assert "Chọn một kịch bản mẫu hoặc dán một kịch bản." in nothing.text

@@ -15,6 +15,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from cordon.access import service as access
 from cordon.access.roles import Permission
+from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, InvalidInput, NotFound
 from cordon.scenarios import comparison, jobs, reading, service
@@ -26,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 EXAMPLES = Path(__file__).with_name("examples")
 PER_PAGE = 20
 LARGEST = 256 * 1024  # characters of a pasted scenario
-OPTIONS = ("from_registry", "growth_as_imports")  # their problems are shown at their box
+OPTIONS = ("from_registry", "growth_as_imports", "on")  # their problems are shown at their box
 # The examples' names in the reader's words (a file's own ``name`` stays the run's name).
 EXAMPLE_TITLES = {
     "1-no-measures": N_("No measures"),
@@ -80,6 +81,7 @@ def _page(
         "errors": errors or {},
         "can_run": who.can(Permission.scenarios_run),
         "stopped": service.STOPPED,
+        "today": today().isoformat(),
         **paging(total, page, PER_PAGE),
     }
     return render(request, "scenarios/runs.html", context, who=who, status=status)
@@ -130,6 +132,7 @@ def start_run(
     toml: Annotated[str, Form(max_length=LARGEST)] = "",
     from_registry: Annotated[bool, Form()] = False,
     growth_as_imports: Annotated[bool, Form()] = False,
+    on: Annotated[str, Form()] = "",
 ) -> Response:
     """Start a run of the pasted scenario, else of the chosen example."""
     needs(who, Permission.scenarios_run)
@@ -139,7 +142,12 @@ def start_run(
         "toml": toml,
         "from_registry": from_registry,
         "growth_as_imports": growth_as_imports,
+        "on": on,
     }
+    day = _day(on)
+    if day is None and on:
+        errors = {"on": [t.gettext("Enter a date.")]}
+        return _page(request, session, who, chosen=[], form=form, errors=errors, status=422)
     text = toml.strip() or examples().get(example, ("", ""))[1]
     if not text:
         errors = {"toml": [t.gettext("Choose an example or paste a scenario.")]}
@@ -152,6 +160,7 @@ def start_run(
             scenario,
             from_registry=from_registry,
             growth_as_imports=growth_as_imports,
+            on=day,
         )
     except InvalidInput as refused:
         session.rollback()
@@ -164,6 +173,13 @@ def start_run(
     session.commit()
     jobs.runner.wake()
     return RedirectResponse(f"/scenarios?run={run.id}#chosen", status_code=303)
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @router.get("/scenarios/examples/{name}.toml")

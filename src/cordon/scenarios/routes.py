@@ -4,6 +4,7 @@ reads them all (docs/scenarios.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Annotated, Any
 
@@ -87,6 +88,10 @@ def start_run(
             "the seeding's imported infections a day."
         ),
     ] = False,
+    on: Annotated[
+        dt.date | None,
+        Query(description="With from_registry: the registry as of this day (default today)."),
+    ] = None,
 ) -> Started:
     """Queue a scenario run (202): it runs in the background, one at a time; follow it at
     the address in Location."""
@@ -96,6 +101,7 @@ def start_run(
         scenario,
         from_registry=from_registry,
         growth_as_imports=growth_as_imports,
+        on=on,
     )
     session.commit()
     jobs.runner.wake()

@@ -39,13 +39,14 @@ def start_run(
     growth_as_imports: bool = False,
     on: dt.date | None = None,
 ) -> ScenarioRun:
-    """Record a run of ``scenario``, queued. ``from_registry``: it starts ``on`` (today)
-    from the registry as it stands (``registry``), and what was read is kept with it."""
+    """Record a run of ``scenario``, queued. ``from_registry``: it starts ``on`` (today, or
+    an earlier day) from the registry as it stood (``registry``); what was read is kept."""
     record: dict[str, Any] | None = None
-    if growth_as_imports and not from_registry:
-        raise InvalidInput.on(
-            "growth_as_imports", N_("applies only to a run started from the registry")
-        )
+    for name, given in (("growth_as_imports", growth_as_imports), ("on", on is not None)):
+        if given and not from_registry:
+            raise InvalidInput.on(name, N_("applies only to a run started from the registry"))
+    if on is not None and on > today():
+        raise InvalidInput.on("on", N_("is in the future (%(day)s)"), day=on)
     if from_registry:
         figures = registry.read_registry(session, on=on or today())
         scenario = registry.seeded(scenario, figures, growth_as_imports=growth_as_imports)
