@@ -89,7 +89,10 @@ def registry(client: TestClient, hanoi: Session, make_person: MakePerson) -> dic
 
 def test_the_registry_as_it_stands_today(registry: dict[str, Any], hanoi: Session) -> None:
     figures = read_registry(hanoi, on=TODAY)
-    assert figures.in_care == {"001": 1, "002": 1}
+    # the case without a ward is the city's all the same: the most populous district's
+    largest = max(figures.districts, key=lambda d: d.population).code
+    assert largest not in ("001", "002")
+    assert figures.in_care == {"001": 1, "002": 1, largest: 1}
     assert figures.unplaced_in_care == 1
     assert figures.held_facility == {"001": 1}  # the proposed order holds no one
     assert figures.held_home == {"001": 1}
@@ -129,7 +132,8 @@ def test_the_scenario_starts_from_the_registry(registry: dict[str, Any], hanoi: 
     started = scenario_from_registry(hanoi, scenario, on=TODAY)
     assert started.start == TODAY
     assert [d.code for d in started.population.districts][:2] == ["001", "002"]
-    assert started.seeding.confirmed_active == {"001": 1, "002": 1}
+    assert started.seeding.confirmed_active["001"] == 1
+    assert sum(started.seeding.confirmed_active.values()) == 3
     assert started.seeding.in_quarantine == {"001": 1}  # in a facility
     assert started.seeding.in_home_quarantine == {"001": 1}
     # the scenario's own numbers stay unless the growth is asked for
@@ -141,6 +145,21 @@ def test_the_scenario_starts_from_the_registry(registry: dict[str, Any], hanoi: 
     grown = scenario_from_registry(hanoi, scenario, on=TODAY, growth_as_imports=True)
     assert grown.seeding.imported_per_day == pytest.approx(4 / 14, abs=1e-3)
     assert scenario.start == dt.date(2020, 3, 1)  # the scenario given is not changed
+
+
+def test_people_whose_district_is_not_known_are_shared_by_population() -> None:
+    from cordon.scenarios.registry import _share
+    from cordon.sim.scenario import DistrictSpec
+
+    districts = [DistrictSpec(code=c, population=p) for c, p in (("003", 100), ("001", 100))]
+    districts.append(DistrictSpec(code="002", population=200))
+    counts = {"002": 5}
+    _share(counts, 6, districts)
+    assert counts == {"001": 2, "002": 8, "003": 1}  # 1.5, 3, 1.5: the one left to 001
+    _share(counts, 7, districts)  # 1.75, 3.5, 1.75: largest remainders first
+    assert counts == {"001": 4, "002": 11, "003": 3}
+    _share(counts, 0, districts)
+    assert sum(counts.values()) == 18
 
 
 def test_a_city_without_geography_is_refused(session: Session) -> None:

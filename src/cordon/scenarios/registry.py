@@ -11,12 +11,17 @@ What is read, and why (docs/scenarios.md, *Starting from the registry*):
   neither recovered (discharged) nor dead by then — the public counts'
   ``confirmed − recovered − deaths`` (``public.figures.dashboard``), which are kept equal to
   the registry in each change's own transaction and can be read as of any day. A case
-  counts in its person's district; cases of the city whose ward is not known cannot be
-  placed and are left out (``unplaced_in_care`` says how many).
+  counts in its person's district.
 - **Contacts held** by district: people under an isolation order in force on the day
   (``isolation.service.held_by_ward``) in a facility (``seeding.in_quarantine``) or at home
   (``seeding.in_home_quarantine``) — not those only monitored at home after their stay, nor
   cases monitored after discharge.
+- **Where not known**: the city's cases whose ward is not known (reported by the city
+  without an address) and people held whose ward is not one of the city's (arrivals) are
+  in the city all the same: they are shared among the districts in proportion to their
+  population (largest remainders, so the shares add up), and counted apart in the record
+  (``unplaced_in_care``, ``unplaced_held``) — leaving them out would start the simulation
+  with a smaller outbreak than the registry's.
 - **Recent growth**: confirmed cases per day over the 14 days up to the day (all sources,
   from the same public counts), with the last 7 days against the 7 before. It becomes the
   seeding's ``imported_per_day`` (their daily mean) only when asked
@@ -59,8 +64,8 @@ class RegistryFigures:
     in_care: dict[str, int] = field(default_factory=dict)
     held_facility: dict[str, int] = field(default_factory=dict)
     held_home: dict[str, int] = field(default_factory=dict)
-    unplaced_in_care: int = 0  # cases of the city whose district is not known
-    unplaced_held: int = 0  # contacts held whose ward is not one of the city's
+    unplaced_in_care: int = 0  # cases of the city whose district is not known (shared out)
+    unplaced_held: dict[str, int] = field(default_factory=dict)  # by place, ward not the city's
     confirmed_daily: list[int] = field(default_factory=list)  # the last 14 days, oldest first
 
     @property
@@ -125,19 +130,38 @@ def read_registry(session: Session, *, on: dt.date) -> RegistryFigures:
         elif area.code not in known:
             figures.unplaced_in_care += max(0, area.total.active)
     figures.unplaced_in_care += max(0, board.unknown.total.active)
+    _share(figures.in_care, figures.unplaced_in_care, specs)
     for (ward, place), n in isolation.held_by_ward(session, on=on).items():
         code = district_of.get(ward) if ward is not None else None
         if code is None:
-            figures.unplaced_held += n
+            figures.unplaced_held[place.value] = figures.unplaced_held.get(place.value, 0) + n
             continue
         held = figures.held_facility if place is Place.facility else figures.held_home
         held[code] = held.get(code, 0) + n
+    _share(figures.held_facility, figures.unplaced_held.get(Place.facility.value, 0), specs)
+    _share(figures.held_home, figures.unplaced_held.get(Place.home.value, 0), specs)
     daily = dict(zip(board.days, map(sum, zip(*board.series.values(), strict=True)), strict=True))
     first = on - dt.timedelta(days=GROWTH_DAYS - 1)
     figures.confirmed_daily = [
         daily.get(first + dt.timedelta(days=i), 0) for i in range(GROWTH_DAYS)
     ]
     return figures
+
+
+def _share(counts: dict[str, int], extra: int, districts: list[DistrictSpec]) -> None:
+    """Add ``extra`` people to ``counts`` in proportion to the districts' population, by
+    largest remainders (the shares add up to ``extra``; ties to the lower code)."""
+    people = sum(d.population for d in districts)
+    if extra <= 0 or people <= 0:
+        return
+    exact = {d.code: extra * d.population / people for d in districts}
+    shares = {code: int(x) for code, x in exact.items()}
+    left = extra - sum(shares.values())
+    for code in sorted(exact, key=lambda c: (shares[c] - exact[c], c))[:left]:
+        shares[code] += 1
+    for code, n in shares.items():
+        if n:
+            counts[code] = counts.get(code, 0) + n
 
 
 def seeded(scenario: Scenario, figures: RegistryFigures, *, growth_as_imports: bool) -> Scenario:
