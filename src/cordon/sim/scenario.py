@@ -179,6 +179,8 @@ class Disease(Strict):
     beta: Annotated[float, Field(gt=0, le=10)] | None = None
     asymptomatic_infectiousness: Fraction | None = None
     severity_multiplier: Annotated[float, Field(gt=0, le=10)] | None = None
+    # any other entry of covid19.toml by "section.name", e.g. "transmission.work_contacts"
+    parameters: dict[str, float | tuple[float, ...]] = {}
 
 
 class Scenario(Strict):
