@@ -1,6 +1,6 @@
 """A fixed-seed run compared with the committed baseline (``baseline.csv``): any change to the
 model's output shows here, and is then recorded in the CHANGELOG. To write a new baseline
-after a deliberate change: ``CORDON_WRITE_BASELINE=1 .venv/bin/pytest tests/scenario_planning/test_baseline.py``."""
+after a deliberate change, run this test with ``CORDON_WRITE_BASELINE=1`` set."""
 
 from __future__ import annotations
 
