@@ -45,3 +45,11 @@ def test_a_scenario_with_mistakes_names_each_field(tmp_path: Path) -> None:
     assert "days" in fields
     assert "measures[0].depth" in fields
     assert any(f.startswith("measures[1]") for f in fields)
+
+
+def test_every_parameter_is_described_with_its_source() -> None:
+    from cordon.sim.disease import described
+
+    text = (Path(__file__).parents[2] / "docs" / "simulation-model.md").read_text("utf-8")
+    missing = [name for name in described() if f"`{name}`" not in text]
+    assert missing == []
