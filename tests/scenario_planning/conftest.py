@@ -4,10 +4,11 @@ seconds; the seeds are fixed."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 
 from cordon.sim.ensemble import run_ensemble
 from cordon.sim.results import Ensemble
@@ -58,3 +59,12 @@ def tiny() -> Scenario:
 def tiny_here(tiny: Scenario) -> Ensemble:
     """``tiny`` run in this process."""
     return run_ensemble(tiny, workers=1)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[LocalCluster]:
+    """A Dask cluster of two worker processes on this machine."""
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as local:
+        yield local

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from cordon.cli.main import app
 from cordon.scenarios.cli import SUMMARY_COLUMNS
-from cordon.sim.results import METRICS
+from cordon.sim.results import METRICS, Ensemble, write_daily_csv
 
-from .conftest import TRACING
+from .conftest import TRACING, tiny_toml
 
 runner = CliRunner()
 
@@ -98,3 +99,28 @@ def test_not_toml_and_twice_the_same_name(
     assert code == 1
     assert "two scenarios are named Same" in output
     assert not out.exists()
+
+
+def test_on_a_dask_cluster_as_here(
+    tiny_here: Ensemble, tmp_path: Path, cluster: LocalCluster
+) -> None:
+    tiny = tmp_path / "tiny.toml"
+    tiny.write_text(tiny_toml(tiny_here.name, runs=3, measures=TRACING), encoding="utf-8")
+    out = tmp_path / "results"
+    code, output = cordon(
+        "simulate", str(tiny), "--out", str(out), "--scheduler", cluster.scheduler_address
+    )
+    assert code == 0, output
+    write_daily_csv([tiny_here], tmp_path / "here.csv")
+    assert (out / "daily.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()
+
+
+@pytest.mark.parametrize("address", ["nonsense", "tcp://host-without-port", "tcp://[::1]:x"])
+def test_a_bad_scheduler_address(
+    scenario_file: Callable[..., Path], tmp_path: Path, address: str
+) -> None:
+    good = str(scenario_file("good.toml", "Good"))
+    code, output = cordon("simulate", good, "--out", str(tmp_path / "out"), "--scheduler", address)
+    assert code == 1
+    assert f"--scheduler: {address} is not an address such as tcp://10.0.0.5:8786" in output
+    assert not (tmp_path / "out").exists()

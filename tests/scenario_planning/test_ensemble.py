@@ -3,10 +3,7 @@ them: the same seeds give the same daily figures."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
-import pytest
 from distributed import LocalCluster
 
 from cordon.sim.ensemble import run_ensemble
@@ -21,14 +18,6 @@ def assert_same_runs(one: Ensemble, other: Ensemble) -> None:
         assert (a.agents, a.scale) == (b.agents, b.scale)
         for metric in METRICS:
             np.testing.assert_array_equal(a.daily[metric], b.daily[metric], err_msg=metric)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
-    ) as local:
-        yield local
 
 
 def test_one_process_runs_the_seeds_in_order(tiny: Scenario, tiny_here: Ensemble) -> None:

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -79,7 +80,7 @@ def simulate_command(
     the scenarios: daily.csv, summary.csv, a plot per metric and a table."""
     with user_errors():
         scenarios = _load(files, runs=runs, seed=seed)
-        _check_out(out)
+        _check(out, scheduler)
     ensembles = _run(scenarios, workers=workers, scheduler=scheduler)
     from cordon.sim import plots  # matplotlib loads only to draw
 
@@ -126,9 +127,20 @@ def _unique(names: list[str], template: str) -> None:
             raise InvalidInput.of(template, name=name)
 
 
-def _check_out(out: Path) -> None:
+def _check(out: Path, scheduler: str | None) -> None:
     if out.exists() and not out.is_dir():
-        raise InvalidInput.on("out", N_("%(path)s is a file, not a folder"), path=str(out))
+        raise InvalidInput.of(N_("--out: %(path)s is a file, not a folder"), path=str(out))
+    if scheduler is not None:
+        address = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+        try:
+            port = address.port
+        except ValueError:
+            port = None
+        if not address.hostname or port is None:
+            raise InvalidInput.of(
+                N_("--scheduler: %(address)s is not an address such as tcp://10.0.0.5:8786"),
+                address=scheduler,
+            )
 
 
 def _run(
@@ -143,11 +155,10 @@ def _run(
         TimeRemainingColumn(),
     )
     ensembles = []
-    with Progress(*columns, console=console) as bar:
+    with user_errors(), Progress(*columns, console=console) as bar:  # the bar ends, then errors
         tasks = [bar.add_task(s.name, total=s.runs) for s in scenarios]
         for scenario, task in zip(scenarios, tasks, strict=True):
-            with user_errors():
-                ensembles.append(_ensemble(scenario, workers, scheduler, _advance(bar, task)))
+            ensembles.append(_ensemble(scenario, workers, scheduler, _advance(bar, task)))
     return ensembles
 
 
@@ -162,8 +173,7 @@ def _ensemble(
     except OSError as error:
         if scheduler is None:
             raise
-        raise InvalidInput.on(
-            "scheduler",
+        raise InvalidInput.of(
             N_("the Dask cluster at %(address)s failed: %(error)s"),
             address=scheduler,
             error=str(error),
