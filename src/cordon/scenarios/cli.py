@@ -40,6 +40,7 @@ PEAKS = (  # the highest day
 )
 FIGURES = [f"{m}_total" for m in TOTALS] + [f"{m}_peak" for m in PEAKS]
 STATS = ("p05", "median", "p95")  # over the runs: the 90% interval and the median
+Row = dict[str, str | int | float]  # a line of summary.csv
 TABLE_TITLE = "Median (90% interval) over the runs, in the city's people"
 SUMMARY_COLUMNS = [
     "scenario",
@@ -82,21 +83,28 @@ def simulate_command(
         scenarios = _load(files, runs=runs, seed=seed)
         _check(out, scheduler)
     ensembles = _run(scenarios, workers=workers, scheduler=scheduler)
-    from cordon.sim import plots  # matplotlib loads only to draw
-
-    out.mkdir(parents=True, exist_ok=True)
-    write_daily_csv(ensembles, out / "daily.csv")
     rows = summary(ensembles)
-    write_summary_csv(rows, out / "summary.csv")
-    pictures = plots.compare_all(ensembles, out / "plots")
-    (out / "scenarios").mkdir(exist_ok=True)
-    for file in files:
-        shutil.copyfile(file, out / "scenarios" / file.name)
+    pictures = _write(out, ensembles, rows, files)
     console.print(_table(rows))
     console.print(
         f"Written to {out}: daily.csv, summary.csv, {len(pictures)} plots in plots/, "
         f"the scenario files in scenarios/"
     )
+
+
+def _write(
+    out: Path, ensembles: Sequence[Ensemble], rows: Sequence[Row], files: Sequence[Path]
+) -> list[Path]:
+    from cordon.sim import plots  # matplotlib loads only to draw
+
+    out.mkdir(parents=True, exist_ok=True)
+    write_daily_csv(ensembles, out / "daily.csv")
+    write_summary_csv(rows, out / "summary.csv")
+    pictures = plots.compare_all(ensembles, out / "plots")
+    (out / "scenarios").mkdir(exist_ok=True)
+    for file in files:
+        shutil.copyfile(file, out / "scenarios" / file.name)
+    return pictures
 
 
 def _load(files: Sequence[Path], *, runs: int | None, seed: int | None) -> list[Scenario]:
@@ -187,12 +195,12 @@ def _advance(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
     return advance
 
 
-def summary(ensembles: Sequence[Ensemble]) -> list[dict[str, str | int | float]]:
+def summary(ensembles: Sequence[Ensemble]) -> list[Row]:
     """One row a scenario: each figure's median and 90% interval over the runs, in the city's
     people, and how long the runs took."""
-    rows: list[dict[str, str | int | float]] = []
+    rows: list[Row] = []
     for ensemble in ensembles:
-        row: dict[str, str | int | float] = {
+        row: Row = {
             "scenario": ensemble.name,
             "runs": len(ensemble.runs),
             "agents": ensemble.runs[0].agents,
@@ -215,14 +223,14 @@ def _stats(figure: str, per_run: npt.NDArray[np.float64]) -> dict[str, float]:
     return {f"{figure}_{stat}": round(float(v), 1) for stat, v in zip(STATS, values, strict=True)}
 
 
-def write_summary_csv(rows: Sequence[dict[str, str | int | float]], path: Path) -> None:
+def write_summary_csv(rows: Sequence[Row], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.DictWriter(file, SUMMARY_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
 
 
-def _table(rows: Sequence[dict[str, str | int | float]]) -> Table:
+def _table(rows: Sequence[Row]) -> Table:
     """Scenarios as columns (a few fit a terminal side by side), figures as rows."""
     table = Table("", *(str(row["scenario"]) for row in rows), title=TABLE_TITLE)
     for figure in FIGURES:
@@ -232,6 +240,6 @@ def _table(rows: Sequence[dict[str, str | int | float]]) -> Table:
     return table
 
 
-def _interval(row: dict[str, str | int | float], figure: str) -> str:
+def _interval(row: Row, figure: str) -> str:
     low, mid, high = (float(row[f"{figure}_{stat}"]) for stat in STATS)
     return f"{mid:,.0f} ({low:,.0f}–{high:,.0f})"
