@@ -122,7 +122,7 @@ class EntryQuarantine(Timing):
 class Vaccination(Timing):
     kind: Literal["vaccination"]
     doses_per_day: Annotated[int, Field(ge=0)] = 10_000  # for the whole city (scaled)
-    doses_per_person: Annotated[int, Field(ge=1, le=3)] = 2
+    doses_per_person: Annotated[int, Field(ge=1, le=2)] = 2
     interval_days: Days = 28
     min_age: Annotated[int, Field(ge=0, le=100)] = 18
     oldest_first: bool = True  # age priority; False: any order
@@ -168,7 +168,8 @@ class Seeding(Strict):
     imported_per_day: Annotated[float, Field(ge=0)] = 0.0  # infected arrivals a day
     # filled in from a city's registry (cordon.scenarios), not written by hand:
     confirmed_active: dict[str, Annotated[int, Field(ge=0)]] = {}  # cases in care, by district
-    in_quarantine: dict[str, Annotated[int, Field(ge=0)]] = {}  # contacts held, by district
+    in_quarantine: dict[str, Annotated[int, Field(ge=0)]] = {}  # held in a facility, by district
+    in_home_quarantine: dict[str, Annotated[int, Field(ge=0)]] = {}  # held at home, by district
     undetected_per_confirmed: Annotated[float, Field(ge=0)] = 0.0  # hidden infections each
 
 
