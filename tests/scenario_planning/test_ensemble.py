@@ -3,12 +3,14 @@ them: the same seeds give the same daily figures."""
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 from distributed import LocalCluster
 
 from cordon.sim.ensemble import run_ensemble
 from cordon.sim.results import METRICS, Ensemble
-from cordon.sim.scenario import Scenario
+from cordon.sim.scenario import Scenario, ScenarioError
 
 
 def assert_same_runs(one: Ensemble, other: Ensemble) -> None:
@@ -45,3 +47,9 @@ def test_a_dask_cluster_gives_the_same_runs(
     )
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert_same_runs(remote, tiny_here)
+
+
+def test_a_scenario_error_comes_back_from_a_worker_as_it_was() -> None:
+    error = ScenarioError([("population.city", "no built-in city or file 'atlantis'")])
+    back = pickle.loads(pickle.dumps(error))
+    assert (type(back), back.problems, str(back)) == (ScenarioError, error.problems, str(error))
