@@ -40,7 +40,7 @@ def test_two_scenarios_compared(scenario_file: Callable[..., Path], tmp_path: Pa
     )
     assert code == 0, output
     assert "No measures" in output
-    assert "infections total" in output
+    assert "Median (90% interval) over the runs" in output
 
     daily = rows(out / "daily.csv")
     assert list(daily[0]) == ["scenario", "date", "day", "metric", "p05", "median", "p95"]
@@ -58,8 +58,8 @@ def test_two_scenarios_compared(scenario_file: Callable[..., Path], tmp_path: Pa
         assert float(row["infections_total_median"]) > 0
         assert float(row["infections_total_p05"]) <= float(row["infections_total_p95"])
         assert float(row["agent_days_per_second"]) > 0
-    assert float(summary[0]["confirmed_total_p95"]) == 0  # nobody tests without measures
-    assert float(summary[1]["confirmed_total_median"]) > 0
+    assert float(summary[0]["quarantine_facility_peak_p95"]) == 0  # nobody traced
+    assert float(summary[1]["quarantine_facility_peak_median"]) > 0
 
     for metric in METRICS:
         for suffix in ("png", "svg"):
@@ -81,6 +81,22 @@ def test_a_bad_scenario_is_refused_and_nothing_written(
     assert "measures[0].depth: Input should be less than or equal to 5" in output
     assert "Traceback" not in output
     assert not out.exists()
+
+
+def test_a_scenario_refused_as_it_runs(
+    scenario_file: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    scenario_file("atlantis.toml", "Atlantis")
+    text = (tmp_path / "atlantis.toml").read_text(encoding="utf-8")
+    (tmp_path / "atlantis.toml").write_text(
+        text.replace("[population]", '[population]\ncity = "atlantis"'), encoding="utf-8"
+    )
+    code, output = cordon("simulate", "atlantis.toml", "--out", "results", "--workers", "1")
+    assert code == 1
+    assert "atlantis.toml is not a scenario that can run" in output
+    assert "population.city: no built-in city or file 'atlantis'" in output
+    assert not (tmp_path / "results").exists()
 
 
 def test_not_toml_and_twice_the_same_name(

@@ -41,7 +41,7 @@ PEAKS = (  # the highest day
 FIGURES = [f"{m}_total" for m in TOTALS] + [f"{m}_peak" for m in PEAKS]
 STATS = ("p05", "median", "p95")  # over the runs: the 90% interval and the median
 Row = dict[str, str | int | float]  # a line of summary.csv
-TABLE_TITLE = "Median (90% interval) over the runs, in the city's people"
+TABLE_TITLE = "Median (90% interval) over the runs, in the city's people"  # summary.csv
 SUMMARY_COLUMNS = [
     "scenario",
     "runs",
@@ -82,7 +82,7 @@ def simulate_command(
     with user_errors():
         scenarios = _load(files, runs=runs, seed=seed)
         _check(out, scheduler)
-    ensembles = _run(scenarios, workers=workers, scheduler=scheduler)
+    ensembles = _run(files, scenarios, workers=workers, scheduler=scheduler)
     rows = summary(ensembles)
     pictures = _write(out, ensembles, rows, files)
     console.print(_table(rows))
@@ -114,19 +114,21 @@ def _load(files: Sequence[Path], *, runs: int | None, seed: int | None) -> list[
         try:
             scenario = load_scenario(file)
         except ScenarioError as error:
-            problems = [
-                FieldProblem("file" if where == str(file) else where, what)
-                for where, what in error.problems
-            ]
-            raise InvalidInput.of(
-                N_("%(file)s is not a scenario that can run"), problems, file=str(file)
-            ) from None
+            raise _refused(file, error) from None
         given = {"runs": runs, "seed": seed}
         changes = {name: value for name, value in given.items() if value is not None}
         scenarios.append(scenario.model_copy(update=changes))
     _unique([s.name for s in scenarios], N_("two scenarios are named %(name)s"))
     _unique([f.name for f in files], N_("two scenario files are named %(name)s"))
     return scenarios
+
+
+def _refused(file: Path, error: ScenarioError) -> InvalidInput:
+    problems = [
+        FieldProblem("file" if where == str(file) else where, what)
+        for where, what in error.problems
+    ]
+    return InvalidInput.of(N_("%(file)s is not a scenario that can run"), problems, file=str(file))
 
 
 def _unique(names: list[str], template: str) -> None:
@@ -152,7 +154,11 @@ def _check(out: Path, scheduler: str | None) -> None:
 
 
 def _run(
-    scenarios: Sequence[Scenario], *, workers: int | None, scheduler: str | None
+    files: Sequence[Path],
+    scenarios: Sequence[Scenario],
+    *,
+    workers: int | None,
+    scheduler: str | None,
 ) -> list[Ensemble]:
     columns = (
         TextColumn("{task.description}"),
@@ -165,8 +171,11 @@ def _run(
     ensembles = []
     with user_errors(), Progress(*columns, console=console) as bar:  # the bar ends, then errors
         tasks = [bar.add_task(s.name, total=s.runs) for s in scenarios]
-        for scenario, task in zip(scenarios, tasks, strict=True):
-            ensembles.append(_ensemble(scenario, workers, scheduler, _advance(bar, task)))
+        for file, scenario, task in zip(files, scenarios, tasks, strict=True):
+            try:
+                ensembles.append(_ensemble(scenario, workers, scheduler, _advance(bar, task)))
+            except ScenarioError as error:  # found as it runs (a district the city lacks)
+                raise _refused(file, error) from None
     return ensembles
 
 
@@ -232,14 +241,28 @@ def write_summary_csv(rows: Sequence[Row], path: Path) -> None:
 
 def _table(rows: Sequence[Row]) -> Table:
     """Scenarios as columns (a few fit a terminal side by side), figures as rows."""
-    table = Table("", *(str(row["scenario"]) for row in rows), title=TABLE_TITLE)
+    table = Table(title=TABLE_TITLE)
+    table.add_column("", max_width=12)
+    for row in rows:
+        table.add_column(str(row["scenario"]), overflow="fold")  # never "…" for a digit
     for figure in FIGURES:
-        table.add_row(figure.replace("_", " "), *(_interval(row, figure) for row in rows))
+        metric, what = figure.rsplit("_", 1)
+        label = f"{metric} {what}".replace("_", " ").replace("icu", "ICU")
+        table.add_row(label, *(_interval(row, figure) for row in rows))
     table.add_row("runs × agents", *(f"{row['runs']} × {row['agents']:,}" for row in rows))
     table.add_row("seconds a run", *(f"{row['seconds_per_run']:,.1f}" for row in rows))
     return table
 
 
 def _interval(row: Row, figure: str) -> str:
-    low, mid, high = (float(row[f"{figure}_{stat}"]) for stat in STATS)
-    return f"{mid:,.0f} ({low:,.0f}–{high:,.0f})"
+    low, mid, high = (_short(float(row[f"{figure}_{stat}"])) for stat in STATS)
+    return f"{mid}\n({low}–{high})"
+
+
+def _short(value: float) -> str:
+    """Three digits, for the table (summary.csv has them all): 950, 12.5k, 6.01M."""
+    if value >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if value >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:,.0f}"

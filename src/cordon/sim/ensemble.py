@@ -54,8 +54,12 @@ def _on_processes(
     context = multiprocessing.get_context("spawn")  # no threads or locks carried over
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures: list[Future[Run]] = [pool.submit(simulate, scenario, seed) for seed in seeds]
-        for future in as_completed(futures):
-            done(future.result())
+        try:
+            for future in as_completed(futures):
+                done(future.result())
+        except BaseException:  # a run failed, or Ctrl-C: the runs not started never start
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _on_dask(
