@@ -22,6 +22,9 @@ class ScenarioError(ValueError):
         self.problems = problems
         super().__init__("; ".join(f"{where}: {what}" for where, what in problems))
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[tuple[str, str]]]]:
+        return ScenarioError, (self.problems,)  # back from a worker process as it was
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
