@@ -16,6 +16,7 @@ from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
+from cordon.scenarios.jobs import runner as scenario_runner
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
@@ -37,6 +38,7 @@ PAGE_ROUTERS = (
     "cordon.audit.pages",
     "cordon.public.routes",
     "cordon.public.pages",
+    "cordon.scenarios.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",
@@ -55,6 +57,7 @@ FEATURE_ROUTERS = (
     "cordon.monitoring.routes",
     "cordon.outbox.routes",
     "cordon.transfer.routes",
+    "cordon.scenarios.routes",
 )
 
 
@@ -65,9 +68,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     checkpointer.start()
     reads.start(engine)
     public_version.start(engine)
+    scenario_runner.start(engine)
     try:
         yield
     finally:
+        scenario_runner.stop()
         public_version.stop()
         reads.stop()
         checkpointer.stop()

@@ -15,6 +15,7 @@ from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.public.models import DailyCount, Freshness
+from cordon.scenarios.models import ScenarioRun
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.transfer.models import ImportJob
 
@@ -48,6 +49,7 @@ __all__ = [
     "PersonNameToken",
     "PersonTier",
     "ReachAttempt",
+    "ScenarioRun",
     "SelfReport",
     "TierChange",
     "TierLabel",

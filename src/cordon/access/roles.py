@@ -41,6 +41,8 @@ class Permission(StrEnum):
     users_manage = "users.manage"
     tokens_own = "tokens.own"
     outbox_read = "outbox.read"
+    scenarios_read = "scenarios.read"
+    scenarios_run = "scenarios.run"
 
 
 class Jurisdiction(StrEnum):

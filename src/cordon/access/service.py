@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,6 +103,14 @@ def set_alert_contacts(
 
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.username)).all()
+
+
+def usernames(session: Session, user_ids: Collection[int]) -> dict[int, str]:
+    """Who the users of ``user_ids`` are, by id (who started a job, made a decision …)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.username).where(User.id.in_(sorted(user_ids))))
+    return {int(user_id): str(name) for user_id, name in rows}
 
 
 def disable_user(session: Session, *, username: str) -> User:

@@ -4,17 +4,21 @@ It imports no database or web code (a test proves it): the dashboard computes th
 and the words, these functions draw them. See docs/charts.md.
 """
 
+from cordon.charts.bands import BAND_COLOURS, Band, band_chart
 from cordon.charts.choropleth import Classes, district_map
 from cordon.charts.geo import HANOI_2020, HANOI_2020_ATTRIBUTION, MapShapes, load_shapes
 from cordon.charts.series import epidemic_curve, rt_chart
 from cordon.charts.svg import OKABE_ITO
 
 __all__ = [
+    "BAND_COLOURS",
     "HANOI_2020",
     "HANOI_2020_ATTRIBUTION",
     "OKABE_ITO",
+    "Band",
     "Classes",
     "MapShapes",
+    "band_chart",
     "district_map",
     "epidemic_curve",
     "load_shapes",

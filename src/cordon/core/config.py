@@ -146,6 +146,14 @@ class Settings(BaseSettings):
         default=10.0, description="Seconds to wait for the SMS centre, mail server or webhook."
     )
 
+    # -- scenario planner (docs/scenarios.md) ------------------------------------------------
+    scenario_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes that run a scenario's runs started from the API or the web "
+        "app (one scenario at a time); 1 runs them in the server's own background thread.",
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

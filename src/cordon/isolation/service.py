@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
@@ -316,6 +316,26 @@ def listed(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(IsolationOrder.id.desc()).limit(limit).offset(offset))
     return list(rows), int(total)
+
+
+def held_by_ward(session: Session, *, on: dt.date) -> dict[tuple[int | None, Place], int]:
+    """How many contacts are held on the day ``on``, by ward and place (facility or home):
+    orders in force (confirmed) whose isolation period holds the day — not the monitoring at
+    home that follows a stay, nor a case's own monitoring after discharge (tier 0). Counts
+    of the whole city, never a person (the scenario planner seeds a simulation with them)."""
+    o = IsolationOrder
+    rows = session.execute(
+        select(o.ward_id, o.place, func.count())
+        .where(
+            o.status == OrderStatus.confirmed,
+            o.place.in_((Place.facility, Place.home)),
+            or_(o.tier.is_(None), o.tier != 0),
+            o.starts_on <= on,
+            o.ends_on >= on,
+        )
+        .group_by(o.ward_id, o.place)
+    )
+    return {(ward, Place(place)): int(n) for ward, place, n in rows}
 
 
 def orders_of(session: Session, person_id: int) -> list[IsolationOrder]:
