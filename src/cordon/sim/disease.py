@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from cordon.sim.scenario import Scenario
+from cordon.sim.scenario import Scenario, ScenarioError
 
 PARAMETERS = Path(__file__).resolve().parent / "covid19.toml"
 AGE_BANDS = 9  # 0-9, 10-19, …, 80+
@@ -43,9 +43,20 @@ def _defaults() -> dict[str, Any]:
 
 def disease_for(scenario: Scenario) -> Disease:
     """The defaults with the scenario's overrides."""
-    t, c = _defaults()["transmission"], _defaults()["course"]
-    testing, isolation = _defaults()["testing"], _defaults()["isolation"]
     over = scenario.disease
+    table = {section: dict(values) for section, values in _defaults().items()}
+    for name, value in over.parameters.items():
+        section, _, entry = name.partition(".")
+        default = table.get(section, {}).get(entry)
+        if default is None:
+            raise ScenarioError([(f"disease.parameters.{name}", "no such parameter")])
+        if isinstance(default, list) != isinstance(value, tuple) or (
+            isinstance(value, tuple) and len(value) != len(default)
+        ):
+            raise ScenarioError([(f"disease.parameters.{name}", f"must be like {default!r}")])
+        table[section][entry] = list(value) if isinstance(value, tuple) else value
+    t, c = table["transmission"], table["course"]
+    testing, isolation = table["testing"], table["isolation"]
     v = np.zeros(_SIZE)
     v[BETA] = over.beta if over.beta is not None else t["beta"]
     v[W_HOUSEHOLD], v[W_SCHOOL] = t["household_weight"], t["school_weight"]

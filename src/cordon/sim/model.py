@@ -44,6 +44,11 @@ class Agents:
     infected_on: npt.NDArray[np.int16]  # kernels.NO_DAY: never
     infector: npt.NDArray[np.int32]  # -1: seeded or arrived
     diagnosed_on: npt.NDArray[np.int16]
+    infectious_on: npt.NDArray[np.int16]
+    onset_on: npt.NDArray[np.int16]
+    severe_on: npt.NDArray[np.int16]
+    end_on: npt.NDArray[np.int16]
+    spread: npt.NDArray[np.float32]
 
 
 def simulate(
@@ -101,7 +106,10 @@ def _simulate(
         build_seconds=built,
         peak_bytes=int(held),
     )
-    return run, Agents(agents.infected_on, agents.infector, agents.diagnosed_on)
+    return run, Agents(
+        agents.infected_on, agents.infector, agents.diagnosed_on, agents.infectious_on,
+        agents.onset_on, agents.severe_on, agents.end_on, agents.spread,
+    )  # fmt: skip
 
 
 def _pop(people: People) -> k.Pop:

@@ -22,6 +22,9 @@ class ScenarioError(ValueError):
         self.problems = problems
         super().__init__("; ".join(f"{where}: {what}" for where, what in problems))
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[tuple[str, str]]]]:
+        return ScenarioError, (self.problems,)  # back from a worker process as it was
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -179,6 +182,8 @@ class Disease(Strict):
     beta: Annotated[float, Field(gt=0, le=10)] | None = None
     asymptomatic_infectiousness: Fraction | None = None
     severity_multiplier: Annotated[float, Field(gt=0, le=10)] | None = None
+    # any other entry of covid19.toml by "section.name", e.g. "transmission.work_contacts"
+    parameters: dict[str, float | tuple[float, ...]] = {}
 
 
 class Scenario(Strict):
