@@ -88,7 +88,7 @@ def test_who_sees_the_page_and_its_form(browser: Browser) -> None:
     assert '<h2 id="h-runs">Runs</h2>' in officer.text  # the runs …
     assert 'name="toml"' not in officer.text  # … but no form to start one
     assert browser("ward_worker", "en").get("/scenarios").status_code == 403
-    example = browser("analyst", "en").get("/scenarios/examples/2-trace-f1.toml")
+    example = browser("analyst", "en").get("/scenarios/examples/f1-only.toml")
     assert example.headers["content-type"].startswith("text/plain")
     assert 'kind = "test_trace_isolate"' in example.text
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
+from cordon import sim
 from cordon.access import service as access
 from cordon.access.roles import Permission
 from cordon.core.dates import today
@@ -24,16 +25,18 @@ from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
-EXAMPLES = Path(__file__).with_name("examples")
+EXAMPLES = Path(sim.__file__).with_name("scenarios")  # the examples of docs/simulation.md
 PER_PAGE = 20
 LARGEST = 256 * 1024  # characters of a pasted scenario
 OPTIONS = ("from_registry", "growth_as_imports", "on")  # their problems are shown at their box
 # The examples' names in the reader's words (a file's own ``name`` stays the run's name).
 EXAMPLE_TITLES = {
-    "1-no-measures": N_("No measures"),
-    "2-trace-f1": N_("Trace F1, facility isolation"),
-    "3-trace-f1-f2": N_("Trace F1 + F2, F2 at home"),
-    "4-distancing": N_("Trace F1 + F2, distancing at 30 cases a week"),
+    "baseline": N_("No measures (the counterfactual)"),
+    "f1-only": N_("Trace F1, quarantine in facilities"),
+    "f1-f2": N_("Trace F1 and F2, F2 at home"),
+    "f1-f2-home": N_("Trace F1 and F2, all at home"),
+    "masks-distancing": N_("Masks and distancing, no tracing"),
+    "vaccination": N_("Vaccination, 100,000 doses a day"),
 }
 Chosen = Annotated[list[int], Query(alias="run", description="Runs to show side by side.")]
 
