@@ -79,6 +79,21 @@ def test_a_scenario_file_started_from_the_registry(client: TestClient, hanoi: Se
     assert run["result"]["start"] == today().isoformat()
 
 
+def test_a_scenario_the_simulator_refuses_as_it_runs_fails_with_the_reason(
+    client: TestClient, hanoi: Session
+) -> None:
+    """The schema cannot know every district code: the simulator finds it out, the run fails
+    naming the field, and the runner goes on to the next run."""
+    wrong = {**TINY, "seeding": {"districts": {"999": 5}}}
+    failed = finished(client, client.post("/api/v1/scenarios/runs", json=wrong).json()["id"])
+    assert failed["status"] == "failed"
+    assert failed["failure"] == "seeding.districts: no district '999'"
+    assert failed["result"] is None
+    assert failed["finished_at"] is not None
+    after = finished(client, client.post("/api/v1/scenarios/runs", json=TINY).json()["id"])
+    assert after["status"] == "done"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
