@@ -14,16 +14,16 @@ from xml.sax.saxutils import escape
 from cordon.charts.series import (
     DayFormat,
     Estimate,
-    Frame,
     _check_lengths,
     _frame,
     _legend,
     _runs,
     _title,
+    band_and_line,
     nice_ticks,
     short_day,
 )
-from cordon.charts.svg import INK, NumberFormat, num, plain, root
+from cordon.charts.svg import INK, NumberFormat, plain, root
 
 # Okabe and Ito's colours with at least 3:1 against white first (lines are graphics).
 BAND_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
@@ -77,33 +77,15 @@ def band_chart(
     for i, (band, parts_of_band) in enumerate(zip(bands, runs, strict=True)):
         parts.append(f'<g data-series="{i}"><title>{escape(band.label)}</title>')
         for part in parts_of_band:
-            parts.append(_shape(frame, part, BAND_COLOURS[i], DASHES[i]))
+            parts.append(
+                band_and_line(
+                    frame, part, BAND_COLOURS[i], line="median", opacity=0.18, dash=DASHES[i]
+                )
+            )
         parts.append("</g>")
     if desc is None:
         desc = _desc(days, bands, runs, day_label, number)
     return root(width, height + 4, "".join(parts), title=title, desc=desc, svg_id=svg_id)
-
-
-def _shape(frame: Frame, run: Sequence[Estimate], colour: str, dash: str) -> str:
-    """The interval as one closed shape, the median as a line over it (a dot alone)."""
-    xs = [frame.x(i) for i, _, _, _ in run]
-    top = [f"{num(x)},{num(frame.y(hi))}" for x, (_, _, _, hi) in zip(xs, run, strict=True)]
-    low = [f"{num(x)},{num(frame.y(lo))}" for x, (_, lo, _, _) in zip(xs, run, strict=True)]
-    mid = [f"{num(x)},{num(frame.y(m))}" for x, (_, _, m, _) in zip(xs, run, strict=True)]
-    if len(run) == 1:
-        x, y = mid[0].split(",")
-        return (
-            f'<path data-role="band" d="M{top[0]}L{low[0]}" stroke="{colour}"'
-            f' stroke-opacity="0.35" stroke-width="6"/>'
-            f'<circle data-role="median" cx="{x}" cy="{y}" r="3" fill="{colour}"/>'
-        )
-    dashed = f' stroke-dasharray="{dash}"' if dash else ""
-    return (
-        f'<path data-role="band" d="M{" L".join(top)} L{" L".join(reversed(low))}Z"'
-        f' fill="{colour}" fill-opacity="0.18" stroke="none"/>'
-        f'<path data-role="median" d="M{" L".join(mid)}" fill="none" stroke="{colour}"'
-        f' stroke-width="2.5" stroke-linejoin="round"{dashed}/>'
-    )
 
 
 def _desc(

@@ -264,7 +264,7 @@ def rt_chart(
     )  # fmt: skip
     parts = [head, axes, _threshold_line(frame, threshold)]
     for run in runs:
-        parts.append(_band_and_line(frame, run, colour))
+        parts.append(band_and_line(frame, run, colour))
     if desc is None:
         desc = _rt_desc(days, runs[-1][-1], day_label, number) if runs else ""
     return root(width, height + 4, "".join(parts), title=title, desc=desc, svg_id=svg_id)
@@ -302,25 +302,34 @@ def _threshold_line(frame: Frame, threshold: float) -> str:
     )
 
 
-def _band_and_line(frame: Frame, run: Sequence[Estimate], colour: str) -> str:
+def band_and_line(
+    frame: Frame,
+    run: Sequence[Estimate],
+    colour: str,
+    *,
+    line: str = "mean",
+    opacity: float = 0.25,
+    dash: str = "",
+) -> str:
     """The band as one closed shape (upper bounds left to right, lower bounds back) and the
-    mean as a line over it; a lone day is a dot on a bar."""
+    central value as a line over it (``data-role`` ``line``); a lone day is a dot on a bar."""
     xs = [frame.x(i) for i, _, _, _ in run]
     top = [f"{num(x)},{num(frame.y(hi))}" for x, (_, _, _, hi) in zip(xs, run, strict=True)]
     low = [f"{num(x)},{num(frame.y(lo))}" for x, (_, lo, _, _) in zip(xs, run, strict=True)]
     mid = [f"{num(x)},{num(frame.y(m))}" for x, (_, _, m, _) in zip(xs, run, strict=True)]
     if len(run) == 1:
-        x, y_mean = mid[0].split(",")
+        x, y = mid[0].split(",")
         return (
             f'<path data-role="band" d="M{top[0]}L{low[0]}" stroke="{colour}"'
             f' stroke-opacity="0.35" stroke-width="6"/>'
-            f'<circle data-role="mean" cx="{x}" cy="{y_mean}" r="3" fill="{colour}"/>'
+            f'<circle data-role="{line}" cx="{x}" cy="{y}" r="3" fill="{colour}"/>'
         )
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<path data-role="band" d="M{" L".join(top)} L{" L".join(reversed(low))}Z"'
-        f' fill="{colour}" fill-opacity="0.25" stroke="none"/>'
-        f'<path data-role="mean" d="M{" L".join(mid)}" fill="none" stroke="{colour}"'
-        f' stroke-width="2.5" stroke-linejoin="round"/>'
+        f' fill="{colour}" fill-opacity="{opacity}" stroke="none"/>'
+        f'<path data-role="{line}" d="M{" L".join(mid)}" fill="none" stroke="{colour}"'
+        f' stroke-width="2.5" stroke-linejoin="round"{dashed}/>'
     )
 
 
