@@ -10,9 +10,9 @@ import numpy.typing as npt
 
 from cordon.sim import disease as p
 from cordon.sim.disease import disease_for
-from cordon.sim.kernels import NO_DAY
 from cordon.sim.model import Agents
 from cordon.sim.scenario import Scenario, parse_scenario
+from cordon.sim.state import NO_DAY
 
 WELL_MIXED = {  # everyone meets anyone, equally susceptible: the textbook epidemic
     "transmission.household_weight": 0.0,

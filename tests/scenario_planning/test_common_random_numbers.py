@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cordon.sim.kernels import NO_DAY
 from cordon.sim.model import simulate, simulate_agents
+from cordon.sim.state import NO_DAY
 
 from .model_checks import city
 

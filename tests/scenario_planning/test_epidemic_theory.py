@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import brentq
 
-from cordon.sim.kernels import NO_DAY
 from cordon.sim.model import simulate_agents
+from cordon.sim.state import NO_DAY
 
 from .model_checks import WELL_MIXED, city, offspring_by_age
 

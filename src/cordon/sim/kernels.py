@@ -23,417 +23,57 @@ whole city: the work a day is proportional to the epidemic, not to the populatio
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from numba import njit
 
 from cordon.sim import disease as p
 from cordon.sim import rng
-
-# states
-SUSCEPTIBLE, EXPOSED, PRESYMPTOMATIC, ASYMPTOMATIC, MILD, SEVERE, CRITICAL = 0, 1, 2, 3, 4, 5, 6
-RECOVERED, DEAD = 7, 8
-# held: kind and reason
-FREE, HOME, FACILITY, CARE = 0, 1, 2, 3
-CONTACT, ARRIVAL = 1, 2
-# the day's policy vector
-(
-    TTI, DEPTH, SEEK, RESULT_DAYS, TRACING_DAYS, COVER_HOUSEHOLD, COVER_GROUP,
-    COVER_COMMUNITY, CAPACITY, F1_KIND, F2_KIND, QUARANTINE_DAYS, ENTRY, ENTRY_DAYS,
-    ARRIVALS, LOCK_REDUCTION, VE_INFECTION, VE_SEVERE, VE_FIRST_SHARE, DOSES_PER_PERSON,
-) = range(20)  # fmt: skip
-POLICY_SIZE = 20
-# the day's figures
-(
-    INFECTIONS, CONFIRMED, CONFIRMED_COMMUNITY, CONFIRMED_IN_QUARANTINE, CONFIRMED_IMPORTED,
-    CASES_IN_CARE, QUARANTINE_FACILITY, QUARANTINE_HOME, HOSPITAL, ICU, DEATHS, INFECTIOUS,
+from cordon.sim.course import infect, infectiousness
+from cordon.sim.state import (
+    ARRIVAL,
+    ARRIVALS,
+    ASYMPTOMATIC,
+    CAPACITY,
+    CARE,
+    CASES_IN_CARE,
+    CONTACT,
+    CRITICAL,
+    DEAD,
+    DEATHS,
+    DECLINED,
+    ENTRY,
+    ENTRY_DAYS,
+    EXPOSED,
+    FACILITY,
+    FIRST_DOSES,
+    FREE,
+    HOSPITAL,
+    ICU,
+    INFECTIONS,
+    INFECTIOUS,
+    MILD,
+    N_ACTIVE,
+    N_HELD,
+    N_VACCINATED,
+    NO_DAY,
+    PRESYMPTOMATIC,
+    QUARANTINE_FACILITY,
+    QUARANTINE_HOME,
+    RECOVERED,
+    RESULT_DAYS,
+    SECOND_DOSES,
+    SEEK,
+    SEVERE,
+    SUSCEPTIBLE,
+    TRACE_HEAD,
+    TRACE_TAIL,
+    TTI,
     VACCINATED,
-) = range(13)  # fmt: skip
-# list counters
-N_ACTIVE, N_HELD, TRACE_HEAD, TRACE_TAIL, EPOCH, N_VACCINATED, FIRST_DOSES, SECOND_DOSES = range(8)
-NO_DAY = -32768
-DECLINED = 255  # ``doses`` of someone who declined the vaccine
-
-
-class Pop(NamedTuple):
-    age_band: npt.NDArray[np.uint8]
-    ward: npt.NDArray[np.int32]
-    household: npt.NDArray[np.int32]
-    group: npt.NDArray[np.int32]
-    hh_start: npt.NDArray[np.int64]
-    ward_start: npt.NDArray[np.int64]
-    ward_district: npt.NDArray[np.int32]
-    district_start: npt.NDArray[np.int64]
-    group_start: npt.NDArray[np.int64]
-    group_members: npt.NDArray[np.int32]
-    group_kind: npt.NDArray[np.uint8]
-    group_ward: npt.NDArray[np.int32]
-    group_district: npt.NDArray[np.int32]
-
-
-class Agents(NamedTuple):
-    state: npt.NDArray[np.uint8]
-    infected_on: npt.NDArray[np.int16]
-    infectious_on: npt.NDArray[np.int16]
-    onset_on: npt.NDArray[np.int16]  # NO_DAY: no symptoms
-    severe_on: npt.NDArray[np.int16]
-    critical_on: npt.NDArray[np.int16]
-    end_on: npt.NDArray[np.int16]  # recovered (no longer infectious or discharged) or dead
-    dies: npt.NDArray[np.uint8]
-    infector: npt.NDArray[np.int32]  # -1: seeded or arrived
-    spread: npt.NDArray[np.float32]  # own infectiousness (mean 1)
-    arrived: npt.NDArray[np.uint8]
-    diagnosed_on: npt.NDArray[np.int16]
-    seek_on: npt.NDArray[np.int16]
-    result_on: npt.NDArray[np.int16]
-    result_positive: npt.NDArray[np.uint8]
-    held_kind: npt.NDArray[np.uint8]
-    held_reason: npt.NDArray[np.uint8]
-    held_from: npt.NDArray[np.int16]
-    held_until: npt.NDArray[np.int16]
-    tests_done: npt.NDArray[np.uint8]
-    doses: npt.NDArray[np.uint8]
-    dose_on: npt.NDArray[np.int16]
-    mark: npt.NDArray[np.int32]
-
-
-class Lists(NamedTuple):
-    active: npt.NDArray[np.int32]
-    held: npt.NDArray[np.int32]
-    trace_who: npt.NDArray[np.int32]
-    trace_on: npt.NDArray[np.int16]
-    frontier: npt.NDArray[np.int32]
-    found: npt.NDArray[np.int32]
-    counters: npt.NDArray[np.int64]
-
-
-class Today(NamedTuple):
-    """What the measures make of the day, by ward where they can differ by zone."""
-
-    policy: npt.NDArray[np.float64]
-    community: npt.NDArray[np.float64]  # contacts, relative, by ward (distancing, bans, locks)
-    masks: npt.NDArray[np.float64]  # transmission per contact outside home, by ward
-    locked: npt.NDArray[np.uint8]  # by ward
-    school_closed: npt.NDArray[np.uint8]  # by ward
-    work_closed: npt.NDArray[np.float64]  # share of work teams closed, by district
-    quarantine_tests: npt.NDArray[np.int64]  # days of quarantine a contact is tested
-    entry_tests: npt.NDArray[np.int64]
-
-
-def new_agents(n: int) -> Agents:
-    def days() -> npt.NDArray[np.int16]:
-        return np.full(n, NO_DAY, dtype=np.int16)
-
-    return Agents(
-        np.zeros(n, np.uint8), days(), days(), days(), days(), days(), days(),
-        np.zeros(n, np.uint8), np.full(n, -1, np.int32), np.ones(n, np.float32),
-        np.zeros(n, np.uint8), days(), days(), days(), np.zeros(n, np.uint8),
-        np.zeros(n, np.uint8), np.zeros(n, np.uint8), days(), days(), np.zeros(n, np.uint8),
-        np.zeros(n, np.uint8), days(), np.zeros(n, np.int32),
-    )  # fmt: skip
-
-
-def new_lists(n: int) -> Lists:
-    return Lists(
-        np.zeros(n, np.int32), np.zeros(n, np.int32), np.zeros(n, np.int32),
-        np.zeros(n, np.int16), np.zeros(n, np.int32), np.zeros(n, np.int32),
-        np.zeros(8, np.int64),
-    )  # fmt: skip
-
-
-# --- the course of an infection ---------------------------------------------------------
-
-
-@njit(inline="always", cache=True)
-def _push(array: Any, counters: Any, which: int, value: int) -> None:
-    array[counters[which]] = value
-    counters[which] += 1
-
-
-@njit(cache=True, inline="always")
-def infectiousness(i: int, t: int, ag: Any, d: Any) -> float:
-    """How infectious ``i`` is on day ``t`` out of hospital (0 before, after and in hospital)."""
-    s = ag.state[i]
-    if s in (SUSCEPTIBLE, EXPOSED) or s >= SEVERE or t < ag.infectious_on[i]:
-        return 0.0
-    if t >= ag.end_on[i]:
-        return 0.0
-    value = float(ag.spread[i])
-    if ag.onset_on[i] == NO_DAY:
-        value *= d[p.ASYMPTOMATIC]
-        late = t >= ag.infectious_on[i] + 5
-    else:
-        late = t >= ag.onset_on[i] + 3
-    if late:
-        value *= d[p.LATE]
-    return value
-
-
-@njit(cache=True)
-def infect(
-    j: int, source: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any,
-    by_age: Any, policy: Any,
-) -> None:  # fmt: skip
-    """``j`` is infected on day ``t`` by ``source`` (-1: seeded or arrived): its whole course
-    is drawn now, from draws keyed on ``j`` alone (the same course in every scenario)."""
-    band = int(pop.age_band[j])
-    ag.state[j] = EXPOSED
-    ag.infected_on[j] = t
-    ag.infector[j] = source
-    ag.spread[j] = rng.gamma_unit_mean(seed, rng.SPREAD, j, d[p.DISPERSION])
-    start = t + rng.lognormal_days(seed, rng.LATENT, j, d[p.LATENT_M], d[p.LATENT_SD])
-    ag.infectious_on[j] = start
-    if rng.uniform(seed, rng.SYMPTOMATIC, j, 7, 0) >= by_age[1, band]:
-        ag.end_on[j] = start + rng.lognormal_days(
-            seed, rng.RECOVERY, j, d[p.ASYMPTOMATIC_M], d[p.ASYMPTOMATIC_SD]
-        )
-        _push(ls.active, ls.counters, N_ACTIVE, j)
-        return
-    onset = start + rng.lognormal_days(
-        seed, rng.PRESYMPTOMATIC, j, d[p.PRESYMPTOMATIC_M], d[p.PRESYMPTOMATIC_SD]
-    )
-    ag.onset_on[j] = onset
-    severe = by_age[2, band] * d[p.SEVERITY] * severe_factor(j, t, ag, policy)
-    if rng.uniform(seed, rng.SEVERE, j, 7, 0) >= severe:
-        ag.end_on[j] = onset + rng.lognormal_days(seed, rng.RECOVERY, j, d[p.MILD_M], d[p.MILD_SD])
-        _push(ls.active, ls.counters, N_ACTIVE, j)
-        return
-    admitted = onset + rng.lognormal_days(seed, rng.SEVERE, j, d[p.TO_SEVERE_M], d[p.TO_SEVERE_SD])
-    ag.severe_on[j] = admitted
-    if rng.uniform(seed, rng.CRITICAL, j, 7, 0) >= by_age[3, band]:
-        ag.end_on[j] = admitted + rng.lognormal_days(
-            seed, rng.RECOVERY, j, d[p.SEVERE_M], d[p.SEVERE_SD]
-        )
-        _push(ls.active, ls.counters, N_ACTIVE, j)
-        return
-    icu = admitted + rng.lognormal_days(
-        seed, rng.CRITICAL, j, d[p.TO_CRITICAL_M], d[p.TO_CRITICAL_SD]
-    )
-    ag.critical_on[j] = icu
-    if rng.uniform(seed, rng.DIES, j, 7, 0) < d[p.DEATH_IF_CRITICAL]:
-        ag.dies[j] = 1
-        ag.end_on[j] = icu + rng.lognormal_days(
-            seed, rng.DIES, j, d[p.TO_DEATH_M], d[p.TO_DEATH_SD]
-        )
-    else:
-        ag.end_on[j] = icu + rng.lognormal_days(
-            seed, rng.RECOVERY, j, d[p.CRITICAL_M], d[p.CRITICAL_SD]
-        )
-    _push(ls.active, ls.counters, N_ACTIVE, j)
-
-
-# --- contacts -----------------------------------------------------------------------------
-
-
-@njit(cache=True, inline="always")
-def community_count(i: int, t: int, seed: np.uint64, mean: float) -> int:
-    return rng.poisson(rng.uniform(seed, rng.COMMUNITY_COUNT, i, t, 0), mean)
-
-
-@njit(cache=True, inline="always")
-def community_pick(
-    i: int, t: int, c: int, seed: np.uint64, in_district: float, own: tuple[int, int],
-    district: tuple[int, int], everyone: int, is_locked: bool,
-) -> int:  # fmt: skip
-    """The ``c``-th person ``i`` meets in the community on day ``t``: in the own ward when
-    locked in, else in the own district or anywhere. The same draws for transmission and
-    for tracing. (Scalars only: a call with arrays costs more than the draw in Numba.)"""
-    if is_locked:
-        low, high = own
-    elif rng.uniform(seed, rng.COMMUNITY_WHERE, i, t, c) < in_district:
-        low, high = district
-    else:
-        low, high = 0, everyone
-    return low + int(rng.uniform(seed, rng.COMMUNITY_PICK, i, t, c) * (high - low))
-
-
-@njit(cache=True, inline="always")
-def protection(doses: int, dose_on: int, t: int, first_share: float, per_person: float) -> float:
-    """The share of the full vaccine course's efficacy a person has on day ``t`` (0 to 1)."""
-    if doses == 0 or doses == DECLINED:
-        return 0.0
-    if t < dose_on + 14:
-        return first_share if doses >= 2 else 0.0  # the first dose's effect meanwhile
-    return 1.0 if doses >= per_person else first_share
-
-
-@njit(cache=True)
-def vaccine_effect(j: int, t: int, ag: Any, policy: Any) -> float:
-    return protection(int(ag.doses[j]), int(ag.dose_on[j]), t, policy[VE_FIRST_SHARE],
-                      policy[DOSES_PER_PERSON])  # fmt: skip
-
-
-@njit(cache=True)
-def severe_factor(j: int, t: int, ag: Any, policy: Any) -> float:
-    """Severe disease of an infected vaccinated person, relative (efficacies are against
-    the outcome, so given infection it is (1 - VE severe) / (1 - VE infection))."""
-    share = vaccine_effect(j, t, ag, policy)
-    if share == 0.0:
-        return 1.0
-    escaped = 1.0 - policy[VE_INFECTION] * share
-    return min(1.0, (1.0 - policy[VE_SEVERE] * share) / max(escaped, 1e-9))
-
-
-@njit(cache=True)
-def community_mean(i: int, t: int, pop: Any, ag: Any, d: Any, today: Any) -> float:
-    """How many people ``i`` meets in the community on day ``t``, on average."""
-    kind = ag.held_kind[i] if t < ag.held_until[i] else FREE
-    if kind in (FACILITY, CARE):
-        return d[p.K_COMMUNITY] * d[p.FACILITY]
-    mean = d[p.K_COMMUNITY] * today.community[pop.ward[i]]
-    if kind == HOME:
-        mean *= d[p.HOME_COMMUNITY]
-    return mean
-
-
-@njit(cache=True)
-def group_open(g: int, pop: Any, today: Any, seed: np.uint64) -> bool:
-    if pop.group_kind[g] == 0:  # a class
-        return today.school_closed[pop.group_ward[g]] == 0 and today.locked[pop.group_ward[g]] == 0
-    share = today.work_closed[pop.group_district[g]]
-    return share <= 0.0 or rng.uniform(seed, rng.CLOSED, g, 0, 0) >= share
-
-
-@njit(cache=True)
-def transmit(i: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any,
-             by_age: Any, today: Any) -> int:  # fmt: skip
-    """Everyone ``i`` infects on day ``t``; returns how many. Written flat, its arrays taken
-    out once: the loops over contacts call no function that takes an array."""
-    policy = today.policy
-    hazard = d[p.BETA] * infectiousness(i, t, ag, d)
-    if hazard <= 0.0:
-        return 0
-    state, held_kind, held_until = ag.state, ag.held_kind, ag.held_until
-    doses, dose_on, band, ward, locked = ag.doses, ag.dose_on, pop.age_band, pop.ward, today.locked
-    ve, share, per_person = policy[VE_INFECTION], policy[VE_FIRST_SHARE], policy[DOSES_PER_PERSON]
-    kind = held_kind[i] if t < held_until[i] else FREE
-    home = d[p.W_HOUSEHOLD] * (d[p.HOME_HOUSEHOLD] if kind == HOME else 1.0)
-    if kind in (FACILITY, CARE):
-        home = d[p.W_HOUSEHOLD] * d[p.FACILITY]
-    count = 0
-    candidates = ls.found  # reused as scratch: who was infected, applied after the loops
-    h = pop.household[i]
-    for j in range(pop.hh_start[h], pop.hh_start[h + 1]):
-        if j == i or home <= 0.0 or state[j] != SUSCEPTIBLE:
-            continue
-        if held_kind[j] >= FACILITY and t < held_until[j]:
-            continue
-        sus = by_age[0, band[j]] * (
-            1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-        )
-        if rng.uniform(seed, rng.HOUSEHOLD, i, j, t) < 1.0 - math.exp(-hazard * home * sus):
-            candidates[count] = j
-            count += 1
-            state[j] = EXPOSED  # taken: nobody else infects them today
-    masks = today.masks[ward[i]]
-    g = pop.group[i]
-    if kind == FREE and g >= 0 and locked[ward[i]] == 0 and group_open(g, pop, today, seed):
-        low, size = pop.group_start[g], pop.group_start[g + 1] - pop.group_start[g]
-        school = pop.group_kind[g] == 0
-        weight = (d[p.W_SCHOOL] if school else d[p.W_WORK]) * masks
-        members = pop.group_members
-        for c in range(min(int(d[p.K_SCHOOL] if school else d[p.K_WORK]), size - 1)):
-            j = members[low + int(rng.uniform(seed, rng.GROUP_PICK, i, t, c) * size)]
-            if j == i or state[j] != SUSCEPTIBLE or locked[ward[j]]:
-                continue
-            if held_kind[j] != FREE and t < held_until[j]:
-                continue
-            sus = by_age[0, band[j]] * (
-                1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-            )
-            if rng.uniform(seed, rng.GROUP_INFECT, i, t, c) < 1.0 - math.exp(
-                -hazard * weight * sus
-            ):
-                candidates[count] = j
-                count += 1
-                state[j] = EXPOSED
-    w = ward[i]
-    district = pop.ward_district[w]
-    own = (pop.ward_start[w], pop.ward_start[w + 1])
-    near = (pop.district_start[district], pop.district_start[district + 1])
-    weight = d[p.W_COMMUNITY] * masks
-    is_locked = locked[w] != 0
-    for c in range(community_count(i, t, seed, community_mean(i, t, pop, ag, d, today))):
-        j = community_pick(i, t, c, seed, d[p.IN_DISTRICT], own, near, len(ward), is_locked)
-        if j == i or state[j] != SUSCEPTIBLE or (locked[ward[j]] and ward[j] != w):
-            continue
-        if held_kind[j] != FREE and t < held_until[j]:
-            continue
-        sus = by_age[0, band[j]] * (
-            1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-        )
-        if rng.uniform(seed, rng.COMMUNITY_INFECT, i, t, c) < 1.0 - math.exp(
-            -hazard * weight * sus
-        ):
-            candidates[count] = j
-            count += 1
-            state[j] = EXPOSED
-    for k in range(count):
-        j = candidates[k]
-        state[j] = SUSCEPTIBLE
-        infect(j, i, t, seed, pop, ag, ls, d, by_age, policy)
-    return count
-
-
-# --- testing, care and quarantine ----------------------------------------------------------
-
-
-@njit(cache=True)
-def sample(i: int, t: int, delay: float, seed: np.uint64, ag: Any, d: Any) -> None:
-    """A sample of ``i`` taken on day ``t``; its result is due ``delay`` days later."""
-    if ag.diagnosed_on[i] != NO_DAY or ag.result_on[i] != NO_DAY:
-        return
-    detectable = (
-        ag.infected_on[i] != NO_DAY
-        and t >= ag.infectious_on[i] - d[p.DETECTABLE_BEFORE]
-        and t < ag.end_on[i]
-    )
-    positive = detectable and rng.uniform(seed, rng.TEST, i, t, 0) < d[p.SENSITIVITY]
-    ag.result_on[i] = t + max(int(delay), 0)
-    ag.result_positive[i] = 1 if positive else 0
-
-
-@njit(cache=True)
-def hold(j: int, kind: int, reason: int, t: int, until: int, ag: Any, ls: Any) -> int:
-    """``j`` quarantined (or in care) from ``t`` to ``until``; 1 if newly held."""
-    if ag.held_kind[j] == CARE:
-        return 0
-    if ag.held_kind[j] != FREE:
-        ag.held_kind[j] = max(ag.held_kind[j], kind)
-        ag.held_until[j] = max(ag.held_until[j], until)
-        return 0
-    _push(ls.held, ls.counters, N_HELD, j)
-    ag.held_kind[j] = kind
-    ag.held_reason[j] = reason
-    ag.held_from[j] = t
-    ag.held_until[j] = until
-    ag.tests_done[j] = 0
-    return 1
-
-
-@njit(cache=True)
-def diagnose(i: int, t: int, pop: Any, ag: Any, ls: Any, today: Any, out: Any,
-             ward_confirmed: Any) -> None:  # fmt: skip
-    ag.diagnosed_on[i] = t
-    out[CONFIRMED] += 1
-    ward_confirmed[pop.ward[i]] += 1
-    if ag.arrived[i]:
-        out[CONFIRMED_IMPORTED] += 1
-    elif ag.held_kind[i] != FREE and t < ag.held_until[i]:
-        out[CONFIRMED_IN_QUARANTINE] += 1
-    else:
-        out[CONFIRMED_COMMUNITY] += 1
-    if ag.held_kind[i] == FREE:
-        _push(ls.held, ls.counters, N_HELD, i)
-    ag.held_kind[i] = CARE
-    ag.held_from[i] = t
-    ag.held_until[i] = max(int(ag.end_on[i]), t + 1)
-    if today.policy[TTI] > 0:
-        ls.trace_who[ls.counters[TRACE_TAIL]] = i
-        ls.trace_on[ls.counters[TRACE_TAIL]] = t + int(today.policy[TRACING_DAYS])
-        ls.counters[TRACE_TAIL] += 1
+)  # fmt: skip
+from cordon.sim.tracing import diagnose, hold, sample, trace
+from cordon.sim.transmission import transmit
 
 
 @njit(cache=True)
@@ -462,106 +102,6 @@ def advance(i: int, t: int, seed: np.uint64, ag: Any, d: Any, policy: Any, out: 
     if s == MILD and ag.seek_on[i] == t:
         sample(i, t, policy[RESULT_DAYS], seed, ag, d)
     ag.state[i] = s
-
-
-# --- tracing ------------------------------------------------------------------------------
-
-
-@njit(cache=True, inline="always")
-def _wanted(j: int, epoch: int, mark: int, state: int, diagnosed_on: int) -> bool:
-    return mark != epoch and state != DEAD and diagnosed_on == NO_DAY and j >= 0
-
-
-@njit(cache=True)
-def _contacts_of(x: int, first: int, last: int, seed: np.uint64, pop: Any, ag: Any, ls: Any,
-                 d: Any, policy: Any, community: Any, locked: Any, n: int) -> int:  # fmt: skip
-    """The contacts of ``x`` from day ``first`` to ``last`` (excluded) whom the tracers find,
-    added to ``ls.found`` (from ``n``; returns the new end). Flat, like ``transmit``."""
-    epoch, mark, state, diagnosed, found = (
-        ls.counters[EPOCH],
-        ag.mark,
-        ag.state,
-        ag.diagnosed_on,
-        ls.found,
-    )
-    cover = policy[COVER_HOUSEHOLD]
-    h = pop.household[x]
-    for j in range(pop.hh_start[h], pop.hh_start[h + 1]):
-        if _wanted(j, epoch, mark[j], state[j], diagnosed[j]) and (
-            rng.uniform(seed, rng.TRACE, x, j, 0) < cover
-        ):
-            mark[j] = epoch
-            found[n] = j
-            n += 1
-    g = pop.group[x]
-    cover = policy[COVER_GROUP]
-    if g >= 0:
-        for k in range(pop.group_start[g], pop.group_start[g + 1]):
-            j = pop.group_members[k]
-            if _wanted(j, epoch, mark[j], state[j], diagnosed[j]) and (
-                rng.uniform(seed, rng.TRACE, x, j, 1) < cover
-            ):
-                mark[j] = epoch
-                found[n] = j
-                n += 1
-    cover = policy[COVER_COMMUNITY]
-    if cover <= 0.0:
-        return n
-    w, ward = pop.ward[x], pop.ward
-    district = pop.ward_district[w]
-    own = (pop.ward_start[w], pop.ward_start[w + 1])
-    near = (pop.district_start[district], pop.district_start[district + 1])
-    held_from, held_until = ag.held_from[x], ag.held_until[x]
-    for day in range(max(first, 0), min(last, community.shape[0])):
-        if held_from != NO_DAY and held_from <= day < held_until:
-            continue  # held that day: met nobody outside
-        is_locked = locked[day, w] != 0
-        mean = d[p.K_COMMUNITY] * community[day, w]
-        for c in range(community_count(x, day, seed, mean)):
-            j = community_pick(x, day, c, seed, d[p.IN_DISTRICT], own, near, len(ward), is_locked)
-            if j == x or (locked[day, ward[j]] and ward[j] != w):
-                continue
-            if _wanted(j, epoch, mark[j], state[j], diagnosed[j]) and (
-                rng.uniform(seed, rng.TRACE, x, j, 2) < cover
-            ):
-                mark[j] = epoch
-                found[n] = j
-                n += 1
-    return n
-
-
-@njit(cache=True)
-def trace(case: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any,
-          today: Any, community: Any, locked: Any) -> int:  # fmt: skip
-    """The contacts of a case to the tier depth, quarantined; returns how many newly held."""
-    policy = today.policy
-    ls.counters[EPOCH] += 1
-    ag.mark[case] = ls.counters[EPOCH]
-    last = int(ag.diagnosed_on[case])
-    onset = int(ag.onset_on[case])
-    first = (onset if onset != NO_DAY and onset <= last else last - int(policy[RESULT_DAYS])) - 2
-    ls.frontier[0] = case
-    front = 1
-    held = 0
-    until = t + int(policy[QUARANTINE_DAYS])
-    for tier in range(1, int(policy[DEPTH]) + 1):
-        n = 0
-        for f in range(front):
-            end = last + 1 if tier == 1 else t
-            n = _contacts_of(ls.frontier[f], first, end, seed, pop, ag, ls, d, policy,
-                             community, locked, n)  # fmt: skip
-        kind = int(policy[F1_KIND] if tier == 1 else policy[F2_KIND])
-        for k in range(n):
-            j = ls.found[k]
-            held += hold(j, kind, CONTACT, t, until, ag, ls)
-            ls.frontier[k] = j
-        front = n
-        if front == 0:
-            break
-    return held
-
-
-# --- the day ------------------------------------------------------------------------------
 
 
 @njit(cache=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from cordon.sim import kernels as k
+from cordon.sim import state as k
 from cordon.sim.population import People
 from cordon.sim.scenario import (
     Distancing,

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cordon.sim import kernels as k
-from cordon.sim import rng
+from cordon.sim import rng, state
 from cordon.sim.city import districts_of
 from cordon.sim.disease import disease_for
 from cordon.sim.measures import Plan, Seen
@@ -20,19 +20,19 @@ from cordon.sim.results import METRICS, Run
 from cordon.sim.scenario import Scenario, ScenarioError
 
 FIGURES = {  # metric → index of the kernels' daily figures
-    "infections": k.INFECTIONS,
-    "confirmed": k.CONFIRMED,
-    "confirmed_community": k.CONFIRMED_COMMUNITY,
-    "confirmed_in_quarantine": k.CONFIRMED_IN_QUARANTINE,
-    "confirmed_imported": k.CONFIRMED_IMPORTED,
-    "cases_in_care": k.CASES_IN_CARE,
-    "quarantine_facility": k.QUARANTINE_FACILITY,
-    "quarantine_home": k.QUARANTINE_HOME,
-    "hospital": k.HOSPITAL,
-    "icu": k.ICU,
-    "deaths": k.DEATHS,
-    "infectious": k.INFECTIOUS,
-    "vaccinated": k.VACCINATED,
+    "infections": state.INFECTIONS,
+    "confirmed": state.CONFIRMED,
+    "confirmed_community": state.CONFIRMED_COMMUNITY,
+    "confirmed_in_quarantine": state.CONFIRMED_IN_QUARANTINE,
+    "confirmed_imported": state.CONFIRMED_IMPORTED,
+    "cases_in_care": state.CASES_IN_CARE,
+    "quarantine_facility": state.QUARANTINE_FACILITY,
+    "quarantine_home": state.QUARANTINE_HOME,
+    "hospital": state.HOSPITAL,
+    "icu": state.ICU,
+    "deaths": state.DEATHS,
+    "infectious": state.INFECTIOUS,
+    "vaccinated": state.VACCINATED,
 }
 assert list(FIGURES) == list(METRICS)
 
@@ -41,7 +41,7 @@ assert list(FIGURES) == list(METRICS)
 class Agents:
     """Who was infected when and by whom (for checks of the model; ``keep_agents=True``)."""
 
-    infected_on: npt.NDArray[np.int16]  # kernels.NO_DAY: never
+    infected_on: npt.NDArray[np.int16]  # state.NO_DAY: never
     infector: npt.NDArray[np.int32]  # -1: seeded or arrived
     diagnosed_on: npt.NDArray[np.int16]
     infectious_on: npt.NDArray[np.int16]
@@ -72,7 +72,7 @@ def _simulate(
     d = disease_for(scenario)
     pop = _pop(people)
     n, days, wards = people.size, scenario.days, len(people.ward_codes)
-    agents, lists = k.new_agents(n), k.new_lists(n)
+    agents, lists = state.new_agents(n), state.new_lists(n)
     key = np.uint64(seed)
     _seed(scenario, people, key, pop, agents, lists, d, plan)
     built = time.perf_counter() - started
@@ -92,8 +92,8 @@ def _simulate(
         k.day(t, key, pop, agents, lists, d.values, d.by_age, today, community, locked,
               figures[t], ward_confirmed)  # fmt: skip
         seen.ward_confirmed.append(ward_confirmed)
-        seen.hospital.append(int(figures[t, k.HOSPITAL]))
-        seen.icu.append(int(figures[t, k.ICU]))
+        seen.hospital.append(int(figures[t, state.HOSPITAL]))
+        seen.icu.append(int(figures[t, state.ICU]))
         if progress is not None:
             progress(t)
     held = people.nbytes() + sum(a.nbytes for a in (*agents, *lists, community, locked))
@@ -112,8 +112,8 @@ def _simulate(
     )  # fmt: skip
 
 
-def _pop(people: People) -> k.Pop:
-    return k.Pop(
+def _pop(people: People) -> state.Pop:
+    return state.Pop(
         np.minimum(people.age // 10, 8).astype(np.uint8), people.ward, people.household,
         people.group, people.hh_start, people.ward_start, people.ward_district,
         people.district_start, people.group_start, people.group_members, people.group_kind,
@@ -132,8 +132,8 @@ def _order(plan: Plan, people: People, seed: int, min_age: int, oldest_first: bo
     return plan.order
 
 
-def _seed(scenario: Scenario, people: People, key: np.uint64, pop: k.Pop, agents: k.Agents,
-          lists: k.Lists, d: object, plan: Plan) -> None:  # fmt: skip
+def _seed(scenario: Scenario, people: People, key: np.uint64, pop: state.Pop, agents: state.Agents,
+          lists: state.Lists, d: object, plan: Plan) -> None:  # fmt: skip
     """The infections, cases in care and people in quarantine on day 0."""
     s = scenario.seeding
     districts = {code: i for i, code in enumerate(people.district_codes)}
@@ -163,7 +163,7 @@ def _seed(scenario: Scenario, people: People, key: np.uint64, pop: k.Pop, agents
                         _scaled(count * s.undetected_per_confirmed, people.scale))  # fmt: skip
         k.seed_infections(hidden, -(np.arange(len(hidden)) % 7).astype(np.int64), key, pop,
                           agents, lists, values, by_age, policy)  # fmt: skip
-    for field, kind in (("in_quarantine", k.FACILITY), ("in_home_quarantine", k.HOME)):
+    for field, kind in (("in_quarantine", state.FACILITY), ("in_home_quarantine", state.HOME)):
         for code, count in getattr(s, field).items():
             i = districts[code]
             low, high = people.district_start[i], people.district_start[i + 1]
