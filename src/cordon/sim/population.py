@@ -75,8 +75,7 @@ def build_people(districts: tuple[DistrictSpec, ...], agents: int | None, seed: 
     ward_start = np.searchsorted(ward, np.arange(len(ward_codes) + 1)).astype(np.int64)
     district_start = ward_start[np.searchsorted(ward_district, np.arange(len(districts) + 1))]
     age = _ages(n, hh_start, rng)
-    district = ward_district[ward]
-    group, kinds, group_ward, group_district = _groups(age, ward, district, people, rng)
+    group, kinds, group_ward, group_district = _groups(age, ward, ward_district, people, rng)
     order = np.argsort(group, kind="stable")
     members = order[group[order] >= 0].astype(np.int32)
     counts = np.bincount(group[group >= 0], minlength=len(kinds))
@@ -156,16 +155,29 @@ def _ages(n: int, hh_start: I64, rng: np.random.Generator) -> npt.NDArray[np.uin
 def _groups(
     age: npt.NDArray[np.uint8],
     ward: I32,
-    district: I32,
+    ward_district: I32,
     people: npt.NDArray[np.float64],
     rng: np.random.Generator,
 ) -> tuple[I32, npt.NDArray[np.uint8], I32, I32]:
-    """Each agent's class (by ward and stage) or work team (by the district of work)."""
+    """Each agent's class (by ward and stage) or work team (by the district of work); each
+    group's kind, ward (-1 for a team) and district."""
+    group = np.full(len(age), -1, dtype=np.int32)
+    class_ward = _classes(age, ward, group, rng)
+    team_district = _teams(age, ward_district[ward], people, group, len(class_ward), rng)
+    kinds = np.r_[np.full(len(class_ward), SCHOOL), np.full(len(team_district), WORK)]
+    return (
+        group,
+        kinds.astype(np.uint8),
+        np.r_[class_ward, np.full(len(team_district), -1)].astype(np.int32),
+        np.r_[ward_district[class_ward], team_district].astype(np.int32),
+    )
+
+
+def _classes(age: npt.NDArray[np.uint8], ward: I32, group: I32, rng: np.random.Generator) -> I32:
+    """Pupils into classes of their ward and stage (numbered from 0 in ``group``); returns
+    each class's ward."""
     n = len(age)
-    group = np.full(n, -1, dtype=np.int32)
-    kinds: list[npt.NDArray[np.uint8]] = []
-    group_ward: list[I32] = []
-    group_district: list[I32] = []
+    class_wards: list[I32] = []
     count = 0
     for low, high, enrolled, size in STAGES:
         pupils = np.flatnonzero((age >= low) & (age <= high) & (rng.random(n) < enrolled))
@@ -173,24 +185,35 @@ def _groups(
         pupils = pupils[np.argsort(key, kind="stable")]
         wards = ward[pupils]
         first = np.r_[0, np.flatnonzero(np.diff(wards)) + 1]  # each ward's first pupil
-        rank = np.arange(len(pupils)) - np.repeat(first, np.diff(np.r_[first, len(pupils)]))
-        classes_before = np.cumsum(np.r_[0, -(-np.diff(np.r_[first, len(pupils)]) // size)])
-        local = np.repeat(classes_before[:-1], np.diff(np.r_[first, len(pupils)])) + rank // size
+        per_ward = np.diff(np.r_[first, len(pupils)])
+        rank = np.arange(len(pupils)) - np.repeat(first, per_ward)
+        classes_before = np.cumsum(np.r_[0, -(-per_ward // size)])
+        local = np.repeat(classes_before[:-1], per_ward) + rank // size
         group[pupils] = count + local
         made = int(classes_before[-1])
-        kinds.append(np.full(made, SCHOOL, dtype=np.uint8))
         class_ward = np.zeros(made, dtype=np.int32)
         class_ward[local] = wards
-        group_ward.append(class_ward)
-        group_district.append(_district_of(class_ward, ward, district))
+        class_wards.append(class_ward)
         count += made
-    employed = np.zeros(n, dtype=bool)
+    return np.concatenate(class_wards).astype(np.int32)
+
+
+def _teams(
+    age: npt.NDArray[np.uint8],
+    district: I32,
+    people: npt.NDArray[np.float64],
+    group: I32,
+    first: int,
+    rng: np.random.Generator,
+) -> I32:
+    """Workers not in a class into teams of their district of work (numbered from ``first``
+    in ``group``); returns each team's district."""
+    employed = np.zeros(len(age), dtype=bool)
     for low, high, share in EMPLOYED:
-        employed |= (age >= low) & (age <= high) & (rng.random(n) < share)
+        employed |= (age >= low) & (age <= high) & (rng.random(len(age)) < share)
     workers = np.flatnonzero(employed & (group < 0))
     home = district[workers]
-    weights = people / people.sum()
-    elsewhere = rng.choice(len(people), size=len(workers), p=weights)
+    elsewhere = rng.choice(len(people), size=len(workers), p=people / people.sum())
     work_district = np.where(rng.random(len(workers)) < WORK_IN_OWN_DISTRICT, home, elsewhere)
     workers = workers[np.lexsort((rng.permutation(len(workers)), work_district))]
     work_district = np.sort(work_district, kind="stable")
@@ -203,21 +226,7 @@ def _groups(
     ends = np.cumsum(sizes)
     teams = int(np.searchsorted(ends, len(workers))) + 1 if len(workers) else 0
     team = np.searchsorted(ends, np.arange(len(workers)), side="right").astype(np.int32)
-    group[workers] = count + team
-    kinds.append(np.full(teams, WORK, dtype=np.uint8))
-    group_ward.append(np.full(teams, -1, dtype=np.int32))
+    group[workers] = first + team
     team_district = np.zeros(teams, dtype=np.int32)
     team_district[team] = work_district
-    group_district.append(team_district)
-    return (
-        group,
-        np.concatenate(kinds),
-        np.concatenate(group_ward).astype(np.int32),
-        np.concatenate(group_district).astype(np.int32),
-    )
-
-
-def _district_of(wards: I32, ward: I32, district: I32) -> I32:
-    lookup = np.zeros(int(ward.max()) + 1 if len(ward) else 1, dtype=np.int32)
-    lookup[ward] = district
-    return lookup[wards]
+    return team_district
