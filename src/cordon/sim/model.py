@@ -13,7 +13,7 @@ import numpy.typing as npt
 from cordon.sim import kernels as k
 from cordon.sim import rng, state
 from cordon.sim.city import districts_of
-from cordon.sim.disease import disease_for
+from cordon.sim.disease import Disease, disease_for
 from cordon.sim.measures import Plan, Seen
 from cordon.sim.population import People, build_people
 from cordon.sim.results import METRICS, Run
@@ -74,7 +74,7 @@ def _simulate(
     n, days, wards = people.size, scenario.days, len(people.ward_codes)
     agents, lists = state.new_agents(n), state.new_lists(n)
     key = np.uint64(seed)
-    _seed(scenario, people, key, pop, agents, lists, d, plan)
+    _seed(scenario, people, key, pop, agents, lists, d)
     built = time.perf_counter() - started
     figures = np.zeros((days, len(FIGURES)), dtype=np.int64)
     community = np.ones((days, wards))
@@ -133,7 +133,7 @@ def _order(plan: Plan, people: People, seed: int, min_age: int, oldest_first: bo
 
 
 def _seed(scenario: Scenario, people: People, key: np.uint64, pop: state.Pop, agents: state.Agents,
-          lists: state.Lists, d: object, plan: Plan) -> None:  # fmt: skip
+          lists: state.Lists, d: Disease) -> None:  # fmt: skip
     """The infections, cases in care and people in quarantine on day 0."""
     s = scenario.seeding
     districts = {code: i for i, code in enumerate(people.district_codes)}
@@ -141,33 +141,28 @@ def _seed(scenario: Scenario, people: People, key: np.uint64, pop: state.Pop, ag
         unknown = [c for c in getattr(s, field) if c not in districts]
         if unknown:
             raise ScenarioError([(f"seeding.{field}", f"no district {unknown[0]!r}")])
-    policy = plan.today(0, Seen()).policy
-    values, by_age = d.values, d.by_age  # type: ignore[attr-defined]
+    policy = Plan(scenario, people).today(0, Seen()).policy  # a plan of its own: no trigger moves
+
+    def infect(who: npt.NDArray[np.int64], on: npt.NDArray[np.int64]) -> None:
+        k.seed_infections(who, on, key, pop, agents, lists, d.values, d.by_age, policy)
+
+    def picks(stream: int, district: int, count: float) -> npt.NDArray[np.int64]:
+        low, high = people.district_start[district], people.district_start[district + 1]
+        return _picks(key, stream, low, high, _scaled(count, people.scale))
+
     who = _picks(key, 0, 0, people.size, 0 if s.districts else _scaled(s.infected, people.scale))
     for code, count in s.districts.items():
-        low, high = (
-            people.district_start[districts[code]],
-            people.district_start[districts[code] + 1],
-        )
-        who = np.r_[who, _picks(key, 1 + districts[code], low, high, _scaled(count, people.scale))]
-    k.seed_infections(who, np.zeros(len(who), np.int64), key, pop, agents, lists, values, by_age,
-                      policy)  # fmt: skip
+        who = np.r_[who, picks(1 + districts[code], districts[code], count)]
+    infect(who, np.zeros(len(who), np.int64))
     for code, count in s.confirmed_active.items():
-        i = districts[code]
-        low, high = people.district_start[i], people.district_start[i + 1]
-        cases = _picks(key, 100 + i, low, high, _scaled(count, people.scale))
-        k.seed_infections(cases, np.full(len(cases), -7, np.int64), key, pop, agents, lists,
-                          values, by_age, policy)  # fmt: skip
+        cases = picks(100 + districts[code], districts[code], count)
+        infect(cases, np.full(len(cases), -7, np.int64))
         k.admit(cases, key, agents, lists)
-        hidden = _picks(key, 200 + i, low, high,
-                        _scaled(count * s.undetected_per_confirmed, people.scale))  # fmt: skip
-        k.seed_infections(hidden, -(np.arange(len(hidden)) % 7).astype(np.int64), key, pop,
-                          agents, lists, values, by_age, policy)  # fmt: skip
+        hidden = picks(200 + districts[code], districts[code], count * s.undetected_per_confirmed)
+        infect(hidden, -(np.arange(len(hidden)) % 7).astype(np.int64))
     for field, kind in (("in_quarantine", state.FACILITY), ("in_home_quarantine", state.HOME)):
         for code, count in getattr(s, field).items():
-            i = districts[code]
-            low, high = people.district_start[i], people.district_start[i + 1]
-            held = _picks(key, 300 + 2 * i + kind, low, high, _scaled(count, people.scale))
+            held = picks(300 + 2 * districts[code] + kind, districts[code], count)
             k.quarantine(held, kind, key, agents, lists)
 
 
