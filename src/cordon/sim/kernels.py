@@ -126,9 +126,26 @@ def day(
     t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any, by_age: Any, today: Any,
     community: Any, locked: Any, out: Any, ward_confirmed: Any,
 ) -> None:  # fmt: skip
-    """One day; ``out`` receives the day's figures, ``ward_confirmed`` its cases by ward."""
-    policy = today.policy
+    """One day, in the order of the module's docstring; ``out`` receives the day's figures,
+    ``ward_confirmed`` its cases by ward."""
     arrivals(t, seed, pop, ag, ls, d, by_age, today)
+    courses(t, seed, pop, ag, ls, d, today, out, ward_confirmed)
+    held(t, seed, ag, ls, d, today, out)
+    tracing(t, seed, pop, ag, ls, d, today, community, locked)
+    infectious = 0
+    for k in range(ls.counters[N_ACTIVE]):  # those infected today are appended, not visited
+        i = ls.active[k]
+        if infectiousness(i, t, ag, d) > 0.0:
+            infectious += 1
+            out[INFECTIONS] += transmit(i, t, seed, pop, ag, ls, d, by_age, today)
+    out[INFECTIOUS] = infectious
+    out[VACCINATED] = ls.counters[N_VACCINATED]
+
+
+@njit(cache=True)
+def courses(t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any, today: Any, out: Any,
+            ward_confirmed: Any) -> None:  # fmt: skip
+    """Step 2: results due, then each course moves on; the recovered and dead leave the list."""
     keep = 0
     for k in range(ls.counters[N_ACTIVE]):
         i = ls.active[k]
@@ -136,7 +153,7 @@ def day(
             ag.result_on[i] = NO_DAY
             if ag.result_positive[i] and ag.diagnosed_on[i] == NO_DAY:
                 diagnose(i, t, pop, ag, ls, today, out, ward_confirmed)
-        advance(i, t, seed, ag, d, policy, out)
+        advance(i, t, seed, ag, d, today.policy, out)
         s = ag.state[i]
         if s in (SEVERE, CRITICAL):
             out[HOSPITAL] += 1
@@ -146,6 +163,11 @@ def day(
             ls.active[keep] = i
             keep += 1
     ls.counters[N_ACTIVE] = keep
+
+
+@njit(cache=True)
+def held(t: int, seed: np.uint64, ag: Any, ls: Any, d: Any, today: Any, out: Any) -> None:
+    """Step 3: those whose time is over leave; those in quarantine are tested on schedule."""
     keep = 0
     for k in range(ls.counters[N_HELD]):
         j = ls.held[k]
@@ -163,28 +185,27 @@ def day(
         if done < len(tests) and t - ag.held_from[j] >= tests[done]:
             ag.tests_done[j] = done + 1
             if ag.infected_on[j] != NO_DAY:
-                sample(j, t, policy[RESULT_DAYS], seed, ag, d)
+                sample(j, t, today.policy[RESULT_DAYS], seed, ag, d)
     ls.counters[N_HELD] = keep
-    if policy[TTI] > 0:
-        budget = policy[CAPACITY] if policy[CAPACITY] >= 0 else 1e18
-        while (
-            ls.counters[TRACE_HEAD] < ls.counters[TRACE_TAIL]
-            and ls.trace_on[ls.counters[TRACE_HEAD]] <= t
-            and budget > 0
-        ):
-            case = ls.trace_who[ls.counters[TRACE_HEAD]]
-            ls.counters[TRACE_HEAD] += 1
-            budget -= trace(case, t, seed, pop, ag, ls, d, today, community, locked)
-    else:
+
+
+@njit(cache=True)
+def tracing(t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any, today: Any,
+            community: Any, locked: Any) -> None:  # fmt: skip
+    """Step 4: the cases due for tracing, up to the day's capacity (none without tracing)."""
+    policy = today.policy
+    if policy[TTI] <= 0:
         ls.counters[TRACE_HEAD] = ls.counters[TRACE_TAIL]
-    infectious = 0
-    for k in range(ls.counters[N_ACTIVE]):  # those infected today are appended, not visited
-        i = ls.active[k]
-        if infectiousness(i, t, ag, d) > 0.0:
-            infectious += 1
-            out[INFECTIONS] += transmit(i, t, seed, pop, ag, ls, d, by_age, today)
-    out[INFECTIOUS] = infectious
-    out[VACCINATED] = ls.counters[N_VACCINATED]
+        return
+    budget = policy[CAPACITY] if policy[CAPACITY] >= 0 else 1e18
+    while (
+        ls.counters[TRACE_HEAD] < ls.counters[TRACE_TAIL]
+        and ls.trace_on[ls.counters[TRACE_HEAD]] <= t
+        and budget > 0
+    ):
+        case = ls.trace_who[ls.counters[TRACE_HEAD]]
+        ls.counters[TRACE_HEAD] += 1
+        budget -= trace(case, t, seed, pop, ag, ls, d, today, community, locked)
 
 
 @njit(cache=True)
