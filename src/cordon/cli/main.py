@@ -20,6 +20,7 @@ from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
 from cordon.public.cli import app as public_app
 from cordon.rt.cli import rt_command
+from cordon.scenarios.calibrate_cli import calibrate_command
 from cordon.scenarios.cli import simulate_command
 from cordon.tracing.cli import tiers_app, trace
 from cordon.transfer.cli import export_command, import_command
@@ -58,6 +59,7 @@ app.command("chain")(chain)
 app.command("cluster")(cluster)
 app.command("rt")(rt_command)
 app.command("simulate")(simulate_command)
+app.command("calibrate")(calibrate_command)
 app.command("import")(import_command)
 app.command("export")(export_command)
 app.command("worker")(worker)

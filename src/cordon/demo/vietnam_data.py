@@ -163,6 +163,20 @@ def classify(patient: Patient, by_number: dict[int, Patient]) -> Classification:
     return Classification.in_quarantine if earlier else Classification.community
 
 
+def daily_series(patients: Iterable[Patient]) -> list[tuple[dt.date, int, int]]:
+    """(day, local cases, imported cases) by announcement day, every day from the first
+    case to the last (``is_imported`` tells the two apart): the series the scenario planner's
+    calibration fits (src/cordon/sim/calibration/vietnam-2020.csv)."""
+    local: dict[dt.date, int] = {}
+    imported: dict[dt.date, int] = {}
+    for p in patients:
+        into = imported if is_imported(p) else local
+        into[p.positive_on] = into.get(p.positive_on, 0) + 1
+    first, last = min(local | imported), max(local | imported)
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    return [(day, local.get(day, 0), imported.get(day, 0)) for day in days]
+
+
 def descendants(root: int, patients: Iterable[Patient]) -> list[int]:
     """``root`` and every patient infected, directly or down the chain, by it (sorted)."""
     children: dict[int, list[int]] = {}

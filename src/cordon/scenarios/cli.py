@@ -114,7 +114,7 @@ def _load(files: Sequence[Path], *, runs: int | None, seed: int | None) -> list[
         try:
             scenario = load_scenario(file)
         except ScenarioError as error:
-            raise _refused(file, error) from None
+            raise refused(file, error) from None
         given = {"runs": runs, "seed": seed}
         changes = {name: value for name, value in given.items() if value is not None}
         scenarios.append(scenario.model_copy(update=changes))
@@ -123,7 +123,7 @@ def _load(files: Sequence[Path], *, runs: int | None, seed: int | None) -> list[
     return scenarios
 
 
-def _refused(file: Path, error: ScenarioError) -> InvalidInput:
+def refused(file: Path, error: ScenarioError) -> InvalidInput:
     problems = [
         FieldProblem("file" if where == str(file) else where, what)
         for where, what in error.problems
@@ -175,7 +175,7 @@ def _run(
             try:
                 ensembles.append(_ensemble(scenario, workers, scheduler, _advance(bar, task)))
             except ScenarioError as error:  # found as it runs (a district the city lacks)
-                raise _refused(file, error) from None
+                raise refused(file, error) from None
     return ensembles
 
 

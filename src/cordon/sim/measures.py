@@ -70,6 +70,11 @@ class Plan:
         self.switches = [self._switch(i, m, wards) for i, m in enumerate(scenario.measures)]
         self.vaccine_carry = 0.0
         self.order: npt.NDArray[np.int32] | None = None
+        self.arrivals = np.full(scenario.days, scenario.seeding.imported_per_day)
+        for arrival in scenario.seeding.arrivals:  # before the start or after the end: none
+            t = scenario.day_of(arrival.on, 0)
+            if 0 <= t < scenario.days:
+                self.arrivals[t] += arrival.count
 
     def _switch(self, index: int, measure: Measure, wards: int) -> _Switch:
         people, where = self.people, f"measures[{index}]"
@@ -158,7 +163,7 @@ class Plan:
             elif isinstance(m, WorkplaceClosure):
                 hit = np.unique(self.people.ward_district[here])
                 work_closed[hit] = np.maximum(work_closed[hit], m.closed_share)
-        policy[k.ARRIVALS] = self.scenario.seeding.imported_per_day / self.people.scale
+        policy[k.ARRIVALS] = self.arrivals[t] / self.people.scale
         return k.Today(
             policy, community, masks, locked, school_closed, work_closed,
             quarantine_tests, entry_tests,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,7 @@ from cordon.sim.disease import Disease, disease_for
 from cordon.sim.measures import Plan, Seen
 from cordon.sim.population import People, build_people
 from cordon.sim.results import METRICS, Run
-from cordon.sim.scenario import Scenario, ScenarioError
+from cordon.sim.scenario import Population, Scenario, ScenarioError
 
 FIGURES = {  # metric → index of the kernels' daily figures
     "infections": state.INFECTIONS,
@@ -67,7 +68,7 @@ def _simulate(
     scenario: Scenario, seed: int, progress: Callable[[int], None] | None
 ) -> tuple[Run, Agents]:
     started = time.perf_counter()
-    people = build_people(districts_of(scenario.population), scenario.population.agents, seed)
+    people = _people(scenario.population, seed)
     plan = Plan(scenario, people)
     d = disease_for(scenario)
     pop = _pop(people)
@@ -110,6 +111,13 @@ def _simulate(
         agents.infected_on, agents.infector, agents.diagnosed_on, agents.infectious_on,
         agents.onset_on, agents.severe_on, agents.end_on, agents.spread,
     )  # fmt: skip
+
+
+@lru_cache(maxsize=2)
+def _people(population: Population, seed: int) -> People:
+    """The city's people for ``seed``, kept for the next run of the same seed in this process
+    (a calibration runs many candidates on one seed's people). The kernels only read them."""
+    return build_people(districts_of(population), population.agents, seed)
 
 
 def _pop(people: People) -> state.Pop:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cordon.sim.results import METRICS, Ensemble
+
+if TYPE_CHECKING:
+    from cordon.sim.calibrate import Fit
 
 FORMATS = ("png", "svg")
 MARGINS = {"left": 0.085, "right": 0.98, "bottom": 0.09, "top": 0.92}
@@ -73,6 +77,35 @@ def _label(ax: Axes, metric: str, top: float) -> None:
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="best", frameon=False, title="median (line) and 90% interval (band)")
+
+
+def fitted(fit: Fit, path: Path) -> list[Path]:
+    """A calibration: the observed bins as points, the best candidate's runs as their median
+    and 90% interval; written as ``path`` + ``.png`` and ``.svg``."""
+    fig = Figure(figsize=(10, 5.5))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots(gridspec_kw=MARGINS)
+    days = _dates(fit.bins)
+    low, mid, high = fit.fitted
+    ax.fill_between(days, low, high, color=COLOURS[0], alpha=0.18, linewidth=0, step="mid")
+    ax.plot(days, mid, color=COLOURS[0], linewidth=1.8, drawstyle="steps-mid",
+            label=f"fitted: beta {fit.best.beta:.4g} ({len(fit.ensemble.runs)} runs)")  # fmt: skip
+    ax.plot(days, fit.observed_bins, "o", color=COLOURS[1], label=f"observed: {fit.observed.name}")
+    top = float(max(high.max(initial=0.0), fit.observed_bins.max(initial=0.0), 1.0))
+    ax.set_title(f"{fit.search.metric}, per {fit.search.bin_days} days", loc="left", fontsize=12)
+    ax.set_ylabel("people")
+    ax.set_ylim(0, top * 1.05)
+    ax.yaxis.set_major_formatter(FuncFormatter(_people))
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="best", frameon=False, title="median (line) and 90% interval (band)")
+    written = [path.with_name(f"{path.name}.{suffix}") for suffix in FORMATS]
+    for file in written:
+        fig.savefig(file, format=file.suffix.lstrip("."), dpi=120)
+    return written
 
 
 def compare_all(ensembles: Sequence[Ensemble], folder: Path) -> list[Path]:

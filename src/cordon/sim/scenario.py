@@ -165,10 +165,19 @@ class Population(Strict):
     home_isolation_household_leak: Fraction = 0.5  # of household contact kept at home
 
 
+class Arrival(Strict):
+    """Infected people arriving from outside the city on one day (the imported cases of a
+    real series, say), on top of ``imported_per_day``."""
+
+    on: dt.date | Days
+    count: Annotated[float, Field(ge=0, le=1_000_000)]
+
+
 class Seeding(Strict):
     infected: Annotated[int, Field(ge=0)] = 20  # on the first day, by population
     districts: dict[str, Annotated[int, Field(ge=0)]] = {}  # or by district code
     imported_per_day: Annotated[float, Field(ge=0)] = 0.0  # infected arrivals a day
+    arrivals: tuple[Arrival, ...] = ()  # and on given days
     # filled in from a city's registry (cordon.scenarios), not written by hand:
     confirmed_active: dict[str, Annotated[int, Field(ge=0)]] = {}  # cases in care, by district
     in_quarantine: dict[str, Annotated[int, Field(ge=0)]] = {}  # held in a facility, by district
