@@ -8,11 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import dask
 import pytest
+from distributed import LocalCluster
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.models import utcnow
 from cordon.scenarios.models import RunStatus, ScenarioRun
@@ -199,3 +202,24 @@ def test_a_run_left_running_by_a_stopped_server_fails_at_start_up(
         assert stopped.status is RunStatus.failed
         assert stopped.failure == "the server stopped while the scenario ran"
         assert stopped.finished_at is not None
+
+
+def test_runs_go_to_the_dask_cluster_the_settings_name(
+    client: TestClient, hanoi: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = finished(client, client.post("/api/v1/scenarios/runs", json=TINY).json()["id"])
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        monkeypatch.setattr(get_settings(), "scenario_scheduler", cluster.scheduler_address)
+        started = client.post("/api/v1/scenarios/runs", json=TINY)
+        there = finished(client, started.json()["id"])
+        assert there["status"] == "done", there["failure"]
+        assert "simulate" in cluster.scheduler.task_prefixes  # the cluster did the runs
+    assert there["result"] == here["result"]  # wherever the runs are done, the same figures
+
+    monkeypatch.setattr(get_settings(), "scenario_scheduler", "tcp://127.0.0.1:9")  # nobody
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        failed = finished(client, client.post("/api/v1/scenarios/runs", json=TINY).json()["id"])
+    assert failed["status"] == "failed"
+    assert "127.0.0.1:9" in failed["failure"]

@@ -153,6 +153,12 @@ class Settings(BaseSettings):
         description="Processes that run a scenario's runs started from the API or the web "
         "app (one scenario at a time); 1 runs them in the server's own background thread.",
     )
+    scenario_scheduler: str | None = Field(
+        default=None,
+        description="Address of a Dask scheduler (tcp://10.0.0.5:8786): the scenario runs "
+        "started from the API or the web app run on that cluster instead of "
+        "CORDON_SCENARIO_WORKERS processes (docs/simulation.md, \"On a Dask cluster\").",
+    )
 
 
 @lru_cache

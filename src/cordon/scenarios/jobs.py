@@ -4,7 +4,8 @@ one at a time, oldest first (started and stopped by the app's lifespan, ``api.py
 Each move is a short transaction of its own — the claim, the progress after each run of the
 ensemble, a heartbeat every few seconds, the figures or the failure at the end — so the
 database is never held while the simulator works, on SQLite or PostgreSQL. The runs of an
-ensemble go to ``CORDON_SCENARIO_WORKERS`` processes (1: this thread).
+ensemble go to ``CORDON_SCENARIO_WORKERS`` processes (1: this thread), or to the Dask
+cluster at ``CORDON_SCENARIO_SCHEDULER``.
 
 A run whose heartbeat stops (its server stopped or died mid-run) is marked failed by the
 next runner at its start, or by a running one within ``STALE`` — never run twice, never
@@ -126,8 +127,13 @@ def _run(engine: Engine, run_id: int) -> None:
     try:
         with new_session(engine) as session:
             scenario = service.scenario_of(service.get_run(session, run_id))
-        workers = get_settings().scenario_workers
-        ensemble = run_ensemble(scenario, workers=workers, progress=progress)
+        settings = get_settings()
+        ensemble = run_ensemble(
+            scenario,
+            workers=settings.scenario_workers,
+            progress=progress,
+            scheduler=settings.scenario_scheduler,
+        )
         with new_session(engine) as session:
             service.finish(session, run_id, ensemble)
             session.commit()
