@@ -157,7 +157,7 @@ class Settings(BaseSettings):
         default=None,
         description="Address of a Dask scheduler (tcp://10.0.0.5:8786): the scenario runs "
         "started from the API or the web app run on that cluster instead of "
-        "CORDON_SCENARIO_WORKERS processes (docs/simulation.md, \"On a Dask cluster\").",
+        'CORDON_SCENARIO_WORKERS processes (docs/simulation.md, "On a Dask cluster").',
     )
 
 
