@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 
-from cordon.sim.model import simulate
+from cordon.sim.model import forget_people, simulate
 from cordon.sim.results import Ensemble, Run
 from cordon.sim.scenario import Scenario
 
@@ -71,8 +71,11 @@ def _on_processes(
     workers: int, scenarios: Sequence[Scenario], tasks: list[Task], done: Done
 ) -> None:
     if workers <= 1:
-        for task in tasks:
-            done(task, simulate(scenarios[task[0]], task[1]))
+        try:
+            for task in tasks:
+                done(task, simulate(scenarios[task[0]], task[1]))
+        finally:
+            forget_people()  # this process lives on: a city's people are hundreds of MB
         return
     context = multiprocessing.get_context("spawn")  # no threads or locks carried over
     with ProcessPoolExecutor(workers, mp_context=context) as pool:

@@ -113,11 +113,16 @@ def _simulate(
     )  # fmt: skip
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
 def _people(population: Population, seed: int) -> People:
     """The city's people for ``seed``, kept for the next run of the same seed in this process
     (a calibration runs many candidates on one seed's people). The kernels only read them."""
     return build_people(districts_of(population), population.agents, seed)
+
+
+def forget_people() -> None:
+    """Let the kept people go (a long-lived process, such as the API's runner, between runs)."""
+    _people.cache_clear()
 
 
 def _pop(people: People) -> state.Pop:
