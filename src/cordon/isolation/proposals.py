@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select, union_all, update
+from sqlalchemy import ColumnElement, TextClause, func, select, text, union_all, update
 from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_rows, next_ids
@@ -16,7 +16,8 @@ from cordon.core.dates import today
 from cordon.core.errors import N_
 from cordon.core.events import ExposuresAdded, PersonsMerged, TiersMoved
 from cordon.core.models import utcnow
-from cordon.exposures.models import Exposure
+from cordon.exposures.enums import Closeness
+from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
@@ -67,21 +68,28 @@ def _chunks(items: Collection[int]) -> Iterator[list[int]]:
 def last_exposures(session: Session, tiers: dict[int, int], *, on: dt.date) -> dict[int, dt.date]:
     """Each person's last counted exposure to someone of a lower tier (a possible source),
     no later than ``on``."""
-    counted = sorted(c.value for c in get_policy().in_force(on).counted_closeness)
+    counted = _counted(sorted(c.value for c in get_policy().in_force(on).counted_closeness))
     out: dict[int, dt.date] = {}
     for part in _chunks(tiers):
         sides = union_all(
             select(
                 Exposure.person_id.label("me"), Exposure.contact_id.label("other"), Exposure.last_on
-            ).where(Exposure.person_id.in_(part), Exposure.closeness.in_(counted)),
+            ).where(Exposure.person_id.in_(part), counted),
             select(Exposure.contact_id, Exposure.person_id, Exposure.last_on).where(
-                Exposure.contact_id.in_(part), Exposure.closeness.in_(counted)
+                Exposure.contact_id.in_(part), counted
             ),
         ).subquery()
+        # the other side's tier looked up by its index for each exposure (a join would hash
+        # every tier of the city on PostgreSQL), then the latest day per person and tier: a
+        # few rows a person, not one an exposure (a cascade's F1s share thousands)
+        their_tier = (
+            select(PersonTier.tier).where(PersonTier.person_id == sides.c.other).scalar_subquery()
+        )
+        tiered = select(sides.c.me, their_tier.label("tier"), sides.c.last_on).subquery()
         rows = session.execute(
-            select(sides.c.me, PersonTier.tier, sides.c.last_on).join(
-                PersonTier, PersonTier.person_id == sides.c.other
-            )
+            select(tiered.c.me, tiered.c.tier, func.max(tiered.c.last_on))
+            .where(tiered.c.tier.is_not(None))
+            .group_by(tiered.c.me, tiered.c.tier)
         )
         for me, other_tier, last_on in rows:
             if other_tier < tiers[me]:
@@ -89,6 +97,14 @@ def last_exposures(session: Session, tiers: dict[int, int], *, on: dt.date) -> d
                 if me not in out or day > out[me]:
                     out[me] = day
     return out
+
+
+def _counted(closeness: list[str]) -> ColumnElement[bool] | TextClause:
+    """The exposures the policy counts; close ones only as the literal condition of the
+    partial indexes of close exposures, so that they serve it (a bound parameter hides that)."""
+    if closeness == [Closeness.close.value]:
+        return text(CLOSE_ONLY)
+    return Exposure.closeness.in_(closeness)
 
 
 @dataclass(frozen=True)
