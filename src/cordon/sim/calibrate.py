@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from cordon.sim.disease import disease_for
+from cordon.sim.disease import BETA, disease_for
 from cordon.sim.ensemble import run_ensembles
 from cordon.sim.results import METRICS, QUANTILES, Ensemble
 from cordon.sim.scenario import Scenario
@@ -173,7 +173,7 @@ def calibrate(scenario: Scenario, observed: Observed, search: Search = Search(),
         problems.append(("start", "the scenario starts after the observed series ends"))
     if problems:
         raise ObservedError(problems)
-    base = float(disease_for(scenario).values[0])
+    base = float(disease_for(scenario).values[BETA])
     shifts = list(range(-search.shift_days, search.shift_days + 1, search.shift_step))
     if 0 not in shifts:
         shifts = sorted({*shifts, 0})
