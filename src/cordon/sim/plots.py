@@ -47,11 +47,8 @@ def compare(ensembles: Sequence[Ensemble], metric: str, path: Path) -> list[Path
     top = 1.0
     for k, ensemble in enumerate(ensembles):
         top = max(top, _draw(ax, ensemble, metric, COLOURS[k % len(COLOURS)]))
-    _label(ax, metric, top)
-    written = [path.with_name(f"{path.name}.{suffix}") for suffix in FORMATS]
-    for file in written:
-        fig.savefig(file, format=file.suffix.lstrip("."), dpi=120)
-    return written
+    _label(ax, _title(metric), top)
+    return _save(fig, path)
 
 
 def _draw(ax: Axes, ensemble: Ensemble, metric: str, colour: str) -> float:
@@ -65,8 +62,8 @@ def _draw(ax: Axes, ensemble: Ensemble, metric: str, colour: str) -> float:
     return float(high.max(initial=0.0))
 
 
-def _label(ax: Axes, metric: str, top: float) -> None:
-    ax.set_title(_title(metric), loc="left", fontsize=12)
+def _label(ax: Axes, title: str, top: float) -> None:
+    ax.set_title(title, loc="left", fontsize=12)
     ax.set_ylabel("people")
     ax.set_ylim(0, top * 1.05)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # people, not fractions
@@ -92,16 +89,12 @@ def fitted(fit: Fit, path: Path) -> list[Path]:
             label=f"fitted: beta {fit.best.beta:.4g} ({len(fit.ensemble.runs)} runs)")  # fmt: skip
     ax.plot(days, fit.observed_bins, "o", color=COLOURS[1], label=f"observed: {fit.observed.name}")
     top = float(max(high.max(initial=0.0), fit.observed_bins.max(initial=0.0), 1.0))
-    ax.set_title(f"{fit.search.metric}, per {fit.search.bin_days} days", loc="left", fontsize=12)
-    ax.set_ylabel("people")
-    ax.set_ylim(0, top * 1.05)
-    ax.yaxis.set_major_formatter(FuncFormatter(_people))
-    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="best", frameon=False, title="median (line) and 90% interval (band)")
+    _label(ax, f"{fit.search.metric}, per {fit.search.bin_days} days", top)
+    return _save(fig, path)
+
+
+def _save(fig: Figure, path: Path) -> list[Path]:
+    """``path`` + ``.png`` and ``.svg``."""
     written = [path.with_name(f"{path.name}.{suffix}") for suffix in FORMATS]
     for file in written:
         fig.savefig(file, format=file.suffix.lstrip("."), dpi=120)
