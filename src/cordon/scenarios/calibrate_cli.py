@@ -14,17 +14,18 @@ from rich.table import Table
 
 from cordon.cli.output import console, user_errors
 from cordon.core.errors import N_, FieldProblem, InvalidInput
-from cordon.scenarios.cli import refused
+from cordon.scenarios.cli import check_out, refused
 from cordon.sim.calibrate import (
     CALIBRATION_METRICS,
     LOCAL,
     Fit,
+    Observed,
     ObservedError,
     Search,
     read_observed,
 )
 from cordon.sim.calibrate import calibrate as fit_scenario
-from cordon.sim.scenario import ScenarioError, load_scenario
+from cordon.sim.scenario import Scenario, ScenarioError, load_scenario
 
 
 def calibrate_command(
@@ -74,18 +75,10 @@ def calibrate_command(
             scenario = load_scenario(file)
         except ScenarioError as error:
             raise refused(file, error) from None
-        if out.exists() and not out.is_dir():
-            raise InvalidInput.of(N_("--out: %(path)s is a file, not a folder"), path=str(out))
+        check_out(out)
         try:
             series = read_observed(observed, column, _day(first), _day(last))
-            columns = (TextColumn("calibrating"), BarColumn(), MofNCompleteColumn(),
-                       TextColumn("runs"), TimeElapsedColumn())  # fmt: skip
-            with Progress(*columns, console=console) as bar:
-                task = bar.add_task("calibrating")
-                fit = fit_scenario(
-                    scenario, series, search, workers=workers,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )  # fmt: skip
+            fit = _fit(scenario, series, search, workers)
         except ObservedError as error:
             raise _not_fitted(observed, error) from None
         except ScenarioError as error:
@@ -98,6 +91,18 @@ def calibrate_command(
         markup=False,
     )
     console.print(f"Written to {out}: {', '.join(p.name for p in written)}")
+
+
+def _fit(scenario: Scenario, series: Observed, search: Search, workers: int | None) -> Fit:
+    """The calibration, with a progress bar of its runs."""
+    columns = (TextColumn("calibrating"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("calibrating")
+        return fit_scenario(
+            scenario, series, search, workers=workers,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:

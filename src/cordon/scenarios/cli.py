@@ -137,9 +137,14 @@ def _unique(names: list[str], template: str) -> None:
             raise InvalidInput.of(template, name=name)
 
 
-def _check(out: Path, scheduler: str | None) -> None:
+def check_out(out: Path) -> None:
+    """``--out`` must be a folder (made if missing), not a file."""
     if out.exists() and not out.is_dir():
         raise InvalidInput.of(N_("--out: %(path)s is a file, not a folder"), path=str(out))
+
+
+def _check(out: Path, scheduler: str | None) -> None:
+    check_out(out)
     if scheduler is not None:
         address = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
         try:
