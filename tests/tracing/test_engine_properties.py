@@ -117,8 +117,29 @@ def _rebuild_all(view: MemoryView, ops: list[tuple[str, int, int]]) -> None:
             edge_id = sorted(world.edges)[y % len(world.edges)]
             del world.edges[edge_id]
             cascade.exposures_removed([edge_id])
-        cascade.finish()
+        moves = cascade.finish()
         assert_consistent(view)
+        assert_last_exposed(view, cascade, [m.person for m in moves])
+
+
+def assert_last_exposed(view: MemoryView, cascade: Cascade, persons: list[int]) -> None:
+    """What the cascade tells isolation orders: each moved person's last exposure to someone
+    of a lower tier, read literally from all exposures and the labels now stored."""
+    tiers: dict[int, int] = {}
+    for p, k in view.labels:
+        tiers[p] = min(k, tiers.get(p, k))
+    expected: dict[int, int] = {}
+    for p in persons:
+        if tiers.get(p, 0) == 0:
+            continue
+        days = [
+            e.last
+            for e in view.world.edges.values()
+            if p in (e.a, e.b) and tiers.get(e.other(p), 99) < tiers[p]
+        ]
+        if days:
+            expected[p] = max(days)
+    assert cascade.last_exposed(persons) == expected
 
 
 operations = st.lists(

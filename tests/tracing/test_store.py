@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cordon.core import events
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.schemas import ContactIn
 from cordon.exposures.service import record_contacts
+from cordon.isolation.proposals import last_exposures
 from cordon.tracing import service
 from cordon.tracing.incremental import Label, TierMove
 from cordon.tracing.models import TierChange
@@ -108,3 +110,44 @@ def test_cascades_run_with_the_cycle_collector_paused() -> None:
         cascade()
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_a_cascade_tells_each_moved_persons_last_exposure_to_a_lower_tier(
+    session: Session,
+    make_person: Callable[..., int],
+    make_case: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The days isolation orders count from, as the cascade hands them over, equal what a read
+    of every exposure and the stored tiers gives."""
+    a, b, c, d, e = (make_person(f"Lê Văn {n}") for n in "ABCDE")
+
+    def met(x: int, y: int, first: int, last: int, closeness: Closeness = Closeness.close) -> None:
+        on = MARCH_1 + dt.timedelta(days=first)
+        span = ContactIn(
+            contact_id=y,
+            first_on=on,
+            last_on=on + dt.timedelta(days=last - first),
+            setting=Setting.household,
+            closeness=closeness,
+        )
+        record_contacts(session, person_id=x, contacts=[span])
+
+    met(a, b, 0, 2)  # b: F1 until 3 March
+    met(a, c, 1, 1)  # c: F1 on 2 March
+    met(b, c, 0, 8)  # F1 with F1: not to a lower tier
+    met(b, d, 3, 5)  # d: F2 …
+    met(d, c, 4, 6)  # … last with an F1 on 7 March
+    met(d, e, 7, 7)  # e: F3 on 8 March
+    met(a, b, 9, 9, Closeness.casual)  # does not count
+    session.commit()
+    seen: list[events.TiersMoved] = []
+    monkeypatch.setitem(events._handlers, events.TiersMoved, [lambda _s, ev: seen.append(ev)])
+
+    make_case("BN1", person_id=a, onset_on=MARCH_1)
+
+    (moved,) = seen
+    march = {p: MARCH_1 + dt.timedelta(days=n) for p, n in ((b, 2), (c, 1), (d, 6), (e, 7))}
+    assert moved.last_exposed == march
+    tiers = {p: k for p, k in moved.moves if k}
+    assert last_exposures(session, tiers, on=dt.date(2020, 12, 31)) == march

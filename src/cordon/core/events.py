@@ -63,9 +63,14 @@ class PersonMoved(Event):
 class TiersMoved(Event):
     """People whose tier moved (appeared, changed or fell away) in one cascade or whole-city
     pass: each as (person, new tier or None). Published by the tier engine after it wrote
-    them, in the same transaction."""
+    them, in the same transaction.
+
+    ``last_exposed``: for moved people with a tier above 0 whose exposures the cascade read
+    anyway, the last day of a counted exposure to someone of a lower tier (the day their
+    quarantine counts from). Others, and a whole-city pass, leave it to the reader."""
 
     moves: tuple[tuple[int, int | None], ...]
+    last_exposed: dict[int, dt.date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ and 5,000 people, beds counted in memory and written once (ADR 0011)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, TextClause, func, select, text, union_all, update
@@ -127,7 +127,7 @@ def on_persons_merged(session: Session, event: PersonsMerged) -> None:
 
 
 def on_tiers_moved(session: Session, event: TiersMoved) -> None:
-    react(session, dict(event.moves), cause=event.cause)
+    react(session, dict(event.moves), cause=event.cause, last_exposed=event.last_exposed)
 
 
 def on_exposures_added(session: Session, event: ExposuresAdded) -> None:
@@ -153,17 +153,27 @@ def on_exposures_added(session: Session, event: ExposuresAdded) -> None:
 
 
 def react(
-    session: Session, moves: dict[int, int | None], *, cause: str, on: dt.date | None = None
+    session: Session,
+    moves: dict[int, int | None],
+    *,
+    cause: str,
+    on: dt.date | None = None,
+    last_exposed: Mapping[int, dt.date] | None = None,
 ) -> Proposed:
     """Orders follow the tiers that moved: proposed or changed for those whose tier calls for
-    isolation now, ended for those who became F0 or lost their tier."""
+    isolation now, ended for those who became F0 or lost their tier. ``last_exposed``: the
+    last exposures to a lower tier already known (the tier engine's), read for the others."""
     day = on or today()
     gone = {p for p, k in moves.items() if k is None or k == 0}
     ended = _end_open(session, gone, day, tiers=moves)
     tiered = {p: k for p, k in moves.items() if k is not None and k > 0}
-    last = last_exposures(session, tiered, on=day)
-    wanted: dict[int, tuple[Regime, Plan, int]] = {}
     regimes = get_regimes()
+    isolated = {p: k for p, k in tiered.items() if k in regimes.tiers}
+    known = last_exposed or {}
+    last = {p: min(known[p], day) for p in isolated if p in known}
+    unknown = {p: k for p, k in isolated.items() if p not in known}
+    last.update(last_exposures(session, unknown, on=day))
+    wanted: dict[int, tuple[Regime, Plan, int]] = {}
     doses = _vaccination(session, set(last))
     for person, tier in tiered.items():
         if person not in last:

@@ -117,6 +117,11 @@ class Regimes:
                 chosen = regime
         return chosen
 
+    @property
+    def tiers(self) -> frozenset[int]:
+        """The tiers some regime isolates (the others never need a last exposure)."""
+        return frozenset(rule.tier for regime in self.regimes for rule in regime.rules)
+
     def get(self, regime_id: str) -> Regime:
         for regime in self.regimes:
             if regime.id == regime_id:

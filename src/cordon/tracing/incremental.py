@@ -268,6 +268,35 @@ class Cascade:
         roots = [(lab.person, lab.level) for lab in self.view.labels_via_exposures(exposure_ids)]
         self.reseed(self.retract(roots))
 
+    def last_exposed(self, persons: Collection[int]) -> dict[int, int]:
+        """For each of ``persons`` (loaded by this cascade) with a tier above 0: the last day
+        of a counted exposure to someone of a lower tier, if any. Neighbours this cascade has
+        not loaded are read only where their exposure could be the latest."""
+        self._load(persons)
+        tiers = {p: min(front) for p in persons if (front := self.fronts[p])}
+        wanted = {p for p, k in tiers.items() if k > 0}
+
+        def lower(n: int, than: int) -> bool:
+            front = self.fronts[n]
+            return bool(front) and min(front) < than
+
+        latest: dict[int, int] = {}
+        unknown: list[tuple[int, int, int]] = []  # (person, neighbour not loaded, last day)
+        for edge in self.view.edges_of(wanted):
+            for p, n in ((edge.a, edge.b), (edge.b, edge.a)):
+                if p not in wanted:
+                    continue
+                if n not in self.fronts:
+                    unknown.append((p, n, edge.last))
+                elif edge.last > latest.get(p, -1) and lower(n, tiers[p]):
+                    latest[p] = edge.last
+        unknown = [u for u in unknown if u[2] > latest.get(u[0], -1)]
+        self._load(n for _, n, _ in unknown)
+        for p, n, last in unknown:
+            if last > latest.get(p, -1) and lower(n, tiers[p]):
+                latest[p] = last
+        return latest
+
     # -- saving -----------------------------------------------------------------------------
     def finish(self) -> list[TierMove]:
         """Save the labels that changed; returns the people whose tier moved."""

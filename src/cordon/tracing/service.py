@@ -36,7 +36,7 @@ from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.tracing.policy import get_policy
-from cordon.tracing.store import SqlView, case_persons, chunks, edges_by_id
+from cordon.tracing.store import SqlView, case_persons, chunks, date_of, edges_by_id
 
 # Above this many new cases and exposures at once, one whole-city pass is cheaper than a
 # cascade (a cascade costs ~0.1–1 ms per label it moves; a pass ~1 s per million exposures).
@@ -103,7 +103,11 @@ def _finish(v: SqlView, cascade: Cascade, cause: str) -> list[TierMove]:
     v.record(moves, cause=cause[:300], at=utcnow())
     if moves:
         moved = tuple((m.person, m.after.level if m.after else None) for m in moves)
-        publish(v.session, TiersMoved(cause=cause, moves=moved))
+        # those whose onward exposures the cascade read (below the deepest tier): their last
+        # exposure to a lower tier costs no further read of their exposures
+        spread = [p for p, k in moved if k is not None and 0 < k < v.max_depth]
+        last = {p: date_of(d) for p, d in cascade.last_exposed(spread).items()}
+        publish(v.session, TiersMoved(cause=cause, moves=moved, last_exposed=last))
     return moves
 
 
