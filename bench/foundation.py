@@ -4,7 +4,8 @@
     .venv/bin/python bench/foundation.py --backend postgresql --people 1000000
 
 Measures: full tier recomputation (time, peak memory, in a fresh process), the incremental
-cascade after one new confirmed case, and through a real HTTP server (uvicorn, one worker):
+cascade after one new confirmed case (the whole transaction, and the tier engine's share
+alone), and through a real HTTP server (uvicorn, one worker):
 `trace` of one person, the paged case list and person search. Prints JSON lines.
 """
 
@@ -43,9 +44,27 @@ def full_recompute(url: str) -> dict[str, float]:
     return out
 
 
-def incremental(url: str, samples: int, seed: int) -> dict[str, float]:
-    """A new confirmed case for a random person, cascade included; rolled back each time."""
+def incremental(url: str, samples: int, seed: int, *, tiers_only: bool = False) -> dict[str, float]:
+    """A new confirmed case for a random person, cascade included; rolled back each time.
+    ``tiers_only``: the tier engine's reaction alone (tiers, labels and history), without
+    the isolation orders and public counts that follow in the same transaction."""
     common.use_database(url)
+    from cordon import reactions
+    from cordon.core import events
+    from cordon.tracing import service as tracing
+
+    wired = dict(reactions.REACTIONS)
+    if tiers_only:
+        reactions.REACTIONS.clear()
+        reactions.REACTIONS[events.CaseChanged] = (tracing.on_case_changed,)
+    try:
+        return _new_cases(samples, seed)
+    finally:
+        reactions.REACTIONS.clear()
+        reactions.REACTIONS.update(wired)
+
+
+def _new_cases(samples: int, seed: int) -> dict[str, float]:
     from cordon.cases import service as cases
     from cordon.cases.enums import CaseStatus
     from cordon.core.db import new_session
@@ -195,12 +214,9 @@ def main() -> None:
             flush=True,
         )
     if args.part in ("all", "incremental"):
-        print(
-            json.dumps(
-                {"incremental_new_case": incremental(url, min(args.samples, 100), args.seed)}
-            ),
-            flush=True,
-        )
+        for name, tiers_only in (("incremental_new_case", False), ("tiers_only", True)):
+            figures = incremental(url, min(args.samples, 100), args.seed, tiers_only=tiers_only)
+            print(json.dumps({name: figures}), flush=True)
     if args.part in ("all", "api"):
         print(json.dumps({"api": api(url, args.samples, args.seed)}), flush=True)
 
