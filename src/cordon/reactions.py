@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cordon.core import events
+from cordon.handovers import service as handovers
 from cordon.isolation import proposals as isolation
 from cordon.isolation import tasks as lab_tasks
 from cordon.monitoring import service as monitoring
@@ -28,6 +29,7 @@ REACTIONS: dict[type[events.Event], tuple[Callable[[Session, Any], object], ...]
     events.PersonsMerged: (
         tracing.on_persons_merged,
         outreach.on_persons_merged,
+        handovers.on_persons_merged,
         isolation.on_persons_merged,
         public.on_persons_merged,
     ),

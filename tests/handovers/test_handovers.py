@@ -180,6 +180,33 @@ def test_handover_follows_the_person(
     assert inbox["items"][0]["to_unit"]["code"] == RECEIVER  # where it was first sent
 
 
+def test_a_merged_duplicates_handover_goes_to_the_kept_persons_ward(
+    anonymous: TestClient, world: Any, make_person: Factory, client: TestClient
+) -> None:
+    """The contact handed over was a duplicate of someone registered in another ward: after
+    the merge the handover names the kept person and waits in that ward's inbox."""
+    _send(anonymous, world)
+    kept = make_person("Lê Thị Bình", ward_id=world["ward"][BYSTANDER])
+    versions = {
+        p: client.get(f"/api/v1/people/{p}").json()["version"] for p in (kept, world["contact"])
+    }
+    merged = client.post(
+        f"/api/v1/people/{kept}/merge",
+        json={
+            "merge_id": world["contact"],
+            "keep_version": versions[kept],
+            "merge_version": versions[world["contact"]],
+        },
+    )
+    assert merged.is_success, merged.text
+    assert anonymous.get(API, headers=world["receiver"]).json()["total"] == 0
+    inbox = anonymous.get(API, headers=world["bystander"]).json()
+    assert inbox["total"] == 1
+    url = f"{API}/{inbox['items'][0]['id']}/status"
+    accepted = anonymous.post(url, json={"status": "accepted"}, headers=world["bystander"])
+    assert accepted.status_code == 200, accepted.text
+
+
 def test_handovers_are_in_the_audit_log(
     anonymous: TestClient, world: Any, sign_in: Factory
 ) -> None:
