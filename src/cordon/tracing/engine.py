@@ -84,10 +84,12 @@ class Labels:
 
 
 @njit(cache=True, nogil=True)
-def _sweep(a, b, first, last, end, t, case, via, via_edge):  # type: ignore[no-untyped-def]
+def _sweep(a, b, first, last, ids, end, t, case, via, via_edge):  # type: ignore[no-untyped-def]
     """Level by level, one streaming pass over the exposures (both ways), spreading only labels
     on the front — earlier than every shallower label of the same person: a dominated label
-    can only produce dominated labels. Person-indexed arrays stay small enough for the cache."""
+    can only produce dominated labels. Person-indexed arrays stay small enough for the cache.
+    Of two ways in on the same day, the exposure with the lower id gives the path (whatever
+    order the database returned them in, the same registry gives the same "why")."""
     levels, n = t.shape
     best = t[0].copy()
     active = t[0] != NEVER
@@ -105,7 +107,9 @@ def _sweep(a, b, first, last, end, t, case, via, via_edge):  # type: ignore[no-u
                 if tp > ep or last[e] < tp or first[e] > ep:
                     continue
                 day = first[e] if first[e] > tp else tp
-                if day < tn[q] and day < best[q]:
+                if day >= best[q] or day > tn[q]:
+                    continue
+                if day < tn[q] or ids[e] < ids[via_edge[k + 1, q]]:
                     tn[q] = day
                     case[k + 1, q] = case[k, p]
                     via[k + 1, q] = p
@@ -165,5 +169,6 @@ def compute(graph: ContactGraph, sources: Sources, max_depth: int) -> Labels:
     person, first_idx = np.unique(sources.person[order], return_index=True)
     t[0, person] = sources.start[order][first_idx]
     case[0, person] = sources.case_id[order][first_idx]
-    _sweep(graph.a, graph.b, graph.first, graph.last, graph.end, t, case, via, via_edge)
+    g = graph
+    _sweep(g.a, g.b, g.first, g.last, g.exposure_id, g.end, t, case, via, via_edge)
     return Labels(*_front(t, case, via, via_edge, graph.exposure_id))
