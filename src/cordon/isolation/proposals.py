@@ -177,7 +177,8 @@ def react(
     ended = _end_open(session, gone, day, tiers=moves)
     tiered = {p: k for p, k in moves.items() if k is not None and k > 0}
     regimes = get_regimes()
-    isolated = {p: k for p, k in tiered.items() if k in regimes.tiers}
+    isolating = regimes.tiers
+    isolated = {p: k for p, k in tiered.items() if k in isolating}
     known = last_exposed or {}
     last = {p: min(known[p], day) for p in isolated if p in known}
     unknown = {p: k for p, k in isolated.items() if p not in known}
