@@ -30,6 +30,7 @@ from cordon.core.migrate import upgrade
 from cordon.isolation import regimes
 from cordon.models import Base
 from cordon.people.bulk import PersonRow, insert_people
+from pagekit import PASSWORD, Browser
 
 TEST_DB = os.environ.get("CORDON_TEST_DB", "sqlite")
 PG_URL = os.environ.get(
@@ -189,6 +190,33 @@ def account(hanoi: Session) -> Callable[..., None]:
         hanoi.commit()
 
     return make
+
+
+@pytest.fixture
+def browser(account: Callable[..., None]) -> Iterator[Browser]:
+    """``browser(role, unit_code, lang=…)``: a client of its own signed in through the sign-in
+    page, as a new user of that role at that unit (its session cookie kept, like a browser)."""
+    from cordon.api import create_app
+
+    opened: list[TestClient] = []
+
+    def make(role: str = "ward_worker", unit_code: str = "00001", lang: str = "vi") -> TestClient:
+        username = f"{role}-{unit_code}"
+        account(username, role, unit_code, password=PASSWORD, language=lang)
+        client = TestClient(create_app(), raise_server_exceptions=False)
+        client.__enter__()
+        opened.append(client)
+        response = client.post(
+            "/sign-in",
+            data={"username": username, "password": PASSWORD, "next": "/"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        return client
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -6,51 +6,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.scenarios.models import ScenarioRun
+from pagekit import Browser, csrf_of
 
 from .tiny import TINY_TOML, WAIT
-
-PASSWORD = "correct horse battery staple"
-Browser = Callable[..., TestClient]
-
-
-@pytest.fixture
-def browser(hanoi: Session, account: Callable[..., None]) -> Iterator[Browser]:
-    """``browser(role, lang)``: a client signed in through the sign-in page, at city level."""
-    from cordon.api import create_app
-
-    opened: list[TestClient] = []
-
-    def make(role: str = "analyst", lang: str = "vi") -> TestClient:
-        username = f"{role}-{lang}"
-        account(username, role, "01", password=PASSWORD, language=lang)
-        client = TestClient(create_app(), raise_server_exceptions=False)
-        client.__enter__()
-        opened.append(client)
-        signed = client.post(
-            "/sign-in",
-            data={"username": username, "password": PASSWORD, "next": "/"},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303, signed.text
-        return client
-
-    yield make
-    for client in opened:
-        client.__exit__(None, None, None)
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found
-    return found.group(1)
 
 
 def start(client: TestClient, **fields: str) -> TestClient:
@@ -71,30 +35,30 @@ def finished_page(client: TestClient, url: str) -> str:
 
 
 def test_the_page_in_both_languages(browser: Browser) -> None:
-    vi = browser("analyst", "vi").get("/scenarios")
+    vi = browser("analyst", "01", lang="vi").get("/scenarios")
     assert vi.status_code == 200
     assert "<h1>Kịch bản</h1>" in vi.text
     assert "Chạy kịch bản" in vi.text  # the form's button
     assert "Truy vết F1, cách ly tập trung" in vi.text  # an example, in the reader's words
-    en = browser("epidemiologist", "en").get("/scenarios")
+    en = browser("epidemiologist", "01", lang="en").get("/scenarios")
     assert "<h1>Scenarios</h1>" in en.text
     assert "Start from today&#39;s registry" in en.text
     assert "No scenario has run yet." in en.text
 
 
 def test_who_sees_the_page_and_its_form(browser: Browser) -> None:
-    officer = browser("district_officer", "en").get("/scenarios")
+    officer = browser("district_officer", "01", lang="en").get("/scenarios")
     assert officer.status_code == 200
     assert '<h2 id="h-runs">Runs</h2>' in officer.text  # the runs …
     assert 'name="toml"' not in officer.text  # … but no form to start one
-    assert browser("ward_worker", "en").get("/scenarios").status_code == 403
-    example = browser("analyst", "en").get("/scenarios/examples/f1-only.toml")
+    assert browser("ward_worker", "01", lang="en").get("/scenarios").status_code == 403
+    example = browser("analyst", "01", lang="en").get("/scenarios/examples/f1-only.toml")
     assert example.headers["content-type"].startswith("text/plain")
     assert 'kind = "test_trace_isolate"' in example.text
 
 
 def test_problems_are_shown_at_the_scenario_field(browser: Browser, hanoi: Session) -> None:
-    client = browser("analyst", "vi")
+    client = browser("analyst", "01", lang="vi")
     bad = TINY_TOML.replace("depth = 2", "depth = 9")
     refused = start(client, toml=bad)
     assert refused.status_code == 422
@@ -119,7 +83,7 @@ def test_problems_are_shown_at_the_scenario_field(browser: Browser, hanoi: Sessi
 
 
 def test_a_run_started_on_the_page_shows_its_charts(browser: Browser) -> None:
-    client = browser("analyst", "en")
+    client = browser("analyst", "01", lang="en")
     started = start(client, toml=TINY_TOML)
     assert started.status_code == 303, started.text
     url = started.headers["location"].split("#")[0]
@@ -131,7 +95,7 @@ def test_a_run_started_on_the_page_shows_its_charts(browser: Browser) -> None:
     assert 'id="chart-confirmed"' in page
     assert "New confirmed cases a day" in page
     assert "Over the whole horizon: median (90% of runs)" in page
-    vi = browser("epidemiologist", "vi").get(url)
+    vi = browser("epidemiologist", "01", lang="vi").get(url)
     assert "Ca xác nhận mới mỗi ngày" in vi.text  # the same chart in Vietnamese
     assert "90% số lần chạy" in vi.text
 

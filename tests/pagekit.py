@@ -1,4 +1,4 @@
-"""Shared by the web tests."""
+"""Shared by the tests of pages (tests/ is on the path: ``from pagekit import …``)."""
 
 from __future__ import annotations
 
