@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.geography.models import AdminUnit
-
-PASSWORD = "correct horse battery staple"
+from pagekit import PASSWORD
 
 
 def _registry(

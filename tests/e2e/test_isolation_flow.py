@@ -36,8 +36,8 @@ from cordon.monitoring import service as monitoring
 from cordon.outbox.worker import Worker
 from outbox import conftest as outbox_fixtures
 from outbox.smsc import FakeSmsc
+from pagekit import PASSWORD
 
-PASSWORD = "correct horse battery staple"
 PHONE = {"Phạm Thị Mai": "0912 345 001", "Đinh Thị Nga": "0912 345 002"}
 F1S = ("Phạm Thị Mai", "Phạm Văn Long")
 F2 = "Đinh Thị Nga"
