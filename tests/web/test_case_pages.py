@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from cordon.core.dates import today
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
+from pagekit import Browser, csrf_of
 
 Factory = Any
 OFFICER = ("district_officer", "001")  # Ba Đình: wards 00001, 00004 …; not 00037

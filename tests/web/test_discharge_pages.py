@@ -8,7 +8,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder
 from cordon.people.bulk import PersonRow, insert_people
+from pagekit import Browser, csrf_of
 
 OFFICER = ("district_officer", "001")  # Ba Đình, where Phúc Xá (00001) is
 

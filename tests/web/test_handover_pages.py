@@ -8,12 +8,12 @@ from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access.models import User
 from cordon.geography.models import AdminUnit
+from pagekit import Browser, csrf_of
 
 Factory = Any
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
+from pagekit import Browser, csrf_of
 
 pytestmark = pytest.mark.usefixtures("city_regime")
 

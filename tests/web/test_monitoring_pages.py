@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from cordon.isolation.models import IsolationOrder
 from cordon.monitoring import service
 from cordon.monitoring.enums import FlagStatus, Reporter
 from cordon.monitoring.models import Flag, SelfReport
+from pagekit import Browser, csrf_of
 
 pytestmark = pytest.mark.usefixtures("city_regime")
 

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pagekit import Browser
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.audit import service as audit
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
+from pagekit import Browser
 
 pytestmark = pytest.mark.usefixtures("city_regime")
 

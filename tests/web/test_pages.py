@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pagekit import PASSWORD, Browser, csrf_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.geography.models import AdminUnit
+from pagekit import PASSWORD, Browser, csrf_of
 
 Factory = Any
 

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_transfer_pages import HEADER, _finished, _upload
@@ -19,6 +18,7 @@ from test_transfer_pages import HEADER, _finished, _upload
 from cordon.core.errors import FieldProblem
 from cordon.geography.models import AdminUnit
 from cordon.web.i18n import Texts
+from pagekit import Browser, csrf_of
 
 SAMPLE, RESULT = dt.date(2020, 3, 6), dt.date(2020, 3, 5)  # the result before the sample
 

@@ -8,11 +8,11 @@ import datetime as dt
 from typing import Any
 
 from fastapi.testclient import TestClient
-from pagekit import Browser
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.geography.models import AdminUnit
+from pagekit import Browser
 
 Factory = Any
 DAY = dt.date.today() - dt.timedelta(days=3)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
-from pagekit import Browser, csrf_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.cases.models import Case
+from pagekit import Browser, csrf_of
 
 HEADER = "case_code,full_name,birth_year,ward_code,status,confirmed_on\n"
 GOOD = "BN1,Nguyễn Văn An,1980,00001,confirmed,2020-03-03\n"
