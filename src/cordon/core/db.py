@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, MetaData, create_engine, event, select
+from sqlalchemy import ColumnElement, MetaData, create_engine, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -104,6 +104,19 @@ def refresh_statistics(session: Session, *models: type[Base]) -> None:
 
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+
+def move_person_rows(
+    session: Session, *models: type[Base], merged_id: int, kept_id: int, column: str = "person_id"
+) -> None:
+    """Rows of ``models`` whose ``column`` names the person ``merged_id`` name ``kept_id``
+    instead: one person's two records merged, each feature moves its own rows."""
+    for model in models:
+        attribute = getattr(model, column)
+        session.execute(
+            update(model).where(attribute == merged_id).values({column: kept_id}),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def get_or_404(session: Session, model: type[ModelT], key: Any, *, what: str) -> ModelT:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, Select, func, select, true, update
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
 from cordon.access.principal import Principal
+from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged
 from cordon.core.models import utcnow
@@ -74,12 +75,7 @@ def send(session: Session, who: Principal, *, exposure_id: int, note: str | None
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:
     """A duplicate's handovers become the kept person's: the receiving ward is the kept
     person's, and the one it reaches is the person the registry keeps."""
-    session.execute(
-        update(Handover)
-        .where(Handover.person_id == event.merged_id)
-        .values(person_id=event.kept_id),
-        execution_options={"synchronize_session": False},
-    )
+    move_person_rows(session, Handover, merged_id=event.merged_id, kept_id=event.kept_id)
 
 
 def _city_of(session: Session, unit_id: int) -> int:

@@ -9,11 +9,12 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, TextClause, func, select, text, union_all, update
+from sqlalchemy import ColumnElement, TextClause, func, select, text, union_all
 from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_rows, next_ids
 from cordon.core.dates import today
+from cordon.core.db import move_person_rows
 from cordon.core.errors import N_
 from cordon.core.events import ExposuresAdded, PersonsMerged, TiersMoved
 from cordon.core.models import utcnow
@@ -126,11 +127,9 @@ class Proposed:
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:
     """A duplicate's orders and lab tasks become the kept person's (its open orders were
     ended when its tier fell away)."""
-    for model in (IsolationOrder, LabTask):
-        session.execute(
-            update(model).where(model.person_id == event.merged_id).values(person_id=event.kept_id),
-            execution_options={"synchronize_session": False},
-        )
+    move_person_rows(
+        session, IsolationOrder, LabTask, merged_id=event.merged_id, kept_id=event.kept_id
+    )
 
 
 def on_tiers_moved(session: Session, event: TiersMoved) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
+from cordon.core.db import move_person_rows
 from cordon.core.events import PersonsMerged
 from cordon.core.scope import CITY, Scope
 from cordon.outreach.enums import DONE, Channel, Outcome
@@ -136,9 +137,4 @@ def _tries_since(session: Session, since: dict[int, dt.datetime]) -> dict[int, l
 
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:
     """The attempts to reach a duplicate become the kept person's."""
-    session.execute(
-        update(ReachAttempt)
-        .where(ReachAttempt.person_id == event.merged_id)
-        .values(person_id=event.kept_id),
-        execution_options={"synchronize_session": False},
-    )
+    move_person_rows(session, ReachAttempt, merged_id=event.merged_id, kept_id=event.kept_id)

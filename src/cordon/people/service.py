@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from cordon.cases.models import Case, LabTest
+from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import PersonMoved, PersonsMerged, publish
 from cordon.core.models import utcnow
@@ -312,19 +313,12 @@ def _move_records(session: Session, keep_id: int, merge_id: int) -> None:
     session.execute(
         delete(Exposure).where(Exposure.person_id.in_(pair), Exposure.contact_id.in_(pair))
     )
-    for model in (Case, LabTest, Exposure, EventExposure):
-        session.execute(
-            update(model).where(model.person_id == merge_id).values(person_id=keep_id),
-            execution_options={"synchronize_session": False},
-        )
-    session.execute(
-        update(Exposure).where(Exposure.contact_id == merge_id).values(contact_id=keep_id),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(
-        update(Person).where(Person.merged_into_id == merge_id).values(merged_into_id=keep_id),
-        execution_options={"synchronize_session": False},
-    )
+    for models, column in (
+        ((Case, LabTest, Exposure, EventExposure), "person_id"),
+        ((Exposure,), "contact_id"),
+        ((Person,), "merged_into_id"),  # who had been merged into the duplicate
+    ):
+        move_person_rows(session, *models, merged_id=merge_id, kept_id=keep_id, column=column)
 
 
 def _fill_empty(kept: Person, merged: Person) -> None:
