@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ class Regimes:
                 chosen = regime
         return chosen
 
-    @property
+    @cached_property
     def tiers(self) -> frozenset[int]:
         """The tiers some regime isolates (the others never need a last exposure)."""
         return frozenset(rule.tier for regime in self.regimes for rule in regime.rules)

@@ -17,6 +17,8 @@ from cordon.sim.results import Ensemble, Run
 from cordon.sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
+Task = tuple[int, int]  # (scenario, seed)
+Done = Callable[[Task, Run], None]
 
 
 def run_ensemble(
@@ -46,9 +48,9 @@ def run_ensembles(
         ((k, s.seed + r) for k, s in enumerate(scenarios) for r in range(s.runs)),
         key=lambda task: task[1],  # a seed's runs together: a worker builds its people once
     )
-    runs: dict[tuple[int, int], Run] = {}
+    runs: dict[Task, Run] = {}
 
-    def done(task: tuple[int, int], run: Run) -> None:
+    def done(task: Task, run: Run) -> None:
         runs[task] = run
         if progress is not None:
             progress(len(runs), len(tasks))
@@ -61,10 +63,6 @@ def run_ensembles(
         Ensemble(s.name, s.start, [runs[(k, s.seed + r)] for r in range(s.runs)])
         for k, s in enumerate(scenarios)
     ]
-
-
-Task = tuple[int, int]  # (scenario, seed)
-Done = Callable[[Task, Run], None]
 
 
 def _on_processes(
