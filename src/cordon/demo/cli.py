@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from cordon.cli.output import console, print_json, user_errors
-from cordon.core.config import get_settings
+from cordon.core.config import PROJECT_ROOT, get_settings
 from cordon.core.dates import today
 from cordon.core.db import session_scope
 from cordon.demo import facts
@@ -56,7 +56,7 @@ def vietnam_2020() -> None:
     )
 
 
-DEMO_REGIMES = Path("var") / "demo-city" / "regimes.toml"
+DEMO_REGIMES = PROJECT_ROOT / "var" / "demo-city" / "regimes.toml"
 
 
 @app.command("live-outbreak")
@@ -65,7 +65,8 @@ def live_outbreak(
         Path | None,
         typer.Option(
             help="The city's regime file (default: setting CORDON_REGIME_FILE, else "
-            "var/demo-city/regimes.toml); written with the outbreak's regime when missing."
+            "(project folder)/var/demo-city/regimes.toml); written with the outbreak's "
+            "regime when missing."
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same outbreak.")] = 17,
