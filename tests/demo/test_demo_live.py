@@ -4,10 +4,12 @@ with work waiting for every demo account — through the real command line and d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -125,3 +127,19 @@ def test_a_city_file_that_isolates_no_f1_is_refused(engine: Engine, city_file: P
     assert "isolates no F1" in _text(refused.output)
     with new_session(engine) as s:
         assert s.scalar(select(func.count(Facility.id))) == 0
+
+
+def test_the_public_page_says_its_period_and_the_2020_cases_without_outcome(
+    engine: Engine, anonymous: TestClient
+) -> None:
+    """The 2020 data set ends on 8 May 2020 with 39 patients still positive, 15 of them
+    reported by Hanoi: today they are records without an outcome, and the page says so."""
+    assert runner.invoke(app, ["demo", "vietnam-2020"]).exit_code == 0
+    page = anonymous.get("/public", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    text = _text(re.sub(r"<[^>]+>", " ", page.text))
+    assert "These figures cover the cases confirmed from Mar 6, 2020 to " in text
+    assert "with no outcome recorded since: 15 —" in text
+    then = anonymous.get("/public", params={"on": "2020-05-08"}, headers={"Accept-Language": "en"})
+    # on 8 May 2020 only BN19, confirmed on 6 March, had been in hospital so long
+    assert "with no outcome recorded since: 1 —" in _text(re.sub(r"<[^>]+>", " ", then.text))
