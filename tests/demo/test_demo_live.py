@@ -141,5 +141,5 @@ def test_the_public_page_says_its_period_and_the_2020_cases_without_outcome(
     assert "These figures cover the cases confirmed from Mar 6, 2020 to " in text
     assert "with no outcome recorded since: 15 —" in text
     then = anonymous.get("/public", params={"on": "2020-05-08"}, headers={"Accept-Language": "en"})
-    # on 8 May 2020 only BN19, confirmed on 6 March, had been in hospital so long
+    # on 8 May 2020 only BN19, confirmed on 7 March, had been in hospital so long
     assert "with no outcome recorded since: 1 —" in _text(re.sub(r"<[^>]+>", " ", then.text))

@@ -202,6 +202,10 @@ class Story(Play):
                 monitoring.send_links(self.session)
         with self.at(21):
             self.evening()
+        # the day's rows are written: let them go, so that the services' bulk updates do not
+        # match them one by one against an ever larger session
+        self.session.flush()
+        self.session.expunge_all()
 
 
 def _ward_ids(session: Session) -> tuple[dict[str, int], dict[int, str]]:
