@@ -39,8 +39,8 @@ from cordon.demo.live_cast import Cast, Newcomer
 from cordon.exposures import service as exposures
 from cordon.exposures.enums import Setting
 from cordon.exposures.schemas import ContactIn
+from cordon.isolation import release, tasks
 from cordon.isolation import service as isolation
-from cordon.isolation import tasks
 from cordon.isolation.enums import OrderStatus, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.monitoring import service as monitoring
@@ -282,6 +282,22 @@ class Play:
                 self.session, order.id, version=order.version, by_user_id=self.staff.officer
             )
             done += 1
+        return done
+
+    def officer_releases(self) -> int:
+        """The officer releases the orders of Ba Đình whose period is over and that the rule
+        lets go (a facility stay followed by monitoring moves home, its bed given back);
+        none in the last days: they wait for the demo's users."""
+        if self.day >= DAYS - KEEP_OPEN_DAYS:
+            return 0
+        done = 0
+        for due in release.due_for_release(self.session):
+            order = due.order
+            if due.ready and self.district_of.get(order.ward_id or 0) == "001":
+                release.release(
+                    self.session, order.id, version=order.version, by_user_id=self.staff.officer
+                )
+                done += 1
         return done
 
     def calls(self) -> None:

@@ -197,6 +197,7 @@ class Story(Play):
         with self.at(15):
             self.calls()
         with self.at(16):
+            self.officer_releases()
             self.officer_confirms()
             if self.day == DAYS:
                 monitoring.send_links(self.session)
