@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from cordon.access.principal import Principal
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
@@ -71,6 +72,7 @@ class Staff:
 
     officer: int  # district officer of Ba Đình
     worker: int  # ward health worker of Phúc Xá
+    signed_in: Principal  # the same worker, as the services that check a jurisdiction see them
     lab: str  # name of the laboratory
 
 

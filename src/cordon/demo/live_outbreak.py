@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Select, func, select
@@ -71,12 +71,12 @@ class LiveLoad:
     reports: int = 0
 
 
+@dataclass
 class Story(Play):
     """The play with its people: who each case meets, and the clusters they make."""
 
-    cluster_of: dict[int, str]
-    clusters: dict[str, int]
-    worker: Principal  # the ward health worker of Phúc Xá, who hands contacts over
+    cluster_of: dict[int, str] = field(default_factory=dict)  # person → cluster code
+    clusters: dict[str, int] = field(default_factory=dict)  # code → cluster id
 
     def newcomer(self, ward: str, age: int | None = None) -> int:
         who = self.cast.person(ward, self.cast.address(ward), age or self.rng.randint(20, 65))
@@ -141,7 +141,8 @@ class Story(Play):
         """A contact living outside Ba Đình goes to their own ward, sent by Phúc Xá."""
         for person, exposure in zip(met, exposure_ids, strict=True):
             if self.who[person].ward_code == wards.DONG_XUAN:
-                handovers.send(self.session, self.worker, exposure_id=exposure, note=HANDOVER_NOTE)
+                sender = self.staff.signed_in
+                handovers.send(self.session, sender, exposure_id=exposure, note=HANDOVER_NOTE)
 
     def households_of_f1s(self) -> None:
         """Each new F1's household (their F2s), from the F1's own interview."""
@@ -273,14 +274,17 @@ def load_live_outbreak(session: Session, *, regime_file: Path, seed: int = SEED)
     story = Story(
         session=session,
         start=start,
-        staff=Staff(staff["officer"].id, staff["worker"].id, "CDC Hà Nội (demo)"),
+        staff=Staff(
+            officer=staff["officer"].id,
+            worker=staff["worker"].id,
+            signed_in=_worker(session, staff["worker"]),
+            lab="CDC Hà Nội (demo)",
+        ),
         cast=Cast(seed, today().year),
         rng=random.Random(seed),
         ward_ids=ward_ids,
         district_of=district_of,
     )
-    story.cluster_of, story.clusters = {}, {}
-    story.worker = _worker(session, staff["worker"])
     for n in range(DAYS + 1):
         story.day = n
         story.play_day()
