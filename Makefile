@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo: Vietnam's real 2020 wave, then a live outbreak in Hanoi dated from today under
+# the city's own regime, written to (and served from) var/demo-city/regimes.toml.
+DEMO_REGIMES ?= var/demo-city/regimes.toml
+
 run: install
 	$(BIN)/cordon db upgrade
 	$(BIN)/cordon demo vietnam-2020
-	$(BIN)/cordon serve
+	CORDON_REGIME_FILE=$(DEMO_REGIMES) $(BIN)/cordon demo live-outbreak
+	CORDON_REGIME_FILE=$(DEMO_REGIMES) $(BIN)/cordon serve
 
 test: install lint typecheck test-sqlite test-postgres
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cordon.core.dates import today
 from cordon.docs import GENERATED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,6 +68,7 @@ def test_make_run_serves_the_demo(tmp_path: Path) -> None:
         **os.environ,
         "CORDON_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
         "CORDON_PORT": str(port),
+        "DEMO_REGIMES": str(tmp_path / "demo-city" / "regimes.toml"),
     }
     log = tmp_path / "run.log"
     proc = subprocess.Popen(
@@ -96,7 +98,10 @@ def test_make_run_serves_the_demo(tmp_path: Path) -> None:
             signed = web.post("/auth/sign-in", json={"username": "epi", "password": found[1]})
             assert signed.status_code == 200, signed.text
             cases = web.get("/cases", params={"limit": 1}).json()
-        assert cases["total"] == 288
+            of_today = web.get("/cases", params={"confirmed_from": str(today())}).json()
+        assert cases["total"] > 288  # the 2020 wave and the live outbreak
+        assert of_today["total"] >= 1  # the live outbreak goes on today
+        assert (tmp_path / "demo-city" / "regimes.toml").exists()
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)

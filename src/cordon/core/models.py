@@ -9,12 +9,15 @@ from sqlalchemy import BigInteger, DateTime, Dialect, Integer, func
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from cordon.core.dates import now
+
 # BIGINT on PostgreSQL, INTEGER (the rowid alias, so autoincrementing) on SQLite.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    """Now in UTC — the played moment while a replay runs (``core.dates.playing_at``)."""
+    return now()
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from cordon.cli.output import console, print_json, user_errors
+from cordon.core.config import PROJECT_ROOT, get_settings
 from cordon.core.dates import today
 from cordon.core.db import session_scope
 from cordon.demo import facts
+from cordon.demo.live_outbreak import ensure_city, load_live_outbreak
 from cordon.demo.synthetic import SyntheticOptions, load_synthetic
 from cordon.demo.users import DemoUser, create_demo_users
 from cordon.demo.vietnam import load_vietnam_2020
@@ -50,6 +53,46 @@ def vietnam_2020() -> None:
         f"Loaded Vietnam 2020: {result.people} people, {result.cases} cases, "
         f"{result.case_links} case links ({result.sources} sources), {result.clusters} clusters "
         f"({result.memberships} memberships), {result.exposures} exposures."
+    )
+
+
+DEMO_REGIMES = PROJECT_ROOT / "var" / "demo-city" / "regimes.toml"
+
+
+@app.command("live-outbreak")
+def live_outbreak(
+    regime_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="The city's regime file (default: setting CORDON_REGIME_FILE, else "
+            "(project folder)/var/demo-city/regimes.toml); written with the outbreak's "
+            "regime when missing."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same outbreak.")] = 17,
+) -> None:
+    """Play a synthetic outbreak in Hanoi that began three weeks ago and goes on today, under
+    the city's own regime declared in force from its first day."""
+    path = regime_file or get_settings().regime_file or DEMO_REGIMES
+    started = time.perf_counter()
+    with user_errors(), session_scope() as session:
+        ensure_city(session)
+        users = create_demo_users(session)
+        result = load_live_outbreak(session, regime_file=path, seed=seed)
+    _print_users(users)
+    if result.regime_written:
+        console.print(
+            f"Wrote the city's regime file {path} (the outbreak's regime from {result.start})."
+        )
+    console.print(f"Serve with CORDON_REGIME_FILE={path} so that new orders follow it.")
+    if result.skipped:
+        console.print("The live outbreak is already loaded: nothing written.")
+        return
+    console.print(
+        f"Played the live outbreak from {result.start} to today: {result.people} people, "
+        f"{result.cases} cases, {result.confirmed} orders in force, {result.proposed} proposed, "
+        f"{result.open_flags} open flags, {result.handovers} handover(s), {result.reports} daily "
+        f"reports in {time.perf_counter() - started:.1f} s."
     )
 
 

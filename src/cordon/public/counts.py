@@ -39,7 +39,7 @@ COUNTED = (CaseStatus.confirmed, CaseStatus.recovered, CaseStatus.died)
 COLUMNS = ("community", "imported", "in_quarantine", "unclassified", "recovered", "deaths")
 
 
-def _of_city() -> ColumnElement[bool]:
+def of_city() -> ColumnElement[bool]:
     """A case of the city: its ward is one of the city's (copied on the case, ADR 0007), or
     no ward is known and the city reported it (its name read in the same statement)."""
     city = select(AdminUnit.name).where(AdminUnit.code == get_settings().city_code)
@@ -50,7 +50,7 @@ def _rows(wards: Collection[int] | None) -> Subquery:
     """(ward, day, one column's 1) for every counted event of the city's cases: a
     confirmation by its source, a recovery, a death; limited to ``wards`` when given."""
     ward = func.coalesce(Case.ward_id, NO_WARD).label("ward_id")
-    where = [Case.status.in_(COUNTED), _of_city()]
+    where = [Case.status.in_(COUNTED), of_city()]
     if wards is not None:
         known = [w for w in wards if w != NO_WARD]
         clauses = [Case.ward_id.in_(known)] if known else []

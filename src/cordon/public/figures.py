@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
@@ -24,12 +25,16 @@ from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
-from cordon.public.counts import COUNTED, freshness
+from cordon.public.counts import COUNTED, freshness, of_city
 from cordon.public.models import DailyCount
 from cordon.public.suppression import SMALL
 
 SOURCES = ("community", "imported", "in_quarantine", "unclassified")
 PER = 100_000
+# A case confirmed this long ago with no outcome recorded is a record nobody closed (a
+# historical data set that ends before its patients' outcomes, say), not a patient under
+# treatment: the page says how many of those it counts.
+NO_OUTCOME_AFTER_DAYS = 60
 
 
 @dataclass
@@ -134,6 +139,8 @@ class Dashboard:
     series: dict[str, list[int]]  # source → new cases per day of ``days``
     in_isolation: int
     clusters: list[ClusterFigure]
+    no_outcome: int = 0  # of those under treatment: confirmed before ``no_outcome_before``
+    no_outcome_before: dt.date | None = None
 
 
 def _units(session: Session) -> tuple[AdminUnit | None, dict[int, AdminUnit]]:
@@ -173,6 +180,23 @@ def in_isolation(session: Session, on: dt.date) -> int:
     return int(count or 0)
 
 
+def without_outcome(session: Session, on: dt.date) -> tuple[int, dt.date]:
+    """The city's cases still counted under treatment on ``on`` though confirmed more than
+    ``NO_OUTCOME_AFTER_DAYS`` before it, and that day."""
+    before = on - dt.timedelta(days=NO_OUTCOME_AFTER_DAYS)
+    recovered_later = or_(Case.discharged_on.is_(None), Case.discharged_on > on)
+    died_later = or_(Case.died_on.is_(None), Case.died_on > on)
+    still = or_(
+        Case.status == CaseStatus.confirmed,
+        (Case.status == CaseStatus.recovered) & recovered_later,
+        (Case.status == CaseStatus.died) & died_later,
+    )
+    count = session.scalar(
+        select(func.count()).select_from(Case).where(of_city(), still, Case.confirmed_on < before)
+    )
+    return int(count or 0), before
+
+
 def _by_district(on: dt.date) -> Select[Any]:
     """The counts up to ``on`` summed per district and day in the database (a district is
     the ward's parent; ``NO_WARD`` has none): tens of thousands of rows read as a few
@@ -210,6 +234,7 @@ def dashboard(session: Session, *, on: dt.date) -> Dashboard:
     days = _span(sorted(d for d, t in by_day.items() if any(t)), on)
     series = {s: [by_day[d][i] if d in by_day else 0 for d in days] for i, s in enumerate(SOURCES)}
     version, refreshed_at = freshness(session)
+    no_outcome, before = without_outcome(session, on)
     return Dashboard(
         on=on,
         version=version,
@@ -221,6 +246,8 @@ def dashboard(session: Session, *, on: dt.date) -> Dashboard:
         series=series,
         in_isolation=in_isolation(session, on),
         clusters=clusters(session, on),
+        no_outcome=no_outcome,
+        no_outcome_before=before,
     )
 
 
