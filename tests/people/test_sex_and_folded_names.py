@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cordon.people.models import Person
 from pagekit import Browser
+
 from .conftest import Create, count_people
 
 

@@ -12,9 +12,9 @@ from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
 from cordon.cases.service import case_values, check_dates, create_case, get_case, move_status
 from cordon.core.dates import today
-from cordon.core.scope import CITY, Scope
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import LabTested, publish
+from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 
 
