@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from cordon.audit.models import AuditEntry
 from cordon.cases.models import Case, CaseInvestigation, CaseVisit
 from cordon.core.dates import today
+from cordon.geography.models import AdminUnit
+from pagekit import Browser, csrf_of
 
 MakeCase = Callable[..., Case]
 
@@ -101,3 +103,52 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert (
         client.put("/api/v1/cases/424242/investigation", json={"version": None}).status_code == 404
     )
+
+
+def test_the_phone_form_saves_the_investigation_and_keeps_a_bad_one_as_typed(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Callable[..., int]
+) -> None:
+    ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
+    person = make_person("Vũ Thị Mai", ward_id=ward)
+    case = client.post(
+        "/api/v1/cases", json={"person_id": person, "status": "confirmed", "confirmed_on": _days(1)}
+    ).json()
+    worker = browser("district_officer", "001", lang="en")
+    page = worker.get(f"/cases/{case['id']}")
+    assert f'href="/cases/{case["id"]}/investigation"' in page.text
+    form = worker.get(f"/cases/{case['id']}/investigation")
+    assert form.status_code == 200
+    assert 'name="symptom_fever_from"' in form.text
+    typed = {
+        "csrf_token": csrf_of(form.text),
+        "version": "",
+        "how_found": "symptoms",
+        "occupation": "Giáo viên",
+        "symptom_fever": "1",
+        "symptom_fever_from": _days(4),
+        "condition_diabetes": "1",
+        "visits_0_place": "Chợ Hôm",
+        "visits_0_first_on": _days(6),
+        "visits_0_last_on": _days(8),  # before the first day
+        "travel_0_place": "Đà Nẵng",
+        "travel_0_from_on": _days(12),
+    }
+    refused = worker.post(f"/cases/{case['id']}/investigation", data=typed)
+    assert refused.status_code == 422
+    assert 'id="e-visits_0"' in refused.text
+    assert 'value="Giáo viên"' in refused.text
+    assert client.get(f"/api/v1/cases/{case['id']}/investigation").json()["version"] is None
+    typed["visits_0_last_on"] = _days(5)
+    saved = worker.post(f"/cases/{case['id']}/investigation", data=typed, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    found = client.get(f"/api/v1/cases/{case['id']}/investigation").json()
+    assert found["how_found"] == "symptoms"
+    assert found["symptoms"] == [{"symptom": "fever", "from_on": _days(4), "to_on": None}]
+    assert found["conditions"] == ["diabetes"]
+    assert [(v["place"], v["first_on"]) for v in found["visits"]] == [("Chợ Hôm", _days(6))]
+    assert found["travel"][0]["place"] == "Đà Nẵng"
+    again = worker.get(f"/cases/{case['id']}/investigation")
+    assert 'name="version" value="1"' in again.text
+    assert 'value="Chợ Hôm"' in again.text
+    shown = worker.get(f"/cases/{case['id']}")
+    assert "fever" in shown.text

@@ -16,7 +16,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import discharge, lab
+from cordon.cases import discharge, investigation, lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
@@ -277,6 +277,7 @@ def _case_page(
         "errors": errors or {},
         "today": today().isoformat(),
         "discharge": _discharge_context(session, t, case),
+        "investigation": investigation.investigation_of(session, case.id),
     }
     return render(request, "cases/case.html", context, who=who, status=status)
 

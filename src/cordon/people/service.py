@@ -80,7 +80,9 @@ class DuplicatePerson(Conflict):
         ids = ", ".join(str(c.person.id) for c in candidates)
         by_id = any(c.reason == SAME_NATIONAL_ID for c in candidates)
         reason = SAME_NATIONAL_ID if by_id else candidates[0].reason
-        fields = ("national_id",) if by_id else ("phone", "full_name", "birth_year")
+        fields: tuple[str, ...] = ("national_id",)
+        if not by_id:
+            fields = ("phone", "full_name", "birth_year")
         if reason == SAME_PHONE_NAME:
             fields = ("phone", "full_name")
         message = f"{reason} as person {ids}"
