@@ -3,7 +3,9 @@ list and text bounded, a bad field named with nothing changed, each write in the
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -152,3 +154,35 @@ def test_the_phone_form_saves_the_investigation_and_keeps_a_bad_one_as_typed(
     assert 'value="Chợ Hôm"' in again.text
     shown = worker.get(f"/cases/{case['id']}")
     assert "fever" in shown.text
+
+
+def _exported(client: TestClient, **params: Any) -> dict[str, str]:
+    response = client.get("/api/v1/exports/cases.csv", params=params)
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return {k: v for k, v in rows[0].items() if k is not None}
+
+
+def test_the_case_export_carries_the_whole_investigation(
+    client: TestClient, make_case: MakeCase
+) -> None:
+    case = make_case("BN19")
+    url = f"/api/v1/cases/{case.id}/investigation"
+    assert client.put(url, json={**FOUND, "version": None}).status_code == 200
+    row = _exported(client)
+    assert row["how_found"] == "contact_tracing"
+    assert row["occupation"] == "Nhân viên bán hàng"
+    assert row["workplace"] == "Siêu thị Vinmart Kim Mã"
+    assert row["symptoms"] == f"fever {_days(5)}; cough {_days(4)}/{_days(1)}"
+    assert row["underlying_conditions"] == "diabetes; hypertension"
+    assert row["conditions_note"] == "tiểu đường type 2"
+    assert row["hospital"].startswith("Bệnh viện Bệnh Nhiệt đới")
+    assert row["admitted_on"] == _days(2)
+    assert row["travel"] == f"Đà Nẵng (VN) {_days(15)}/{_days(10)}"
+    assert row["places_visited"] == (
+        f"Buddha Bar, Thảo Điền {_days(9)}/{_days(8)}; Chợ Long Biên {_days(7)}"
+    )
+    hidden = _exported(client, pseudonymised=True)
+    assert hidden["occupation"] == hidden["workplace"] == hidden["hospital"] == ""
+    assert "Thảo Điền" not in hidden["places_visited"]
+    assert hidden["symptoms"] == row["symptoms"]
