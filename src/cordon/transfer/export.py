@@ -144,6 +144,10 @@ def _source_tokens(session: Session) -> dict[int, list[str]]:
     return tokens
 
 
+def _country(code: str | None) -> str:
+    return f" ({code})" if code else ""
+
+
 def _span(first: Any, last: Any) -> str:
     return str(first) if last in (None, first) else f"{first}/{last}"
 
@@ -159,8 +163,7 @@ def _investigation(
         f"{s['symptom']} {_span(s['from_on'], s.get('to_on'))}" for s in found.symptoms
     )
     travel = "; ".join(
-        f"{t['place']}{' (' + t['country'] + ')' if t.get('country') else ''} "
-        f"{_span(t['from_on'], t.get('to_on'))}"
+        f"{t['place']}{_country(t.get('country'))} {_span(t['from_on'], t.get('to_on'))}"
         for t in found.travel
     )
     cells = {

@@ -108,6 +108,9 @@ LABELS = (
     N_("weakened immunity"),
     N_("obesity"),
     N_("pregnancy"),
+    # who sent a daily report (household above)
+    N_("the person"),
+    N_("health worker"),
 )
 # Values whose message is not the value itself.
 SPOKEN = {
@@ -132,6 +135,8 @@ SPOKEN = {
     "kidney_disease": "kidney disease",
     "liver_disease": "liver disease",
     "immunosuppressed": "weakened immunity",
+    "self": "the person",
+    "worker": "health worker",
 }
 
 
