@@ -123,7 +123,8 @@ def render_person(
     its_cases = cases.cases_of(session, person_id) if who.can(Permission.cases_read) else []
     context = {
         "person": shown,
-        "ward": session.get(AdminUnit, person.ward_id) if person.ward_id else None,
+        "ward": session.get(AdminUnit, shown.ward_id) if shown.ward_id else None,
+        "district": session.get(AdminUnit, shown.district_id) if shown.district_id else None,
         "tier": tier,
         "history": tracing.tier_history(session, person_id)[-20:][::-1] if tracing_ok else [],
         "cases": its_cases,

@@ -18,7 +18,7 @@ from typing import IO, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from cordon.access.pseudonyms import IDENTIFYING, pseudonym
+from cordon.access.pseudonyms import IDENTIFYING, age_band, pseudonym
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.investigation import visits_by_case
 from cordon.cases.models import Case, CaseInvestigation, InfectionSource
@@ -94,15 +94,29 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
-def _person(person: Any, ward_code: str | None, f: ExportFilter) -> list[Any]:
+def _person(
+    person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
+) -> list[Any]:
+    """A person's columns. Pseudonymised: the pseudonym, no identifying detail, and in place
+    of birth year and ward the age band (in ``age``) and the district (``district_name``)."""
     head = [getattr(person, name) for name in PERSON_FIELDS]
     tail = [getattr(person, name) for name in PERSON_TAIL]
     if f.pseudonymised:
-        head = [pseudonym(person.id), person.sex, None, person.birth_year]
         tail = [
             None if name in IDENTIFYING else v for name, v in zip(PERSON_TAIL, tail, strict=True)
         ]
+        band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
+        return [pseudonym(person.id), person.sex, None, None, band, *tail, None, None, district]
     return [*head, None, *tail, ward_code, None, None]  # age, ward name, district left empty
+
+
+def districts_of_wards(session: Session, f: ExportFilter) -> dict[int, str]:
+    """Ward id → its district's name, for a pseudonymised export (empty otherwise)."""
+    if not f.pseudonymised:
+        return {}
+    district = aliased(AdminUnit)
+    query = select(AdminUnit.id, district.name).join(district, district.id == AdminUnit.parent_id)
+    return {int(ward): str(name) for ward, name in session.execute(query)}
 
 
 def _cases_query(f: ExportFilter) -> Select[Case, Person, str, CaseInvestigation]:
@@ -193,11 +207,12 @@ def _places(visits: list[Any], f: ExportFilter) -> str:
 def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     sources = _source_tokens(session)
     visits = visits_by_case(session)
+    districts = districts_of_wards(session, f)
     rows = session.execute(_cases_query(f).execution_options(yield_per=BATCH))
     for case, person, ward_code, found in rows:
         yield [
             case.code,
-            *_person(person, ward_code, f),
+            *_person(person, ward_code, f, districts),
             *(getattr(case, name) for name in CASE_FIELDS),
             ";".join(sources.get(case.id, ())),
             *_investigation(found, visits.get(case.id, []), f),
@@ -250,11 +265,12 @@ def _index_columns(person: Any, codes: dict[int, str], pseudonymised: bool) -> l
 
 def exposure_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     codes = _case_code_of(session)
+    districts = districts_of_wards(session, f)
     rows = session.execute(_exposures_query(f).execution_options(yield_per=BATCH))
     for exposure, index, contact, ward_code in rows:
         yield [
             *_index_columns(index, codes, f.pseudonymised),
-            *_person(contact, ward_code, f),
+            *_person(contact, ward_code, f, districts),
             exposure.first_on,
             exposure.last_on,
             exposure.setting,
