@@ -163,8 +163,10 @@ def save_investigation(
         investigation.record_investigation(session, case_id, data, expected_version=data.version)
     except ValidationError as exc:
         for error in exc.errors():
-            long = "too_long" in error["type"]
-            said = reader.t.gettext("This is too long." if long else "Check this value.")
+            if "too_long" in error["type"]:
+                said = reader.t.gettext("This is too long.")
+            else:
+                said = reader.t.gettext("Check this value.")
             reader.fail(_field_of(tuple(error["loc"]), where), said)
     except CordonError as exc:
         session.rollback()
