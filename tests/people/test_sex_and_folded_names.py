@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cordon.people.models import Person
@@ -63,3 +64,16 @@ def test_a_birth_year_on_one_side_only_still_matches(client: TestClient, create:
     )
     assert response.status_code == 409
     create("Trần Văn Minh", phone="0913222333", birth_year=2001)  # two years: two people
+
+
+def test_a_row_written_without_sex_is_of_unknown_sex(session: Session) -> None:
+    """Any writer that leaves the column out (an SQL load, a bulk insert) gets unknown."""
+    session.execute(
+        text(
+            "INSERT INTO people (full_name, name_folded, version) "
+            "VALUES ('Đỗ Văn Sơn', 'do van son', 1)"
+        )
+    )
+    session.commit()
+    sex = session.scalar(text("SELECT sex FROM people WHERE name_folded = 'do van son'"))
+    assert sex == "unknown"
