@@ -81,8 +81,9 @@ def home(request: Request, session: SessionDep, who: PageUser) -> Response:
         context |= {"inbox": inbox, "n_inbox": n_inbox}
         people += [h.person_id for h in inbox]
     if who.can(Permission.lab_write):
-        context |= _lab_work(session, who)
-        people += [t.person_id for t in context["samples"] + context["awaited"]]  # type: ignore[operator]
+        work = _lab_work(session, who)
+        context |= work
+        people += [t.person_id for t in [*work["samples"], *work["awaited"]]]
     context["names"] = guard.names(session, who, people)
     recorder.read(session, "people", None, people, view="home")
     return render(request, "home.html", context, who=who)
