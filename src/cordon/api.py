@@ -26,6 +26,7 @@ PAGE_ROUTERS = (
     "cordon.people.pages",
     "cordon.transfer.pages",
     "cordon.cases.pages",
+    "cordon.cases.investigation_pages",
     "cordon.exposures.pages",
     "cordon.tracing.pages",
     "cordon.clusters.pages",

@@ -101,3 +101,56 @@ def test_chain_and_trace_hide_people_of_other_wards(
     assert "outside your jurisdiction" in labels
     assert "BN2" not in str(chain)
     assert {"source": f"case:{own_case.id}", "target": "hidden:1"} in chain["edges"]
+
+
+def test_pseudonymised_output_shows_an_age_band_and_the_district_never_year_or_ward(
+    anonymous: TestClient, sign_in: Factory, hanoi: Session, two_wards: dict[str, int]
+) -> None:
+    import csv
+    import io
+
+    from cordon.core.dates import today
+    from cordon.people.models import Person
+
+    person = hanoi.get_one(Person, two_wards["own"])
+    person.birth_year = today().year - 34
+    hanoi.commit()
+    ward = hanoi.get_one(AdminUnit, person.ward_id)
+    district = hanoi.get_one(AdminUnit, ward.parent_id)
+    headers = sign_in("analyst")
+    seen = anonymous.get(f"/api/v1/people/{two_wards['own']}", headers=headers).json()
+    assert seen["birth_year"] is None
+    assert seen["ward_id"] is None
+    assert seen["age_band"] == "30-39"
+    assert seen["district_id"] == district.id
+    listed = anonymous.get("/api/v1/people", headers=headers).json()["items"]
+    assert {p["birth_year"] for p in listed} == {None}
+    assert {p["ward_id"] for p in listed} == {None}
+    export = anonymous.get("/api/v1/exports/cases.csv", headers=headers)
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    (own,) = [r for r in rows if r["full_name"] == seen["full_name"]]
+    assert (own["birth_year"], own["age"]) == ("", "30-39")
+    assert (own["ward_code"], own["ward_name"], own["district_name"]) == ("", "", district.name)
+    officer = sign_in("city_admin", "01", "named")
+    named = anonymous.get(f"/api/v1/people/{two_wards['own']}", headers=officer).json()
+    assert named["birth_year"] == person.birth_year
+    assert named["age_band"] is None
+
+
+def test_the_person_page_of_an_analyst_shows_the_band_and_district(
+    browser: Factory, hanoi: Session, two_wards: dict[str, int]
+) -> None:
+    from cordon.people.models import Person
+
+    person = hanoi.get_one(Person, two_wards["own"])
+    person.birth_year = 1931
+    hanoi.commit()
+    ward = hanoi.get_one(AdminUnit, person.ward_id)
+    district = hanoi.get_one(AdminUnit, ward.parent_id)
+    page = browser("analyst", "01", lang="en").get(f"/people/{person.id}")
+    assert page.status_code == 200
+    facts = page.text.split('<dl class="facts">')[1].split("</dl>")[0]
+    assert "1931" not in facts
+    assert ward.name not in facts
+    assert "<dt>Age</dt><dd>80+</dd>" in facts
+    assert f"<dt>District</dt><dd>{district.name}</dd>" in facts

@@ -20,7 +20,7 @@ from cordon.cases.models import Case, InfectionSource
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 from cordon.transfer.columns import Shape, column_names
-from cordon.transfer.export import ExportFilter, export_file
+from cordon.transfer.export import INVESTIGATION_COLUMNS, ExportFilter, export_file
 from cordon.transfer.service import ImportResult, import_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +126,7 @@ def test_export_filters_by_status_and_date(
     later = ExportFilter(date_from=dt.date(2020, 3, 5))
     assert export_file(hanoi, Shape.cases, path, later) == 2
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
-    assert rows[0] == column_names(Shape.cases)
+    assert rows[0] == [*column_names(Shape.cases), *INVESTIGATION_COLUMNS]
     assert [r[0] for r in rows[1:]] == ["BN2", "BN3"]
 
 

@@ -11,6 +11,7 @@ from linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
 from sqlalchemy.orm import Session
 
 from cordon.transfer.columns import Shape, column_names
+from cordon.transfer.export import INVESTIGATION_COLUMNS
 from cordon.transfer.service import ImportResult
 
 MAPPING = b'[columns]\n"code" = "case_code"\n'
@@ -77,7 +78,7 @@ def test_exports_stream_csv_and_xlsx_with_filters(
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].split(",") == column_names(Shape.cases)
+    assert lines[0].split(",") == [*column_names(Shape.cases), *INVESTIGATION_COLUMNS]
     assert [line.split(",")[0] for line in lines[1:]] == ["BN1", "BN3"]
     response = client.get("/api/v1/exports/cases.xlsx", params={"date_from": "2020-03-04"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]

@@ -99,3 +99,28 @@ def test_the_auditor_sees_who_looked_at_a_person(
     assert page.status_code == 200
     assert "ward_worker-00001" in page.text
     assert "Vũ Thị Xem" not in page.text  # the auditor reads the log, not the registry
+
+
+def test_the_senders_list_shows_the_ward_and_their_own_record(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+) -> None:
+    case_person = make_person("Trần Văn Ca", ward_id=_ward(hanoi, "00001"))
+    far = make_person("Phạm Thị Xa", ward_id=_ward(hanoi, "00037"))
+    day = dt.date(2026, 11, 30)
+    exposure = {"person_id": case_person, "contact_id": far, "first_on": str(day)}
+    made = client.post(
+        "/api/v1/exposures", json={**exposure, "last_on": str(day), "setting": "workplace"}
+    )
+    assert made.is_success, made.text
+    sender = browser("ward_worker", "00001", lang="en")
+    page = sender.get(f"/people/{case_person}")
+    sent = sender.post(
+        "/handovers", data={"exposure_id": made.json()["id"], "csrf_token": csrf_of(page.text)}
+    )
+    assert sent.status_code == 200
+    outgoing = sent.text.split('id="h-out"')[1]
+    target = hanoi.get_one(AdminUnit, _ward(hanoi, "00037"))
+    assert f"A contact in {target.kind} {target.name}" in outgoing
+    assert f'<a href="/people/{case_person}">Trần Văn Ca</a>' in outgoing
+    assert "workplace · Nov 30, 2026" in outgoing
+    assert "Phạm Thị Xa" not in outgoing

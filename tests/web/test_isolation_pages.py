@@ -181,3 +181,36 @@ def test_the_laboratory_records_a_sample_due_today(
     ward_worker = browser("ward_worker", "00001")
     assert ward_worker.post(url, data={**form, "sample_taken_on": str(today())}).status_code == 403
     assert person
+
+
+def test_the_laboratorys_home_page_lists_its_work(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    order_id, _, _person = _placed(client, hanoi, make_person)  # its day-7 test is due today
+    lab = browser("lab", "01", lang="en")
+    home = lab.get("/")
+    assert 'id="h-samples"' in home.text
+    assert "Đỗ Văn Sơn" in home.text
+    assert "No result is awaited." in home.text
+    (task,) = client.get(f"/api/v1/isolation/orders/{order_id}/tasks").json()
+    form = {"method": "pcr", "result": "pending", "sample_taken_on": str(today())}
+    taken = lab.post(
+        f"/isolation/samples/{task['id']}", data={**form, "csrf_token": csrf_of(home.text)}
+    )
+    assert taken.status_code == 200, taken.text
+    home = lab.get("/")
+    assert "No sample is due." in home.text
+    awaited = home.text.split('id="h-awaited"')[1]
+    assert "Đỗ Văn Sơn" in awaited
+    assert "sample taken on" in awaited
+    results = lab.get("/lab/results")
+    action = results.text.split('action="/lab/results/')[1].split('"')[0]
+    typed = {"result": "negative", "csrf_token": csrf_of(results.text)}
+    no_day = lab.post(f"/lab/results/{action}", data={**typed, "result_on": ""})
+    assert no_day.status_code == 422
+    done = lab.post(f"/lab/results/{action}", data={**typed, "result_on": str(today())})
+    assert done.status_code == 200
+    assert "No result is awaited." in done.text
+    (test,) = client.get(f"/api/v1/isolation/orders/{order_id}/tasks").json()
+    assert test["status"] == "done"
+    assert browser("ward_worker", "00001").get("/lab/results").status_code == 403

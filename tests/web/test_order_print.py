@@ -125,3 +125,28 @@ def test_a_pseudonymised_role_prints_no_name(browser: Browser, orders: dict[str,
         assert hidden not in page.text, hidden
     assert "P-" in page.text
     assert "Khách sạn Thắng Lợi" in page.text  # the place is no one's personal data
+
+
+def test_the_printed_monitoring_after_discharge_names_the_rule_by_its_title(
+    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+) -> None:
+    ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
+    person = make_person("Phan Thị Thu", ward_id=ward)
+    sampled = today() - dt.timedelta(days=11)
+    case = {"person_id": person, "status": "confirmed", "confirmed_on": str(sampled)}
+    made = client.post("/api/v1/cases", json={**case, "sample_on": str(sampled)}).json()
+    for ago in (1, 0):
+        day = str(today() - dt.timedelta(days=ago))
+        test = {"method": "pcr", "sample_taken_on": day, "result": "negative", "result_on": day}
+        assert client.post(f"/api/v1/cases/{made['id']}/lab-tests", json=test).is_success
+    version = client.get(f"/api/v1/cases/{made['id']}").json()["version"]
+    done = client.post(
+        f"/api/v1/cases/{made['id']}/discharge", json={"version": version, "symptom_free": True}
+    )
+    assert done.status_code == 200, done.text
+    order = done.json()["monitoring_order_id"]
+    page = browser("district_officer", "001", lang="en").get(f"/isolation/orders/{order}/print")
+    assert page.status_code == 200
+    assert "vn-discharge-2021-07" not in page.text
+    assert "July 2021: from day 10 after the positive sample" in page.text
+    assert "3416/QĐ-BYT" in page.text

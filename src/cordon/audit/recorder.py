@@ -55,6 +55,8 @@ AUDITED: dict[str, Subjects] = {
     "households": lambda r: [],
     "cases": lambda r: [r.person_id],
     "lab_tests": lambda r: [r.person_id],
+    "case_investigations": lambda r: [r.person_id],
+    "case_visits": lambda r: [r.person_id],
     "infection_sources": lambda r: [],
     "exposures": lambda r: [r.person_id, r.contact_id],
     "event_exposures": lambda r: [r.person_id],

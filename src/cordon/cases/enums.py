@@ -43,3 +43,30 @@ class SourceKind(StrEnum):
 
 # Statuses in which a person is an F0 for tracing.
 F0_STATUSES = frozenset({CaseStatus.confirmed, CaseStatus.recovered, CaseStatus.died})
+
+
+class HowFound(StrEnum):
+    """How the case came to the response's attention (the investigation form asks it)."""
+
+    contact_tracing = "contact_tracing"  # traced as a contact of a known case
+    in_quarantine = "in_quarantine"  # tested while already isolated
+    symptoms = "symptoms"  # came forward with symptoms (clinic, hotline, hospital)
+    entry_screening = "entry_screening"  # tested on arrival from abroad or another province
+    community_screening = "community_screening"  # mass testing of an area or workplace
+    other = "other"
+
+
+class Condition(StrEnum):
+    """Underlying conditions that raise the risk of severe COVID-19."""
+
+    diabetes = "diabetes"
+    hypertension = "hypertension"
+    heart_disease = "heart_disease"
+    lung_disease = "lung_disease"
+    kidney_disease = "kidney_disease"
+    liver_disease = "liver_disease"
+    cancer = "cancer"
+    immunosuppressed = "immunosuppressed"
+    obesity = "obesity"
+    pregnancy = "pregnancy"
+    other = "other"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
@@ -14,6 +14,7 @@ from cordon.cases.service import case_values, check_dates, create_case, get_case
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import LabTested, publish
+from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 
 
@@ -183,6 +184,20 @@ def _suspect(
         session, person_id=person_id, status=CaseStatus.suspected, created_by=by, reason=reason
     )
     return case.id
+
+
+def awaiting_results(
+    session: Session, *, scope: Scope = CITY, limit: int = 50, offset: int = 0
+) -> tuple[list[LabTest], int]:
+    """Samples taken whose result is still ``pending``, oldest first: the laboratory's list of
+    results to enter, of the people ``scope`` sees."""
+    query = select(LabTest).where(
+        LabTest.result == TestResult.pending,
+        scope.holds(LabTest.person_id, Person.id, Person.ward_id),
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    ordered = query.order_by(LabTest.sample_taken_on, LabTest.id).limit(limit).offset(offset)
+    return list(session.scalars(ordered)), int(total)
 
 
 def person_of_test(session: Session, test_id: int) -> int:

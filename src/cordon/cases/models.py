@@ -2,10 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
+from cordon.cases.enums import (
+    CaseStatus,
+    Classification,
+    HowFound,
+    SourceKind,
+    TestMethod,
+    TestResult,
+)
 from cordon.core.db import Base
 from cordon.core.models import BigId, Timestamped, UtcDateTime, utcnow
 
@@ -84,3 +91,48 @@ class InfectionSource(Base):
     country_code: Mapped[str | None] = mapped_column(String(8))
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
     note: Mapped[str | None] = mapped_column(String(300))
+
+
+class CaseInvestigation(Base, Timestamped):
+    """What a tracer's interview of a case found (ADR 0016): one row per case, its lists —
+    symptoms with their days, conditions, travel — kept as JSON checked by
+    ``cases.schemas.InvestigationIn``; the places visited are rows of ``case_visits``."""
+
+    __tablename__ = "case_investigations"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    how_found: Mapped[HowFound | None] = mapped_column(_enum(HowFound))
+    occupation: Mapped[str | None] = mapped_column(String(120))
+    workplace: Mapped[str | None] = mapped_column(String(200))
+    # [{"symptom": "fever", "from_on": "2020-03-02", "to_on": null}, …]
+    symptoms: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
+    conditions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conditions_note: Mapped[str | None] = mapped_column(String(300))
+    hospital: Mapped[str | None] = mapped_column(String(200))
+    admitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    # [{"place": "Daegu", "country": "KR", "from_on": …, "to_on": …}, …] in the 14 days
+    # before onset
+    travel: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CaseVisit(Base):
+    """A place a case visited in their transmission window, with the days: rows, so that the
+    venue contacts to come can find every case at a place on a day by the index."""
+
+    __tablename__ = "case_visits"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    first_on: Mapped[dt.date] = mapped_column(Date)
+    last_on: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_case_visits_days", "first_on", "last_on"),)

@@ -16,7 +16,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import discharge, lab
+from cordon.cases import discharge, investigation, lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
@@ -53,6 +53,7 @@ LAB_FIELDS = (
     "confirm",
 )
 CONTACTS_SHOWN = 200
+SEXES = (Sex.unknown, Sex.female, Sex.male, Sex.other)  # not known until someone says
 
 
 def _options(t: Texts, values: Any) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -94,7 +95,7 @@ def _new_form(
         "today": today().isoformat(),
         "statuses": [(s.value, t.gettext(words(s))) for s in NEW],
         "classifications": _options(t, Classification),
-        "sexes": _options(t, Sex),
+        "sexes": _options(t, SEXES),
     }
     if person is None:
         context["wards"] = _ward_groups(session, who)
@@ -132,7 +133,7 @@ def new_case_page(
     if shown is None:
         needs(who, Permission.people_write)
     wards = wards_in(session, who.scope)
-    form = {"status": CaseStatus.suspected.value}
+    form = {"status": CaseStatus.suspected.value, "sex": Sex.unknown.value}
     if len(wards) == 1:
         form["ward_id"] = str(wards[0][0].id)
     return _new_form(request, session, who, person=shown, form=form, errors={})
@@ -276,6 +277,7 @@ def _case_page(
         "errors": errors or {},
         "today": today().isoformat(),
         "discharge": _discharge_context(session, t, case),
+        "investigation": investigation.investigation_of(session, case.id),
     }
     return render(request, "cases/case.html", context, who=who, status=status)
 

@@ -12,7 +12,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import chains, discharge, lab, service
+from cordon.cases import chains, discharge, investigation, lab, service
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.cases.schemas import (
@@ -25,6 +25,8 @@ from cordon.cases.schemas import (
     DischargeOut,
     DischargeProblem,
     DischargeReadinessOut,
+    InvestigationIn,
+    InvestigationOut,
     LabTestIn,
     LabTestOut,
     SourceIn,
@@ -165,6 +167,29 @@ def change_status(session: SessionDep, who: Writer, case_id: int, body: StatusCh
 def history(session: SessionDep, who: Reader, case_id: int) -> list[StatusChangeOut]:
     recorder.read(session, "cases", case_id, [guard.case(session, who, case_id)], view="history")
     return [StatusChangeOut.model_validate(h) for h in service.history(session, case_id)]
+
+
+@router.get("/{case_id}/investigation", response_model=InvestigationOut)
+def get_investigation(session: SessionDep, who: Reader, case_id: int) -> InvestigationOut:
+    """What the tracer's interview found (version null while nothing is recorded). A
+    pseudonymised role is not shown the workplace, the hospital or the addresses visited."""
+    person = guard.case(session, who, case_id)
+    recorder.read(session, "case_investigations", case_id, [person])
+    found = investigation.investigation_of(session, case_id)
+    if who.pseudonymised:
+        visits = [v.model_copy(update={"address": None}) for v in found.visits]
+        found = found.model_copy(update={"workplace": None, "hospital": None, "visits": visits})
+    return found
+
+
+@router.put("/{case_id}/investigation", response_model=InvestigationOut)
+def put_investigation(
+    session: SessionDep, who: Writer, case_id: int, body: InvestigationIn
+) -> InvestigationOut:
+    """The whole investigation, as the form holds it; ``version`` as last read (stale: 409)."""
+    guard.case(session, who, case_id)
+    investigation.record_investigation(session, case_id, body, expected_version=body.version)
+    return investigation.investigation_of(session, case_id)
 
 
 @router.post("/{case_id}/lab-tests", response_model=LabTestOut, status_code=CREATED)

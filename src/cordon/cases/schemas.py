@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cordon.cases.enums import CaseStatus, Classification, SourceKind, TestMethod, TestResult
+from cordon.cases.enums import (
+    CaseStatus,
+    Classification,
+    Condition,
+    HowFound,
+    SourceKind,
+    TestMethod,
+    TestResult,
+)
+from cordon.core.dates import today
+from cordon.monitoring.enums import Symptom
 
 
 class CaseDates(BaseModel):
@@ -196,3 +206,102 @@ class DischargeOut(BaseModel):
     monitoring_order_id: int | None = Field(description="The home monitoring put in force.")
     monitoring_from: dt.date | None
     monitoring_until: dt.date | None
+
+
+# --- the investigation (ADR 0016) ------------------------------------------------------------
+
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def _day(value: dt.date | None) -> dt.date | None:
+    if value is not None and not EARLIEST <= value <= today():
+        raise ValueError("must be a day between 2000 and today")
+    return value
+
+
+class _Span(BaseModel):
+    """From a day (to a day): the second not before the first, neither in the future."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_on: dt.date
+    to_on: dt.date | None = None
+
+    _days = field_validator("from_on", "to_on")(_day)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> _Span:
+        if self.to_on is not None and self.to_on < self.from_on:
+            raise ValueError("to_on is before from_on")
+        return self
+
+
+class SymptomSpan(_Span):
+    symptom: Symptom
+    to_on: dt.date | None = Field(default=None, description="Still there: null.")
+
+
+class Trip(_Span):
+    place: str = Field(min_length=1, max_length=200, description="City, province or country.")
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO alpha-2.")
+    to_on: dt.date | None = None
+
+
+class Visit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place: str = Field(min_length=1, max_length=200, description="Shop, market, office, bus …")
+    address: str | None = Field(default=None, max_length=300)
+    first_on: dt.date
+    last_on: dt.date
+
+    _days = field_validator("first_on", "last_on")(_day)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Visit:
+        if self.last_on < self.first_on:
+            raise ValueError("last_on is before first_on")
+        return self
+
+
+class InvestigationFields(BaseModel):
+    """What the tracer found: every list bounded, every text limited."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    how_found: HowFound | None = None
+    occupation: str | None = Field(default=None, max_length=120)
+    workplace: str | None = Field(default=None, max_length=200)
+    symptoms: list[SymptomSpan] = Field(default_factory=list, max_length=len(Symptom))
+    conditions: list[Condition] = Field(default_factory=list, max_length=len(Condition))
+    conditions_note: str | None = Field(default=None, max_length=300)
+    hospital: str | None = Field(default=None, max_length=200)
+    admitted_on: dt.date | None = None
+    travel: list[Trip] = Field(
+        default_factory=list, max_length=20, description="In the 14 days before onset."
+    )
+    visits: list[Visit] = Field(
+        default_factory=list, max_length=50, description="Places visited, with the days."
+    )
+
+    _admitted = field_validator("admitted_on")(_day)
+
+    @model_validator(mode="after")
+    def _once_each(self) -> InvestigationFields:
+        named = [s.symptom for s in self.symptoms]
+        if len(set(named)) != len(named):
+            raise ValueError("a symptom is listed twice")
+        self.conditions = sorted(set(self.conditions))
+        return self
+
+
+class InvestigationIn(InvestigationFields):
+    """PUT body: the whole investigation, and the ``version`` last read (null: none yet)."""
+
+    version: int | None = Field(ge=1, description="As last read; null for the first one.")
+
+
+class InvestigationOut(InvestigationFields):
+    case_id: int
+    version: int | None = Field(description="Null while nothing is recorded.")
+    updated_at: dt.datetime | None = None

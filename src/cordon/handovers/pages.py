@@ -34,7 +34,9 @@ def _page(
 ) -> Response:
     incoming, n_in = service.incoming(session, who, limit=100)
     outgoing, n_out = service.outgoing(session, who, limit=100)
-    seen = guard.visible(session, who, [h.person_id for h in incoming + outgoing])
+    sent = service.sent_from(session, who, outgoing)
+    own = [s.own_person_id for s in sent.values() if s.own_person_id is not None]
+    seen = guard.visible(session, who, [h.person_id for h in incoming + outgoing] + own)
     recorder.read(session, "handovers", None, seen, view="handovers")
     moves = {}
     for h in incoming + outgoing:
@@ -49,6 +51,7 @@ def _page(
         "n_out": n_out,
         "names": guard.names(session, who, seen),
         "moves": moves,
+        "sent": sent,
         "errors": errors,
     }
     return render(request, "handovers/list.html", context, who=who, status=status)

@@ -8,7 +8,9 @@ sender follows the answer without ever seeing who the contact is.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
@@ -132,6 +134,44 @@ def outgoing(
     """Contacts the user's unit (or a unit below it) handed over, newest first."""
     query = select(Handover).where(_senders(who), Handover.status.in_(sorted(statuses)))
     return _page(session, query, limit, offset)
+
+
+@dataclass(frozen=True)
+class SentFrom:
+    """What the sender may see of a handover beside its status: the ward it went to, and
+    the sender's own record behind it — their person and the exposure's days and setting."""
+
+    to_ward: str
+    own_person_id: int | None
+    first_on: dt.date | None
+    last_on: dt.date | None
+    setting: str | None
+
+
+def sent_from(session: Session, who: Principal, handovers: list[Handover]) -> dict[int, SentFrom]:
+    """For each handover, the ward it went to and the side of its exposure ``who`` sees."""
+    wanted = {h.exposure_id for h in handovers if h.exposure_id is not None}
+    exposures = {e.id: e for e in session.scalars(select(Exposure).where(Exposure.id.in_(wanted)))}
+    units = session.scalars(
+        select(AdminUnit).where(AdminUnit.id.in_({h.to_unit_id for h in handovers}))
+    )
+    ward = {u.id: f"{u.kind} {u.name}" for u in units}
+    pairs = [p for e in exposures.values() for p in (e.person_id, e.contact_id)]
+    seen = guard.visible(session, who, pairs)
+    found = {}
+    for h in handovers:
+        e = exposures.get(h.exposure_id or 0)
+        own = (
+            [p for p in (e.person_id, e.contact_id) if p in seen and p != h.person_id] if e else []
+        )
+        found[h.id] = SentFrom(
+            to_ward=ward.get(h.to_unit_id, ""),
+            own_person_id=own[0] if own else None,
+            first_on=e.first_on if e else None,
+            last_on=e.last_on if e else None,
+            setting=e.setting.value if e else None,
+        )
+    return found
 
 
 def sides(session: Session, who: Principal, handover: Handover) -> tuple[bool, bool]:

@@ -10,6 +10,7 @@ and the reading is in the audit log.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.cases.discharge_rules import get_rules
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
@@ -27,7 +29,7 @@ from cordon.facilities import service as facilities
 from cordon.geography import service as geography
 from cordon.isolation import service
 from cordon.isolation.models import IsolationOrder
-from cordon.isolation.regimes import Regime, get_regimes
+from cordon.isolation.regimes import get_regimes
 from cordon.people import service as people
 from cordon.people.routes import person_out
 from cordon.web.pages import PageUser, needs
@@ -36,12 +38,24 @@ from cordon.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def regime_of(order: IsolationOrder) -> Regime | None:
-    """The regime the order was made under (None when the city's file no longer holds it)."""
+class Basis(Protocol):
+    """What the paper says of the rule an order was made under."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def legal_basis(self) -> str: ...
+
+
+def regime_of(order: IsolationOrder) -> Basis | None:
+    """The rule the order was made under: an isolation regime, or for an F0's home monitoring
+    the discharge rule (None when the city's files no longer hold it)."""
     try:
         return get_regimes().get(order.regime_id)
     except InvalidInput:
-        return None
+        pass
+    return next((r for r in get_rules().rules if r.id == order.regime_id), None)
 
 
 def where(session: Session, ward_id: int | None) -> str:

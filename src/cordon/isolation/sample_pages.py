@@ -1,5 +1,6 @@
 """Samples to take in the web app: the jurisdiction's sampling tasks due today or before,
-oldest first; the laboratory records each sample with its result on the same page."""
+oldest first; the laboratory records each sample with its result on the same page. Results
+to enter: the samples taken whose result is awaited, each with its result form."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
@@ -104,3 +106,68 @@ def record_sample(
     if not reader.ok():
         return _page(request, session, who, 1, failed=task_id, typed=typed, errors=reader.errors)
     return RedirectResponse("/isolation/samples", status_code=303)
+
+
+RESULTS = (TestResult.positive, TestResult.negative, TestResult.inconclusive)
+
+
+def _results_page(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    *,
+    failed: int | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    rows, total = lab.awaiting_results(session, scope=who.scope, limit=PER_PAGE)
+    ids = [t.person_id for t in rows]
+    recorder.read(session, "lab_tests", None, ids, view="awaiting results")
+    context = {
+        "tests": rows,
+        "total": total,
+        "names": guard.names(session, who, ids),
+        "results": RESULTS,
+        "failed": failed,
+        "today": today().isoformat(),
+        "errors": errors or {},
+    }
+    status = 422 if errors else 200
+    return render(request, "isolation/results.html", context, who=who, status=status)
+
+
+@router.get("/lab/results")
+def results_page(request: Request, session: SessionDep, who: PageUser) -> Response:
+    """Samples taken whose result the laboratory is still to enter, oldest first."""
+    needs(who, Permission.lab_write)
+    return _results_page(request, session, who)
+
+
+@router.post("/lab/results/{test_id}")
+def enter_result(
+    request: Request, session: SessionDep, who: PageUser, test_id: int, form: PostedForm
+) -> Response:
+    """The result of an awaited sample."""
+    needs(who, Permission.lab_write)
+    guard.person(session, who, lab.person_of_test(session, test_id))
+    reader = Reader(texts_for(request, who))
+    result = reader.choice("result", value(form, "result"), TestResult)
+    result_on = reader.date("result_on", value(form, "result_on"), required=True)
+    ct = reader.number("ct_value", value(form, "ct_value"), 0, 50)
+    if reader.ok() and result and result_on:
+        try:
+            lab.record_result(
+                session,
+                test_id,
+                result=result,
+                result_on=result_on,
+                ct_value=ct,
+                changed_by=who.username,
+            )
+        except CordonError as exc:
+            session.rollback()
+            reader.refused(exc)
+            if not exc.problems:
+                reader.fail("test", reader.t.error(exc))
+    if not reader.ok():
+        return _results_page(request, session, who, failed=test_id, errors=reader.errors)
+    return RedirectResponse("/lab/results", status_code=303)

@@ -61,3 +61,6 @@ class Flag(Base):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
     ward_id: Mapped[int | None] = mapped_column(BigId)
+    # The daily report whose reading raised it (a fever, symptoms); None for a missed report
+    # or a positive test.
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("self_reports.id"), index=True)

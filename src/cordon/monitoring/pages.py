@@ -24,11 +24,11 @@ from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.core.deps import SessionDep
-from cordon.core.errors import CordonError
+from cordon.core.errors import CordonError, NotFound
 from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
-from cordon.monitoring import links, service
+from cordon.monitoring import history, links, service
 from cordon.monitoring.enums import Reporter, Symptom
 from cordon.people import service as people
 from cordon.people.models import Person
@@ -286,3 +286,32 @@ def enter_report(
     except CordonError as exc:
         return _refused(request, session, who, page, row, typed, reader, exc)
     return _back(page, "report")
+
+
+EXPORTS = {
+    "csv": (history.as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (
+        history.as_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@router.get("/people/{person_id}/readings.{kind}")
+def export_readings(
+    request: Request, session: SessionDep, who: PageUser, person_id: int, kind: str
+) -> Response:
+    """The person's follow-up history as CSV or XLSX (the file named by the person's id,
+    never their name)."""
+    needs(who, Permission.isolation_read)
+    if kind not in EXPORTS:
+        raise NotFound("No such export.")
+    guard.person(session, who, person_id)
+    recorder.note(session, "export", "self_reports", person_id, [person_id], view="readings")
+    readings = history.shown_to(
+        history.readings_of(session, person_id), pseudonymised=who.pseudonymised
+    )
+    write, media = EXPORTS[kind]
+    name = f"readings-person-{person_id}.{kind}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(write(readings), media_type=media, headers=headers)

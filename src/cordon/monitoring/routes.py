@@ -15,10 +15,10 @@ from cordon.core.pagination import Page, PageDep
 from cordon.isolation import service as isolation
 from cordon.isolation.routes import orders_out
 from cordon.isolation.schemas import OrderOut
-from cordon.monitoring import service
+from cordon.monitoring import history, service
 from cordon.monitoring.enums import Reporter
 from cordon.monitoring.models import Flag, SelfReport
-from cordon.monitoring.schemas import CloseIn, FlagOut, ReportIn, ReportOut
+from cordon.monitoring.schemas import CloseIn, FlagOut, ReadingOut, ReportIn, ReportOut
 
 router = APIRouter(tags=["isolation"])
 Reader = Annotated[Principal, need(Permission.isolation_read)]
@@ -57,6 +57,7 @@ def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOu
             raised_on=f.raised_on,
             raised_at=f.raised_at,
             note=f.note,
+            report_id=f.report_id,
         )
         for f in rows
     ]
@@ -86,6 +87,16 @@ def list_reports(session: SessionDep, who: Reader, order_id: int) -> list[Report
     guard.person(session, who, order.person_id)
     recorder.read(session, "self_reports", order.person_id, [order.person_id])
     return [report_out(r) for r in service.reports_of(session, order_id)]
+
+
+@router.get("/people/{person_id}/readings", response_model=list[ReadingOut])
+def follow_up_history(session: SessionDep, who: Reader, person_id: int) -> list[ReadingOut]:
+    """The person's daily readings in isolation, newest first, with the flags each raised."""
+    guard.person(session, who, person_id)
+    recorder.read(session, "self_reports", None, [person_id], view="follow-up history")
+    readings = history.readings_of(session, person_id)
+    shown = history.shown_to(readings, pseudonymised=who.pseudonymised)
+    return [ReadingOut.model_validate(vars(r)) for r in shown]
 
 
 @router.get("/monitoring/flags", response_model=Page[FlagOut])

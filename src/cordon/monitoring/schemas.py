@@ -39,6 +39,24 @@ class FlagOut(BaseModel):
     raised_on: dt.date
     raised_at: dt.datetime
     note: str | None
+    report_id: int | None = Field(
+        default=None, description="The daily report whose reading raised it (fever, symptoms)."
+    )
+
+
+class ReadingOut(BaseModel):
+    """One daily reading of the follow-up history, with the flags it raised."""
+
+    id: int
+    order_id: int
+    reported_on: dt.date
+    reported_at: dt.datetime
+    temperature: float | None
+    symptoms: list[str]
+    reporter: Reporter
+    entered_by: str | None = Field(description="The worker who entered it; null: the person.")
+    note: str | None
+    flags: list[FlagKind]
 
 
 class CloseIn(BaseModel):

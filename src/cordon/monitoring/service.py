@@ -109,7 +109,7 @@ def report(
         return Reported(stored, [], new=False)
     _mark_reported(session, order, entry.reported_on)
     kinds = flags_called_for(temperature, said)
-    flags = [f for k in kinds if (f := _raise(session, order, k)) is not None]
+    flags = [f for k in kinds if (f := _raise(session, order, k, entry)) is not None]
     if kinds and order.tier == 1:
         _suspect(session, order)
     return Reported(entry, flags, new=True)
@@ -134,7 +134,11 @@ def _mark_reported(session: Session, order: IsolationOrder, day: dt.date) -> Non
     )
 
 
-def _raise(session: Session, order: IsolationOrder, kind: FlagKind) -> Flag | None:
+def _raise(
+    session: Session, order: IsolationOrder, kind: FlagKind, reading: SelfReport | None = None
+) -> Flag | None:
+    """Raise a flag of ``kind`` on the order (once a day a kind), saying the ``reading`` that
+    raised it when a reading did."""
     day = today()
     held = session.scalar(
         select(Flag).where(Flag.order_id == order.id, Flag.kind == kind, Flag.raised_on == day)
@@ -148,6 +152,7 @@ def _raise(session: Session, order: IsolationOrder, kind: FlagKind) -> Flag | No
         status=FlagStatus.open,
         raised_on=day,
         ward_id=order.ward_id,
+        report_id=reading.id if reading is not None else None,
     )
     session.add(flag)
     session.flush()

@@ -28,7 +28,12 @@ class Person(Base, Timestamped):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
     name_folded: Mapped[str] = mapped_column(String(200), index=True)
-    sex: Mapped[Sex] = mapped_column(Enum(Sex, native_enum=False, length=16), default=Sex.unknown)
+    # Unknown until someone says: also for a row written without it (the column's default).
+    sex: Mapped[Sex] = mapped_column(
+        Enum(Sex, native_enum=False, length=16),
+        default=Sex.unknown,
+        server_default=Sex.unknown.value,
+    )
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164

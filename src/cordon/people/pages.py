@@ -10,8 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from cordon.access import guard
+from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
@@ -21,6 +23,7 @@ from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.isolation import service as isolation
+from cordon.monitoring import history
 from cordon.outreach import service as outreach
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people import service
@@ -32,6 +35,7 @@ from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
 
 NO_REACH_TYPED: Mapping[str, object] = {"errors": {}}
+READINGS_SHOWN = 60  # a month at two readings a day; the export holds every one
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
 
@@ -84,6 +88,14 @@ def person_page(request: Request, session: SessionDep, who: PageUser, person_id:
     return render_person(request, session, who, person_id)
 
 
+def _readings(session: Session, who: Principal, person_id: int) -> list[history.Reading]:
+    """The follow-up history shown on the page: the latest readings of their isolation."""
+    if not who.can(Permission.isolation_read):
+        return []
+    found = history.readings_of(session, person_id, limit=READINGS_SHOWN)
+    return history.shown_to(found, pseudonymised=who.pseudonymised)
+
+
 def render_person(
     request: Request,
     session: SessionDep,
@@ -111,7 +123,8 @@ def render_person(
     its_cases = cases.cases_of(session, person_id) if who.can(Permission.cases_read) else []
     context = {
         "person": shown,
-        "ward": session.get(AdminUnit, person.ward_id) if person.ward_id else None,
+        "ward": session.get(AdminUnit, shown.ward_id) if shown.ward_id else None,
+        "district": session.get(AdminUnit, shown.district_id) if shown.district_id else None,
         "tier": tier,
         "history": tracing.tier_history(session, person_id)[-20:][::-1] if tracing_ok else [],
         "cases": its_cases,
@@ -125,6 +138,7 @@ def render_person(
         "orders": isolation.orders_of(session, person_id)
         if who.can(Permission.isolation_read)
         else [],
+        "readings": _readings(session, who, person_id),
         "reach": reach or NO_REACH_TYPED,
         "channels": [(c.value, t.gettext(words(c))) for c in Channel],
         "outcomes": [(o.value, t.gettext(words(o))) for o in Outcome],

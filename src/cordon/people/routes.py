@@ -11,16 +11,19 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from cordon.access import guard
 from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.pseudonyms import IDENTIFYING, pseudonym
+from cordon.access.pseudonyms import COARSENED, IDENTIFYING, age_band, pseudonym
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
+from cordon.geography.models import AdminUnit
 from cordon.people import service
 from cordon.people.models import Person
 from cordon.people.schemas import (
@@ -40,11 +43,22 @@ Merger = Annotated[Principal, need(Permission.people_merge)]
 
 
 def person_out(who: Principal, person: Person) -> PersonOut:
+    """The person as ``who`` may see them: pseudonymised roles get a pseudonym, nothing
+    identifying, and an age band and district in place of birth year and ward."""
     out = PersonOut.model_validate(person)
     if who.pseudonymised:
-        hidden = dict.fromkeys(IDENTIFYING)
-        return out.model_copy(update={"full_name": pseudonym(person.id), **hidden})
+        hidden = dict.fromkeys((*IDENTIFYING, *COARSENED))
+        coarse = {"age_band": age_band(person.birth_year), "district_id": district_of(person)}
+        return out.model_copy(update={"full_name": pseudonym(person.id), **hidden, **coarse})
     return out
+
+
+def district_of(person: Person) -> int | None:
+    """The district of the person's ward (None without a ward)."""
+    session = object_session(person)
+    if person.ward_id is None or session is None:
+        return None
+    return session.scalar(select(AdminUnit.parent_id).where(AdminUnit.id == person.ward_id))
 
 
 def _shown(

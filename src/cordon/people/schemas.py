@@ -195,6 +195,12 @@ class PersonOut(BaseModel):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+    age_band: str | None = Field(
+        default=None, description="Pseudonymised output only, in place of the birth year."
+    )
+    district_id: int | None = Field(
+        default=None, description="Pseudonymised output only, in place of the ward."
+    )
 
     @field_validator("created_at", "updated_at")
     @classmethod

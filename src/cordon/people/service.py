@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -49,6 +49,8 @@ __all__ = [
 
 SAME_NATIONAL_ID = "same national ID"
 SAME_PHONE_NAME_YEAR = "same phone, name and birth year"
+# The name compared folded (accents, case and spaces): "Tran Van Minh" is "Trần Văn Minh".
+SAME_PHONE_NAME = "same phone and name, birth year not known on both"
 # Filled on the kept person from the merged one when empty on the kept one.
 MERGE_FILLS = (
     "date_of_birth",
@@ -77,8 +79,12 @@ class DuplicatePerson(Conflict):
     def __init__(self, candidates: list[DuplicateCandidate]) -> None:
         ids = ", ".join(str(c.person.id) for c in candidates)
         by_id = any(c.reason == SAME_NATIONAL_ID for c in candidates)
-        fields = ("national_id",) if by_id else ("phone", "full_name", "birth_year")
-        reason = SAME_NATIONAL_ID if by_id else SAME_PHONE_NAME_YEAR
+        reason = SAME_NATIONAL_ID if by_id else candidates[0].reason
+        fields: tuple[str, ...] = ("national_id",)
+        if not by_id:
+            fields = ("phone", "full_name", "birth_year")
+        if reason == SAME_PHONE_NAME:
+            fields = ("phone", "full_name")
         message = f"{reason} as person {ids}"
         hint = "" if by_id else " Check them, or send allow_duplicate=true to create anyway."
         super().__init__(
@@ -139,8 +145,8 @@ def list_people(
 def find_duplicates(
     session: Session, data: PersonCreate, *, exclude_id: int | None = None
 ) -> list[DuplicateCandidate]:
-    """Existing people who are likely ``data``: same national ID; else same phone, folded
-    name and birth year."""
+    """Existing people who are likely ``data``: same national ID; else same phone and folded
+    name, with the same birth year or one not known on either side."""
     alive: list[ColumnElement[bool]] = [Person.merged_into_id.is_(None)]
     if exclude_id is not None:
         alive.append(Person.id != exclude_id)
@@ -149,18 +155,24 @@ def find_duplicates(
         found = [DuplicateCandidate(p, SAME_NATIONAL_ID) for p in same_id if p.id != exclude_id]
         if found:
             return found
-    if not (data.phone and data.birth_year):
+    if not data.phone:
         return []
+    if data.birth_year is not None:
+        alive.append(or_(Person.birth_year.is_(None), Person.birth_year == data.birth_year))
     query = select(Person).where(
-        Person.phone == data.phone,
-        Person.name_folded == fold(data.full_name),
-        Person.birth_year == data.birth_year,
-        *alive,
+        Person.phone == data.phone, Person.name_folded == fold(data.full_name), *alive
     )
     return [
-        DuplicateCandidate(p, SAME_PHONE_NAME_YEAR)
+        DuplicateCandidate(p, _phone_reason(p.birth_year, data.birth_year))
         for p in session.scalars(query.order_by(Person.id))
     ]
+
+
+def _phone_reason(known_year: int | None, typed_year: int | None) -> str:
+    """Same phone and folded name: with the same birth year, or a year missing on one side
+    (a year known on both sides and different tells two people apart)."""
+    both = known_year is not None and typed_year is not None
+    return SAME_PHONE_NAME_YEAR if both else SAME_PHONE_NAME
 
 
 def duplicates_of(session: Session, person_id: int) -> list[DuplicateCandidate]:
@@ -217,8 +229,8 @@ def _flush(session: Session) -> None:
 def create_person(session: Session, data: PersonCreate, *, allow_duplicate: bool = False) -> Person:
     """Create a person, unless they seem to exist already (then Conflict listing them).
 
-    A same national ID always refuses; same phone + name + birth year refuses unless
-    ``allow_duplicate``."""
+    A same national ID always refuses; same phone + folded name (+ birth year when both
+    know it) refuses unless ``allow_duplicate``."""
     values = data.model_dump(exclude={"full_name"})
     _check_places(session, values)
     candidates = find_duplicates(session, data)

@@ -18,9 +18,10 @@ from typing import IO, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from cordon.access.pseudonyms import IDENTIFYING, pseudonym
+from cordon.access.pseudonyms import IDENTIFYING, age_band, pseudonym
 from cordon.cases.enums import CaseStatus, SourceKind
-from cordon.cases.models import Case, InfectionSource
+from cordon.cases.investigation import visits_by_case
+from cordon.cases.models import Case, CaseInvestigation, InfectionSource
 from cordon.clusters.models import Cluster
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import Exposure
@@ -46,6 +47,30 @@ CASE_FIELDS = (
 )
 
 
+# After the template's columns, the case export carries the investigation (ADR 0016): an
+# import of the file reads the template's columns and lists these as not used.
+INVESTIGATION_COLUMNS = (
+    "how_found",
+    "occupation",
+    "workplace",
+    "symptoms",
+    "underlying_conditions",
+    "conditions_note",
+    "hospital",
+    "admitted_on",
+    "travel",
+    "places_visited",
+)
+# Free text of the investigation that can single a person out: left out when pseudonymised.
+INVESTIGATION_IDENTIFYING = frozenset({"occupation", "workplace", "conditions_note", "hospital"})
+
+
+def header(shape: Shape) -> list[str]:
+    """The columns of an export of ``shape``."""
+    extra = list(INVESTIGATION_COLUMNS) if shape is Shape.cases else []
+    return column_names(shape) + extra
+
+
 @dataclass(frozen=True)
 class ExportFilter:
     """Cases: by status and confirmation date. Exposures: those overlapping the dates."""
@@ -69,22 +94,37 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
-def _person(person: Any, ward_code: str | None, f: ExportFilter) -> list[Any]:
+def _person(
+    person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
+) -> list[Any]:
+    """A person's columns. Pseudonymised: the pseudonym, no identifying detail, and in place
+    of birth year and ward the age band (in ``age``) and the district (``district_name``)."""
     head = [getattr(person, name) for name in PERSON_FIELDS]
     tail = [getattr(person, name) for name in PERSON_TAIL]
     if f.pseudonymised:
-        head = [pseudonym(person.id), person.sex, None, person.birth_year]
         tail = [
             None if name in IDENTIFYING else v for name, v in zip(PERSON_TAIL, tail, strict=True)
         ]
+        band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
+        return [pseudonym(person.id), person.sex, None, None, band, *tail, None, None, district]
     return [*head, None, *tail, ward_code, None, None]  # age, ward name, district left empty
 
 
-def _cases_query(f: ExportFilter) -> Select[Case, Person, str]:
+def districts_of_wards(session: Session, f: ExportFilter) -> dict[int, str]:
+    """Ward id → its district's name, for a pseudonymised export (empty otherwise)."""
+    if not f.pseudonymised:
+        return {}
+    district = aliased(AdminUnit)
+    query = select(AdminUnit.id, district.name).join(district, district.id == AdminUnit.parent_id)
+    return {int(ward): str(name) for ward, name in session.execute(query)}
+
+
+def _cases_query(f: ExportFilter) -> Select[Case, Person, str, CaseInvestigation]:
     query = (
-        select(Case, Person, AdminUnit.code)
+        select(Case, Person, AdminUnit.code, CaseInvestigation)
         .join(Person, Person.id == Case.person_id)
         .outerjoin(AdminUnit, AdminUnit.id == Person.ward_id)
+        .outerjoin(CaseInvestigation, CaseInvestigation.case_id == Case.id)
         .order_by(Case.id)
     )
     if not f.scope.whole_city:
@@ -118,15 +158,64 @@ def _source_tokens(session: Session) -> dict[int, list[str]]:
     return tokens
 
 
+def _country(code: str | None) -> str:
+    return f" ({code})" if code else ""
+
+
+def _span(first: Any, last: Any) -> str:
+    return str(first) if last in (None, first) else f"{first}/{last}"
+
+
+def _investigation(
+    found: CaseInvestigation | None, visits: list[Any], f: ExportFilter
+) -> list[Any]:
+    """The investigation's cells: lists as ``;``-separated entries, days as ISO dates (a
+    span ``from/to``)."""
+    if found is None:
+        return [None] * (len(INVESTIGATION_COLUMNS) - 1) + [_places(visits, f)]
+    symptoms = "; ".join(
+        f"{s['symptom']} {_span(s['from_on'], s.get('to_on'))}" for s in found.symptoms
+    )
+    travel = "; ".join(
+        f"{t['place']}{_country(t.get('country'))} {_span(t['from_on'], t.get('to_on'))}"
+        for t in found.travel
+    )
+    cells = {
+        "how_found": found.how_found,
+        "occupation": found.occupation,
+        "workplace": found.workplace,
+        "symptoms": symptoms,
+        "underlying_conditions": "; ".join(found.conditions),
+        "conditions_note": found.conditions_note,
+        "hospital": found.hospital,
+        "admitted_on": found.admitted_on,
+        "travel": travel,
+        "places_visited": _places(visits, f),
+    }
+    if f.pseudonymised:
+        cells |= dict.fromkeys(INVESTIGATION_IDENTIFYING)
+    return [cells[name] for name in INVESTIGATION_COLUMNS]
+
+
+def _places(visits: list[Any], f: ExportFilter) -> str:
+    def named(v: Any) -> str:
+        return v.place if f.pseudonymised or not v.address else f"{v.place}, {v.address}"
+
+    return "; ".join(f"{named(v)} {_span(v.first_on, v.last_on)}" for v in visits)
+
+
 def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     sources = _source_tokens(session)
+    visits = visits_by_case(session)
+    districts = districts_of_wards(session, f)
     rows = session.execute(_cases_query(f).execution_options(yield_per=BATCH))
-    for case, person, ward_code in rows:
+    for case, person, ward_code, found in rows:
         yield [
             case.code,
-            *_person(person, ward_code, f),
+            *_person(person, ward_code, f, districts),
             *(getattr(case, name) for name in CASE_FIELDS),
             ";".join(sources.get(case.id, ())),
+            *_investigation(found, visits.get(case.id, []), f),
         ]
 
 
@@ -176,11 +265,12 @@ def _index_columns(person: Any, codes: dict[int, str], pseudonymised: bool) -> l
 
 def exposure_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     codes = _case_code_of(session)
+    districts = districts_of_wards(session, f)
     rows = session.execute(_exposures_query(f).execution_options(yield_per=BATCH))
     for exposure, index, contact, ward_code in rows:
         yield [
             *_index_columns(index, codes, f.pseudonymised),
-            *_person(contact, ward_code, f),
+            *_person(contact, ward_code, f, districts),
             exposure.first_on,
             exposure.last_on,
             exposure.setting,
@@ -207,7 +297,7 @@ def csv_chunks(shape: Shape, rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 with a BOM (so Excel shows Vietnamese right), a chunk per ``BATCH`` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(column_names(shape))
+    writer.writerow(header(shape))
     yield ("\ufeff" + buffer.getvalue()).encode()
     buffer.seek(0)
     buffer.truncate()
@@ -226,7 +316,7 @@ def write_xlsx(shape: Shape, rows: Iterable[list[Any]], target: IO[bytes] | Path
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(shape.value)
-    sheet.append(column_names(shape))
+    sheet.append(header(shape))
     for row in rows:
         sheet.append([cell(v, dates_as_text=False) for v in row])
     book.save(target)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from cordon.access import guard
+from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.cases import lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
 from cordon.core.dates import start_of_today, today
 from cordon.core.deps import SessionDep
 from cordon.handovers import service as handovers
+from cordon.isolation import tasks
 from cordon.monitoring import service as monitoring
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
@@ -25,6 +30,13 @@ router = APIRouter(include_in_schema=False)
 SHOWN = 20
 RECENT_DAYS = 7
 COUNTED = 10_000  # work lists count up to this many ("10,000+")
+
+
+def _lab_work(session: Session, who: Principal) -> dict[str, Any]:
+    """The laboratory's work: samples due to be taken, and results still to enter."""
+    samples, n_samples = tasks.due(session, scope=who.scope, limit=SHOWN)
+    awaited, n_awaited = lab.awaiting_results(session, scope=who.scope, limit=SHOWN)
+    return {"samples": samples, "n_samples": n_samples, "awaited": awaited, "n_awaited": n_awaited}
 
 
 @router.get("/")
@@ -68,6 +80,10 @@ def home(request: Request, session: SessionDep, who: PageUser) -> Response:
         inbox, n_inbox = handovers.incoming(session, who, limit=SHOWN)
         context |= {"inbox": inbox, "n_inbox": n_inbox}
         people += [h.person_id for h in inbox]
+    if who.can(Permission.lab_write):
+        work = _lab_work(session, who)
+        context |= work
+        people += [t.person_id for t in [*work["samples"], *work["awaited"]]]
     context["names"] = guard.names(session, who, people)
     recorder.read(session, "people", None, people, view="home")
     return render(request, "home.html", context, who=who)

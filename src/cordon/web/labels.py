@@ -93,6 +93,24 @@ LABELS = (
     N_("facility"),
     N_("home"),
     N_("monitoring"),
+    # how a case was found (the investigation; symptoms, in quarantine and other above)
+    N_("contact tracing"),
+    N_("entry screening"),
+    N_("community screening"),
+    # underlying conditions
+    N_("diabetes"),
+    N_("hypertension"),
+    N_("heart disease"),
+    N_("lung disease"),
+    N_("kidney disease"),
+    N_("liver disease"),
+    N_("cancer"),
+    N_("weakened immunity"),
+    N_("obesity"),
+    N_("pregnancy"),
+    # who sent a daily report (household above)
+    N_("the person"),
+    N_("health worker"),
 )
 # Values whose message is not the value itself.
 SPOKEN = {
@@ -109,6 +127,16 @@ SPOKEN = {
     "loss_of_smell_or_taste": "loss of smell or taste",
     "muscle_ache": "muscle ache",
     "runny_nose": "runny nose",
+    "contact_tracing": "contact tracing",
+    "entry_screening": "entry screening",
+    "community_screening": "community screening",
+    "heart_disease": "heart disease",
+    "lung_disease": "lung disease",
+    "kidney_disease": "kidney disease",
+    "liver_disease": "liver disease",
+    "immunosuppressed": "weakened immunity",
+    "self": "the person",
+    "worker": "health worker",
 }
 
 
