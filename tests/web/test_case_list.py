@@ -109,9 +109,7 @@ def test_filter_by_district_ward_and_cluster(
     tracer = browser("epidemiologist", "01", lang="en")
     assert _codes(tracer.get("/cases", params={"unit": phuc_xa}).text) == ["A2", "A1"]
     assert _codes(tracer.get("/cases", params={"unit": district}).text) == ["B1", "A2", "A1"]
-    made = client.post(
-        "/api/v1/clusters", json={"code": "BM", "name": "Bạch Mai", "kind": "place"}
-    )
+    made = client.post("/api/v1/clusters", json={"code": "BM", "name": "Bạch Mai", "kind": "place"})
     assert made.status_code == 201, made.text
     b1 = client.get("/api/v1/cases/by-code/B1").json()["id"]
     added = client.post(f"/api/v1/clusters/{made.json()['id']}/cases", json={"case_id": b1})
