@@ -104,7 +104,7 @@ def test_filters(
 def test_filter_by_district_ward_and_cluster(
     browser: Browser, client: TestClient, registry: dict[str, Any], hanoi: Session
 ) -> None:
-    phuc_xa, truc_bach, _ = registry["wards"]
+    phuc_xa, _, _ = registry["wards"]
     district = hanoi.scalar(select(AdminUnit.parent_id).where(AdminUnit.id == phuc_xa))
     tracer = browser("epidemiologist", "01", lang="en")
     assert _codes(tracer.get("/cases", params={"unit": phuc_xa}).text) == ["A2", "A1"]
