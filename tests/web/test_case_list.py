@@ -237,3 +237,18 @@ def test_the_api_lists_with_the_same_filters_and_sorts(
     assert [c["code"] for c in answer.json()["items"]] == ["C1", "A1"]
     assert answer.json()["total"] == 2
     assert client.get("/api/v1/cases", params={"sort": "name"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("vi", "Dữ liệu không hợp lệ"), ("en", "Invalid input")]
+)
+def test_a_web_pages_bad_address_is_a_page_in_the_users_language(
+    browser: Browser, lang: str, title: str
+) -> None:
+    user = browser("epidemiologist", "01", lang=lang)
+    for path in ("/cases/not-a-number", "/exports/cases.pdf"):
+        page = user.get(path)
+        assert page.status_code in (404, 422), path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert f'<html lang="{lang}">' in page.text
+    assert title in user.get("/cases/not-a-number").text
