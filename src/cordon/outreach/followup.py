@@ -84,12 +84,15 @@ def _open_order(status: OrderState) -> ColumnElement[bool]:
 
 def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
     """The ids of the people to follow up whom ``f`` lets through, in ``scope``."""
-    query = select(PersonTier.person_id).outerjoin(
+    # every tiered person has the label of their tier (the tier is their lowest label)
+    query = select(PersonTier.person_id).join(
         TierLabel,
         and_(TierLabel.person_id == PersonTier.person_id, TierLabel.level == PersonTier.tier),
     )
+    # the tier asked of the label (its level is the tier): the people's tier index stays
+    # free for the order by tier, and the label's day index serves the order by day
     conditions: list[ColumnElement[bool]] = [
-        PersonTier.tier == f.tier if f.tier is not None else PersonTier.tier >= 1
+        TierLabel.level == f.tier if f.tier is not None else TierLabel.level >= 1
     ]
     if f.wards is not None:
         conditions.append(PersonTier.ward_id.in_(sorted(f.wards)))
@@ -105,14 +108,16 @@ def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
 
 
 def _order(sort: FollowUpSort) -> list[ColumnElement[Any]]:
-    column = {
-        "tier": PersonTier.tier,
-        "since": PersonTier.since,
-        "exposed_on": TierLabel.exposed_on,
+    """The sort's column, then the person: read in the order of an index of each (the
+    exposure day's: ``ix_tier_labels_exposed_person``), never sorted whole."""
+    column, person = {
+        "tier": (PersonTier.tier, PersonTier.person_id),
+        "since": (PersonTier.since, PersonTier.person_id),
+        "exposed_on": (TierLabel.exposed_on, TierLabel.person_id),
     }[sort.value.lstrip("-")]
     if sort.value.startswith("-"):
-        return [column.desc().nulls_last(), PersonTier.person_id.desc()]
-    return [column.asc().nulls_last(), PersonTier.person_id.asc()]
+        return [column.desc(), person.desc()]
+    return [column.asc(), person.asc()]
 
 
 def people_to_follow_up(
