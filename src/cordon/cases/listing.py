@@ -86,9 +86,9 @@ def matching(f: CaseFilter, scope: Scope = CITY) -> Select[int]:
     if f.wards is not None:
         conditions.append(Case.ward_id.in_(sorted(f.wards)))
     if f.cluster_id is not None:
-        conditions.append(
-            exists().where(ClusterCase.case_id == Case.id, ClusterCase.cluster_id == f.cluster_id)
-        )
+        # a cluster's few cases by its index, not every case probed for membership
+        members = select(ClusterCase.case_id).where(ClusterCase.cluster_id == f.cluster_id)
+        conditions.append(Case.id.in_(members))
     if f.tier is not None:
         conditions.append(
             exists().where(PersonTier.person_id == Case.person_id, PersonTier.tier == f.tier)
