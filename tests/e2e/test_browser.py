@@ -67,6 +67,7 @@ def test_sign_in_search_and_person_page(
     screenshot(page, "home")
     assert accessibility_problems(page) == []
 
+    page.get_by_role("button", name="Menu").click()  # the navigation folds on a phone
     page.get_by_role("link", name="Người", exact=True).click()
     page.get_by_label("Họ tên").fill("do thi huong")  # no accents typed
     page.get_by_role("button", name="Tìm").click()
@@ -85,6 +86,7 @@ def test_sign_in_search_and_person_page(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360  # nothing wider than a phone
 
+    page.get_by_role("button", name="Menu").click()
     page.get_by_label("Ngôn ngữ").select_option("en")
     page.get_by_role("heading", name="Tier and why").wait_for()
     assert page.get_by_text("household").is_visible()

@@ -122,6 +122,7 @@ def test_tiers_trace_cluster_and_its_chain_graph(
     page.on("pageerror", lambda e: errors.append(str(e)))
     _sign_in(page)
 
+    page.get_by_role("button", name="Menu").click()  # the navigation folds on a phone
     page.get_by_role("link", name="Cấp F").click()
     page.get_by_role("heading", name="Cấp F trong địa bàn của bạn").wait_for()
     screenshot(page, "tiers")
@@ -134,6 +135,7 @@ def test_tiers_trace_cluster_and_its_chain_graph(
     assert accessibility_problems(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Ổ dịch").click()
     page.get_by_role("link", name="Bệnh viện Bạch Mai").click()
     page.get_by_role("heading", name="Bệnh viện Bạch Mai").wait_for()

@@ -84,7 +84,10 @@ def test_only_city_level_importers_and_only_their_own_imports(browser: Browser) 
 def test_the_export_form_downloads_with_the_session(browser: Browser, hanoi: Session) -> None:
     client = browser("epidemiologist", "01")
     page = client.get("/exports")
-    assert 'formaction="/api/v1/exports/cases.xlsx"' in page.text
+    assert 'formaction="/exports/cases.xlsx"' in page.text  # the web app's download
+    from_form = client.get("/exports/cases.csv", params={"pseudonymised": "true"})
+    assert from_form.status_code == 200
+    assert from_form.text.lstrip("\ufeff").startswith("case_code")
     download = client.get("/api/v1/exports/cases.csv", params={"pseudonymised": "true"})
     assert download.status_code == 200
     assert download.text.startswith("case_code") or download.text.startswith("\ufeffcase_code")

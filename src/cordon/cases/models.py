@@ -32,7 +32,7 @@ class Case(Base, Timestamped):
     status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), index=True)
     classification: Mapped[Classification | None] = mapped_column(_enum(Classification))
     asymptomatic: Mapped[bool | None]
-    onset_on: Mapped[dt.date | None] = mapped_column(Date)
+    onset_on: Mapped[dt.date | None] = mapped_column(Date, index=True)  # the list's sort
     sample_on: Mapped[dt.date | None] = mapped_column(Date)
     confirmed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     isolated_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -12,8 +12,9 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
-from cordon.cases import chains, discharge, investigation, lab, service
+from cordon.cases import chains, discharge, investigation, lab, listing, service
 from cordon.cases.enums import CaseStatus, Classification
+from cordon.cases.listing import CaseFilter, CaseSort, in_unit
 from cordon.cases.models import Case
 from cordon.cases.schemas import (
     CaseIn,
@@ -43,6 +44,7 @@ Reader = Annotated[Principal, need(Permission.cases_read)]
 Writer = Annotated[Principal, need(Permission.cases_write)]
 Lab = Annotated[Principal, need(Permission.lab_write)]
 HIDDEN = "outside your jurisdiction"
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number names nothing
 
 
 def _out(session: SessionDep, case: Case) -> CaseOut:
@@ -97,25 +99,41 @@ def list_cases(
     classification: Classification | None = None,
     confirmed_from: dt.date | None = None,
     confirmed_to: dt.date | None = None,
-    cluster_id: int | None = None,
+    onset_from: dt.date | None = None,
+    onset_to: dt.date | None = None,
+    cluster_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     province: Annotated[str | None, Query(max_length=80)] = None,
     unit_id: Annotated[
-        int | None, Query(description="A ward or a district: cases of people living there.")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="A ward or a district: cases of people living there."),
     ] = None,
+    tier: Annotated[int | None, Query(ge=0, le=10, description="The person's tier now.")] = None,
+    sort: Annotated[
+        CaseSort, Query(description="A column, `-` before it for the reverse order.")
+    ] = CaseSort.newest,
     before_id: Annotated[
-        int | None, Query(description="Keyset paging: only cases with a smaller id.")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Keyset paging: only cases with a smaller id."),
     ] = None,
 ) -> Page[CaseOut]:
-    """Cases, newest first."""
-    rows, total = service.list_cases(
-        session,
+    """Cases, newest first unless ``sort`` says otherwise: the web app's case list reads
+    the same function (docs/cases.md)."""
+    where = CaseFilter(
         status=status,
         classification=classification,
         confirmed_from=confirmed_from,
         confirmed_to=confirmed_to,
+        onset_from=onset_from,
+        onset_to=onset_to,
         cluster_id=cluster_id,
         province=province,
-        unit_id=unit_id,
+        wards=in_unit(session, unit_id),
+        tier=tier,
+    )
+    rows, total = listing.list_cases(
+        session,
+        where,
+        sort=sort,
         before_id=before_id,
         limit=page.limit,
         offset=page.offset,

@@ -13,11 +13,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from cordon.cases import listing
 from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
@@ -27,7 +28,6 @@ from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import CaseChanged, publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
-from cordon.geography.service import subtree_ids
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.people.models import Person
@@ -74,68 +74,18 @@ def case_by_code(session: Session, code: str) -> Case:
     return one_or_404(session, Case, Case.code == code, missing=f"No case with code {code}.")
 
 
-def _filtered(
-    *,
-    status: CaseStatus | None,
-    classification: Classification | None,
-    confirmed_from: dt.date | None,
-    confirmed_to: dt.date | None,
-    cluster_id: int | None,
-    province: str | None,
-    ward_ids: set[int] | None,
-) -> Select[int]:
-    conditions: list[ColumnElement[bool]] = []
-    if status is not None:
-        conditions.append(Case.status == status)
-    if classification is not None:
-        conditions.append(Case.classification == classification)
-    if confirmed_from is not None:
-        conditions.append(Case.confirmed_on >= confirmed_from)
-    if confirmed_to is not None:
-        conditions.append(Case.confirmed_on <= confirmed_to)
-    if cluster_id is not None:
-        members = select(ClusterCase.case_id).where(ClusterCase.cluster_id == cluster_id)
-        conditions.append(Case.id.in_(members))
-    if province is not None:
-        conditions.append(Case.province == province)
-    if ward_ids is not None:
-        conditions.append(Case.person_id.in_(select(Person.id).where(Person.ward_id.in_(ward_ids))))
-    return select(Case.id).where(*conditions)
-
-
 def list_cases(
     session: Session,
     *,
     status: CaseStatus | None = None,
-    classification: Classification | None = None,
     confirmed_from: dt.date | None = None,
-    confirmed_to: dt.date | None = None,
-    cluster_id: int | None = None,
-    province: str | None = None,
-    unit_id: int | None = None,
-    before_id: int | None = None,
     limit: int = 50,
-    offset: int = 0,
     scope: Scope = CITY,
 ) -> tuple[list[Case], int]:
-    """Newest first (by id, the primary key index). ``before_id`` pages by key (fast at any
-    depth); ``unit_id`` is a ward or a district (its wards) where the person lives; only
-    cases of people ``scope`` sees."""
-    query = _filtered(
-        status=status,
-        classification=classification,
-        confirmed_from=confirmed_from,
-        confirmed_to=confirmed_to,
-        cluster_id=cluster_id,
-        province=province,
-        ward_ids=subtree_ids(session, unit_id) if unit_id is not None else None,
-    )
-    query = query.where(scope.where(Case.ward_id, Case.person_id))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if before_id is not None:
-        query = query.where(Case.id < before_id)
-    page = query.with_only_columns(Case).order_by(Case.id.desc()).limit(limit).offset(offset)
-    return list(session.scalars(page).all()), total
+    """The newest cases of a status (for *my work today* and the CLI); the case list's
+    filters, sorts and pages are ``listing.list_cases``."""
+    where = listing.CaseFilter(status=status, confirmed_from=confirmed_from)
+    return listing.list_cases(session, where, limit=limit, scope=scope)
 
 
 def cases_of(session: Session, person_id: int) -> list[Case]:

@@ -69,7 +69,9 @@ async def _validation_error(req: Request, exc: Exception) -> Response:
     return problem(422, "Invalid input", detail, errors)
 
 
-async def _stale(_req: Request, _exc: Exception) -> JSONResponse:
+async def _stale(req: Request, _exc: Exception) -> Response:
+    if html_pages is not None and _page(req):
+        return html_pages(req, 409, "Conflict", "")
     return problem(
         409, "Conflict", "The record was changed by someone else meanwhile; reload it and retry."
     )

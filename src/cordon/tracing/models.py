@@ -19,6 +19,8 @@ class TierLabel(Base):
     are never deleted; merged people are rebuilt by the engine."""
 
     __tablename__ = "tier_labels"
+    # people to follow up, by the day of their exposure (outreach.followup)
+    __table_args__ = (Index("ix_tier_labels_exposed_person", "exposed_on", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

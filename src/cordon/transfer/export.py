@@ -19,13 +19,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from cordon.access.pseudonyms import IDENTIFYING, age_band, pseudonym
+from cordon.cases import listing as case_listing
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.investigation import visits_by_case
+from cordon.cases.listing import CaseFilter
 from cordon.cases.models import Case, CaseInvestigation, InfectionSource
 from cordon.clusters.models import Cluster
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
+from cordon.outreach import followup
+from cordon.outreach.followup import ContactFilter
 from cordon.people.models import Person
 from cordon.transfer.columns import Shape, column_names
 
@@ -80,6 +84,8 @@ class ExportFilter:
     date_to: dt.date | None = None
     scope: Scope = CITY  # only people seen there (exposures: both people)
     pseudonymised: bool = False  # names become pseudonyms; phones, IDs, addresses left out
+    cases: CaseFilter | None = None  # the case list's filters (cases only)
+    contacts: ContactFilter | None = None  # people to follow up: exposures they are contact in
 
 
 def cell(value: Any, *, dates_as_text: bool = True) -> Any:
@@ -135,6 +141,8 @@ def _cases_query(f: ExportFilter) -> Select[Case, Person, str, CaseInvestigation
         query = query.where(Case.confirmed_on >= f.date_from)
     if f.date_to:
         query = query.where(Case.confirmed_on <= f.date_to)
+    if f.cases is not None:
+        query = query.where(Case.id.in_(case_listing.matching(f.cases, f.scope)))
     return query
 
 
@@ -236,6 +244,8 @@ def _exposures_query(f: ExportFilter) -> Select[Exposure, Person, Person, str]:
         query = query.where(Exposure.last_on >= f.date_from)
     if f.date_to:
         query = query.where(Exposure.first_on <= f.date_to)
+    if f.contacts is not None:
+        query = query.where(Exposure.contact_id.in_(followup.matching(f.contacts, f.scope)))
     return query
 
 

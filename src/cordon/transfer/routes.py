@@ -58,7 +58,7 @@ def _whole_city(who: Principal) -> None:
         raise Forbidden("Line lists are imported by city-level users (the whole city's people).")
 
 
-def _filter(
+def audited(
     session: Session, who: Principal, shape: Shape, f: export.ExportFilter, pseudo: bool
 ) -> export.ExportFilter:
     """The export's filter narrowed to the user's jurisdiction, pseudonymised for analysts;
@@ -140,7 +140,7 @@ def _filename(shape: Shape, suffix: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
-def _csv(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
+def csv_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
     bind = session.get_bind()
     assert isinstance(bind, Engine)
 
@@ -156,7 +156,7 @@ def _csv(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingRes
     )
 
 
-def _xlsx(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
+def xlsx_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)  # noqa: SIM115
     export.write_xlsx(shape, export.records(session, shape, f), spool)
     spool.seek(0)
@@ -180,7 +180,7 @@ def export_cases_csv(
 ) -> StreamingResponse:
     """Cases of the jurisdiction in the import template's columns, as CSV (UTF-8)."""
     f = export.ExportFilter(tuple(status or ()), date_from, date_to)
-    return _csv(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
+    return csv_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
 
 
 @exports.get("/cases.xlsx")
@@ -194,7 +194,7 @@ def export_cases_xlsx(
 ) -> StreamingResponse:
     """Cases of the jurisdiction in the import template's columns, as an XLSX workbook."""
     f = export.ExportFilter(tuple(status or ()), date_from, date_to)
-    return _xlsx(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
+    return xlsx_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
 
 
 @exports.get("/exposures.csv")
@@ -207,7 +207,9 @@ def export_exposures_csv(
 ) -> StreamingResponse:
     """Exposures between people of the jurisdiction in the import template's columns, CSV."""
     f = export.ExportFilter((), date_from, date_to)
-    return _csv(session, Shape.exposures, _filter(session, who, Shape.exposures, f, pseudonymised))
+    return csv_response(
+        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
+    )
 
 
 @exports.get("/exposures.xlsx")
@@ -220,7 +222,9 @@ def export_exposures_xlsx(
 ) -> StreamingResponse:
     """Exposures between people of the jurisdiction in the template's columns, as XLSX."""
     f = export.ExportFilter((), date_from, date_to)
-    return _xlsx(session, Shape.exposures, _filter(session, who, Shape.exposures, f, pseudonymised))
+    return xlsx_response(
+        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
+    )
 
 
 router.include_router(imports)

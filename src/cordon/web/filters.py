@@ -1,0 +1,80 @@
+"""The filters of a list page, read from its GET form: an empty field filters nothing (a
+browser sends every field of the form, filled or not), a value that cannot be read is a
+message on its field in the user's language, never an error page. The values read go back
+into the form, the sort links, the pager and the export links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import TypeVar
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
+
+from cordon.web.i18n import Texts
+
+E = TypeVar("E", bound=Enum)
+LONGEST = 40  # no filter's value is longer: a longer one is refused, not read
+MAX_ID = 2**63 - 1
+
+
+class Filters:
+    """``choice``, ``date`` and ``number`` each read one field; ``errors`` holds what could
+    not be read, by field; ``query`` writes the filled fields back as a query string."""
+
+    def __init__(self, params: QueryParams, t: Texts) -> None:
+        self.params = params
+        self.t = t
+        self.values: dict[str, str] = {}
+        self.errors: dict[str, str] = {}
+
+    def _text(self, name: str) -> str:
+        value = self.params.get(name, "").strip()
+        if len(value) > LONGEST:
+            self.errors[name] = self.t.gettext("This value is too long.")
+            return ""
+        return value
+
+    def choice(self, name: str, kind: type[E]) -> E | None:
+        value = self._text(name)
+        if not value:
+            return None
+        try:
+            chosen = kind(value)
+        except ValueError:
+            self.errors[name] = self.t.gettext("Choose one of the values offered.")
+            return None
+        self.values[name] = value
+        return chosen
+
+    def date(self, name: str) -> dt.date | None:
+        value = self._text(name)
+        if not value:
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.errors[name] = self.t.gettext("Enter a date as YYYY-MM-DD.")
+            return None
+        self.values[name] = value
+        return day
+
+    def number(self, name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+        value = self._text(name)
+        if not value:
+            return None
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.errors[name] = self.t.gettext("Choose one of the values offered.")
+            return None
+        self.values[name] = value
+        return int(value)
+
+    def dates_in_order(self, first: str, last: str) -> None:
+        if first in self.values and last in self.values and self.values[first] > self.values[last]:
+            self.errors[last] = self.t.gettext("The end is before the start.")
+
+    def query(self, **changes: str | int | None) -> str:
+        """The filled fields and ``changes`` (None removes one) as a query string."""
+        merged: dict[str, str | int | None] = {**self.values, **changes}
+        return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
