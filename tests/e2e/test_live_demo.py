@@ -1,6 +1,6 @@
 """The live demo outbreak walked in a real browser, as the ward health worker of Phúc Xá
-would on their first minute: sign in, open today's case, see the proposed orders of its
-contacts, confirm one, enter that person's daily report with a fever, see the flag.
+would on their first minute: sign in, find today's case in the case list, filtered, see the
+proposed orders of its contacts, confirm one, enter that person's daily report with a fever, see the flag.
 
 The demo is loaded by ``demo.live_outbreak.load_live_outbreak`` (what ``make run`` runs),
 under the city's regime file it writes; the demo accounts are made first with a known
@@ -79,10 +79,20 @@ def test_the_ward_worker_confirms_an_order_and_sees_a_fever_flagged(
     # 1. sign in as the ward health worker of Phúc Xá
     _sign_in(page, "/isolation", "phucxa")
 
-    # 2. MERGE (issue 17 §4, the case list): open the case list at /cases and filter it to
-    #    today's cases of the ward here, then open the case from the list. Until then the
-    #    walk opens today's case by its page.
-    page.goto(f"/cases/{case.id}")
+    # 2. the case list, filtered to the cases of Phúc Xá confirmed today; the case opened
+    page.get_by_role("button", name="Menu").click()  # a phone: the navigation is folded
+    page.get_by_role("link", name="Ca bệnh", exact=True).first.click()
+    page.wait_for_url("**/cases")
+    page.get_by_text("Bộ lọc", exact=True).click()
+    page.locator("#f-unit").select_option(str(phuc_xa))
+    page.locator("#f-confirmed_from").fill(today().isoformat())
+    page.get_by_role("button", name="Xem").click()
+    page.wait_for_url("**/cases?*")
+    listed_cases = page.locator("table.list-table tbody tr")
+    assert listed_cases.count() >= 1
+    assert listed_cases.get_by_role("link", name=case.code).first.is_visible()
+    screenshot(page, "live-demo-case-list")
+    listed_cases.get_by_role("link", name=case.code).first.click()
     page.get_by_role("heading", name=case.code).first.wait_for()
     screenshot(page, "live-demo-case")
 
