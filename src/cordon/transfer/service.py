@@ -25,9 +25,9 @@ from cordon.core.events import RegistryLoaded, publish
 from cordon.exposures.bulk import insert_exposure_columns
 from cordon.people.bulk import PersonRow, insert_people_columns
 from cordon.transfer.case_list import CasePlan, validate_cases
-from cordon.transfer.columns import Shape
+from cordon.transfer.columns import COLUMNS, Shape
 from cordon.transfer.exposure_list import ExposurePlan, validate_exposures
-from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping
+from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping, naming
 from cordon.transfer.readers import read_table
 from cordon.transfer.rows import Progress, no_progress
 from cordon.transfer.source import prepare
@@ -67,7 +67,13 @@ def import_file(
     rules = _mapping(mapping, shape)
     with _cycle_collection_paused():
         progress("reading", 0, None)
-        table = read_table(data, name)
+        table = read_table(
+            data,
+            name,
+            encoding=rules.file.encoding,
+            header_row=rules.file.header_row,
+            naming=naming(COLUMNS[shape], rules),
+        )
         progress("reading", len(table.rows), len(table.rows))
         src = prepare(session, table, shape, rules, progress=progress, today=today)
         result = ImportResult(

@@ -48,7 +48,7 @@ def prepare(
 ) -> Source:
     """Match the header to ``shape``'s columns (raises ``InvalidInput`` if it cannot)."""
     columns = COLUMNS[shape]
-    layout = resolve_layout(table.header, columns, mapping)
+    layout = resolve_layout(table.header, columns, mapping, table.header_line)
     day = today or current_day()
     region = get_settings().phone_region
     readers = field_readers(columns, layout, mapping, region, day)
