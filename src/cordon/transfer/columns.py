@@ -27,6 +27,7 @@ class Kind(StrEnum):
     country = "country"  # ISO 3166 alpha-2
     enum = "enum"
     sources = "sources"  # ';'-separated case codes, country codes, cluster codes
+    clusters = "clusters"  # ';'-separated cluster codes or names
 
 
 class Shape(StrEnum):
@@ -82,6 +83,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("province", max_length=80),
     Column("treated_at"),
     Column("sources", Kind.sources, max_length=1000),
+    Column("cluster", Kind.clusters, max_length=1000),
 )
 
 EXPOSURE_COLUMNS: tuple[Column, ...] = (

@@ -20,11 +20,14 @@ SHOWN = {"cp1258": "Windows-1258", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
 
 
 def choose_encoding(sample: bytes, named: str | None, name: str) -> str:
-    """The codec to read a file whose first bytes are ``sample`` (``named`` when given)."""
-    if named:
-        return "utf-8-sig" if named in ("utf-8", "utf_8") else named
+    """The codec to read a file whose first bytes are ``sample``: a byte-order mark says it,
+    else the ``named`` encoding, else what the bytes look like."""
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if named:
+        return "utf-8-sig" if named in ("utf-8", "utf_8") else named
     if _is_utf8(sample):
         return "utf-8-sig"
     guess = looks_like(sample)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from cordon.access.pseudonyms import IDENTIFYING, pseudonym
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.models import Case, InfectionSource
-from cordon.clusters.models import Cluster
+from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
@@ -118,8 +118,22 @@ def _source_tokens(session: Session) -> dict[int, list[str]]:
     return tokens
 
 
+def _cluster_codes(session: Session) -> dict[int, list[str]]:
+    """Case id → the codes of the clusters it is a member of."""
+    query = (
+        select(ClusterCase.case_id, Cluster.code)
+        .join(Cluster, Cluster.id == ClusterCase.cluster_id)
+        .order_by(ClusterCase.case_id, Cluster.code)
+    )
+    codes: dict[int, list[str]] = {}
+    for case_id, code in session.execute(query):
+        codes.setdefault(case_id, []).append(code)
+    return codes
+
+
 def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     sources = _source_tokens(session)
+    clusters = _cluster_codes(session)
     rows = session.execute(_cases_query(f).execution_options(yield_per=BATCH))
     for case, person, ward_code in rows:
         yield [
@@ -127,6 +141,7 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
             *_person(person, ward_code, f),
             *(getattr(case, name) for name in CASE_FIELDS),
             ";".join(sources.get(case.id, ())),
+            ";".join(clusters.get(case.id, ())),
         ]
 
 

@@ -26,22 +26,35 @@ class Header:
 
 
 def find_header(head: Sequence[Line], header_row: int | None, naming: Naming | None) -> Header:
-    """The header among ``head`` (the first lines, blank ones included)."""
+    """The header among ``head`` (the first lines, blank ones included): at ``header_row``
+    when given and it names a column (a file of rejected rows has lost the title block)."""
     if header_row is not None:
-        starts = [i for i, (line, _) in enumerate(head) if line >= header_row][:1]
-    elif naming is None:
+        at = [i for i, (line, _) in enumerate(head) if line >= header_row][:1]
+        found = _best(head, at, naming)
+        if found is not None and (naming is None or found[0] > 0):
+            return found[1]
+    return _found(head, naming)
+
+
+def _found(head: Sequence[Line], naming: Naming | None) -> Header:
+    if naming is None:
         starts = [0]
     else:
         starts = list(range(len(head)))
-    if not starts:
-        starts = [len(head) - 1]
+    best = _best(head, starts, naming)
+    return best[1] if best is not None and best[0] > 0 else _plain(head, 0)
+
+
+def _best(
+    head: Sequence[Line], starts: list[int], naming: Naming | None
+) -> tuple[int, Header] | None:
     best: tuple[int, Header] | None = None
     for start in starts:
         for depth in (1, 2):
             found = _header(head, start, depth, naming)
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
-    return best[1] if best is not None else _plain(head, 0)
+    return best
 
 
 def _plain(head: Sequence[Line], start: int) -> Header:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -28,3 +28,5 @@ class ImportJob(Base):
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the first 1,000
     problem_count: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str | None] = mapped_column(Text)
+    skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    rejected: Mapped[str | None] = mapped_column(Text)  # the rows left out, as CSV
