@@ -224,7 +224,10 @@ def _tokens(raw: str, rule: CodeRule | None) -> list[str]:
         return parts
     out: list[str] = []
     for part in parts:
-        out += part.split() if rule.pattern.fullmatch(part) is None else [part]
+        if rule.pattern.fullmatch(part) is not None:
+            out.append(part)
+        else:  # codes apart by spaces: "NB 001 NB2" is NB 001 and NB2
+            out += [m.group(0) for m in rule.pattern.finditer(part)] or part.split()
     return out
 
 
