@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from cordon import __version__
 from cordon.audit.reads import reads
+from cordon.transfer.limits import UploadLimit
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
+    app.add_middleware(UploadLimit)  # line lists: CORDON_MAX_UPLOAD_MB, else 413
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])

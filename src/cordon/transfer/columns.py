@@ -6,6 +6,8 @@ the three in agreement.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -106,3 +108,16 @@ COLUMNS: dict[Shape, tuple[Column, ...]] = {
 
 def column_names(shape: Shape) -> list[str]:
     return [c.name for c in COLUMNS[shape]]
+
+
+def column_reference(shape: Shape) -> bytes:
+    """The columns of ``shape`` as a CSV table (column, required, kind, values, longest):
+    the reference the import page offers beside the templates."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("column", "required", "kind", "values", "max_length"))
+    for c in COLUMNS[shape]:
+        values = " | ".join(choice.value for choice in c.choices)
+        limit = c.max_length if c.kind in (Kind.text, Kind.sources, Kind.clusters) else ""
+        writer.writerow((c.name, "yes" if c.required else "", c.kind.value, values, limit))
+    return out.getvalue().encode("utf-8-sig")

@@ -16,7 +16,13 @@ from cordon.core.errors import N_, FieldProblem, InvalidInput
 
 SAMPLE = 64 * 1024
 LEGACY = ("cp1258", "cp1252")  # the code pages detected, Vietnamese first
-SHOWN = {"cp1258": "Windows-1258", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+SHOWN = {
+    "cp1258": "Windows-1258",
+    "cp1252": "Windows-1252",
+    "utf-16": "UTF-16",
+    "utf-8-sig": "UTF-8",
+    "utf-8": "UTF-8",
+}
 
 
 def choose_encoding(sample: bytes, named: str | None, name: str) -> str:

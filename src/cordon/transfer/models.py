@@ -29,4 +29,7 @@ class ImportJob(Base):
     problem_count: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str | None] = mapped_column(Text)
     skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    rejected: Mapped[str | None] = mapped_column(Text)  # the rows left out, as CSV
+    # Every problem with its cell's value, and the rows left out (skip_invalid), as CSV: for
+    # the person who imported (they hold the list's own data), never shown to anyone else.
+    errors_file: Mapped[str | None] = mapped_column(Text)
+    rejected_file: Mapped[str | None] = mapped_column(Text)

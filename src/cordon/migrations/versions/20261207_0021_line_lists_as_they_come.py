@@ -25,12 +25,14 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("skip_invalid", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch_op.add_column(sa.Column("rejected", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("errors_file", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("rejected_file", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("import_jobs") as batch_op:
-        batch_op.drop_column("rejected")
+        batch_op.drop_column("rejected_file")
+        batch_op.drop_column("errors_file")
         batch_op.drop_column("skip_invalid")
     with op.batch_alter_table("cases") as batch_op:
         batch_op.drop_column("warnings")
