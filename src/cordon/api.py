@@ -10,7 +10,6 @@ from sqlalchemy import text
 
 from cordon import __version__
 from cordon.audit.reads import reads
-from cordon.transfer.limits import UploadLimit
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
@@ -18,6 +17,7 @@ from cordon.core.deps import SessionDep
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner
+from cordon.transfer.limits import UploadLimit
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).

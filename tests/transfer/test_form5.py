@@ -23,7 +23,9 @@ Run = Callable[..., ImportResult]
 
 
 @pytest.mark.parametrize(
-    ("data", "name"), [(form5_csv(), "form5.csv"), (form5_xlsx(), "form5.xlsx")], ids=["csv", "xlsx"]
+    ("data", "name"),
+    [(form5_csv(), "form5.csv"), (form5_xlsx(), "form5.xlsx")],
+    ids=["csv", "xlsx"],
 )
 def test_a_form5_line_list_imports_as_it_comes(
     run_import: Run, hanoi: Session, data: bytes, name: str
@@ -41,14 +43,16 @@ def test_a_form5_line_list_imports_as_it_comes(
     assert cases["NB005"].status is CaseStatus.died  # died before confirmation
     assert cases["NB006"].status is CaseStatus.died  # a death date, no status
     assert cases["NB009"].status is CaseStatus.recovered
-    assert cases["NB003"].warnings and cases["NB005"].warnings
+    assert cases["NB003"].warnings
+    assert cases["NB005"].warnings
     assert cases["NB004"].onset_on is None
     names = set(hanoi.scalars(select(Person.full_name)))
     assert "Nguyễn Văn Đức" in names or "Trần Thị Hương" in names or len(names) == ROWS
     assert all(n == n.strip() and "\u0301" not in n for n in names)  # composed (NFC)
     assert set(hanoi.scalars(select(Person.nationality))) == EXPECTED_COUNTRIES
     outside = hanoi.scalar(select(Person).join(Case).where(Case.code == "NB007"))
-    assert outside is not None and outside.ward_id is None
+    assert outside is not None
+    assert outside.ward_id is None
     assert outside.residence == "Thạch Thang, Hải Châu, Đà Nẵng"
     clusters = dict(
         hanoi.execute(

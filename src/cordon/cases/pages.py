@@ -22,7 +22,7 @@ from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResul
 from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
-from cordon.core.errors import FieldProblem, Conflict, CordonError
+from cordon.core.errors import Conflict, CordonError, FieldProblem
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.service import wards_in

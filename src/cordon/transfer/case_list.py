@@ -175,7 +175,7 @@ def _resolve_clusters(session: Session, plan: CasePlan, src: Source) -> None:
     by_name: dict[str, set[int]] = {}
     for c in registered:
         by_name.setdefault(fold(c.name), set()).add(c.id)
-    clusters, named = plan.clusters, {}
+    clusters, named = plan.clusters, dict[str, str]()
     for token in sorted(tokens):
         key = token.casefold()
         ids = {by_code[key]} if key in by_code else by_name.get(fold(token))

@@ -37,10 +37,7 @@ def find_header(head: Sequence[Line], header_row: int | None, naming: Naming | N
 
 
 def _found(head: Sequence[Line], naming: Naming | None) -> Header:
-    if naming is None:
-        starts = [0]
-    else:
-        starts = list(range(len(head)))
+    starts = [0] if naming is None else list(range(len(head)))
     best = _best(head, starts, naming)
     return best[1] if best is not None and best[0] > 0 else _plain(head, 0)
 

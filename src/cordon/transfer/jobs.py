@@ -102,6 +102,7 @@ def _run(
     actor: recorder.Actor,
 ) -> None:
     dry_run, skip_invalid = options
+
     def progress(stage: str, done: int, total: int | None) -> None:
         with _lock:
             _live[job_id] = Live(stage, done, total)

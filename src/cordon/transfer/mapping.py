@@ -8,9 +8,9 @@ from __future__ import annotations
 import codecs
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 from cordon.core.errors import N_, FieldProblem, InvalidInput
@@ -50,11 +50,11 @@ CATCH_ALL = "*"  # in [values.<column>]: every value the column cannot read
 @dataclass(frozen=True)
 class CodeRule:
     """Case codes written several ways (``NB1``, ``NB 001``, ``nb-01``) made one: a code that
-    ``pattern`` matches (its letters and its number as groups) is written ``PREFIX`` + the
-    number padded with zeros to ``digits``."""
+    ``pattern`` matches (its ``letters`` and its ``number`` as groups) is written ``prefix``
+    (else its own letters in capitals) + the number padded with zeros to ``digits``."""
 
     pattern: re.Pattern[str]
-    prefix: str
+    prefix: str | None
     digits: int = 0
 
     def normalise(self, raw: str) -> str:
@@ -108,8 +108,7 @@ def _build(doc: dict[str, Any], problems: list[FieldProblem]) -> Mapping:
         file=_file_rules(table("file"), problems),
         codes=_code_rule(table("codes"), problems),
         columns={
-            header_key(k): v
-            for k, v in _strings("columns", table("columns"), problems).items()
+            header_key(k): v for k, v in _strings("columns", table("columns"), problems).items()
         },
         values={k: {s.strip().casefold(): t for s, t in v.items()} for k, v in values.items()},
         date_formats=tuple(formats),
@@ -234,9 +233,7 @@ def resolve_layout(
         if target in positions:
             first = positions[target][1]
             message = N_("maps to %(column)s like column '%(first)s'")
-            problems.append(
-                FieldProblem.of(title, message, row=line, column=target, first=first)
-            )
+            problems.append(FieldProblem.of(title, message, row=line, column=target, first=first))
             continue
         positions[target] = (index, title)
     problems += [

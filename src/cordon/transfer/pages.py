@@ -30,7 +30,6 @@ DOWNLOADS = {  # what the import page offers: the templates, an example mapping,
 }
 
 
-
 @router.get("/imports")
 def imports_page(request: Request, session: SessionDep, who: PageUser) -> Response:
     needs(who, Permission.import_)
@@ -91,9 +90,7 @@ def import_page(request: Request, session: SessionDep, who: PageUser, job_id: in
 
 
 @router.get("/imports/{job_id:int}/{which}.csv")
-def import_file_download(
-    session: SessionDep, who: PageUser, job_id: int, which: str
-) -> Response:
+def import_file_download(session: SessionDep, who: PageUser, job_id: int, which: str) -> Response:
     """The job's every problem (row, column, value, message), or its rejected rows with an
     error column: for the person who imported only (they hold the list's own cells)."""
     needs(who, Permission.import_)

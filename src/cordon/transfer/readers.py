@@ -149,7 +149,9 @@ def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> InvalidIn
     )
 
 
-def _table(lines: Iterator[Line], name: str, header_row: int | None, naming: Naming | None) -> Table:
+def _table(
+    lines: Iterator[Line], name: str, header_row: int | None, naming: Naming | None
+) -> Table:
     """The header (found among the first lines) and the non-blank rows after it."""
     head: list[Line] = []
     limit = max(HEAD_LINES, (header_row or 0) + 1)

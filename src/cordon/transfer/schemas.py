@@ -25,7 +25,7 @@ class ImportOut(BaseModel):
     clusters_created: int = Field(description="Clusters made from the cluster column.")
     cluster_members: int = Field(description="Cases joined to clusters by the cluster column.")
     catch_all: dict[str, int] = Field(
-        description="Per column, the cells the mapping's catch-all (\"*\") took."
+        description='Per column, the cells the mapping\'s catch-all ("*") took.'
     )
     warnings: list[RowNote] = Field(
         description="Dates to review (an onset after confirmation, a death before it), kept "

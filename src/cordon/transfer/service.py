@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources
 from cordon.cases.models import Case
 from cordon.clusters.service import add_members, create_cluster
+from cordon.core.bulk import table_of
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import RegistryLoaded, publish
 from cordon.core.text import fold
@@ -31,8 +32,8 @@ from cordon.exposures.bulk import insert_exposure_columns
 from cordon.people.bulk import PersonRow, insert_people_columns
 from cordon.transfer import lookups
 from cordon.transfer.case_list import CasePlan, validate_cases
-from cordon.transfer.encodings import shown
 from cordon.transfer.columns import COLUMNS, Shape
+from cordon.transfer.encodings import shown
 from cordon.transfer.exposure_list import ExposurePlan, validate_exposures
 from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping, naming
 from cordon.transfer.readers import Table, read_table
@@ -230,7 +231,7 @@ def _keep_warnings(session: Session, plan: CasePlan, case_ids: list[int]) -> Non
         if item.warnings
     ]
     if flagged:
-        table = Case.__table__
+        table = table_of(Case)  # a Core statement: one executemany, not the ORM's bulk path
         statement = update(table).where(table.c.id == bindparam("case"))
         session.execute(statement.values(warnings=bindparam("warnings")), flagged)
 
