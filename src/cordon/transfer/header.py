@@ -45,12 +45,20 @@ def _found(head: Sequence[Line], naming: Naming | None) -> Header:
 def _best(
     head: Sequence[Line], starts: list[int], naming: Naming | None
 ) -> tuple[int, Header] | None:
+    """The best header starting at one of ``starts``: one row, or two when the upper row
+    names columns the lower one alone does not (then the two are one header)."""
+    singles = {s: _header(head, s, 1, naming) for s in range(len(head))}
+    scores = {s: found[0] if found else 0 for s, found in singles.items()}
     best: tuple[int, Header] | None = None
     for start in starts:
-        for depth in (1, 2):
-            found = _header(head, start, depth, naming)
-            if found is not None and (best is None or found[0] > best[0]):
-                best = found
+        found = singles[start]
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+    for start in starts:
+        pair = _header(head, start, 2, naming)
+        alone = max(scores[start], scores.get(start + 1, 0))
+        if pair is not None and pair[0] > alone and (best is None or pair[0] > best[0]):
+            best = pair
     return best
 
 

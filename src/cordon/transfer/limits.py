@@ -15,10 +15,6 @@ from cordon.core.problems import PROBLEM
 UPLOADS = ("/api/v1/imports/", "/imports")
 
 
-class TooLarge(Exception):
-    """The body passed the limit while it was being received."""
-
-
 class UploadLimit:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -31,25 +27,31 @@ class UploadLimit:
         if _declared_length(scope) > limit:
             await _refuse(scope, send, limit)
             return
-        received, started = 0, False
+        received, refused, answered = 0, False, False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             received += len(message.get("body", b""))
-            if received > limit:
-                raise TooLarge
+            if received > limit:  # stop reading: the app sees the client gone
+                refused = True
+                return {"type": "http.disconnect"}
             return message
 
         async def sending(message: Message) -> None:
-            nonlocal started
-            started = True
-            await send(message)
+            nonlocal answered
+            if not refused:
+                await send(message)
+            elif not answered:  # the app's answer to a body cut short, replaced
+                answered = True
+                await _refuse(scope, send, limit)
 
         try:
             await self.app(scope, counted, sending)
-        except TooLarge:
-            if not started:
+        except Exception:
+            if not refused:
+                raise
+            if not answered:
                 await _refuse(scope, send, limit)
 
 
