@@ -21,14 +21,13 @@ import sys
 import time
 from pathlib import Path
 
-from import_linelist import cases_csv, fresh_database
-
 from cordon.core.db import session_scope
 from cordon.core.migrate import upgrade
 from cordon.geography.models import AdminUnit
 from cordon.geography.service import load_city
 from cordon.transfer.columns import Shape
 from cordon.transfer.service import import_file
+from import_linelist import cases_csv, fresh_database
 
 
 def rss_mb() -> float:
@@ -50,7 +49,8 @@ def child(path: Path) -> None:
         result = import_file(session, Shape.cases, path, name=path.name, progress=progress)
     seconds = time.perf_counter() - start
     peak = rss_mb()
-    print(json.dumps({"before": before, "peak": peak, "rows": result.cases, "s": seconds, **phases}))
+    got = {"before": before, "peak": peak, "rows": result.cases, "s": seconds, **phases}
+    print(json.dumps(got))
 
 
 def main() -> None:
