@@ -17,6 +17,7 @@ from cordon.core.deps import SessionDep
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner
+from cordon.transfer.limits import UploadLimit
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
@@ -92,6 +93,7 @@ def create_app() -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
+    app.add_middleware(UploadLimit)  # line lists: CORDON_MAX_UPLOAD_MB, else 413
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])

@@ -84,7 +84,6 @@ def test_unknown_case_is_404_problem(client: TestClient) -> None:
 
 FUTURE = (dt.date.today() + dt.timedelta(days=3)).isoformat()
 BAD_DATES = [
-    ({"onset_on": "2020-03-07"}, "onset_on", "is after confirmed_on (2020-03-06)"),
     ({"sample_on": "2020-03-08"}, "sample_on", "is after confirmed_on (2020-03-06)"),
     ({"discharged_on": "2020-03-01"}, "discharged_on", "is before confirmed_on (2020-03-06)"),
     ({"isolated_on": FUTURE}, "isolated_on", f"is in the future ({FUTURE})"),
@@ -201,3 +200,26 @@ def test_list_filters_and_keyset_paging(
     last = page["items"][-1]["id"]
     assert codes(before_id=last) == ["BN1"]
     assert client.get(URL, params={"status": "sick"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("dates", "field"),
+    [({"onset_on": "2020-03-07"}, "onset_on"), ({"died_on": "2020-03-05"}, "died_on")],
+    ids=["found-before-symptoms", "diagnosed-after-death"],
+)
+def test_real_dates_out_of_order_are_kept_with_a_warning(
+    client: TestClient, make_person: MakePerson, dates: dict[str, str], field: str
+) -> None:
+    body = {"person_id": make_person(), "code": "BN9", "status": "confirmed"}
+    response = client.post(URL, json={**body, "confirmed_on": "2020-03-06", **dates})
+    assert response.status_code == 201, response.text
+    warnings = response.json()["warnings"]
+    assert [w["field"] for w in warnings] == [field]
+    assert "to be reviewed" in warnings[0]["message"]
+    case_id = response.json()["id"]
+    assert client.get(f"{URL}/{case_id}").json()["warnings"] == warnings
+    edited = client.patch(
+        f"{URL}/{case_id}", json={"version": response.json()["version"], field: None}
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["warnings"] == []

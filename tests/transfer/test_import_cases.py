@@ -67,7 +67,6 @@ def test_xlsx_semicolons_and_bom_are_read_too(run_import: Run, hanoi: Session) -
 
 BAD_CASES: list[tuple[dict[str, str], str, str]] = [
     ({"confirmed_on": "2020-02-30"}, "confirmed_on", "not a valid date"),
-    ({"onset_on": "2020-03-09"}, "onset_on", "after confirmed_on"),
     ({"sample_on": "2020-03-04"}, "sample_on", "after confirmed_on"),
     ({"discharged_on": "2020-03-01"}, "discharged_on", "before confirmed_on"),
     ({"status": "healed"}, "status", "not one of"),
@@ -82,7 +81,7 @@ BAD_CASES: list[tuple[dict[str, str], str, str]] = [
     ({"case_code": "BN 1"}, "case_code", "not a case code"),
     ({"birth_year": "1970"}, "birth_year", "does not match"),
     ({"age": "abc"}, "age", "whole number"),
-    ({"nationality": "Vietnam"}, "nationality", "ISO country code"),
+    ({"nationality": "Atlantis"}, "nationality", "ISO code"),
     ({"asymptomatic": "maybe"}, "asymptomatic", "yes/no"),
     ({"confirmed_on": "2999-01-01", "onset_on": "", "sample_on": ""}, "confirmed_on", "future"),
 ]
@@ -174,7 +173,7 @@ def test_a_wrong_header_is_reported_before_any_row(run_import: Run) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"case_code\n\xff\xfe\n", b"PK\x03\x04not really a workbook"],
+    [b"", b"case_code\n\x81\x8d\x90\n", b"PK\x03\x04not really a workbook"],
     ids=["empty", "not-utf8", "broken-xlsx"],
 )
 def test_unreadable_files_get_a_clear_message(run_import: Run, data: bytes) -> None:

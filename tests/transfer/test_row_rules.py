@@ -56,12 +56,11 @@ def test_every_broken_rule_of_a_row_is_reported(run_import: Run, hanoi: Session)
     rows = independent_rows()
     rows[0].update(onset_on="2020-03-09", sample_on="2020-03-08", ward_code="99999")
     rows[2].update(confirmed_on="2020-03-01", discharged_on="2020-02-01", died_on="2020-02-02")
+    # onset after confirmation and death before it are real: warnings, not problems
     assert problems_of(run_import, rows) == [
-        (2, "onset_on"),
         (2, "sample_on"),
         (2, "ward_code"),
         (4, "discharged_on"),
-        (4, "died_on"),
     ]
 
 

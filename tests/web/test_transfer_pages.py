@@ -91,3 +91,56 @@ def test_the_export_form_downloads_with_the_session(browser: Browser, hanoi: Ses
     download = client.get("/api/v1/exports/cases.csv", params={"pseudonymised": "true"})
     assert download.status_code == 200
     assert download.text.startswith("case_code") or download.text.startswith("\ufeffcase_code")
+
+
+def test_the_import_page_offers_templates_mapping_and_column_reference(browser: Browser) -> None:
+    client = browser("epidemiologist", "01", lang="en")
+    page = client.get("/imports")
+    for name in ("cases.csv", "exposures.csv", "mapping-vietnam-2020.toml", "columns-cases.csv"):
+        assert f'href="/imports/templates/{name}"' in page.text
+        download = client.get(f"/imports/templates/{name}")
+        assert download.status_code == 200, name
+        assert "attachment" in download.headers["content-disposition"]
+    reference = client.get("/imports/templates/columns-cases.csv").content.decode("utf-8-sig")
+    assert reference.splitlines()[1].startswith("case_code,yes,code")
+    assert client.get("/imports/templates/..%2Fmodels.py").status_code == 404
+
+
+def test_every_problem_downloads_and_the_valid_rows_import_on_request(
+    browser: Browser, hanoi: Session
+) -> None:
+    client = browser("epidemiologist", "01", lang="en")
+    url = _upload(client, HEADER + GOOD + BAD)
+    failed = _finished(client, url)
+    assert 'id="errors-download"' in failed
+    errors = client.get(f"{url}/errors.csv").content.decode("utf-8-sig")
+    assert "3,confirmed_on,2020-13-45," in errors  # row, column, value, message
+    other = browser("district_officer", "001")
+    assert other.get(f"{url}/errors.csv").status_code in (403, 404)  # only for who imported
+    url = _upload(client, HEADER + GOOD + BAD, skip_invalid="true")
+    done = _finished(client, url)
+    assert "Rows left out" in done
+    rejected = client.get(f"{url}/rejected.csv").content.decode("utf-8-sig")
+    assert rejected.splitlines()[0].endswith(",error")
+    assert "BN2,Trần Thị Bình,1990,00001,confirmed,2020-13-45," in rejected
+    hanoi.expire_all()
+    assert hanoi.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_dates_to_review_show_on_the_import_and_on_the_case(
+    browser: Browser, hanoi: Session
+) -> None:
+    client = browser("epidemiologist", "01", lang="en")
+    header = "case_code,full_name,confirmed_on,onset_on,died_on\n"
+    row = "BN7,Lê Văn Cường,2020-03-05,2020-03-08,2020-03-04\n"
+    done = _finished(client, _upload(client, header + row))
+    assert 'id="warnings"' in done
+    assert "to be reviewed" in done
+    hanoi.expire_all()
+    case = hanoi.scalar(select(Case).where(Case.code == "BN7"))
+    assert case is not None
+    assert case.status.value == "died"
+    page = client.get(f"/cases/{case.id}")
+    assert 'id="case-warnings"' in page.text
+    assert "onset_on" in page.text
+    assert "died_on" in page.text

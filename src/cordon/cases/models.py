@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,6 +42,9 @@ class Case(Base, Timestamped):
     province: Mapped[str | None] = mapped_column(String(80), index=True)  # that reported it
     treated_at: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Facts to review that real cases have (onset after confirmation, death before it):
+    # FieldProblem records (field, message, template, params), or None.
+    warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The person's ward, copied so that a ward's or district's case list is read from one
     # index (records follow the person's ward: the people service moves it with a transfer

@@ -22,7 +22,7 @@ from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResul
 from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
-from cordon.core.errors import Conflict, CordonError
+from cordon.core.errors import Conflict, CordonError, FieldProblem
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.geography.service import wards_in
@@ -269,6 +269,7 @@ def _case_page(
         "history": cases.history(session, case_id)[::-1],
         "tests": lab.lab_tests(session, case_id),
         "clusters": cases.cluster_codes(session, [case_id])[case_id],
+        "warnings": [FieldProblem.from_record(w) for w in case.warnings or []],
         "contacts": contacts,
         "moves": [(s.value, t.gettext(words(s))) for s in moves],
         "methods": _options(t, TestMethod),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -52,6 +52,11 @@ class CasePatch(CaseDates):
     version: int = Field(ge=1)
 
 
+class CaseWarning(BaseModel):
+    field: str
+    message: str
+
+
 class CaseOut(CaseDates):
     model_config = ConfigDict(from_attributes=True)
 
@@ -61,6 +66,15 @@ class CaseOut(CaseDates):
     status: CaseStatus
     version: int
     clusters: list[str] = Field(default_factory=list, description="Codes of its clusters.")
+    warnings: list[CaseWarning] = Field(
+        default_factory=list,
+        description="Dates to review: an onset after confirmation, a death before it.",
+    )
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _records(cls, value: Any) -> Any:
+        return value or []
 
 
 class StatusChangeIn(BaseModel):

@@ -134,17 +134,30 @@ def _date_problems(values: Mapping[str, Any], status: CaseStatus) -> list[FieldP
                 )
             )
         return problems
-    for name in ("onset_on", "sample_on"):
-        if values.get(name) is not None and values[name] > confirmed:
-            problems.append(
-                FieldProblem.of(name, N_("is after confirmed_on (%(day)s)"), day=confirmed)
-            )
-    for name in ("discharged_on", "died_on"):
-        if values.get(name) is not None and values[name] < confirmed:
-            problems.append(
-                FieldProblem.of(name, N_("is before confirmed_on (%(day)s)"), day=confirmed)
-            )
+    if values.get("sample_on") is not None and values["sample_on"] > confirmed:
+        problems.append(
+            FieldProblem.of("sample_on", N_("is after confirmed_on (%(day)s)"), day=confirmed)
+        )
+    if values.get("discharged_on") is not None and values["discharged_on"] < confirmed:
+        problems.append(
+            FieldProblem.of("discharged_on", N_("is before confirmed_on (%(day)s)"), day=confirmed)
+        )
     return problems
+
+
+def date_warnings(values: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """Dates in an order real cases have and an epidemiologist should review: an onset
+    after confirmation (found in quarantine before symptoms), a death before it (diagnosed
+    after death). Kept with the case as problem records; None when there are none."""
+    confirmed, onset, died = (values.get(n) for n in ("confirmed_on", "onset_on", "died_on"))
+    found = []
+    if confirmed is not None and onset is not None and onset > confirmed:
+        message = N_("%(day)s is after confirmed_on (%(other)s): to be reviewed")
+        found.append(FieldProblem.of("onset_on", message, day=onset, other=confirmed))
+    if confirmed is not None and died is not None and died < confirmed:
+        message = N_("%(day)s is before confirmed_on (%(other)s): to be reviewed")
+        found.append(FieldProblem.of("died_on", message, day=died, other=confirmed))
+    return [p.to_record() for p in found] or None
 
 
 def check_dates(code: str, values: Mapping[str, Any], status: CaseStatus) -> None:
@@ -221,6 +234,7 @@ def create_case(
     fields = {**fields, **_found_in_isolation(session, person_id, fields)}
     check_dates(code, fields, status)
     case = Case(code=code, person_id=person_id, status=status, ward_id=person.ward_id, **fields)
+    case.warnings = date_warnings(fields)
     session.add(case)
     try:
         session.flush()
@@ -299,6 +313,8 @@ def update_case(
     moved = {k for k, v in changes.items() if getattr(case, k) != v}
     for name in moved:
         setattr(case, name, changes[name])
+    if moved:
+        case.warnings = date_warnings(values)
     _flush(session, case)
     if moved & WINDOW_FIELDS:
         is_f0 = case.status in F0_STATUSES
@@ -330,6 +346,7 @@ def change_status(
     if date_field is not None:
         values[date_field] = on_date
     check_dates(case.code, values, to)
+    case.warnings = date_warnings(values)
     move_status(session, case, to, changed_by=changed_by, reason=reason, on_date=on_date)
     return case
 

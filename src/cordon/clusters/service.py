@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from cordon.cases.models import Case
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.clusters.schemas import ClusterOut, ClusterSummary, DistrictCount
+from cordon.core.bulk import insert_columns
 from cordon.core.db import get_or_404, one_or_404
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.geography.models import AdminUnit
@@ -118,6 +120,25 @@ def add_member_by_code(session: Session, cluster_id: int, *, case_code: str) -> 
     if case is None:
         raise InvalidInput.on("case_code", N_("no case with code %(code)s"), code=case_code)
     add_member(session, cluster_id, case_id=case.id)
+
+
+def add_members(session: Session, members: Iterable[tuple[int, int]]) -> int:
+    """Add (cluster id, case id) pairs at once (a line list's cluster column): pairs already
+    there are skipped. Returns how many were added."""
+    wanted = set(members)
+    if not wanted:
+        return 0
+    clusters = {c for c, _ in wanted}
+    have = session.execute(
+        select(ClusterCase.cluster_id, ClusterCase.case_id).where(
+            ClusterCase.cluster_id.in_(clusters)
+        )
+    )
+    new = sorted(wanted - {(c, k) for c, k in have})
+    insert_columns(
+        session, ClusterCase, ("cluster_id", "case_id"), ([c for c, _ in new], [k for _, k in new])
+    )
+    return len(new)
 
 
 def remove_member(session: Session, cluster_id: int, *, case_id: int) -> None:

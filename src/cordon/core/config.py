@@ -55,6 +55,12 @@ class Settings(BaseSettings):
         "unset (docs/cases.md).",
     )
     page_size_max: int = Field(default=500, description="Largest page any list endpoint returns.")
+    max_upload_mb: int = Field(
+        default=50,
+        ge=1,
+        description="Largest line list an import accepts, in megabytes (API and web page); "
+        "a larger upload is answered 413.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Key for pseudonyms, CSRF tokens and self-report links (at least 32 "

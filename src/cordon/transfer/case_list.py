@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.core.errors import N_, FieldProblem
+from cordon.core.text import fold
 from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
 from cordon.transfer.cells import COUNTRY
-from cordon.transfer.rows import Cells, check_order, person_rows
+from cordon.transfer.lookups import province_key
+from cordon.transfer.rows import Cells, check_order, order_warnings, person_rows
 from cordon.transfer.source import Source, fold_line_names, parsed_cells
 
 CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
@@ -32,6 +34,8 @@ class CaseLine:
     named: bool = True  # False when the file gave no name (the case code stands in)
     person_id: int | None = None  # an existing person, reused
     folded: str = ""  # the person's name folded (``fold``), once for matching and writing
+    warnings: list[FieldProblem] = field(default_factory=list)  # facts to review, kept
+    clusters: tuple[str, ...] = ()  # cluster codes or names, as the file (mapped) gives them
 
 
 @dataclass
@@ -51,6 +55,23 @@ class CasePlan:
     fields: dict[str, list[Any]] = field(default_factory=dict)  # CASE_FIELDS of each line
     sources: list[tuple[int, Resolved]] = field(default_factory=list)  # (line index, source)
     problems: list[FieldProblem] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # columns of the file not used
+    clusters: ClusterPlan = field(default_factory=lambda: ClusterPlan())
+    caught: dict[str, int] = field(default_factory=dict)  # cells the catch-alls took
+
+    @property
+    def warnings(self) -> list[FieldProblem]:
+        return [w for item in self.lines for w in item.warnings]
+
+
+@dataclass
+class ClusterPlan:
+    """The ``cluster`` column: registered clusters by the file's token, the new ones to
+    create (by name), and each line's memberships (line index, token)."""
+
+    known: dict[str, int] = field(default_factory=dict)
+    new: dict[str, str] = field(default_factory=dict)  # token → the new cluster's name
+    members: list[tuple[int, str]] = field(default_factory=list)
 
 
 def case_lines(cells: Cells, src: Source) -> CasePlan:
@@ -61,22 +82,63 @@ def case_lines(cells: Cells, src: Source) -> CasePlan:
     given = cells.column("full_name")
     named = [bool(name) for name in given]
     cells.columns["full_name"] = [name or code for name, code in zip(given, codes, strict=True)]
-    check_order(cells, rows, "onset_on", "confirmed_on")
+    warnings = [
+        order_warnings(cells, rows, "onset_on", "confirmed_on"),
+        order_warnings(cells, rows, "confirmed_on", "died_on", blame_later=True),
+    ]
     check_order(cells, rows, "sample_on", "confirmed_on")
     check_order(cells, rows, "confirmed_on", "discharged_on", blame_later=True)
-    check_order(cells, rows, "confirmed_on", "died_on", blame_later=True)
-    people = person_rows(cells, rows, src.wards, _reference_day(cells, src.today))
+    outside = _outside_city(cells, rows, src.wards.city)
+    people = person_rows(cells, rows, src.wards, _reference_day(cells, src.today), "", outside)
     kept = [i for i in rows if not cells.bad[i]]
-    sources = cells.column("sources")
-    plan = CasePlan(problems=src.problems)
+    sources, clusters = cells.column("sources"), cells.column("cluster")
+    plan = CasePlan(problems=src.problems, caught=cells.caught)
     plan.lines = [
-        CaseLine(cells.lines[i], codes[i], people[i], sources[i] or (), named[i]) for i in kept
+        CaseLine(
+            cells.lines[i],
+            codes[i],
+            people[i],
+            sources[i] or (),
+            named[i],
+            warnings=[w[i] for w in warnings if i in w],
+            clusters=clusters[i] or (),
+        )
+        for i in kept
     ]
     for name in CASE_FIELDS:
         column = cells.column(name)
         plan.fields[name] = [column[i] for i in kept]
-    plan.fields["status"] = [status or CaseStatus.confirmed for status in plan.fields["status"]]
+    plan.fields["status"] = _statuses(plan.fields, src.status_default)
     return plan
+
+
+def _statuses(fields: dict[str, list[Any]], default: CaseStatus | None) -> list[CaseStatus]:
+    """The status the file gives, else ``died`` with a death date, ``recovered`` with a
+    discharge date, else the mapping's default (``confirmed``)."""
+    fallback = default or CaseStatus.confirmed
+    return [
+        status or (died and CaseStatus.died) or (left and CaseStatus.recovered) or fallback
+        for status, died, left in zip(
+            fields["status"], fields["died_on"], fields["discharged_on"], strict=True
+        )
+    ]
+
+
+def _outside_city(cells: Cells, rows: list[int], city: str) -> frozenset[int]:
+    """Rows reported by another province: their ward and district are kept as reported (in
+    ``residence`` when it is empty), not looked up among the city's wards."""
+    if not (city and cells.has("province")):
+        return frozenset()
+    provinces = cells.columns["province"]
+    keys = {p: province_key(p) for p in set(provinces) if p}
+    outside = frozenset(i for i in rows if provinces[i] and keys[provinces[i]] != city)
+    if outside:
+        places = [cells.column(n) for n in ("ward_name", "district_name", "province")]
+        residence = cells.columns.setdefault("residence", cells.column("residence"))
+        for i in outside:
+            if residence[i] is None:
+                residence[i] = ", ".join(p[i] for p in places if p[i])[:200]
+    return outside
 
 
 def _reference_day(cells: Cells, today: dt.date) -> Callable[[int], dt.date]:
@@ -98,7 +160,36 @@ def validate_cases(session: Session, src: Source) -> CasePlan:
     _check_codes(session, plan, src)
     _match_people(session, plan, src)
     _resolve_sources(session, plan, src)
+    _resolve_clusters(session, plan, src)
     return plan
+
+
+def _resolve_clusters(session: Session, plan: CasePlan, src: Source) -> None:
+    """Each cluster token: a registered cluster (by code, else by name in any case and
+    with or without diacritics), else a new cluster of that name."""
+    tokens = {t for item in plan.lines for t in item.clusters}
+    if not tokens:
+        return
+    registered = lookups.all_clusters(session)
+    by_code = {c.code.casefold(): c.id for c in registered}
+    by_name: dict[str, set[int]] = {}
+    for c in registered:
+        by_name.setdefault(fold(c.name), set()).add(c.id)
+    clusters, named = plan.clusters, dict[str, str]()
+    for token in sorted(tokens):
+        key = token.casefold()
+        ids = {by_code[key]} if key in by_code else by_name.get(fold(token))
+        if ids is None:
+            clusters.new[token] = named.setdefault(fold(token), token)
+        elif len(ids) == 1:
+            clusters.known[token] = next(iter(ids))
+    for index, item in enumerate(plan.lines):
+        for token in item.clusters:
+            if token in clusters.known or token in clusters.new:
+                clusters.members.append((index, token))
+            else:
+                message = N_("'%(name)s' names several clusters: write its code")
+                src.problem(item.line, "cluster", message, name=token[:60])
 
 
 def _check_codes(session: Session, plan: CasePlan, src: Source) -> None:

@@ -21,7 +21,8 @@ from cordon.core.errors import N_, BadValue
 from cordon.core.text import normalize_name
 from cordon.people.phones import normalize_phone
 from cordon.transfer.columns import Column, Kind
-from cordon.transfer.mapping import Layout, Mapping
+from cordon.transfer.countries import country_code
+from cordon.transfer.mapping import CATCH_ALL, CodeRule, Layout, Mapping
 
 Parser = Callable[[str], Any]
 TRUE = frozenset({"true", "yes", "y", "1", "x", "có"})
@@ -90,16 +91,22 @@ def parse_national_id(raw: str) -> str:
 
 
 def parse_country(raw: str) -> str:
+    """A two-letter ISO code, or a country's name in English or Vietnamese (or an alias)."""
     value = raw.upper()
-    if not COUNTRY.fullmatch(value):
+    if COUNTRY.fullmatch(value):
+        return value
+    code = country_code(raw)
+    if code is None:
         raise BadValue(
-            N_("'%(value)s' is not a 2-letter ISO country code (VN, GB …)"), value=raw[:40]
+            N_("'%(value)s' is no country name or 2-letter ISO code (VN, GB …)"), value=raw[:40]
         )
-    return value
+    return code
 
 
-def parse_code(raw: str, prefix: str = "") -> str:
+def parse_code(raw: str, prefix: str = "", rule: CodeRule | None = None) -> str:
     value = prefix + raw if prefix and raw.isdigit() else raw
+    if rule is not None:
+        value = rule.normalise(value)
     if not CODE.fullmatch(value):
         raise BadValue(
             N_("'%(value)s' is not a case code (no spaces, at most 32 characters)"),
@@ -182,27 +189,74 @@ def _cached(parse: Parser) -> Parser:
 
 
 def _sources(column: Column, mapping: Mapping) -> Parser:
+    """Codes separated by ``;`` or ``,`` — or by spaces when the mapping has a ``[codes]``
+    rule (``NB 001`` is then one code, ``NB1 NB2`` two) —, each mapped, prefixed and
+    normalised like ``case_code``."""
     values = mapping.values.get(column.name, {})
     prefix = mapping.prefixes.get("case_code", "")
+    rule = mapping.codes
 
     def parse(raw: str) -> tuple[str, ...]:
-        tokens = (t.strip() for t in raw.replace(",", ";").split(";"))
+        tokens = _tokens(raw, rule)
         mapped = (values.get(t.casefold(), t) for t in tokens if t)
-        return tuple(prefix + t if prefix and t.isdigit() else t for t in mapped if t)
+        prefixed = (prefix + t if prefix and t.isdigit() else t for t in mapped if t)
+        return tuple(rule.normalise(t) if rule else t for t in prefixed)
 
     return parse
 
 
+def _clusters(column: Column, mapping: Mapping) -> Parser:
+    """Cluster codes or names separated by ``;``, each through ``[values.cluster]``."""
+    values = mapping.values.get(column.name, {})
+    text = _text(Column(column.name, max_length=120))
+
+    def parse(raw: str) -> tuple[str, ...]:
+        tokens = (t.strip() for t in raw.split(";"))
+        mapped = (values.get(t.casefold(), t) for t in tokens if t)
+        return tuple(dict.fromkeys(" ".join(text(t).split()) for t in mapped if t))
+
+    return parse
+
+
+def _tokens(raw: str, rule: CodeRule | None) -> list[str]:
+    parts = [t.strip() for t in raw.replace(",", ";").split(";")]
+    if rule is None:
+        return parts
+    out: list[str] = []
+    for part in parts:
+        if rule.pattern.fullmatch(part) is not None:
+            out.append(part)
+        else:  # codes apart by spaces: "NB 001 NB2" is NB 001 and NB2
+            out += [m.group(0) for m in rule.pattern.finditer(part)] or part.split()
+    return out
+
+
+class CaughtAll(NamedTuple):
+    """A cell the column could not read, taken by the mapping's ``"*"`` catch-all: its
+    value (None when the catch-all maps to ``""``)."""
+
+    value: Any
+
+
 def build_parser(column: Column, mapping: Mapping, region: str, today: dt.date) -> Parser:
-    """The parser of one column: the mapping's value map first, then the column's kind."""
+    """The parser of one column: the mapping's value map first, then the column's kind, then
+    the mapping's catch-all ``"*"`` for what the column cannot read."""
     parse = _kind_parser(column, mapping, region, today)
     values = mapping.values.get(column.name)
-    if values and column.kind is not Kind.sources:
+    if values and column.kind not in (Kind.sources, Kind.clusters):
         inner = parse
+        fallback = values.get(CATCH_ALL)
 
         def parse(raw: str) -> Any:
             mapped = values.get(raw.casefold(), raw)
-            return inner(mapped) if mapped else None  # mapped to "": the cell is empty
+            if not mapped:
+                return None  # mapped to "": the cell is empty
+            try:
+                return inner(mapped)
+            except ValueError:
+                if fallback is None:
+                    raise
+            return CaughtAll(inner(fallback) if fallback else None)
 
     return parse
 
@@ -226,9 +280,11 @@ def _kind_parser(column: Column, mapping: Mapping, region: str, today: dt.date) 
         return _cached(parse_country)
     if kind is Kind.code:
         prefix = mapping.prefixes.get(column.name, mapping.prefixes.get("case_code", ""))
-        return lambda raw: parse_code(raw, prefix)
+        return lambda raw: parse_code(raw, prefix, mapping.codes)
     if kind is Kind.sources:
         return _sources(column, mapping)
+    if kind is Kind.clusters:
+        return _cached(_clusters(column, mapping))
     return _text(column)
 
 

@@ -26,6 +26,7 @@ from cordon.core.db import session_scope
 from cordon.core.errors import InvalidInput
 from cordon.transfer import export, service
 from cordon.transfer.columns import Shape
+from cordon.transfer.reports import Report
 from cordon.transfer.rows import Progress as Progress_
 
 SHOWN = 50
@@ -80,11 +81,31 @@ def import_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check every row, write nothing.")
     ] = False,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors", help="Write every problem (row, column, value, message) to this CSV."
+        ),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid rows; write the others, with an error column, to "
+            "FILE-rejected.csv (or --rejected).",
+        ),
+    ] = False,
+    rejected: Annotated[
+        Path | None,
+        typer.Option("--rejected", help="Where --skip-invalid writes the rows left out."),
+    ] = None,
 ) -> None:
-    """Import a cases line list or an exposures list: every row valid, or nothing written."""
+    """Import a cases line list or an exposures list: every row valid, or nothing written
+    (with --skip-invalid: the valid rows, and the others to a file to fix and import again)."""
+    report = Report()
     with user_errors():
         try:
-            with progress_bar() as report, session_scope() as session:
+            with progress_bar() as progress, session_scope() as session:
                 result = service.import_file(
                     session,
                     kind,
@@ -92,12 +113,26 @@ def import_command(
                     name=file.name,
                     mapping=mapping,
                     dry_run=dry_run,
-                    progress=report,
+                    progress=progress,
+                    skip_invalid=skip_invalid,
+                    report=report,
                 )
         except InvalidInput as exc:
             print_problems(exc)
+            _write_errors(report, errors)
             raise typer.Exit(1) from None
+    _write_errors(report, errors)
     _print_result(result)
+    if result.rejected_rows:
+        out = rejected or file.with_name(f"{file.stem}-rejected.csv")
+        out.write_bytes(report.rejected_csv())
+        console.print(f"{result.rejected_rows:,} rows left out, written to {out}.")
+
+
+def _write_errors(report: Report, path: Path | None) -> None:
+    if path is not None:
+        path.write_bytes(report.errors_csv())
+        err_console.print(f"{len(report.errors):,} problems written to {path}.")
 
 
 def _print_result(result: service.ImportResult) -> None:
@@ -113,6 +148,18 @@ def _print_result(result: service.ImportResult) -> None:
     )
     if result.ignored_columns:
         console.print(f"Columns not used: {', '.join(result.ignored_columns)}.")
+    if result.encoding != "UTF-8" or result.header_line != 1:
+        console.print(f"Read as {result.encoding}; header on line {result.header_line}.")
+    for column, count in result.catch_all.items():
+        console.print(f"{column}: {count:,} cells not readable, taken by the catch-all.")
+    if result.clusters_created or result.cluster_members:
+        console.print(
+            f"Clusters: {result.clusters_created:,} new, {result.cluster_members:,} members."
+        )
+    if result.warnings:
+        console.print(f"{len(result.warnings):,} dates to review (kept with the cases):")
+        for w in result.warnings[:SHOWN]:
+            console.print(f"  row {w.row}, {w.field}: {w.message}")
 
 
 def export_command(

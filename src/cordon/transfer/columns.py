@@ -6,6 +6,8 @@ the three in agreement.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +29,7 @@ class Kind(StrEnum):
     country = "country"  # ISO 3166 alpha-2
     enum = "enum"
     sources = "sources"  # ';'-separated case codes, country codes, cluster codes
+    clusters = "clusters"  # ';'-separated cluster codes or names
 
 
 class Shape(StrEnum):
@@ -82,6 +85,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("province", max_length=80),
     Column("treated_at"),
     Column("sources", Kind.sources, max_length=1000),
+    Column("cluster", Kind.clusters, max_length=1000),
 )
 
 EXPOSURE_COLUMNS: tuple[Column, ...] = (
@@ -104,3 +108,16 @@ COLUMNS: dict[Shape, tuple[Column, ...]] = {
 
 def column_names(shape: Shape) -> list[str]:
     return [c.name for c in COLUMNS[shape]]
+
+
+def column_reference(shape: Shape) -> bytes:
+    """The columns of ``shape`` as a CSV table (column, required, kind, values, longest):
+    the reference the import page offers beside the templates."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(("column", "required", "kind", "values", "max_length"))
+    for c in COLUMNS[shape]:
+        values = " | ".join(choice.value for choice in c.choices)
+        limit = c.max_length if c.kind in (Kind.text, Kind.sources, Kind.clusters) else ""
+        writer.writerow((c.name, "yes" if c.required else "", c.kind.value, values, limit))
+    return out.getvalue().encode("utf-8-sig")

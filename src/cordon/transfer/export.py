@@ -24,7 +24,7 @@ from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.investigation import visits_by_case
 from cordon.cases.listing import CaseFilter
 from cordon.cases.models import Case, CaseInvestigation, InfectionSource
-from cordon.clusters.models import Cluster
+from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
@@ -212,10 +212,24 @@ def _places(visits: list[Any], f: ExportFilter) -> str:
     return "; ".join(f"{named(v)} {_span(v.first_on, v.last_on)}" for v in visits)
 
 
+def _cluster_codes(session: Session) -> dict[int, list[str]]:
+    """Case id → the codes of the clusters it is a member of."""
+    query = (
+        select(ClusterCase.case_id, Cluster.code)
+        .join(Cluster, Cluster.id == ClusterCase.cluster_id)
+        .order_by(ClusterCase.case_id, Cluster.code)
+    )
+    codes: dict[int, list[str]] = {}
+    for case_id, code in session.execute(query):
+        codes.setdefault(case_id, []).append(code)
+    return codes
+
+
 def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator[list[Any]]:
     sources = _source_tokens(session)
     visits = visits_by_case(session)
     districts = districts_of_wards(session, f)
+    clusters = _cluster_codes(session)
     rows = session.execute(_cases_query(f).execution_options(yield_per=BATCH))
     for case, person, ward_code, found in rows:
         yield [
@@ -223,6 +237,7 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
             *_person(person, ward_code, f, districts),
             *(getattr(case, name) for name in CASE_FIELDS),
             ";".join(sources.get(case.id, ())),
+            ";".join(clusters.get(case.id, ())),
             *_investigation(found, visits.get(case.id, []), f),
         ]
 

@@ -39,6 +39,7 @@ class ExposurePlan:
     new_folded: list[str] = field(default_factory=list)  # their names folded
     reused_people: int = 0
     problems: list[FieldProblem] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # columns of the file not used
 
 
 def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:

@@ -11,10 +11,12 @@ same all-or-nothing ``service.import_file`` as the API's and the CLI's.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +29,7 @@ from cordon.core.models import utcnow
 from cordon.transfer import service
 from cordon.transfer.columns import Shape
 from cordon.transfer.models import ImportJob
+from cordon.transfer.reports import Report
 
 log = logging.getLogger(__name__)
 KEPT_PROBLEMS = 1000
@@ -54,24 +57,34 @@ def start(
     *,
     kind: Shape,
     filename: str,
-    data: bytes,
+    data: bytes | IO[bytes],
     mapping: bytes | None,
     dry_run: bool,
+    skip_invalid: bool = False,
 ) -> ImportJob:
     """Record the job, keep the file, and run the import in the background."""
-    job = ImportJob(user_id=who.user_id, kind=kind.value, filename=filename, dry_run=dry_run)
+    job = ImportJob(
+        user_id=who.user_id,
+        kind=kind.value,
+        filename=filename,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
     session.add(job)
     session.commit()
     with tempfile.NamedTemporaryFile(
         prefix="cordon-import-", suffix=Path(filename).suffix, delete=False
     ) as spool:
-        spool.write(data)
+        if isinstance(data, bytes):
+            spool.write(data)
+        else:
+            shutil.copyfileobj(data, spool)
     with _lock:
         _live[job.id] = Live()
     actor = recorder.Actor(who.user_id, who.username, who.client_address)
     thread = threading.Thread(
         target=_run,
-        args=(job.id, kind, Path(spool.name), filename, mapping, dry_run, actor),
+        args=(job.id, kind, Path(spool.name), filename, mapping, (dry_run, skip_invalid), actor),
         name=f"import-{job.id}",
         daemon=True,
     )
@@ -85,14 +98,17 @@ def _run(
     path: Path,
     filename: str,
     mapping: bytes | None,
-    dry_run: bool,
+    options: tuple[bool, bool],
     actor: recorder.Actor,
 ) -> None:
+    dry_run, skip_invalid = options
+
     def progress(stage: str, done: int, total: int | None) -> None:
         with _lock:
             _live[job_id] = Live(stage, done, total)
 
     outcome: dict[str, object] = {}
+    report = Report()
     session = new_session()
     recorder.act_as(session, actor)
     try:
@@ -105,6 +121,8 @@ def _run(
             dry_run=dry_run,
             actor=actor.name,
             progress=progress,
+            skip_invalid=skip_invalid,
+            report=report,
         )
         if dry_run:
             session.rollback()
@@ -120,7 +138,17 @@ def _run(
                 "sources": result.sources,
                 "exposures": result.exposures,
                 "ignored_columns": result.ignored_columns,
+                "encoding": result.encoding,
+                "header_line": result.header_line,
+                "clusters_created": result.clusters_created,
+                "cluster_members": result.cluster_members,
+                "catch_all": result.catch_all,
+                "rejected_rows": result.rejected_rows,
             },
+            "problems": [w.to_record() for w in result.warnings[:KEPT_PROBLEMS]],
+            "problem_count": len(result.warnings),
+            "rejected_file": _text(report.rejected_csv()) if result.rejected_rows else None,
+            "errors_file": _text(report.errors_csv()) if report.errors else None,
         }
     except InvalidInput as exc:
         session.rollback()
@@ -129,6 +157,7 @@ def _run(
             "summary": exc.detail,
             "problems": [p.to_record() for p in exc.problems[:KEPT_PROBLEMS]],  # translatable
             "problem_count": len(exc.problems),
+            "errors_file": _text(report.errors_csv()),
         }
     except Exception:
         session.rollback()
@@ -138,6 +167,10 @@ def _run(
         session.close()
         path.unlink(missing_ok=True)
     _finish(job_id, outcome)
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig")
 
 
 def _finish(job_id: int, outcome: dict[str, object]) -> None:

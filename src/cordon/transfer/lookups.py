@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.clusters.models import Cluster
+from cordon.core.config import get_settings
 from cordon.core.errors import N_, BadValue
 from cordon.core.sql import member_of
 from cordon.core.text import fold
@@ -110,12 +111,34 @@ def clusters_by_code(session: Session, codes: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def province_key(name: str) -> str:
+    """A province's name as compared: folded, without "thành phố", "TP." or "tỉnh"."""
+    folded = fold(name).replace(".", " ")
+    for word in ("thanh pho ", "tp ", "tinh "):
+        folded = folded.removeprefix(word)
+    return " ".join(folded.split())
+
+
+@dataclass(frozen=True)
+class KnownCluster:
+    id: int
+    code: str
+    name: str
+
+
+def all_clusters(session: Session) -> list[KnownCluster]:
+    """Every cluster: few enough (one per outbreak site) to match names in memory."""
+    rows = session.execute(select(Cluster.id, Cluster.code, Cluster.name))
+    return [KnownCluster(i, c, n) for i, c, n in rows]
+
+
 @dataclass
 class Wards:
     """The city's wards by code and by folded name (with their district's folded name)."""
 
     by_code: dict[str, int] = field(default_factory=dict)
     by_name: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    city: str = ""  # the city's name, folded, without "thanh pho" / "tinh"
 
     @classmethod
     def load(cls, session: Session) -> Wards:
@@ -126,6 +149,8 @@ class Wards:
         ).all()
         district_names = {u.id: fold(u.name) for u in units if u.level == UnitLevel.district}
         wards = cls()
+        city_code = get_settings().city_code
+        wards.city = next((province_key(u.name) for u in units if u.code == city_code), "")
         for u in units:
             if u.level == UnitLevel.ward:
                 wards.by_code[u.code] = u.id

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -28,3 +28,8 @@ class ImportJob(Base):
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # the first 1,000
     problem_count: Mapped[int] = mapped_column(Integer, default=0)
     summary: Mapped[str | None] = mapped_column(Text)
+    skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Every problem with its cell's value, and the rows left out (skip_invalid), as CSV: for
+    # the person who imported (they hold the list's own data), never shown to anyone else.
+    errors_file: Mapped[str | None] = mapped_column(Text)
+    rejected_file: Mapped[str | None] = mapped_column(Text)

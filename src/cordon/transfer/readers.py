@@ -1,19 +1,29 @@
-"""Read a line list (CSV or XLSX) into a header and rows of strings with their line numbers."""
+"""Read a line list (CSV or XLSX) into a header and rows of strings with their line numbers.
+
+The file is read as a stream: a CSV is decoded line by line (its encoding found from its
+first 64 KiB), so the bytes, the text and the rows are never all in memory at once. The
+header need not be the first line: ``find_header`` picks it (see ``transfer.header``).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from cordon.core.errors import N_, FieldProblem, InvalidInput
+from cordon.transfer.encodings import SAMPLE, choose_encoding
+from cordon.transfer.header import HEAD_LINES, Header, find_header
 
 XLSX_MAGIC = b"PK\x03\x04"
 CSV_ERROR = N_("not a readable CSV file: %(error)s")
+Line = tuple[int, list[str]]
+Naming = Callable[[str], str | None]  # a header cell → the Cordon column it names
 
 
 @dataclass
@@ -23,38 +33,53 @@ class Table:
     name: str
     header: list[str]
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    header_line: int = 1
+    encoding: str = "utf-8"
 
 
-def read_table(data: bytes | IO[bytes] | Path, name: str) -> Table:
-    """Read CSV (UTF-8, ',' ';' or tab) or XLSX, chosen by the file's content and name."""
-    raw = _bytes(data)
-    if raw.startswith(XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(raw, name)
-    return _read_csv(raw, name)
+def read_table(
+    data: bytes | IO[bytes] | Path,
+    name: str,
+    *,
+    encoding: str | None = None,
+    header_row: int | None = None,
+    naming: Naming | None = None,
+) -> Table:
+    """Read CSV (',' ';' or tab; UTF-8, UTF-16, Windows-1258 or -1252) or XLSX, chosen by the
+    file's content and name. ``encoding`` and ``header_row`` override what is detected;
+    ``naming`` tells the header's cells it knows (to find a header below a title block)."""
+    with _stream(data) as stream:
+        start = stream.read(len(XLSX_MAGIC))
+        stream.seek(0)
+        if start == XLSX_MAGIC or name.lower().endswith((".xlsx", ".xlsm")):
+            return _read_xlsx(stream, name, header_row, naming)
+        return _read_csv(stream, name, encoding, header_row, naming)
 
 
-def _bytes(data: bytes | IO[bytes] | Path) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, Path):
-        if not data.is_file():
-            raise InvalidInput.on(
-                data.name, N_("file not found in %(folder)s"), folder=str(data.parent)
-            )
-        return data.read_bytes()
-    return data.read()
+class _stream:  # noqa: N801 — a context manager used like a function
+    """A seekable binary stream of ``data``, closed after when this opened it."""
 
+    def __init__(self, data: bytes | IO[bytes] | Path) -> None:
+        self.owned = not hasattr(data, "read")
+        if isinstance(data, Path):
+            if not data.is_file():
+                raise InvalidInput.on(
+                    data.name, N_("file not found in %(folder)s"), folder=str(data.parent)
+                )
+            self.io: IO[bytes] = data.open("rb")
+        elif isinstance(data, bytes):
+            self.io = io.BytesIO(data)
+        elif data.seekable():
+            self.io = data
+        else:
+            self.io, self.owned = io.BytesIO(data.read()), True
 
-def _decode(raw: bytes, name: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInput.of(
-            N_("%(name)s is not UTF-8 text: save it as 'CSV UTF-8' and try again."),
-            [FieldProblem.of("file", N_("not UTF-8 (invalid byte here)"), row=line)],
-            name=name,
-        ) from None
+    def __enter__(self) -> IO[bytes]:
+        return self.io
+
+    def __exit__(self, *_: object) -> None:
+        if self.owned:
+            self.io.close()
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -63,55 +88,122 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(raw: bytes, name: str) -> Table:
-    text = _decode(raw, name)
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
+def _read_csv(
+    stream: IO[bytes], name: str, named: str | None, header_row: int | None, naming: Naming | None
+) -> Table:
+    sample = stream.read(SAMPLE)
+    stream.seek(0)
+    encoding = choose_encoding(sample, named, name)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        header = next(reader)
-    except StopIteration:
-        raise InvalidInput.on("file", N_("%(name)s is empty"), row=1, name=name) from None
-    except csv.Error as exc:
-        raise InvalidInput.on("file", CSV_ERROR, row=1, error=str(exc)) from None
-    table = Table(name, [h.strip() for h in header])
-    append = table.rows.append
-    try:
-        for row in reader:
-            if any(row):
-                append((reader.line_num, row))
-    except csv.Error as exc:
-        line = reader.line_num
-        raise InvalidInput.on("file", CSV_ERROR, row=line, error=str(exc)) from None
+        lines = list(_nfc(text.readline() for _ in range(HEAD_LINES + 1)))
+        delimiter = sniff_delimiter(_likely_header(lines, header_row))
+        rest = _nfc(iter(text.readline, ""))
+        reader = csv.reader(_chain(lines, rest), delimiter=delimiter)
+        table = _table(_csv_lines(reader), name, header_row, naming)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(name, encoding, exc) from None
+    finally:
+        text.detach()
+    table.encoding = encoding
     return table
 
 
-def _read_xlsx(raw: bytes, name: str) -> Table:
+def _likely_header(lines: list[str], header_row: int | None) -> str:
+    """The line to count delimiters on: the header's when given, else the busiest one."""
+    if header_row is not None and header_row <= len(lines):
+        return lines[header_row - 1]
+    return max(lines, key=lambda line: max(line.count(d) for d in ",;\t"), default="")
+
+
+def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
+    yield from (line for line in first if line)
+    yield from rest
+
+
+def _nfc(lines: Iterable[str]) -> Iterator[str]:
+    """Lines in Unicode's composed form: Windows-1258 writes Vietnamese tone marks as separate
+    combining characters, and names must match however the file spelled them."""
+    normalize, normal = unicodedata.normalize, unicodedata.is_normalized
+    for line in lines:
+        yield line if line.isascii() or normal("NFC", line) else normalize("NFC", line)
+
+
+def _csv_lines(reader: Any) -> Iterator[Line]:
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise InvalidInput.on("file", CSV_ERROR, row=reader.line_num, error=str(exc)) from None
+
+
+def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> InvalidInput:
+    return InvalidInput.of(
+        N_(
+            "%(name)s could not be read as %(encoding)s: name its encoding in the mapping "
+            "file ([file] encoding = \"cp1258\") or save it as 'CSV UTF-8'."
+        ),
+        [FieldProblem.of("file", N_("not %(encoding)s text"), encoding=encoding)],
+        name=name,
+        encoding=encoding,
+    )
+
+
+def _table(
+    lines: Iterator[Line], name: str, header_row: int | None, naming: Naming | None
+) -> Table:
+    """The header (found among the first lines) and the non-blank rows after it."""
+    head: list[Line] = []
+    limit = max(HEAD_LINES, (header_row or 0) + 1)
+    for item in lines:
+        head.append(item)
+        if len(head) >= limit:
+            break
+    if not head:
+        raise InvalidInput.on("file", N_("%(name)s is empty"), row=1, name=name)
+    header: Header = find_header(head, header_row, naming)
+    table = Table(name, header.cells, header_line=header.line)
+    append = table.rows.append
+    for line, cells in head[header.rows :]:
+        if any(cells):
+            append((line, cells))
+    for line, cells in lines:
+        if any(cells):
+            append((line, cells))
+    return table
+
+
+def _read_xlsx(
+    stream: IO[bytes], name: str, header_row: int | None, naming: Naming | None
+) -> Table:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged file
         raise InvalidInput.on(
             "file", N_("%(name)s is not a readable XLSX workbook"), name=name
         ) from None
     try:
-        return _sheet_table(book.worksheets[0].iter_rows(values_only=True), name)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        lines = ((n, _row_text(cells)) for n, cells in enumerate(rows, start=1))
+        try:
+            return _table(lines, name, header_row, naming)
+        except InvalidInput as exc:
+            if exc.problems and exc.problems[0].template == N_("%(name)s is empty"):
+                raise InvalidInput.on(
+                    "file", N_("%(name)s has an empty first sheet"), row=1, name=name
+                ) from None
+            raise
     finally:
         book.close()
 
 
-def _sheet_table(rows: Iterator[tuple[Any, ...]], name: str) -> Table:
-    header_cells = next(rows, None)
-    if header_cells is None:
-        raise InvalidInput.on("file", N_("%(name)s has an empty first sheet"), row=1, name=name)
-    table = Table(name, [cell_text(c).strip() for c in header_cells])
-    while table.header and not table.header[-1]:
-        table.header.pop()
-    for line, cells in enumerate(rows, start=2):
-        values = [cell_text(c) for c in cells]
-        if any(values):
-            table.rows.append((line, values))
-    return table
+def _row_text(cells: tuple[Any, ...]) -> list[str]:
+    values = [cell_text(c) for c in cells]
+    while values and not values[-1]:
+        values.pop()
+    return values
 
 
 def cell_text(value: Any) -> str:
@@ -124,4 +216,6 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str) and not value.isascii():
+        return unicodedata.normalize("NFC", value)
     return str(value)

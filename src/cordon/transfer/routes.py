@@ -28,9 +28,11 @@ from cordon.core.errors import Forbidden, InvalidInput
 from cordon.core.problems import PROBLEM
 from cordon.transfer import export, service
 from cordon.transfer.columns import Shape
-from cordon.transfer.schemas import ImportOut
+from cordon.transfer.reports import Report
+from cordon.transfer.schemas import ImportOut, RowNote
 
 MAX_PROBLEMS = 1000
+MAX_MAPPING = 1024 * 1024  # a mapping file is a few kilobytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 imports = APIRouter(prefix="/imports")
@@ -42,6 +44,10 @@ MappingUpload = Annotated[
     UploadFile | None, File(description="Optional TOML column mapping (docs/import.md).")
 ]
 DryRun = Annotated[bool, Query(description="Check everything, write nothing.")]
+SkipInvalid = Annotated[
+    bool,
+    Query(description="Import the valid rows; the answer lists the rows left out and why."),
+]
 Statuses = Annotated[list[CaseStatus] | None, Query(description="Only cases in these statuses.")]
 From = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or after.")]
 To = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or before.")]
@@ -89,9 +95,11 @@ def _import(
     file: UploadFile,
     mapping: UploadFile | None,
     dry_run: bool,
+    skip_invalid: bool,
     response: Response,
 ) -> ImportOut | JSONResponse:
-    rules = mapping.file.read() if mapping is not None else None
+    rules = mapping.file.read(MAX_MAPPING) if mapping is not None else None
+    report = Report()
     try:
         result = service.import_file(
             session,
@@ -100,11 +108,19 @@ def _import(
             name=file.filename or "upload",
             mapping=rules,
             dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            report=report,
         )
     except InvalidInput as exc:
         return too_many_problems(exc)
     response.status_code = 200 if dry_run else 201
-    return ImportOut.model_validate(result, from_attributes=True)
+    out = ImportOut.model_validate(result, from_attributes=True)
+    out.warnings = [RowNote(**w.as_dict()) for w in result.warnings[:MAX_PROBLEMS]]
+    out.rejected = [
+        RowNote(row=int(row) if row else None, field=column, message=message)
+        for row, column, _value, message in report.errors[:MAX_PROBLEMS]
+    ]
+    return out
 
 
 @imports.post("/cases", status_code=201, response_model=ImportOut)
@@ -115,10 +131,12 @@ def import_cases(
     file: Upload,
     mapping: MappingUpload = None,
     dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
 ) -> ImportOut | JSONResponse:
-    """Import a cases line list: every row valid, or nothing written (422 lists the problems)."""
+    """Import a cases line list: every row valid, or nothing written (422 lists the problems);
+    with ``skip_invalid``, the valid rows. Larger than ``CORDON_MAX_UPLOAD_MB``: 413."""
     _whole_city(who)
-    return _import(session, Shape.cases, file, mapping, dry_run, response)
+    return _import(session, Shape.cases, file, mapping, dry_run, skip_invalid, response)
 
 
 @imports.post("/exposures", status_code=201, response_model=ImportOut)
@@ -129,10 +147,12 @@ def import_exposures(
     file: Upload,
     mapping: MappingUpload = None,
     dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
 ) -> ImportOut | JSONResponse:
-    """Import an exposures list (contacts of index people), completely or not at all."""
+    """Import an exposures list (contacts of index people), completely or not at all (with
+    ``skip_invalid``, its valid rows)."""
     _whole_city(who)
-    return _import(session, Shape.exposures, file, mapping, dry_run, response)
+    return _import(session, Shape.exposures, file, mapping, dry_run, skip_invalid, response)
 
 
 def _filename(shape: Shape, suffix: str) -> dict[str, str]:

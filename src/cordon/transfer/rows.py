@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import Any
 
 from cordon.core.errors import N_, BadValue, FieldProblem
 from cordon.people.bulk import PersonRow
 from cordon.people.enums import Sex
-from cordon.transfer.cells import FieldReader
+from cordon.transfer.cells import CaughtAll, FieldReader
 from cordon.transfer.lookups import Wards
 
 Progress = Callable[[str, int, int | None], None]
@@ -39,6 +39,7 @@ class Cells:
     bad: bytearray
     problems: list[FieldProblem]
     headers: dict[str, str]  # Cordon column → the file's header for it
+    caught: dict[str, int] = field(default_factory=dict)  # cells the "*" catch-all took
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -89,6 +90,7 @@ def parse_cells(
                 parsed[text] = parse(given)
             except ValueError as exc:
                 errors[text] = exc
+        _unwrap_caught(cells, header, parsed, raw)
         if errors:
             for i, text in enumerate(raw):
                 if text in errors:
@@ -101,6 +103,16 @@ def parse_cells(
         else:
             cells.columns[name] = list(map(parsed.__getitem__, raw))
     return cells
+
+
+def _unwrap_caught(cells: Cells, header: str, parsed: dict[str, Any], raw: Sequence[str]) -> None:
+    """The values the mapping's catch-all took, counted by column (as the file names it)."""
+    caught = {text for text, value in parsed.items() if isinstance(value, CaughtAll)}
+    if not caught:
+        return
+    cells.caught[header] = sum(1 for text in raw if text in caught)
+    for text in caught:
+        parsed[text] = parsed[text].value
 
 
 def check_order(
@@ -122,19 +134,49 @@ def check_order(
             cells.problem(i, earlier, message, day=first, column=later, other=second)
 
 
+def order_warnings(
+    cells: Cells, rows: list[int], earlier: str, later: str, *, blame_later: bool = False
+) -> dict[int, FieldProblem]:
+    """Like ``check_order``, for an order that real cases break (a case found before its
+    symptoms, a diagnosis after death): row → a warning to review; the row stays good."""
+    if not (cells.has(earlier) and cells.has(later)):
+        return {}
+    firsts, seconds = cells.columns[earlier], cells.columns[later]
+    found: dict[int, FieldProblem] = {}
+    for i in rows:
+        first, second = firsts[i], seconds[i]
+        if first is None or second is None or first <= second:
+            continue
+        if blame_later:
+            column, day, other = later, second, first
+            message = N_("%(day)s is before %(column)s (%(other)s): to be reviewed")
+            other_column = earlier
+        else:
+            column, day, other = earlier, first, second
+            message = N_("%(day)s is after %(column)s (%(other)s): to be reviewed")
+            other_column = later
+        header = cells.headers.get(column, column)
+        found[i] = FieldProblem.of(
+            header, message, row=cells.lines[i], day=day, column=other_column, other=other
+        )
+    return found
+
+
 def person_rows(
     cells: Cells,
     rows: list[int],
     wards: Wards,
     reference: Callable[[int], dt.date],
     prefix: str = "",
+    outside: frozenset[int] = frozenset(),
 ) -> list[PersonRow]:
     """The person of every row (columns named ``prefix`` + field), checked in ``rows``: the
     birth year against the date of birth and the age on the ``reference`` day of the row,
-    and the ward. Rows that break a rule are marked bad; their person is not to be used."""
+    and the ward (not looked up in the rows ``outside`` the city). Rows that break a rule are
+    marked bad; their person is not to be used."""
     get = cells.column
     birth_years = _birth_years(cells, rows, reference, prefix)
-    ward_ids = _ward_ids(cells, rows, wards, prefix)
+    ward_ids = _ward_ids(cells, [i for i in rows if i not in outside], wards, prefix)
     sexes = get(prefix + "sex")
     if cells.has(prefix + "sex"):
         sexes = [sex or Sex.unknown for sex in sexes]

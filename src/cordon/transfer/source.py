@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
 from cordon.core.dates import today as current_day
-from cordon.core.errors import FieldProblem
+from cordon.core.errors import N_, FieldProblem, InvalidInput
 from cordon.people.bulk import fold_names
-from cordon.transfer.cells import FieldReader, field_readers
-from cordon.transfer.columns import COLUMNS, Shape
+from cordon.transfer.cells import FieldReader, build_parser, field_readers
+from cordon.transfer.columns import COLUMNS, Column, Shape
 from cordon.transfer.lookups import Wards
 from cordon.transfer.mapping import DEFAULT, Mapping, resolve_layout
 from cordon.transfer.readers import Table
@@ -30,6 +30,7 @@ class Source:
     today: dt.date
     progress: Progress = no_progress
     problems: list[FieldProblem] = field(default_factory=list)
+    status_default: Any = None  # cases: the mapping's status, after the dates' own
 
     def problem(self, line: int, column: str, message: str, /, **params: object) -> None:
         """``line`` is wrong in ``column``: ``message`` marked ``N_``, with ``params``."""
@@ -48,13 +49,32 @@ def prepare(
 ) -> Source:
     """Match the header to ``shape``'s columns (raises ``InvalidInput`` if it cannot)."""
     columns = COLUMNS[shape]
-    layout = resolve_layout(table.header, columns, mapping)
+    layout = resolve_layout(table.header, columns, mapping, table.header_line)
     day = today or current_day()
     region = get_settings().phone_region
+    status = mapping.defaults.get("status") if shape is Shape.cases else None
+    if status is not None:  # a death or discharge date says more than the default
+        defaults = {k: v for k, v in mapping.defaults.items() if k != "status"}
+        mapping = replace(mapping, defaults=defaults)
     readers = field_readers(columns, layout, mapping, region, day)
     headers = {r.name: r.header for r in readers}
     wards = Wards.load(session)
-    return Source(table, readers, headers, layout.ignored, wards, day, progress)
+    src = Source(table, readers, headers, layout.ignored, wards, day, progress)
+    if status is not None:
+        src.status_default = _default_status(status, columns, mapping, region, day)
+    return src
+
+
+def _default_status(
+    value: str, columns: tuple[Column, ...], mapping: Mapping, region: str, day: dt.date
+) -> Any:
+    column = next(c for c in columns if c.name == "status")
+    try:
+        return build_parser(column, mapping, region, day)(value)
+    except ValueError as exc:
+        raise InvalidInput.of(
+            N_("The mapping file has problems."), [FieldProblem.from_error("defaults.status", exc)]
+        ) from None
 
 
 def parsed_cells(src: Source) -> Cells:
