@@ -1,6 +1,7 @@
 """The live demo outbreak walked in a real browser, as the ward health worker of Phúc Xá
 would on their first minute: sign in, find today's case in the case list, filtered, see the
-proposed orders of its contacts, confirm one, enter that person's daily report with a fever, see the flag.
+proposed orders of its contacts, confirm one, enter that person's daily report with a fever,
+see the flag.
 
 The demo is loaded by ``demo.live_outbreak.load_live_outbreak`` (what ``make run`` runs),
 under the city's regime file it writes; the demo accounts are made first with a known
