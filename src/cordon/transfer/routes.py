@@ -140,6 +140,18 @@ def _filename(shape: Shape, suffix: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
+class CsvFile(StreamingResponse):
+    """An export as CSV (how the OpenAPI names the answer's media type)."""
+
+    media_type = "text/csv"
+
+
+class XlsxFile(StreamingResponse):
+    """An export as an XLSX workbook."""
+
+    media_type = XLSX
+
+
 def _csv(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
     bind = session.get_bind()
     assert isinstance(bind, Engine)
@@ -169,7 +181,7 @@ def _xlsx(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingRe
     return StreamingResponse(stream(), media_type=XLSX, headers=_filename(shape, "xlsx"))
 
 
-@exports.get("/cases.csv")
+@exports.get("/cases.csv", response_class=CsvFile)
 def export_cases_csv(
     session: SessionDep,
     who: Exporter,
@@ -183,7 +195,7 @@ def export_cases_csv(
     return _csv(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
 
 
-@exports.get("/cases.xlsx")
+@exports.get("/cases.xlsx", response_class=XlsxFile)
 def export_cases_xlsx(
     session: SessionDep,
     who: Exporter,
@@ -197,7 +209,7 @@ def export_cases_xlsx(
     return _xlsx(session, Shape.cases, _filter(session, who, Shape.cases, f, pseudonymised))
 
 
-@exports.get("/exposures.csv")
+@exports.get("/exposures.csv", response_class=CsvFile)
 def export_exposures_csv(
     session: SessionDep,
     who: Exporter,
@@ -210,7 +222,7 @@ def export_exposures_csv(
     return _csv(session, Shape.exposures, _filter(session, who, Shape.exposures, f, pseudonymised))
 
 
-@exports.get("/exposures.xlsx")
+@exports.get("/exposures.xlsx", response_class=XlsxFile)
 def export_exposures_xlsx(
     session: SessionDep,
     who: Exporter,
