@@ -10,10 +10,11 @@ from sqlalchemy import text
 
 from cordon import __version__
 from cordon.audit.reads import reads
-from cordon.core import problems
+from cordon.core import answers, problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
+from cordon.core.guard import InputGuard
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner
@@ -94,6 +95,7 @@ def create_app() -> FastAPI:
     problems.install(app)
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
     app.add_middleware(UploadLimit)  # line lists: CORDON_MAX_UPLOAD_MB, else 413
+    app.add_middleware(InputGuard)  # no huge number, control character or body (docs)
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])
@@ -103,6 +105,7 @@ def create_app() -> FastAPI:
         module = __import__(module_name, fromlist=["router"])
         app.include_router(module.router)
     web.install(app)
+    answers.document(app)
 
     @app.get("/healthz", tags=["operations"])
     def healthz(session: SessionDep) -> dict[str, str]:

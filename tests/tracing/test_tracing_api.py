@@ -166,7 +166,8 @@ def test_correcting_an_exposure_date_retraces(
 ) -> None:
     confirm(client, people["A"], "2020-03-08", "2020-03-10", isolated_on="2020-03-10")
     response = client.patch(
-        f"/api/v1/exposures/{chain['AB']}", json={"first_on": "2020-03-01", "last_on": "2020-03-02"}
+        f"/api/v1/exposures/{chain['AB']}",
+        json={"version": 1, "first_on": "2020-03-01", "last_on": "2020-03-02"},
     )
     assert response.status_code == 200
     # A's window opens on the 6th: the household contact ended before it.

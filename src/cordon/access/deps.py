@@ -15,6 +15,7 @@ from cordon.access.principal import Account, Principal, principal_of
 from cordon.access.roles import Permission
 from cordon.access.signin import csrf_ok, session_of, touch
 from cordon.audit.recorder import Actor, act_as
+from cordon.core.answers import answers
 from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, Unauthorized
@@ -142,6 +143,7 @@ def _by_cookie(session: SessionDep, request: Request, cookie: str, address: str)
     return principal_of(session, account, via="session", client_address=address)
 
 
+@answers(401, 403)
 def authenticate(request: Request, session: SessionDep) -> Principal:
     address = client_address(request)
     authorization = request.headers.get("authorization", "")
@@ -161,6 +163,7 @@ CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 def need(permission: Permission) -> Any:
     """``Annotated[Principal, need(Permission.x)]``: signed in, and the role may do ``x``."""
 
+    @answers(403)
     def check(principal: CurrentPrincipal) -> Principal:
         principal.require(permission)
         return principal

@@ -26,6 +26,7 @@ from cordon.access.schemas import (
     UserIn,
     UserOut,
 )
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import InvalidInput, Unauthorized
 from cordon.core.security import password_matches
@@ -53,7 +54,7 @@ def _me(user: User, who: Principal | None = None) -> MeOut:
     )
 
 
-@router.post("/auth/sign-in", response_model=SignedInOut)
+@router.post("/auth/sign-in", response_model=SignedInOut, responses={401: {}, 429: {}})
 def sign_in(
     session: SessionDep, request: Request, response: Response, body: SignInIn
 ) -> SignedInOut:
@@ -133,7 +134,7 @@ def create_token(session: SessionDep, who: OwnTokens, body: TokenIn) -> TokenCre
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(session: SessionDep, who: OwnTokens, token_id: int) -> None:
+def revoke_token(session: SessionDep, who: OwnTokens, token_id: Id) -> None:
     service.revoke_token(session, token_id=token_id, user_id=who.user_id)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,7 +79,7 @@ class UserCreatedOut(UserOut):
 
 class TokenIn(BaseModel):
     name: str = Field(max_length=120)
-    scopes: list[str] = Field(min_length=1)
+    scopes: list[Annotated[str, Field(max_length=64)]] = Field(min_length=1, max_length=100)
     days: int = Field(default=90, ge=1, le=366)
 
 

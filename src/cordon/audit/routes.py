@@ -16,6 +16,7 @@ from cordon.access.roles import Permission
 from cordon.audit import service
 from cordon.audit.recorder import note
 from cordon.audit.schemas import AuditEntryOut, VerdictOut
+from cordon.core.bounds import Id
 from cordon.core.db import new_session
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
@@ -29,8 +30,8 @@ def entries(
     session: SessionDep,
     who: Auditor,
     page: PageDep,
-    person_id: Annotated[int | None, Query(description="Who looked at or changed them.")] = None,
-    actor_user_id: Annotated[int | None, Query(description="What this user did.")] = None,
+    person_id: Annotated[Id | None, Query(description="Who looked at or changed them.")] = None,
+    actor_user_id: Annotated[Id | None, Query(description="What this user did.")] = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> Page[AuditEntryOut]:
@@ -66,7 +67,7 @@ def entries(
 
 
 @router.get("/export.jsonl")
-def export(session: SessionDep, who: Auditor, person_id: int | None = None) -> StreamingResponse:
+def export(session: SessionDep, who: Auditor, person_id: Id | None = None) -> StreamingResponse:
     """The log as JSON lines with its hashes, for checking outside Cordon."""
     note(session, "export", "audit_entries", None, [], person_id=person_id)
     bind = session.get_bind()

@@ -20,6 +20,7 @@ from cordon.cases import discharge, investigation, lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
+from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Conflict, CordonError, FieldProblem
@@ -67,7 +68,7 @@ def _ward_groups(session: Session, who: Principal) -> list[tuple[str, list[tuple
     return list(groups.items())
 
 
-def open_case(session: Session, person_id: int) -> Case | None:
+def open_case(session: Session, person_id: Id) -> Case | None:
     """The person's case still under way (suspected or confirmed), if any."""
     return next((c for c in cases.cases_of(session, person_id) if c.status in OPEN), None)
 
@@ -114,7 +115,7 @@ def _person(session: Session, who: Principal, typed: str) -> Person | None:
     return people.get_person(session, person_id)
 
 
-def _usable(session: Session, who: Principal, person_id: int) -> bool:
+def _usable(session: Session, who: Principal, person_id: Id) -> bool:
     """A person chosen instead of the one typed: in sight and not merged away."""
     if person_id not in guard.visible(session, who, [person_id]):
         return False
@@ -242,7 +243,7 @@ def _case_page(
     request: Request,
     session: Session,
     who: Principal,
-    case_id: int,
+    case_id: Id,
     *,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -302,14 +303,14 @@ def _discharge_context(session: Session, t: Texts, case: Case) -> dict[str, Any]
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, session: SessionDep, who: PageUser, case_id: int) -> Response:
+def case_page(request: Request, session: SessionDep, who: PageUser, case_id: Id) -> Response:
     """Code, person, status and dates, the timeline of the status, lab tests, contacts."""
     return _case_page(request, session, who, case_id)
 
 
 @router.post("/cases/{case_id}/status")
 def change_status(
-    request: Request, session: SessionDep, who: PageUser, case_id: int, posted: PostedForm
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, posted: PostedForm
 ) -> Response:
     """One step along the status machine, with the day it happened and why."""
     needs(who, Permission.cases_write)
@@ -354,7 +355,7 @@ def change_status(
 
 @router.post("/cases/{case_id}/lab-tests")
 def add_lab_test(
-    request: Request, session: SessionDep, who: PageUser, case_id: int, posted: PostedForm
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, posted: PostedForm
 ) -> Response:
     """A test of the case's person; a positive PCR may confirm a suspected case."""
     needs(who, Permission.lab_write)
@@ -398,7 +399,7 @@ def add_lab_test(
 
 @router.post("/cases/{case_id}/discharge")
 def discharge_case(
-    request: Request, session: SessionDep, who: PageUser, case_id: int, posted: PostedForm
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, posted: PostedForm
 ) -> Response:
     """Discharge by the rule in force today, the officer confirming that the patient has no
     symptoms; refused, saying why, when the rule is not met."""

@@ -35,6 +35,7 @@ from cordon.cases.schemas import (
     StatusChangeIn,
     StatusChangeOut,
 )
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 
@@ -44,7 +45,6 @@ Reader = Annotated[Principal, need(Permission.cases_read)]
 Writer = Annotated[Principal, need(Permission.cases_write)]
 Lab = Annotated[Principal, need(Permission.lab_write)]
 HIDDEN = "outside your jurisdiction"
-MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number names nothing
 
 
 def _out(session: SessionDep, case: Case) -> CaseOut:
@@ -101,19 +101,17 @@ def list_cases(
     confirmed_to: dt.date | None = None,
     onset_from: dt.date | None = None,
     onset_to: dt.date | None = None,
-    cluster_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    cluster_id: Id | None = None,
     province: Annotated[str | None, Query(max_length=80)] = None,
     unit_id: Annotated[
-        int | None,
-        Query(ge=1, le=MAX_ID, description="A ward or a district: cases of people living there."),
+        Id | None, Query(description="A ward or a district: cases of people living there.")
     ] = None,
     tier: Annotated[int | None, Query(ge=0, le=10, description="The person's tier now.")] = None,
     sort: Annotated[
         CaseSort, Query(description="A column, `-` before it for the reverse order.")
     ] = CaseSort.newest,
     before_id: Annotated[
-        int | None,
-        Query(ge=1, le=MAX_ID, description="Keyset paging: only cases with a smaller id."),
+        Id | None, Query(description="Keyset paging: only cases with a smaller id.")
     ] = None,
 ) -> Page[CaseOut]:
     """Cases, newest first unless ``sort`` says otherwise: the web app's case list reads
@@ -151,13 +149,13 @@ def get_case_by_code(session: SessionDep, who: Reader, code: str) -> CaseOut:
 
 
 @router.get("/{case_id}", response_model=CaseOut)
-def get_case(session: SessionDep, who: Reader, case_id: int) -> CaseOut:
+def get_case(session: SessionDep, who: Reader, case_id: Id) -> CaseOut:
     guard.case(session, who, case_id)
     return _out(session, service.get_case(session, case_id))
 
 
 @router.patch("/{case_id}", response_model=CaseOut)
-def update_case(session: SessionDep, who: Writer, case_id: int, body: CasePatch) -> CaseOut:
+def update_case(session: SessionDep, who: Writer, case_id: Id, body: CasePatch) -> CaseOut:
     """Change dates and details; send the ``version`` you read (409 if it moved since)."""
     guard.case(session, who, case_id)
     changes = body.model_dump(include=body.model_fields_set - {"version"})
@@ -166,7 +164,7 @@ def update_case(session: SessionDep, who: Writer, case_id: int, body: CasePatch)
 
 
 @router.post("/{case_id}/status", response_model=CaseOut)
-def change_status(session: SessionDep, who: Writer, case_id: int, body: StatusChangeIn) -> CaseOut:
+def change_status(session: SessionDep, who: Writer, case_id: Id, body: StatusChangeIn) -> CaseOut:
     """suspected → confirmed | discarded; confirmed → recovered | died. Anything else is 409."""
     guard.case(session, who, case_id)
     case = service.change_status(
@@ -182,13 +180,13 @@ def change_status(session: SessionDep, who: Writer, case_id: int, body: StatusCh
 
 
 @router.get("/{case_id}/history", response_model=list[StatusChangeOut])
-def history(session: SessionDep, who: Reader, case_id: int) -> list[StatusChangeOut]:
+def history(session: SessionDep, who: Reader, case_id: Id) -> list[StatusChangeOut]:
     recorder.read(session, "cases", case_id, [guard.case(session, who, case_id)], view="history")
     return [StatusChangeOut.model_validate(h) for h in service.history(session, case_id)]
 
 
 @router.get("/{case_id}/investigation", response_model=InvestigationOut)
-def get_investigation(session: SessionDep, who: Reader, case_id: int) -> InvestigationOut:
+def get_investigation(session: SessionDep, who: Reader, case_id: Id) -> InvestigationOut:
     """What the tracer's interview found (version null while nothing is recorded). A
     pseudonymised role is not shown the workplace, the hospital or the addresses visited."""
     person = guard.case(session, who, case_id)
@@ -202,7 +200,7 @@ def get_investigation(session: SessionDep, who: Reader, case_id: int) -> Investi
 
 @router.put("/{case_id}/investigation", response_model=InvestigationOut)
 def put_investigation(
-    session: SessionDep, who: Writer, case_id: int, body: InvestigationIn
+    session: SessionDep, who: Writer, case_id: Id, body: InvestigationIn
 ) -> InvestigationOut:
     """The whole investigation, as the form holds it; ``version`` as last read (stale: 409)."""
     guard.case(session, who, case_id)
@@ -211,7 +209,7 @@ def put_investigation(
 
 
 @router.post("/{case_id}/lab-tests", response_model=LabTestOut, status_code=CREATED)
-def add_lab_test(session: SessionDep, who: Lab, case_id: int, body: LabTestIn) -> LabTestOut:
+def add_lab_test(session: SessionDep, who: Lab, case_id: Id, body: LabTestIn) -> LabTestOut:
     """Record a test; ``confirm: true`` with a positive PCR confirms a suspected case."""
     guard.case(session, who, case_id)
     test = lab.add_lab_test(session, case_id, **body.model_dump())
@@ -226,13 +224,13 @@ def add_lab_test_by_code(session: SessionDep, who: Lab, code: str, body: LabTest
 
 
 @router.get("/{case_id}/lab-tests", response_model=list[LabTestOut])
-def lab_tests(session: SessionDep, who: Reader, case_id: int) -> list[LabTestOut]:
+def lab_tests(session: SessionDep, who: Reader, case_id: Id) -> list[LabTestOut]:
     recorder.read(session, "lab_tests", case_id, [guard.case(session, who, case_id)])
     return [LabTestOut.model_validate(t) for t in lab.lab_tests(session, case_id)]
 
 
 @router.post("/{case_id}/sources", response_model=SourceOut, status_code=CREATED)
-def add_source(session: SessionDep, who: Writer, case_id: int, body: SourceIn) -> SourceOut:
+def add_source(session: SessionDep, who: Writer, case_id: Id, body: SourceIn) -> SourceOut:
     """What infected the case: another case (no loops), a country, a cluster or unknown."""
     guard.case(session, who, case_id)
     link = chains.add_source(session, case_id, **body.model_dump())
@@ -240,13 +238,13 @@ def add_source(session: SessionDep, who: Writer, case_id: int, body: SourceIn) -
 
 
 @router.get("/{case_id}/sources", response_model=list[SourceOut])
-def sources(session: SessionDep, who: Reader, case_id: int) -> list[SourceOut]:
+def sources(session: SessionDep, who: Reader, case_id: Id) -> list[SourceOut]:
     guard.case(session, who, case_id)
     return [SourceOut.model_validate(s) for s in chains.sources(session, case_id)]
 
 
 @router.get("/{case_id}/chain", response_model=ChainOut)
-def chain(session: SessionDep, who: Reader, case_id: int) -> ChainOut:
+def chain(session: SessionDep, who: Reader, case_id: Id) -> ChainOut:
     """Ancestors (generation < 0) and descendants (> 0) with the countries and clusters at
     the roots, as nodes and edges; cases outside the jurisdiction appear only as
     anonymous nodes (``hidden:N``)."""
@@ -277,7 +275,7 @@ def _readiness_out(ready: discharge.Readiness) -> DischargeReadinessOut:
 
 
 @router.get("/{case_id}/discharge", response_model=DischargeReadinessOut)
-def discharge_readiness(session: SessionDep, who: Reader, case_id: int) -> DischargeReadinessOut:
+def discharge_readiness(session: SessionDep, who: Reader, case_id: Id) -> DischargeReadinessOut:
     """May the case be discharged today? The rule in force, what still stands in the way,
     and the home monitoring that would follow."""
     person_id = guard.case(session, who, case_id)
@@ -287,7 +285,7 @@ def discharge_readiness(session: SessionDep, who: Reader, case_id: int) -> Disch
 
 @router.post("/{case_id}/discharge", response_model=DischargeOut)
 def discharge_case(
-    session: SessionDep, who: Writer, case_id: int, body: DischargeIn
+    session: SessionDep, who: Writer, case_id: Id, body: DischargeIn
 ) -> DischargeOut:
     """Discharge today by the rule in force: the case recovered and its home monitoring in
     force. Refused, naming each problem, when the rule is not met (409), the version is stale

@@ -16,6 +16,7 @@ from cordon.cases.enums import (
     TestMethod,
     TestResult,
 )
+from cordon.core.bounds import NOTES, Day, Id
 from cordon.core.dates import today
 from cordon.monitoring.enums import Symptom
 
@@ -25,19 +26,19 @@ class CaseDates(BaseModel):
 
     classification: Classification | None = None
     asymptomatic: bool | None = None
-    onset_on: dt.date | None = Field(default=None, description="Symptom onset.")
-    sample_on: dt.date | None = Field(default=None, description="Positive sample taken.")
-    confirmed_on: dt.date | None = Field(default=None, description="Confirmed (announced).")
-    isolated_on: dt.date | None = None
-    discharged_on: dt.date | None = None
-    died_on: dt.date | None = None
+    onset_on: Day | None = Field(default=None, description="Symptom onset.")
+    sample_on: Day | None = Field(default=None, description="Positive sample taken.")
+    confirmed_on: Day | None = Field(default=None, description="Confirmed (announced).")
+    isolated_on: Day | None = None
+    discharged_on: Day | None = None
+    died_on: Day | None = None
     province: str | None = Field(default=None, max_length=80)
     treated_at: str | None = Field(default=None, max_length=200)
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=NOTES)
 
 
 class CaseIn(CaseDates):
-    person_id: int
+    person_id: Id
     code: str | None = Field(
         default=None, max_length=32, pattern=r"^[A-Za-z0-9_-]+$", description="e.g. BN17"
     )
@@ -65,6 +66,13 @@ class CaseOut(CaseDates):
     person_id: int
     status: CaseStatus
     version: int
+    onset_on: dt.date | None = Field(default=None, description="Symptom onset.")
+    sample_on: dt.date | None = Field(default=None, description="Positive sample taken.")
+    confirmed_on: dt.date | None = Field(default=None, description="Confirmed (announced).")
+    isolated_on: dt.date | None = None
+    discharged_on: dt.date | None = None
+    died_on: dt.date | None = None
+    notes: str | None = None
     clusters: list[str] = Field(default_factory=list, description="Codes of its clusters.")
     warnings: list[CaseWarning] = Field(
         default_factory=list,
@@ -81,7 +89,7 @@ class StatusChangeIn(BaseModel):
     to: CaseStatus
     changed_by: str = Field(min_length=1, max_length=120)
     reason: str = Field(min_length=1, max_length=500)
-    on: dt.date = Field(description="The date of the change: confirmed, discharged or died on.")
+    on: Day = Field(description="The date of the change: confirmed, discharged or died on.")
     version: int | None = Field(default=None, ge=1, description="Checked when given.")
 
 
@@ -98,9 +106,9 @@ class StatusChangeOut(BaseModel):
 
 class LabTestIn(BaseModel):
     method: TestMethod
-    sample_taken_on: dt.date
+    sample_taken_on: Day
     result: TestResult
-    result_on: dt.date | None = None
+    result_on: Day | None = None
     ct_value: float | None = Field(default=None, ge=0, le=50)
     laboratory: str | None = Field(default=None, max_length=200)
     confirm: bool = Field(default=False, description="A positive PCR confirms a suspected case.")
@@ -111,7 +119,7 @@ class ResultIn(BaseModel):
     """The result of a sample recorded as awaited."""
 
     result: TestResult
-    result_on: dt.date
+    result_on: Day
     ct_value: float | None = Field(default=None, ge=0, le=50)
     confirm: bool = Field(default=False, description="A positive PCR confirms the case.")
     changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
@@ -134,9 +142,9 @@ class SourceIn(BaseModel):
     """What infected the case: another case, a country, a cluster, or unknown."""
 
     kind: SourceKind
-    source_case_id: int | None = None
+    source_case_id: Id | None = None
     country_code: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
-    cluster_id: int | None = None
+    cluster_id: Id | None = None
     note: str | None = Field(default=None, max_length=300)
 
 

@@ -26,6 +26,7 @@ from cordon.cases import service as cases
 from cordon.cases.enums import SourceKind
 from cordon.cases.models import Case
 from cordon.clusters import graph, service
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
@@ -55,7 +56,7 @@ def clusters_page(request: Request, session: SessionDep, who: PageUser, page: Pa
 
 @router.get("/clusters/{cluster_id}")
 def cluster_page(
-    request: Request, session: SessionDep, who: PageUser, cluster_id: int, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: Page = 1
 ) -> Response:
     """Size, dates, generations, districts and statuses (whole: aggregates), and the
     cluster's cases in the jurisdiction."""
@@ -115,14 +116,14 @@ class _HandOver:
 handed = _HandOver()
 
 
-def _case_chain(session: SessionDep, who: Principal, case_id: int) -> tuple[str, graph.Drawn]:
+def _case_chain(session: SessionDep, who: Principal, case_id: Id) -> tuple[str, graph.Drawn]:
     guard.case(session, who, case_id)
     case = cases.get_case(session, case_id)
     chain = graph.case_chain(session, case.id)
     return case.code, graph.draw(session, who, chain, focus_case=case.id)
 
 
-def _cluster_chain(session: SessionDep, who: Principal, cluster_id: int) -> tuple[str, graph.Drawn]:
+def _cluster_chain(session: SessionDep, who: Principal, cluster_id: Id) -> tuple[str, graph.Drawn]:
     cluster = service.get_cluster(session, cluster_id)
     chain = graph.cluster_chain(session, cluster)
     drawn = graph.draw(session, who, chain, generations_from_roots=True)
@@ -223,7 +224,7 @@ def _chain_json(
 
 @router.get("/cases/{case_id}/chain")
 def case_chain_page(
-    request: Request, session: SessionDep, who: PageUser, case_id: int, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, page: Page = 1
 ) -> Response:
     """The chain of a case: who infected it, whom it infected, down every generation."""
     needs(who, Permission.cases_read)
@@ -234,7 +235,7 @@ def case_chain_page(
 
 
 @router.get("/cases/{case_id}/chain.json")
-def case_chain_json(request: Request, session: SessionDep, who: PageUser, case_id: int) -> Response:
+def case_chain_json(request: Request, session: SessionDep, who: PageUser, case_id: Id) -> Response:
     started = time.perf_counter()
     needs(who, Permission.cases_read)
     base = f"/cases/{case_id}/chain"
@@ -245,7 +246,7 @@ def case_chain_json(request: Request, session: SessionDep, who: PageUser, case_i
 
 @router.get("/clusters/{cluster_id}/chain")
 def cluster_chain_page(
-    request: Request, session: SessionDep, who: PageUser, cluster_id: int, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: Page = 1
 ) -> Response:
     """The chain of a cluster: its cases and everyone they infected, under the cluster."""
     needs(who, Permission.clusters_read)
@@ -258,7 +259,7 @@ def cluster_chain_page(
 
 @router.get("/clusters/{cluster_id}/chain.json")
 def cluster_chain_json(
-    request: Request, session: SessionDep, who: PageUser, cluster_id: int
+    request: Request, session: SessionDep, who: PageUser, cluster_id: Id
 ) -> Response:
     started = time.perf_counter()
     needs(who, Permission.clusters_read)

@@ -12,6 +12,7 @@ from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.clusters import service
 from cordon.clusters.schemas import ClusterIn, ClusterOut, ClusterSummary, MemberIn, MembersOut
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import InvalidInput
 from cordon.core.pagination import Page, PageDep
@@ -21,7 +22,7 @@ Reader = Annotated[Principal, need(Permission.clusters_read)]
 Writer = Annotated[Principal, need(Permission.clusters_write)]
 
 
-def _members(session: SessionDep, who: Principal, cluster_id: int) -> MembersOut:
+def _members(session: SessionDep, who: Principal, cluster_id: Id) -> MembersOut:
     """The member cases the user may see (summaries stay whole: they are aggregates)."""
     ids = service.member_ids(session, cluster_id)
     return MembersOut(cluster_id=cluster_id, case_ids=list(guard.visible_cases(session, who, ids)))
@@ -46,12 +47,12 @@ def get_cluster_by_code(session: SessionDep, who: Reader, code: str) -> ClusterO
 
 
 @router.get("/{cluster_id}", response_model=ClusterOut)
-def get_cluster(session: SessionDep, who: Reader, cluster_id: int) -> ClusterOut:
+def get_cluster(session: SessionDep, who: Reader, cluster_id: Id) -> ClusterOut:
     return ClusterOut.model_validate(service.get_cluster(session, cluster_id))
 
 
 @router.post("/{cluster_id}/cases", response_model=MembersOut, status_code=status.HTTP_201_CREATED)
-def add_case(session: SessionDep, who: Writer, cluster_id: int, body: MemberIn) -> MembersOut:
+def add_case(session: SessionDep, who: Writer, cluster_id: Id, body: MemberIn) -> MembersOut:
     """Add a case (by ``case_id`` or ``case_code``) to the cluster."""
     if body.case_id is not None:
         guard.case_field(session, who, "case_id", body.case_id)
@@ -65,19 +66,19 @@ def add_case(session: SessionDep, who: Writer, cluster_id: int, body: MemberIn) 
 
 
 @router.get("/{cluster_id}/cases", response_model=MembersOut)
-def cases(session: SessionDep, who: Reader, cluster_id: int) -> MembersOut:
+def cases(session: SessionDep, who: Reader, cluster_id: Id) -> MembersOut:
     """The cluster's cases in the user's jurisdiction."""
     service.get_cluster(session, cluster_id)
     return _members(session, who, cluster_id)
 
 
 @router.delete("/{cluster_id}/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_case(session: SessionDep, who: Writer, cluster_id: int, case_id: int) -> None:
+def remove_case(session: SessionDep, who: Writer, cluster_id: Id, case_id: Id) -> None:
     guard.case(session, who, case_id)
     service.remove_member(session, cluster_id, case_id=case_id)
 
 
 @router.get("/{cluster_id}/summary", response_model=ClusterSummary)
-def summary(session: SessionDep, who: Reader, cluster_id: int) -> ClusterSummary:
+def summary(session: SessionDep, who: Reader, cluster_id: Id) -> ClusterSummary:
     """Size, generations, first and last confirmed dates, cases by district and status."""
     return service.summary(session, cluster_id)

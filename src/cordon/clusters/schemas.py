@@ -8,16 +8,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cordon.cases.enums import CaseStatus
 from cordon.clusters.enums import ClusterKind
+from cordon.core.bounds import Day, Id
 
 
 class ClusterIn(BaseModel):
     code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1, max_length=200)
     kind: ClusterKind = ClusterKind.other
-    ward_id: int | None = None
-    started_on: dt.date | None = None
-    ended_on: dt.date | None = None
-    description: str | None = None
+    ward_id: Id | None = None
+    started_on: Day | None = None
+    ended_on: Day | None = None
+    description: str | None = Field(default=None, max_length=2000)
 
 
 class ClusterOut(BaseModel):
@@ -36,7 +37,7 @@ class ClusterOut(BaseModel):
 class MemberIn(BaseModel):
     """The case to add, by id or by code."""
 
-    case_id: int | None = None
+    case_id: Id | None = None
     case_code: str | None = Field(default=None, max_length=32)
 
 

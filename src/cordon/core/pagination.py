@@ -7,6 +7,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
+from cordon.core.bounds import Offset
+
 T = TypeVar("T")
 
 
@@ -17,7 +19,7 @@ class PageParams(BaseModel):
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=500, description="Rows per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip.")] = 0,
+    offset: Annotated[Offset, Query(description="Rows to skip.")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

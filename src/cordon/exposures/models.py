@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, String, text
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -30,7 +30,9 @@ class Exposure(Base, Timestamped):
     setting: Mapped[Setting] = mapped_column(_enum(Setting))
     closeness: Mapped[Closeness] = mapped_column(_enum(Closeness))
     note: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     # The tier engine reads a person's close contacts on every cascade: these partial
     # covering indexes answer that from the index alone (ADR 0004, 0005, bench/README.md).
     __table_args__ = tuple(

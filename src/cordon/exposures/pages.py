@@ -21,6 +21,7 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
+from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
@@ -61,7 +62,7 @@ def field_name(row: int, field: str) -> str:
     return f"c-{row}-{field}"
 
 
-def _check(session: Session, who: Principal, person_id: int) -> Person:
+def _check(session: Session, who: Principal, person_id: Id) -> Person:
     needs(who, Permission.exposures_write)
     needs(who, Permission.people_write)
     guard.person(session, who, person_id)
@@ -132,7 +133,7 @@ def _page(
 
 
 @router.get("/people/{person_id}/contacts")
-def contacts_page(request: Request, session: SessionDep, who: PageUser, person_id: int) -> Response:
+def contacts_page(request: Request, session: SessionDep, who: PageUser, person_id: Id) -> Response:
     """An empty contact list of ``START_ROWS`` rows, household and close by default."""
     person = _check(session, who, person_id)
     form: dict[str, str] = {}
@@ -146,7 +147,7 @@ def one_more_row(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    person_id: int,
+    person_id: Id,
     rows: Annotated[int, Query(ge=0)] = START_ROWS,
 ) -> Response:
     """htmx: the next row (number ``rows``) and the new count of rows."""
@@ -251,7 +252,7 @@ def _read_rows(
 
 @router.post("/people/{person_id}/contacts")
 def record_contacts(
-    request: Request, session: SessionDep, who: PageUser, person_id: int, posted: PostedForm
+    request: Request, session: SessionDep, who: PageUser, person_id: Id, posted: PostedForm
 ) -> Response:
     """Check every row; then create the new people and record every contact, all or
     nothing; then the person's page, where the contacts show their tiers."""

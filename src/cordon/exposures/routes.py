@@ -10,6 +10,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.exposures import service
@@ -53,7 +54,7 @@ def list_exposures(
     session: SessionDep,
     who: Reader,
     page: PageDep,
-    person_id: Annotated[int | None, Query(description="Exposures of this person.")] = None,
+    person_id: Annotated[Id | None, Query(description="Exposures of this person.")] = None,
     since: Annotated[dt.date | None, Query(description="Contact on or after this day.")] = None,
 ) -> Page[ExposureOut]:
     if person_id is not None:
@@ -76,14 +77,14 @@ def list_exposures(
 
 
 @router.get("/exposures/{exposure_id}", response_model=ExposureOut)
-def get_exposure(session: SessionDep, who: Reader, exposure_id: int) -> ExposureOut:
+def get_exposure(session: SessionDep, who: Reader, exposure_id: Id) -> ExposureOut:
     guard.exposure(session, who, exposure_id)
     return ExposureOut.model_validate(service.get_exposure(session, exposure_id))
 
 
 @router.patch("/exposures/{exposure_id}", response_model=ExposureOut)
 def update_exposure(
-    session: SessionDep, who: Writer, exposure_id: int, body: ExposureUpdate
+    session: SessionDep, who: Writer, exposure_id: Id, body: ExposureUpdate
 ) -> ExposureOut:
     """Correct dates, setting or closeness; tiers that came through the old version follow."""
     guard.exposure(session, who, exposure_id)
@@ -93,7 +94,7 @@ def update_exposure(
 
 
 @router.delete("/exposures/{exposure_id}", status_code=204)
-def delete_exposure(session: SessionDep, who: Writer, exposure_id: int) -> Response:
+def delete_exposure(session: SessionDep, who: Writer, exposure_id: Id) -> Response:
     guard.exposure(session, who, exposure_id)
     service.delete_exposure(session, exposure_id=exposure_id)
     return Response(status_code=204)
@@ -113,8 +114,8 @@ def list_event_exposures(
     session: SessionDep,
     who: Reader,
     page: PageDep,
-    cluster_id: int | None = None,
-    person_id: int | None = None,
+    cluster_id: Id | None = None,
+    person_id: Id | None = None,
 ) -> Page[EventExposureOut]:
     if person_id is not None:
         guard.person(session, who, person_id)

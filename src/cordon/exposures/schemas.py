@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cordon.core.bounds import Day, Id
 from cordon.exposures.enums import Closeness, Setting
 
 Note = Annotated[str | None, Field(default=None, max_length=300)]
@@ -15,9 +16,9 @@ class ContactIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    contact_id: int = Field(description="The person met.")
-    first_on: dt.date = Field(description="First day of contact.")
-    last_on: dt.date = Field(description="Last day of contact (same as first for one meeting).")
+    contact_id: Id = Field(description="The person met.")
+    first_on: Day = Field(description="First day of contact.")
+    last_on: Day = Field(description="Last day of contact (same as first for one meeting).")
     setting: Setting
     closeness: Closeness = Closeness.close
     note: Note
@@ -30,7 +31,7 @@ class ContactIn(BaseModel):
 
 
 class ExposureIn(ContactIn):
-    person_id: int = Field(description="The person whose contact list this comes from.")
+    person_id: Id = Field(description="The person whose contact list this comes from.")
 
 
 class ContactListIn(BaseModel):
@@ -38,18 +39,28 @@ class ContactListIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
+    person_id: Id
     contacts: list[ContactIn] = Field(min_length=1, max_length=5000)
 
 
 class ExposureUpdate(BaseModel):
+    """PATCH body: the changes (a field left out is kept) and the ``version`` last read."""
+
     model_config = ConfigDict(extra="forbid")
 
-    first_on: dt.date | None = None
-    last_on: dt.date | None = None
+    version: int = Field(ge=1, description="The exposure's version as last read (stale: 409).")
+    first_on: Day | None = None
+    last_on: Day | None = None
     setting: Setting | None = None
     closeness: Closeness | None = None
     note: Note
+
+    @field_validator("first_on", "last_on", "setting", "closeness")
+    @classmethod
+    def _kept_not_emptied(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be emptied: leave it out to keep it")
+        return value
 
 
 class ExposureOut(BaseModel):
@@ -63,15 +74,16 @@ class ExposureOut(BaseModel):
     setting: Setting
     closeness: Closeness
     note: str | None
+    version: int
 
 
 class EventExposureIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    person_id: int
-    cluster_id: int
-    first_on: dt.date
-    last_on: dt.date
+    person_id: Id
+    cluster_id: Id
+    first_on: Day
+    last_on: Day
     closeness: Closeness = Closeness.close
     note: Note
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cordon.clusters.models import Cluster
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
-from cordon.core.errors import N_, FieldProblem, InvalidInput
+from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
 from cordon.core.scope import CITY, Scope
 from cordon.exposures.models import EventExposure, Exposure
@@ -21,6 +21,7 @@ from cordon.people.models import Person
 NO_PERSON = N_("no person with id %(id)s")
 MERGED = N_("person %(id)s was merged into %(into)s")
 FUTURE = N_("%(day)s is in the future")
+STALE = N_("stale (current version is %(version)s)")
 
 
 def _check_people(session: Session, person_id: int, contacts: Sequence[ContactIn]) -> None:
@@ -91,7 +92,13 @@ def get_exposure(session: Session, exposure_id: int) -> Exposure:
 def update_exposure(session: Session, *, exposure_id: int, changes: ExposureUpdate) -> Exposure:
     """Correct an exposure: what came through the old version is retracted, the new one spreads."""
     row = get_exposure(session, exposure_id)
-    values = changes.model_dump(exclude_unset=True)
+    if row.version != changes.version:
+        raise Conflict(
+            f"Exposure {row.id} is at version {row.version}, not {changes.version}: "
+            "someone changed it meanwhile; reload it and retry.",
+            [FieldProblem.of("version", STALE, version=row.version)],
+        )
+    values = changes.model_dump(exclude_unset=True, exclude={"version"})
     first = values.get("first_on", row.first_on)
     last = values.get("last_on", row.last_on)
     if last < first:

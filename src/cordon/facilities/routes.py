@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.facilities import service
@@ -57,13 +58,13 @@ def add_facility(session: SessionDep, who: Manager, body: FacilityIn) -> Facilit
 
 
 @router.get("/{facility_id}", response_model=FacilityOut)
-def get_facility(session: SessionDep, who: Reader, facility_id: int) -> FacilityOut:
+def get_facility(session: SessionDep, who: Reader, facility_id: Id) -> FacilityOut:
     return out(service.get(session, facility_id))
 
 
 @router.patch("/{facility_id}", response_model=FacilityOut)
 def change_facility(
-    session: SessionDep, who: Manager, facility_id: int, body: FacilityPatch
+    session: SessionDep, who: Manager, facility_id: Id, body: FacilityPatch
 ) -> FacilityOut:
     """Change the beds (never below those taken), open or close it, rename it."""
     return out(service.update(session, facility_id, **body.model_dump(exclude_unset=True)))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from cordon.core.bounds import Id
 from cordon.facilities.enums import FacilityKind, FacilityStatus
 
 
@@ -9,10 +10,10 @@ class FacilityIn(BaseModel):
     code: str = Field(min_length=1, max_length=32, description="The city's code for it.")
     name: str = Field(min_length=1, max_length=200)
     kind: FacilityKind
-    ward_id: int = Field(description="The ward it stands in (nearest facilities by ward).")
+    ward_id: Id = Field(description="The ward it stands in (nearest facilities by ward).")
     capacity: int = Field(description="Beds for people in isolation.")
     address: str | None = Field(default=None, max_length=300)
-    manager_user_id: int | None = Field(default=None, description="The user who manages it.")
+    manager_user_id: Id | None = Field(default=None, description="The user who manages it.")
 
 
 class FacilityPatch(BaseModel):
@@ -22,7 +23,7 @@ class FacilityPatch(BaseModel):
         default=None, description="open or closed (full follows the beds)."
     )
     address: str | None = Field(default=None, max_length=300)
-    manager_user_id: int | None = None
+    manager_user_id: Id | None = None
 
 
 class FacilityOut(BaseModel):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cordon.access.service import usernames
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.facilities.enums import FacilityKind, FacilityStatus
 from cordon.facilities.models import Facility
@@ -37,6 +38,11 @@ def _ward(session: Session, ward_id: int) -> None:
     level = session.scalar(select(AdminUnit.level).where(AdminUnit.id == ward_id))
     if level is not UnitLevel.ward:
         raise InvalidInput.on("ward_id", N_("no ward with id %(id)s"), id=ward_id)
+
+
+def _manager(session: Session, user_id: int | None) -> None:
+    if user_id is not None and user_id not in usernames(session, [user_id]):
+        raise InvalidInput.on("manager_user_id", N_("no user with id %(id)s"), id=user_id)
 
 
 def _capacity(capacity: int, booked: int = 0) -> None:
@@ -61,6 +67,7 @@ def create(
 ) -> Facility:
     _ward(session, ward_id)
     _capacity(capacity)
+    _manager(session, manager_user_id)
     if session.scalar(select(Facility.id).where(Facility.code == code)) is not None:
         raise Conflict.of(N_("A facility with code %(code)s exists already."), code=code)
     facility = Facility(
@@ -105,6 +112,7 @@ def update(
     if address is not None:
         facility.address = address
     if manager_user_id is not None:
+        _manager(session, manager_user_id)
         facility.manager_user_id = manager_user_id
     _settle(facility)
     session.flush()

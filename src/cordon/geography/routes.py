@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from cordon.access.deps import need
 from cordon.access.roles import Permission
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.geography import service
@@ -23,7 +24,7 @@ def list_units(
     page: PageDep,
     level: Annotated[UnitLevel | None, Query(description="city, district or ward")] = None,
     parent_id: Annotated[
-        int | None, Query(description="Only the units directly below this one.")
+        Id | None, Query(description="Only the units directly below this one.")
     ] = None,
 ) -> Page[AdminUnitOut]:
     """Administrative units (city → district → ward) with their population."""
@@ -35,5 +36,5 @@ def list_units(
 
 
 @router.get("/{unit_id}", response_model=AdminUnitOut)
-def get_unit(session: SessionDep, unit_id: int) -> AdminUnitOut:
+def get_unit(session: SessionDep, unit_id: Id) -> AdminUnitOut:
     return AdminUnitOut.model_validate(service.get_unit(session, unit_id))

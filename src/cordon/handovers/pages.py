@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.handovers import service
@@ -62,7 +63,7 @@ def send(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    exposure_id: Annotated[int, Form()],
+    exposure_id: Annotated[Id, Form()],
     note: Text = "",
 ) -> Response:
     """Hand over the contact of an exposure (the button beside a contact out of sight)."""
@@ -79,7 +80,7 @@ def answer(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    handover_id: int,
+    handover_id: Id,
     status: Text,
     note: Text = "",
 ) -> Response:

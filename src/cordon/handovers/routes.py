@@ -12,6 +12,7 @@ from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.geography.models import AdminUnit
@@ -102,13 +103,13 @@ def list_handovers(
 
 
 @router.get("/{handover_id}", response_model=HandoverOut)
-def get_handover(session: SessionDep, who: Handler, handover_id: int) -> HandoverOut:
+def get_handover(session: SessionDep, who: Handler, handover_id: Id) -> HandoverOut:
     return _out(session, who, [service.get(session, who, handover_id)])[0]
 
 
 @router.post("/{handover_id}/status", response_model=HandoverOut)
 def answer(
-    session: SessionDep, who: Handler, handover_id: int, body: HandoverAnswerIn
+    session: SessionDep, who: Handler, handover_id: Id, body: HandoverAnswerIn
 ) -> HandoverOut:
     """Accept, complete or decline a handover to your jurisdiction; cancel one you sent."""
     handover = service.answer(session, who, handover_id, status=body.status, text=body.note)

@@ -4,11 +4,12 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from cordon.core.bounds import Id
 from cordon.handovers.enums import HandoverStatus
 
 
 class HandoverIn(BaseModel):
-    exposure_id: int = Field(
+    exposure_id: Id = Field(
         description="An exposure you see from one side: its other person, who lives outside "
         "your jurisdiction, is handed over to the ward where they live."
     )

@@ -21,6 +21,7 @@ from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases.discharge_rules import get_rules
+from cordon.core.bounds import Id
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
@@ -58,7 +59,7 @@ def regime_of(order: IsolationOrder) -> Basis | None:
     return next((r for r in get_rules().rules if r.id == order.regime_id), None)
 
 
-def where(session: Session, ward_id: int | None) -> str:
+def where(session: Session, ward_id: Id | None) -> str:
     """A ward and its district as an address line ("phường Phúc Xá, quận Ba Đình")."""
     if ward_id is None:
         return ""
@@ -81,7 +82,7 @@ def issued_on(order: IsolationOrder) -> dt.date:
 
 
 @router.get("/isolation/orders/{order_id}/print")
-def print_order(request: Request, session: SessionDep, who: PageUser, order_id: int) -> Response:
+def print_order(request: Request, session: SessionDep, who: PageUser, order_id: Id) -> Response:
     """The isolation order, ready to print."""
     needs(who, Permission.isolation_read)
     order = service.get(session, order_id)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.facilities import service as facilities
@@ -23,7 +24,7 @@ from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
-Text = Annotated[str, Form()]
+Text = Annotated[str, Form(max_length=300)]  # a reason fits its column
 
 
 def _page(
@@ -78,7 +79,7 @@ def decide(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    order_id: int,
+    order_id: Id,
     action: Text,
     version: Annotated[int, Form()],
     facility_id: Text = "",

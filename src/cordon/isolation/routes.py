@@ -11,6 +11,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Jurisdiction, Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, NotFound
 from cordon.core.pagination import Page, PageDep
@@ -60,7 +61,7 @@ def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> 
     ]
 
 
-def _order_in_sight(session: Session, who: Principal, order_id: int) -> IsolationOrder:
+def _order_in_sight(session: Session, who: Principal, order_id: Id) -> IsolationOrder:
     order = service.get(session, order_id)
     guard.person(session, who, order.person_id)
     return order
@@ -73,7 +74,7 @@ def list_orders(
     page: PageDep,
     status: Annotated[list[OrderStatus] | None, Query(description="Default: open.")] = None,
     place: Annotated[Place | None, Query()] = None,
-    facility_id: Annotated[int | None, Query()] = None,
+    facility_id: Annotated[Id | None, Query()] = None,
 ) -> Page[OrderOut]:
     """Isolation orders in your jurisdiction, newest first."""
     rows, total = service.listed(
@@ -90,12 +91,12 @@ def list_orders(
 
 
 @router.get("/isolation/orders/{order_id}", response_model=OrderOut)
-def get_order(session: SessionDep, who: Reader, order_id: int) -> OrderOut:
+def get_order(session: SessionDep, who: Reader, order_id: Id) -> OrderOut:
     return orders_out(session, who, [_order_in_sight(session, who, order_id)])[0]
 
 
 @router.get("/isolation/orders/{order_id}/tasks", response_model=list[TaskOut])
-def order_tasks(session: SessionDep, who: Reader, order_id: int) -> list[TaskOut]:
+def order_tasks(session: SessionDep, who: Reader, order_id: Id) -> list[TaskOut]:
     """The samples to take on the regime's test days."""
     order = _order_in_sight(session, who, order_id)
     return [
@@ -105,7 +106,7 @@ def order_tasks(session: SessionDep, who: Reader, order_id: int) -> list[TaskOut
 
 
 @router.post("/isolation/orders/{order_id}/confirm", response_model=OrderOut)
-def confirm_order(session: SessionDep, who: Officer, order_id: int, body: ConfirmIn) -> OrderOut:
+def confirm_order(session: SessionDep, who: Officer, order_id: Id, body: ConfirmIn) -> OrderOut:
     """Put a proposed order in force, as proposed or in another place or facility."""
     _order_in_sight(session, who, order_id)
     order = service.confirm(
@@ -123,7 +124,7 @@ def confirm_order(session: SessionDep, who: Officer, order_id: int, body: Confir
 
 
 @router.post("/isolation/orders/{order_id}/decline", response_model=OrderOut)
-def decline_order(session: SessionDep, who: Officer, order_id: int, body: DeclineIn) -> OrderOut:
+def decline_order(session: SessionDep, who: Officer, order_id: Id, body: DeclineIn) -> OrderOut:
     _order_in_sight(session, who, order_id)
     order = service.decline(
         session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
@@ -132,7 +133,7 @@ def decline_order(session: SessionDep, who: Officer, order_id: int, body: Declin
 
 
 @router.post("/isolation/orders/{order_id}/transfer", response_model=OrderOut)
-def transfer_order(session: SessionDep, who: Officer, order_id: int, body: TransferIn) -> OrderOut:
+def transfer_order(session: SessionDep, who: Officer, order_id: Id, body: TransferIn) -> OrderOut:
     """Move an order in force to another facility, or between home and a facility; the
     person is told by SMS where to go."""
     _order_in_sight(session, who, order_id)
@@ -149,28 +150,28 @@ def transfer_order(session: SessionDep, who: Officer, order_id: int, body: Trans
 
 
 @router.get("/isolation/orders/{order_id}/transfers", response_model=list[TransferOut])
-def order_transfers(session: SessionDep, who: Reader, order_id: int) -> list[TransferOut]:
+def order_transfers(session: SessionDep, who: Reader, order_id: Id) -> list[TransferOut]:
     """The moves of an order, oldest first."""
     order = _order_in_sight(session, who, order_id)
     return [TransferOut.model_validate(t) for t in service.transfers_of(session, order.id)]
 
 
 @router.get("/people/{person_id}/isolation-orders", response_model=list[OrderOut])
-def person_orders(session: SessionDep, who: Reader, person_id: int) -> list[OrderOut]:
+def person_orders(session: SessionDep, who: Reader, person_id: Id) -> list[OrderOut]:
     """Every isolation order of a person, newest first."""
     guard.person(session, who, person_id)
     return orders_out(session, who, service.orders_of(session, person_id))
 
 
 class ResidentsOut(BaseModel):
-    facility_id: int
+    facility_id: Id
     inside: list[OrderOut]
     arriving: list[OrderOut]
     leaving: list[OrderOut] = Field(description="Inside, their stay ends within two days.")
 
 
 @router.get("/facilities/{facility_id}/residents", response_model=ResidentsOut)
-def facility_residents(session: SessionDep, who: Reader, facility_id: int) -> ResidentsOut:
+def facility_residents(session: SessionDep, who: Reader, facility_id: Id) -> ResidentsOut:
     """Who is inside the facility, who arrives and who is due to leave. A facility manager
     sees their own facility only; other users see the people of their jurisdiction by name
     and the others by number."""
@@ -209,7 +210,7 @@ def due_for_release(session: SessionDep, who: Reader) -> list[DueOut]:
 
 
 @router.post("/isolation/orders/{order_id}/release", response_model=OrderOut)
-def release_order(session: SessionDep, who: Officer, order_id: int, body: ReleaseIn) -> OrderOut:
+def release_order(session: SessionDep, who: Officer, order_id: Id, body: ReleaseIn) -> OrderOut:
     """Approve the release: after a facility stay with home monitoring to follow, the order
     moves home; otherwise it ends, released. Refused (409) with the reason when the rule is
     not met."""

@@ -15,6 +15,7 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
+from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
@@ -75,7 +76,7 @@ def samples_page(
 
 @router.post("/isolation/samples/{task_id}")
 def record_sample(
-    request: Request, session: SessionDep, who: PageUser, task_id: int, form: PostedForm
+    request: Request, session: SessionDep, who: PageUser, task_id: Id, form: PostedForm
 ) -> Response:
     """The sample of a task with its result (or awaited)."""
     needs(who, Permission.lab_write)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cordon.core.bounds import Day, Id
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
 
@@ -30,14 +31,14 @@ class OrderOut(BaseModel):
 class ConfirmIn(BaseModel):
     version: int = Field(description="The order's version as read (stale: 409).")
     place: Place | None = Field(default=None, description="Another place than proposed.")
-    facility_id: int | None = Field(
+    facility_id: Id | None = Field(
         default=None, description="Another facility (with a free bed) than proposed."
     )
     note: str | None = Field(default=None, max_length=2000)
     regime_id: str | None = Field(
         default=None, max_length=40, description="Another regime: its dates and test days."
     )
-    ends_on: dt.date | None = Field(default=None, description="Another last day of the stay.")
+    ends_on: Day | None = Field(default=None, description="Another last day of the stay.")
 
 
 class DeclineIn(BaseModel):
@@ -63,7 +64,7 @@ class DueTaskOut(TaskOut):
 class TransferIn(BaseModel):
     version: int = Field(description="The order's version as read (stale: 409).")
     place: Place = Field(description="facility or home.")
-    facility_id: int | None = Field(default=None, description="The facility to move to.")
+    facility_id: Id | None = Field(default=None, description="The facility to move to.")
     reason: str = Field(min_length=1, max_length=300)
 
 

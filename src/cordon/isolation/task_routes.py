@@ -14,6 +14,7 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import lab
 from cordon.cases.schemas import LabTestIn, LabTestOut, ResultIn
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
@@ -59,7 +60,7 @@ def due_tasks(
     response_model=LabTestOut,
     status_code=status.HTTP_201_CREATED,
 )
-def sample_of_task(session: SessionDep, who: Lab, task_id: int, body: LabTestIn) -> LabTestOut:
+def sample_of_task(session: SessionDep, who: Lab, task_id: Id, body: LabTestIn) -> LabTestOut:
     """The sample of a task and its result (``pending`` while the laboratory works; the
     result follows with ``POST /lab-tests/{id}/result``). A positive result makes the
     person a suspected case and raises a flag for the ward; with ``confirm``, a positive
@@ -71,7 +72,7 @@ def sample_of_task(session: SessionDep, who: Lab, task_id: int, body: LabTestIn)
 
 
 @router.post("/lab-tests/{test_id}/result", response_model=LabTestOut)
-def result_of_test(session: SessionDep, who: Lab, test_id: int, body: ResultIn) -> LabTestOut:
+def result_of_test(session: SessionDep, who: Lab, test_id: Id, body: ResultIn) -> LabTestOut:
     """The result of a sample recorded as awaited (``pending``)."""
     guard.person(session, who, lab.person_of_test(session, test_id))
     test = lab.record_result(session, test_id, **body.model_dump())

@@ -23,6 +23,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError, NotFound
 from cordon.isolation import service as isolation
@@ -238,7 +239,7 @@ def worker_page(
 
 @router.post("/monitoring/flags/{flag_id}/close")
 def close_flag(
-    request: Request, session: SessionDep, who: PageUser, flag_id: int, form: PostedForm
+    request: Request, session: SessionDep, who: PageUser, flag_id: Id, form: PostedForm
 ) -> Response:
     """Close a flag saying what was done."""
     needs(who, Permission.isolation_write)
@@ -254,7 +255,7 @@ def close_flag(
 
 @router.post("/monitoring/orders/{order_id}/report")
 def enter_report(
-    request: Request, session: SessionDep, who: PageUser, order_id: int, form: PostedForm
+    request: Request, session: SessionDep, who: PageUser, order_id: Id, form: PostedForm
 ) -> Response:
     """A daily report the worker took by phone or at the door; the same form sent twice
     (its ``submission`` key) is stored once."""

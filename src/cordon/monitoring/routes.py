@@ -10,6 +10,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.isolation import service as isolation
@@ -64,7 +65,7 @@ def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOu
 
 
 @router.post("/isolation/orders/{order_id}/reports", response_model=ReportOut, status_code=201)
-def enter_report(session: SessionDep, who: Officer, order_id: int, body: ReportIn) -> ReportOut:
+def enter_report(session: SessionDep, who: Officer, order_id: Id, body: ReportIn) -> ReportOut:
     """A daily report taken by a ward health worker (by phone or at the door)."""
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
@@ -82,7 +83,7 @@ def enter_report(session: SessionDep, who: Officer, order_id: int, body: ReportI
 
 
 @router.get("/isolation/orders/{order_id}/reports", response_model=list[ReportOut])
-def list_reports(session: SessionDep, who: Reader, order_id: int) -> list[ReportOut]:
+def list_reports(session: SessionDep, who: Reader, order_id: Id) -> list[ReportOut]:
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
     recorder.read(session, "self_reports", order.person_id, [order.person_id])
@@ -108,7 +109,7 @@ def list_flags(session: SessionDep, who: Reader, page: PageDep) -> Page[FlagOut]
 
 
 @router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
-def close_flag(session: SessionDep, who: Officer, flag_id: int, body: CloseIn) -> FlagOut:
+def close_flag(session: SessionDep, who: Officer, flag_id: Id, body: CloseIn) -> FlagOut:
     guard.person(session, who, service.get_flag(session, flag_id).person_id)
     closed = service.close_flag(session, flag_id, by_user_id=who.user_id, note=body.note)
     return flags_out(session, who, [closed])[0]

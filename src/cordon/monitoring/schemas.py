@@ -1,18 +1,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from cordon.core.bounds import NOTES
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
 
 
 class ReportIn(BaseModel):
     temperature: float | None = Field(default=None, description="°C, one decimal.")
-    symptoms: list[str] = Field(default_factory=list, description="Symptom names.")
-    note: str | None = None
+    symptoms: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50, description="Symptom names."
+    )
+    note: str | None = Field(default=None, max_length=NOTES)
     submission: str = Field(
-        description="The form's own key (8–64 characters): the same key again stores nothing."
+        max_length=64,
+        description="The form's own key (8–64 characters): the same key again stores nothing.",
     )
 
 

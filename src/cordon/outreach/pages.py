@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
@@ -28,7 +29,7 @@ def record_attempt(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    person_id: int,
+    person_id: Id,
     channel: Text = "",
     outcome: Text = "",
     note: Text = "",

@@ -12,6 +12,7 @@ from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.outreach import service
@@ -43,7 +44,7 @@ def attempts_out(session: Session, rows: list[ReachAttempt]) -> list[ReachAttemp
 
 @router.post("/people/{person_id}/reach-attempts", response_model=ReachAttemptOut, status_code=201)
 def record_attempt(
-    session: SessionDep, who: Tracer, person_id: int, body: ReachAttemptIn
+    session: SessionDep, who: Tracer, person_id: Id, body: ReachAttemptIn
 ) -> ReachAttemptOut:
     """Record a call, visit or message to a contact and what came of it."""
     guard.person(session, who, person_id)
@@ -59,7 +60,7 @@ def record_attempt(
 
 
 @router.get("/people/{person_id}/reach-attempts", response_model=list[ReachAttemptOut])
-def list_attempts(session: SessionDep, who: Reader, person_id: int) -> list[ReachAttemptOut]:
+def list_attempts(session: SessionDep, who: Reader, person_id: Id) -> list[ReachAttemptOut]:
     """Every attempt to reach this person, latest first."""
     guard.person(session, who, person_id)
     rows = service.attempts_of(session, person_id)

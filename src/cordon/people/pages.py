@@ -18,6 +18,7 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
@@ -82,7 +83,7 @@ def search(
 
 
 @router.get("/people/{person_id}")
-def person_page(request: Request, session: SessionDep, who: PageUser, person_id: int) -> Response:
+def person_page(request: Request, session: SessionDep, who: PageUser, person_id: Id) -> Response:
     """Details, tier and why, cases, exposures, attempts to reach them and the history of
     the tier."""
     return render_person(request, session, who, person_id)
@@ -100,7 +101,7 @@ def render_person(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    person_id: int,
+    person_id: Id,
     *,
     reach: Mapping[str, object] | None = None,
     status: int = 200,

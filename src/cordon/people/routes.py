@@ -20,6 +20,7 @@ from cordon.access.principal import Principal
 from cordon.access.pseudonyms import COARSENED, IDENTIFYING, age_band, pseudonym
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
@@ -88,7 +89,7 @@ def list_people(
     session: SessionDep,
     who: Reader,
     page: PageDep,
-    ward_id: Annotated[int | None, Query(description="Only people living in this ward.")] = None,
+    ward_id: Annotated[Id | None, Query(description="Only people living in this ward.")] = None,
 ) -> Page[PersonOut]:
     """People in id order (merged-away duplicates left out)."""
     rows, total = service.list_people(
@@ -114,16 +115,14 @@ def search_people(session: SessionDep, who: Reader, criteria: PersonSearch) -> S
 
 
 @router.get("/{person_id}", response_model=PersonOut)
-def get_person(session: SessionDep, who: Reader, person_id: int) -> PersonOut:
+def get_person(session: SessionDep, who: Reader, person_id: Id) -> PersonOut:
     guard.person(session, who, person_id)
     (out,) = _shown(session, who, [service.get_person(session, person_id)], "record")
     return out
 
 
 @router.patch("/{person_id}", response_model=PersonOut)
-def update_person(
-    session: SessionDep, who: Writer, person_id: int, data: PersonUpdate
-) -> PersonOut:
+def update_person(session: SessionDep, who: Writer, person_id: Id, data: PersonUpdate) -> PersonOut:
     """Change some fields; ``version`` must be the one last read (else 409). A new
     ``ward_id`` transfers the person: the old ward no longer sees them."""
     guard.person(session, who, person_id)
@@ -132,9 +131,7 @@ def update_person(
 
 
 @router.post("/{keep_id}/merge", response_model=PersonOut)
-def merge_people(
-    session: SessionDep, who: Merger, keep_id: int, request: MergeRequest
-) -> PersonOut:
+def merge_people(session: SessionDep, who: Merger, keep_id: Id, request: MergeRequest) -> PersonOut:
     """Merge the duplicate ``merge_id`` into this person; returns the kept person."""
     guard.person(session, who, keep_id)
     guard.person(session, who, request.merge_id)
@@ -149,7 +146,7 @@ def merge_people(
 
 
 @router.get("/{person_id}/duplicates", response_model=list[DuplicateOut])
-def person_duplicates(session: SessionDep, who: Reader, person_id: int) -> list[DuplicateOut]:
+def person_duplicates(session: SessionDep, who: Reader, person_id: Id) -> list[DuplicateOut]:
     """Other people who are probably the same (same national ID; or phone, name, birth
     year), among those in the jurisdiction."""
     guard.person(session, who, person_id)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from cordon.core.bounds import BirthDate, Day, Id, Offset
 from cordon.core.dates import today
 from cordon.core.pagination import Page
 from cordon.core.text import fold, normalize_name
@@ -80,23 +81,25 @@ class PersonFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sex: Sex | None = None
-    date_of_birth: dt.date | None = None
+    date_of_birth: BirthDate | None = None
     birth_year: int | None = Field(default=None, description="When only the age is known.")
     phone: str | None = Field(default=None, max_length=40, description="Any format; kept E.164.")
     national_id: str | None = Field(
         default=None, max_length=40, description="CMND (9 digits), CCCD (12) or passport."
     )
-    nationality: str | None = Field(default=None, description="ISO 3166 alpha-2, e.g. VN.")
+    nationality: str | None = Field(
+        default=None, max_length=80, description="ISO 3166 alpha-2, e.g. VN."
+    )
     address: str | None = Field(default=None, max_length=300)
     residence: str | None = Field(
         default=None, max_length=200, description="Province or country when not a ward here."
     )
-    ward_id: int | None = None
-    household_id: int | None = None
+    ward_id: Id | None = None
+    household_id: Id | None = None
     vaccine_doses: int | None = Field(
         default=None, ge=0, le=10, description="COVID-19 vaccine doses received, as declared."
     )
-    last_dose_on: dt.date | None = Field(default=None, description="Day of the last dose.")
+    last_dose_on: Day | None = Field(default=None, description="Day of the last dose.")
 
     @field_validator("last_dose_on")
     @classmethod
@@ -218,9 +221,9 @@ class PersonSearch(BaseModel):
     q: str | None = Field(default=None, max_length=200, description="Words of the name.")
     phone: str | None = Field(default=None, max_length=40)
     national_id: str | None = Field(default=None, max_length=40)
-    ward_id: int | None = None
+    ward_id: Id | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
     @model_validator(mode="after")
     def _something_to_search(self) -> PersonSearch:
@@ -239,7 +242,7 @@ class SearchPage(Page[PersonOut]):
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    merge_id: int = Field(description="The duplicate, merged into the person in the URL.")
+    merge_id: Id = Field(description="The duplicate, merged into the person in the URL.")
     keep_version: int = Field(ge=1, description="Version of the kept person as last read.")
     merge_version: int = Field(ge=1, description="Version of the duplicate as last read.")
 

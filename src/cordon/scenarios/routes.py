@@ -14,6 +14,7 @@ from cordon.access import service as access
 from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, FieldProblem, InvalidInput
 from cordon.core.pagination import Page, PageDep
@@ -123,7 +124,7 @@ def list_runs(session: SessionDep, who: Reader, page: PageDep) -> Page[RunOut]:
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)
-def get_run(session: SessionDep, who: Reader, run_id: int) -> RunDetail:
+def get_run(session: SessionDep, who: Reader, run_id: Id) -> RunDetail:
     """A run: its status and progress, the scenario it runs, and its figures when done."""
     run = service.get_run(session, run_id)
     return RunDetail.of(run, access.usernames(session, {run.started_by}))

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from cordon.access import guard
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.tracing import service
 from cordon.web.pages import PageUser, needs, paging
@@ -30,7 +31,7 @@ OPEN_LEVELS = 1  # branches folded below the first level under the person
 class Branch:
     """One person in the tier tree and the people whose tier came through them."""
 
-    person_id: int
+    person_id: Id
     level: int
     tier: int
     exposed_on: dt.date | None
@@ -46,7 +47,7 @@ def _tree(tree: service.TraceTree) -> list[Branch]:
         if n.parent_person_id is not None:
             under[(n.parent_person_id, n.level - 1)].append(n)
 
-    def grow(person_id: int, level: int) -> list[Branch]:
+    def grow(person_id: Id, level: int) -> list[Branch]:
         out = []
         for n in under.get((person_id, level), []):
             branch = Branch(n.person_id, n.level, n.tier, n.exposed_on, grow(n.person_id, n.level))
@@ -63,7 +64,7 @@ def trace_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    person_id: int,
+    person_id: Id,
     max_nodes: Annotated[int, Query(ge=1, le=20_000)] = 2000,
 ) -> Response:
     """Everyone whose tier came through this person, level by level."""

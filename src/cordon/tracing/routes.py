@@ -9,6 +9,7 @@ from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 from cordon.tracing import service
@@ -59,7 +60,7 @@ def tier_out(info: service.TierInfo) -> TierOut:
 
 
 @router.get("/people/{person_id}", response_model=TierOut)
-def person_tier(session: SessionDep, who: Reader, person_id: int) -> TierOut:
+def person_tier(session: SessionDep, who: Reader, person_id: Id) -> TierOut:
     """A person's F-tier and why: the chain of exposures back to the F0."""
     guard.person(session, who, person_id)
     recorder.read(session, "tier_labels", person_id, [person_id])
@@ -67,7 +68,7 @@ def person_tier(session: SessionDep, who: Reader, person_id: int) -> TierOut:
 
 
 @router.get("/people/{person_id}/history", response_model=list[TierChangeOut])
-def person_tier_history(session: SessionDep, who: Reader, person_id: int) -> list[TierChangeOut]:
+def person_tier_history(session: SessionDep, who: Reader, person_id: Id) -> list[TierChangeOut]:
     """Every change of a person's tier, with its cause and path."""
     guard.person(session, who, person_id)
     recorder.read(session, "tier_changes", person_id, [person_id])
@@ -81,7 +82,7 @@ def person_tier_history(session: SessionDep, who: Reader, person_id: int) -> lis
 def trace(
     session: SessionDep,
     who: Reader,
-    person_id: int,
+    person_id: Id,
     max_nodes: Annotated[int, Query(ge=1, le=20_000, description="Largest tree returned.")] = 2000,
 ) -> TraceOut:
     """The tier tree below a person: everyone whose tier came through them, F1 … F5.

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from cordon.access.roles import Permission
 from cordon.cases.enums import CaseStatus
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import FieldProblem, NotFound
 from cordon.transfer import jobs
@@ -75,7 +76,7 @@ def start_import(
 
 
 @router.get("/imports/{job_id}")
-def import_page(request: Request, session: SessionDep, who: PageUser, job_id: int) -> Response:
+def import_page(request: Request, session: SessionDep, who: PageUser, job_id: Id) -> Response:
     """The progress of an import (htmx polls this page while it runs), then its outcome."""
     needs(who, Permission.import_)
     job = jobs.mine(session, who, job_id)

@@ -160,6 +160,18 @@ def _filename(shape: Shape, suffix: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
+class CsvFile(StreamingResponse):
+    """An export as CSV (how the OpenAPI names the answer's media type)."""
+
+    media_type = "text/csv"
+
+
+class XlsxFile(StreamingResponse):
+    """An export as an XLSX workbook."""
+
+    media_type = XLSX
+
+
 def csv_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
     bind = session.get_bind()
     assert isinstance(bind, Engine)
@@ -189,7 +201,7 @@ def xlsx_response(session: Session, shape: Shape, f: export.ExportFilter) -> Str
     return StreamingResponse(stream(), media_type=XLSX, headers=_filename(shape, "xlsx"))
 
 
-@exports.get("/cases.csv")
+@exports.get("/cases.csv", response_class=CsvFile)
 def export_cases_csv(
     session: SessionDep,
     who: Exporter,
@@ -203,7 +215,7 @@ def export_cases_csv(
     return csv_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
 
 
-@exports.get("/cases.xlsx")
+@exports.get("/cases.xlsx", response_class=XlsxFile)
 def export_cases_xlsx(
     session: SessionDep,
     who: Exporter,
@@ -217,7 +229,7 @@ def export_cases_xlsx(
     return xlsx_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
 
 
-@exports.get("/exposures.csv")
+@exports.get("/exposures.csv", response_class=CsvFile)
 def export_exposures_csv(
     session: SessionDep,
     who: Exporter,
@@ -232,7 +244,7 @@ def export_exposures_csv(
     )
 
 
-@exports.get("/exposures.xlsx")
+@exports.get("/exposures.xlsx", response_class=XlsxFile)
 def export_exposures_xlsx(
     session: SessionDep,
     who: Exporter,

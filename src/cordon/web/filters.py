@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from cordon.core.bounds import MAX_INT
 from cordon.web.i18n import Texts
 
 E = TypeVar("E", bound=Enum)
 LONGEST = 40  # no filter's value is longer: a longer one is refused, not read
-MAX_ID = 2**63 - 1
 
 
 class Filters:
@@ -60,7 +60,7 @@ class Filters:
         self.values[name] = value
         return day
 
-    def number(self, name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    def number(self, name: str, low: int = 1, high: int = MAX_INT) -> int | None:
         value = self._text(name)
         if not value:
             return None

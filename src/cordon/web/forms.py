@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from cordon.core.bounds import FIRST_DAY
 from cordon.core.dates import today
 from cordon.core.errors import CordonError
 from cordon.web.i18n import Texts
@@ -61,6 +62,10 @@ class Reader:
             return None
         if day > today():
             self.fail(field, self.t.gettext("This date is in the future."))
+        elif day < FIRST_DAY:
+            self.fail(
+                field, self.t.gettext("Enter a date from %(day)s.", day=self.t.date(FIRST_DAY))
+            )
         return day
 
     def year(self, field: str, typed: str) -> int | None:
