@@ -21,6 +21,7 @@ from cordon.cases import investigation
 from cordon.cases import service as cases
 from cordon.cases.enums import Condition, HowFound
 from cordon.cases.schemas import InvestigationIn, InvestigationOut
+from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
@@ -113,7 +114,7 @@ def _page(
     request: Request,
     session: Session,
     who: Principal,
-    case_id: int,
+    case_id: Id,
     form: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
@@ -140,7 +141,7 @@ def _page(
 
 @router.get("/cases/{case_id}/investigation")
 def investigation_page(
-    request: Request, session: SessionDep, who: PageUser, case_id: int
+    request: Request, session: SessionDep, who: PageUser, case_id: Id
 ) -> Response:
     needs(who, Permission.cases_write)
     person = guard.case(session, who, case_id)
@@ -151,7 +152,7 @@ def investigation_page(
 
 @router.post("/cases/{case_id}/investigation")
 def save_investigation(
-    request: Request, session: SessionDep, who: PageUser, case_id: int, form: PostedForm
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, form: PostedForm
 ) -> Response:
     needs(who, Permission.cases_write)
     guard.case(session, who, case_id)

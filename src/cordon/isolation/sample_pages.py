@@ -145,7 +145,7 @@ def results_page(request: Request, session: SessionDep, who: PageUser) -> Respon
 
 @router.post("/lab/results/{test_id}")
 def enter_result(
-    request: Request, session: SessionDep, who: PageUser, test_id: int, form: PostedForm
+    request: Request, session: SessionDep, who: PageUser, test_id: Id, form: PostedForm
 ) -> Response:
     """The result of an awaited sample."""
     needs(who, Permission.lab_write)

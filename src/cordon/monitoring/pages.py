@@ -300,7 +300,7 @@ EXPORTS = {
 
 @router.get("/people/{person_id}/readings.{kind}")
 def export_readings(
-    request: Request, session: SessionDep, who: PageUser, person_id: int, kind: str
+    request: Request, session: SessionDep, who: PageUser, person_id: Id, kind: str
 ) -> Response:
     """The person's follow-up history as CSV or XLSX (the file named by the person's id,
     never their name)."""

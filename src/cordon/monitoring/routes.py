@@ -91,7 +91,7 @@ def list_reports(session: SessionDep, who: Reader, order_id: Id) -> list[ReportO
 
 
 @router.get("/people/{person_id}/readings", response_model=list[ReadingOut])
-def follow_up_history(session: SessionDep, who: Reader, person_id: int) -> list[ReadingOut]:
+def follow_up_history(session: SessionDep, who: Reader, person_id: Id) -> list[ReadingOut]:
     """The person's daily readings in isolation, newest first, with the flags each raised."""
     guard.person(session, who, person_id)
     recorder.read(session, "self_reports", None, [person_id], view="follow-up history")

@@ -91,7 +91,7 @@ def import_page(request: Request, session: SessionDep, who: PageUser, job_id: Id
 
 
 @router.get("/imports/{job_id:int}/{which}.csv")
-def import_file_download(session: SessionDep, who: PageUser, job_id: int, which: str) -> Response:
+def import_file_download(session: SessionDep, who: PageUser, job_id: Id, which: str) -> Response:
     """The job's every problem (row, column, value, message), or its rejected rows with an
     error column: for the person who imported only (they hold the list's own cells)."""
     needs(who, Permission.import_)
