@@ -25,9 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cordon.core import problems
 from cordon.core.bounds import MAX_INT, NOTES
+from cordon.core.text import CONTROL
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DIGITS = re.compile(r"[+-]?\d{19,}")  # 2^63 has 19 digits: shorter numbers always fit
 # A value of a web form is at most a note long, but for a scenario pasted as TOML (its page
 # bounds it itself); each form field has its own, shorter limit where its column needs one.

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cordon.access.models import User
 from cordon.core.config import get_settings
+from cordon.core.text import safe_text
 from cordon.monitoring.enums import FlagKind, Reporter
 from cordon.monitoring.models import Flag, SelfReport
 
@@ -89,17 +90,6 @@ def readings_of(session: Session, person_id: int, *, limit: int = SHOWN) -> list
     ]
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
-
-
-def _text(value: str) -> str:
-    """Free text as a cell: no control character (XLSX refuses them), never read as a
-    formula by a spreadsheet (OWASP's CSV injection advice: a leading quote)."""
-    clean = value.translate(CONTROL)
-    return "'" + clean if clean.startswith(FORMULA_START) else clean
-
-
 def rows(readings: list[Reading]) -> list[list[object]]:
     """The readings as the export's rows (times in the city's zone)."""
     zone = ZoneInfo(get_settings().timezone)
@@ -112,7 +102,7 @@ def rows(readings: list[Reading]) -> list[list[object]]:
             r.reporter.value,
             r.entered_by or "",
             "; ".join(k.value for k in r.flags),
-            _text(r.note or ""),
+            safe_text(r.note or ""),
             r.order_id,
         ]
         for r in readings

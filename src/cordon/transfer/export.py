@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -27,6 +26,7 @@ from cordon.cases.listing import CaseFilter
 from cordon.cases.models import Case, CaseInvestigation, InfectionSource
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.scope import CITY, Scope
+from cordon.core.text import safe_text
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.outreach import followup
@@ -35,9 +35,6 @@ from cordon.people.models import Person
 from cordon.transfer.columns import Shape, column_names
 
 BATCH = 5_000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "birth_year")
 PERSON_TAIL = ("phone", "national_id", "nationality", "address", "residence")
 CASE_FIELDS = (
@@ -104,17 +101,6 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     if isinstance(value, str):
         return safe_text(value)
     return value
-
-
-def safe_text(text: str) -> str:
-    """A text cell a spreadsheet shows as text: control characters (which XLSX cannot hold)
-    taken out, and a cell that a spreadsheet would run as a formula (starting with = + - @,
-    a tab or a carriage return) prefixed with ``'`` (OWASP, "CSV injection"). A text that is
-    a plain number (a phone such as +84912345678, -3.5) is no formula and stays as it is."""
-    text = CONTROL.sub("", text)
-    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 def _person(
