@@ -164,3 +164,20 @@ def test_recovery_codes_are_stored_hashed(anonymous: TestClient, hanoi: Session)
     stored = hanoi.scalars(select(RecoveryCode.code_hash)).all()
     assert len(stored) == 10
     assert not set(stored) & {c.replace("-", "") for c in me["codes"]}
+
+
+def test_a_password_reset_ends_the_tokens_and_sessions(
+    anonymous: TestClient, hanoi: Session, sign_in: Any
+) -> None:
+    me = _enrolled(anonymous, hanoi, role="epidemiologist")
+    made = anonymous.post(
+        "/api/v1/tokens", json={"name": "feed", "scopes": ["people.read"]}, headers=me["csrf"]
+    )
+    token = {"Authorization": f"Bearer {made.json()['token']}"}
+    assert TestClient(anonymous.app).get("/api/v1/people", headers=token).status_code == 200
+    admin = sign_in("city_admin", username="root")
+    reset = TestClient(anonymous.app).post("/api/v1/users/hoa/reset-password", headers=admin)
+    assert reset.status_code == 200, reset.text
+    assert anonymous.get(f"{API}/me").status_code == 401  # the session ended
+    anonymous.cookies.clear()
+    assert anonymous.get("/api/v1/people", headers=token).status_code == 401  # and the token

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cordon.access import signin
@@ -121,13 +121,15 @@ def disable_user(session: Session, *, username: str) -> User:
 
 
 def reset_password(session: Session, *, username: str) -> str:
-    """A new one-time password; also unlocks the account and ends its web sessions."""
+    """A new one-time password; also unlocks the account and ends its web sessions and API
+    tokens (whoever knew the old password may have made some)."""
     user = user_by_name(session, username)
     password = new_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.failed_logins, user.locked_until = 0, None
     signin.end_sessions(session, user_id=user.id)
+    revoke_tokens(session, user_id=user.id)
     return password
 
 
@@ -178,3 +180,13 @@ def revoke_token(session: Session, *, token_id: int, user_id: int | None = None)
         raise NotFound(f"no token {token_id}")
     token.revoked_at = token.revoked_at or utcnow()
     return token
+
+
+def revoke_tokens(session: Session, *, user_id: int) -> None:
+    """End every live API token of the user."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -14,7 +14,7 @@ from cordon.access import service, signin, two_factor
 from cordon.access.deps import COOKIE, client_address, set_session_cookie
 from cordon.access.models import User
 from cordon.core.deps import SessionDep
-from cordon.core.errors import CordonError, TooManyAttempts
+from cordon.core.errors import CordonError, Forbidden, TooManyAttempts
 from cordon.core.security import password_matches
 from cordon.web.i18n import COOKIE as LANG_COOKIE
 from cordon.web.i18n import LANGUAGES
@@ -98,15 +98,22 @@ def sign_out(request: Request, session: SessionDep, who: PageUser) -> Response:
 
 @router.post("/language")
 def choose_language(
-    request: Request, session: SessionDep, lang: Text, next: OptionalText = "/"
+    request: Request,
+    session: SessionDep,
+    lang: Text,
+    next: OptionalText = "/",
+    csrf_token: OptionalText = "",
 ) -> Response:
-    """Switch the language: remembered by this browser, and by the account when signed in."""
+    """Switch the language: remembered by this browser, and by the account when signed in
+    (then the form's CSRF token is checked, as for every change made with the cookie)."""
+    cookie = request.cookies.get(COOKIE)
+    web = signin.session_of(session, cookie) if cookie else None
+    if web is not None and cookie and not signin.csrf_ok(cookie, csrf_token or None):
+        raise Forbidden("Missing or wrong CSRF token (field csrf_token); reload the page.")
     response = RedirectResponse(_safe_next(next), status_code=303)
     if lang not in LANGUAGES:
         return response
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
-    cookie = request.cookies.get(COOKIE)
-    web = signin.session_of(session, cookie) if cookie else None
     if web is not None:
         user = session.get(User, web.user_id)
         if user is not None:
