@@ -36,7 +36,11 @@ class SignedInOut(MeOut):
 
 class PasswordIn(BaseModel):
     current_password: str = Field(max_length=200)
-    new_password: str = Field(max_length=200)
+    new_password: str = Field(
+        max_length=200,
+        description="12 to 128 characters, not easy to guess (checked with zxcvbn): a few "
+        "unrelated words make a strong one.",
+    )
 
 
 class TwoFactorStartOut(BaseModel):

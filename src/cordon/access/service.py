@@ -14,13 +14,25 @@ from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, RoleFileError, role
 from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
-from cordon.core.security import MIN_PASSWORD, digest, hash_password, new_password, new_token
+from cordon.core.security import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    digest,
+    guessable,
+    hash_password,
+    new_password,
+    new_token,
+)
 from cordon.geography.models import AdminUnit
 from cordon.people.phones import normalize_phone
 
 TOKEN_PREFIX = "cdn"
 MAX_TOKEN_DAYS = 366
 USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+TOO_EASY = N_(
+    "too easy to guess: it is a common password, a pattern (repeats, sequences, keyboard "
+    "rows, dates) or your name; a few unrelated words make a strong one"
+)
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
 
 
@@ -134,8 +146,14 @@ def reset_password(session: Session, *, username: str) -> str:
 
 
 def change_password(session: Session, *, user: User, new: str) -> None:
+    """The user's own password (OWASP ASVS 2.1): 12 to 128 characters, any of them, and not
+    easy to guess — not common, not a pattern, not the user's names."""
     if len(new) < MIN_PASSWORD:
         raise InvalidInput.on("new_password", N_("use at least %(n)s characters"), n=MIN_PASSWORD)
+    if len(new) > MAX_PASSWORD:
+        raise InvalidInput.on("new_password", N_("use at most %(n)s characters"), n=MAX_PASSWORD)
+    if guessable(new, user_inputs=[user.username, *user.display_name.split()]):
+        raise InvalidInput.on("new_password", TOO_EASY)
     user.password_hash = hash_password(new)
     user.must_change_password = False
 

@@ -145,10 +145,8 @@ def change_password(
     else:
         try:
             service.change_password(session, user=user, new=new_password)
-        except CordonError:
-            errors["new_password"] = t.gettext(
-                "Choose a password of at least 12 characters that is not your old one."
-            )
+        except CordonError as exc:
+            errors["new_password"] = t.problem(exc.problems[0]) if exc.problems else t.error(exc)
     if errors:
         return render(request, "account/password.html", {"errors": errors}, who=who, status=422)
     return RedirectResponse("/", status_code=303)
