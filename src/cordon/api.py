@@ -13,6 +13,7 @@ from cordon.audit.reads import reads
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
+from cordon.core.headers import SecurityHeaders
 from cordon.core.deps import SessionDep
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
@@ -88,6 +89,7 @@ def create_app() -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer (docs/access.md)
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])
