@@ -13,8 +13,8 @@ from cordon.audit.reads import reads
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.db import get_engine
-from cordon.core.headers import SecurityHeaders
 from cordon.core.deps import SessionDep
+from cordon.core.headers import SecurityHeaders
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner

@@ -75,7 +75,8 @@ def test_main_pages_keep_to_their_content_security_policy(
     ]
     for path in pages:
         answer = page.goto(path)
-        assert answer is not None and answer.ok, path
+        assert answer is not None, path
+        assert answer.ok, path
         assert answer.headers["x-content-type-options"] == "nosniff", path
         page.wait_for_load_state("networkidle")
     page.goto(f"/cases/{world['case']}/chain")
