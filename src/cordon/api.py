@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cordon import __version__
 from cordon.audit.reads import reads
 from cordon.core import problems
 from cordon.core.checkpoints import Checkpointer
+from cordon.core.config import get_settings
 from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
 from cordon.core.headers import SecurityHeaders
@@ -89,6 +91,9 @@ def create_app() -> FastAPI:
     )
     problems.install(app)
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
+    trusted = get_settings().trusted_proxies.strip()
+    if trusted:  # the client's address and scheme as the named proxies say (docs/settings.md)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     app.add_middleware(SecurityHeaders)  # outermost: on every answer (docs/access.md)
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
