@@ -168,7 +168,7 @@ def confirm(session: Session, user: User, web: WebSession | None, code: str) -> 
 
 
 def switch_off(
-    session: Session, user: User, web: WebSession | None, *, password: str, code: str
+    session: Session, user: User, web: WebSession | None, *, password: str | None, code: str | None
 ) -> None:
     """Two-factor off (not for a role that demands it: enrol a new app instead)."""
     if role(user.role).two_factor:
@@ -183,7 +183,7 @@ def switch_off(
 
 
 def renew_recovery_codes(
-    session: Session, user: User, web: WebSession | None, *, password: str, code: str
+    session: Session, user: User, web: WebSession | None, *, password: str | None, code: str | None
 ) -> list[str]:
     if not user.totp_enabled:
         raise Conflict.of(N_("Two-factor sign-in is off: enrol an authenticator first."))

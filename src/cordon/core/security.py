@@ -38,7 +38,7 @@ def guessable(password: str, *, user_inputs: list[str]) -> bool:
     """A password that an online attacker finds soon: a common or breached-pattern one
     (dictionaries, keyboard walks, repeats, dates, leet speak, the user's own names), by the
     zxcvbn estimator (OWASP ASVS 2.1.7)."""
-    from zxcvbn import zxcvbn  # imported on first use: it loads its dictionaries
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # loads its dictionaries
 
     found = zxcvbn(password[:MAX_PASSWORD], user_inputs=user_inputs, max_length=MAX_PASSWORD)
     return int(found["score"]) < STRONG_ENOUGH
