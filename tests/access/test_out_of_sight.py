@@ -167,3 +167,32 @@ def test_nobody_registers_people_they_could_not_see(
         assert refused.json()["errors"][0]["field"] == "ward_id"
     hanoi.expire_all()
     assert hanoi.scalar(select(func.count()).select_from(Person)) == before
+
+
+def test_a_trace_tree_hides_the_own_tier_of_people_out_of_sight(
+    anonymous: TestClient,
+    client: TestClient,
+    far_case: dict[str, Any],
+    make_case: Factory,
+    browser: Any,
+    hanoi: Session,
+) -> None:
+    """Someone out of sight below a person of the jurisdiction keeps their place in the tree,
+    but not their own tier: "now a case (F0)" would say their health."""
+    make_case("BN-GAN", person_id=far_case["own"], onset_on=dt.date(2020, 2, 28))
+    met = {**MET, "first_on": "2020-03-01", "last_on": "2020-03-01"}  # before Xa's own window
+    body = {"person_id": far_case["own"], "contact_id": far_case["far"], **met}
+    assert client.post("/api/v1/exposures", json=body).status_code == 201
+    hanoi.commit()
+    city = client.get(f"/api/v1/tracing/trace/{far_case['own']}").json()
+    assert [n["tier"] for n in city["nodes"] if n["person_id"] == far_case["far"]] == [0]
+    trace = anonymous.get(
+        f"/api/v1/tracing/trace/{far_case['own']}", headers=far_case["worker"]
+    ).json()
+    hidden = [n for n in trace["nodes"] if n["name"] == "outside your jurisdiction"]
+    assert hidden
+    assert all(n["tier"] is None for n in hidden)
+    page = browser("district_officer", "001", lang="en").get(f"/people/{far_case['own']}/trace")
+    assert page.status_code == 200
+    assert "outside your jurisdiction" in page.text
+    assert "now a case (F0)" not in page.text
