@@ -7,14 +7,17 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cordon import __version__
 from cordon.audit.reads import reads
 from cordon.core import answers, problems
 from cordon.core.checkpoints import Checkpointer
+from cordon.core.config import get_settings
 from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
 from cordon.core.guard import InputGuard
+from cordon.core.headers import SecurityHeaders
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner
@@ -96,6 +99,10 @@ def create_app() -> FastAPI:
     app.add_middleware(FastPath)  # the public dashboard and open data, from memory
     app.add_middleware(UploadLimit)  # line lists: CORDON_MAX_UPLOAD_MB, else 413
     app.add_middleware(InputGuard)  # no huge number, control character or body (docs)
+    trusted = get_settings().trusted_proxies.strip()
+    if trusted:  # the client's address and scheme as the named proxies say (docs/settings.md)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer (docs/access.md)
     api = APIRouter(prefix="/api/v1")
     for module_name in FEATURE_ROUTERS:
         module = __import__(module_name, fromlist=["router"])

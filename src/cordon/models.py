@@ -1,6 +1,6 @@
 """Every table of Cordon, imported in one place so Alembic and the tests see the whole schema."""
 
-from cordon.access.models import ApiToken, LoginFailure, User, WebSession
+from cordon.access.models import ApiToken, LoginFailure, RecoveryCode, User, WebSession
 from cordon.audit.models import AuditEntry, AuditHead, AuditSubject
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource, LabTest
 from cordon.clusters.models import Cluster, ClusterCase
@@ -49,6 +49,7 @@ __all__ = [
     "PersonNameToken",
     "PersonTier",
     "ReachAttempt",
+    "RecoveryCode",
     "ScenarioRun",
     "SelfReport",
     "TierChange",

@@ -99,6 +99,28 @@ ACTIONS = [
         hidden=422,
     ),
     Action(
+        "exposure naming a contact",
+        "POST",
+        "/exposures",
+        Permission.exposures_write,
+        {
+            "person_id": "{third}",
+            "contact_id": "{person}",
+            "first_on": "2020-03-05",
+            "last_on": "2020-03-05",
+            "setting": "household",
+        },
+        hidden=422,
+    ),
+    Action(
+        "register person in ward",
+        "POST",
+        "/people",
+        Permission.people_write,
+        {"full_name": "Đỗ Văn Mới", "ward_id": "{ward}"},
+        hidden=422,
+    ),
+    Action(
         "add to cluster",
         "POST",
         "/clusters/{cluster}/cases",
@@ -120,7 +142,7 @@ def registry(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[s
     for code, name in ((OWN, "Nguyễn Văn An"), (OTHER, "Lê Thị Bình")):
         person = make_person(name, ward_id=unit[code])
         case = make_case(f"BN-{code}", person_id=person)
-        out[code] = {"person": person, "case": case.id, "code": case.code}
+        out[code] = {"person": person, "case": case.id, "code": case.code, "ward": unit[code]}
     from cordon.clusters import service as clusters
     from cordon.exposures import service as exposures
     from cordon.exposures.schemas import ContactIn

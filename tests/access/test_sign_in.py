@@ -95,10 +95,9 @@ def test_two_factor_enrolment_then_required(anonymous: TestClient, hanoi: Sessio
     totp = pyotp.parse_uri(uri)
     assert isinstance(totp, pyotp.TOTP)
     confirm = {"code": totp.now()}
-    assert (
-        anonymous.post("/api/v1/auth/two-factor/confirm", json=confirm, headers=csrf).status_code
-        == 204
-    )
+    confirmed = anonymous.post("/api/v1/auth/two-factor/confirm", json=confirm, headers=csrf)
+    assert confirmed.status_code == 200  # with the recovery codes, shown once
+    assert len(confirmed.json()["recovery_codes"]) == 10
     assert anonymous.get("/api/v1/audit/entries").status_code == 200
     anonymous.cookies.clear()
     assert _sign_in(anonymous, password).status_code == 401  # the code is now needed

@@ -18,6 +18,7 @@ from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
+from cordon.handovers.models import Handover
 from cordon.people.models import Person
 from pagekit import Browser, csrf_of
 
@@ -172,7 +173,8 @@ def test_duplicates_are_shown_on_the_form_by_jurisdiction(
     )
     assert elsewhere.status_code == 422
     assert _field_error(elsewhere.text, "national_id").startswith("Đã có người mang số giấy tờ")
-    assert f"Đã đăng ký ở phường/xã khác (người số {far})." in elsewhere.text
+    assert "Đã được đăng ký ngoài địa bàn của bạn." in elsewhere.text
+    assert f"(người số {far})" not in elsewhere.text  # never whom, not even the id
     assert "0977000111" not in elsewhere.text
     assert "+84977000111" not in elsewhere.text
     assert f'value="{far}"' not in elsewhere.text  # cannot be used from here
@@ -499,8 +501,10 @@ def test_contact_rows_warn_of_people_registered_already(
     text = warned.text
     assert _field_error(text, "c-0-full_name").startswith("Đã có người trùng họ tên")
     assert f'name="c-0-use" value="{known}"' in text
-    assert f"Đã đăng ký ở phường/xã khác (người số {far})." in text
-    assert "Phạm Văn Xa" not in text  # only the id of a person out of sight
+    assert "Người đã đăng ký ngoài địa bàn của bạn: chuyển giao" in text
+    assert 'name="c-1-use" value="elsewhere"' in text  # to hand over, never whom
+    assert f'name="c-1-use" value="{far}"' not in text
+    assert "Phạm Văn Xa" not in text
     assert _count(hanoi, Exposure) == 0
     kept = worker.post(
         f"/people/{index}/contacts", data={**typed, "c-0-use": str(known), "c-2-last_on": "x"}
@@ -508,8 +512,11 @@ def test_contact_rows_warn_of_people_registered_already(
     assert kept.status_code == 422  # another row is wrong: the choice stays on its row
     assert f'name="c-0-use" value="{known}" checked' in kept.text
     assert _field_error(kept.text, "c-2-last_on") == "Hãy nhập ngày."
-    # use the one known here, the one living elsewhere (to hand over), create the third
-    chosen = {**typed, "c-0-use": str(known), "c-1-use": str(far)}
+    # the id of a person out of sight is not taken from the form
+    forged = worker.post(f"/people/{index}/contacts", data={**typed, "c-1-use": str(far)})
+    assert forged.status_code == 422
+    # use the one known here, hand over the one living elsewhere, create the third
+    chosen = {**typed, "c-0-use": str(known), "c-1-use": "elsewhere"}
     saved = worker.post(f"/people/{index}/contacts", data=chosen, follow_redirects=False)
     assert saved.status_code == 303, saved.text
     hanoi.rollback()
@@ -517,6 +524,8 @@ def test_contact_rows_warn_of_people_registered_already(
     assert known in met
     assert far in met
     assert len(met) == 4
+    handed = hanoi.scalars(select(Handover.person_id)).all()
+    assert handed == [far]  # the ward where Xa lives has it in its inbox
     # the same person twice in one list is caught before anything is written
     page, fields = _contacts_form(worker, index)
     twice = {

@@ -70,10 +70,11 @@ def test_the_printed_order_says_everything_in_vietnamese(
         "Căn cứ: Quyết định của UBND thành phố (thử nghiệm)",
         "Sau đó theo dõi sức khỏe tại nhà đến hết ngày",
         "(Ký, ghi rõ họ tên và đóng dấu)",
-        "window.print()",
+        "data-print",  # the print button (its handler in /static/js/page.js, under the CSP)
         "Quyết định này không có hiệu lực (đề xuất).",  # proposed, not confirmed yet
     ):
         assert said in page.text, said
+    assert "window.print()" in officer.get("/static/js/page.js").text
     css = officer.get("/static/css/app.css").text
     assert "@media print" in css
     assert "size: A4" in css

@@ -201,4 +201,6 @@ def test_a_role_that_needs_two_factor_enrols_first(browser: Browser, hanoi: Sess
         "/account/two-factor",
         data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(page.text)},
     )
-    assert "Việc của tôi hôm nay" in done.text
+    assert "Mã khôi phục" in done.text  # the recovery codes, shown once
+    assert done.text.count("<li><code>") == 10
+    assert "Việc của tôi hôm nay" in client.get("/").text

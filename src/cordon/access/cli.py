@@ -100,7 +100,8 @@ def disable(username: str) -> None:
 
 @users_app.command("reset-password")
 def reset_password(username: str) -> None:
-    """A new one-time password (printed once); also unlocks the account."""
+    """A new one-time password (printed once); also unlocks the account and ends its
+    sessions and API tokens."""
     with user_errors(), session_scope() as session:
         password = service.reset_password(session, username=username)
     console.print(f"One-time password for {username} (shown once): [bold]{password}[/bold]")

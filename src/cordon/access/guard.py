@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from cordon.access.principal import Principal
 from cordon.access.pseudonyms import pseudonym
 from cordon.cases.models import Case
-from cordon.core.errors import N_, InvalidInput, NotFound
+from cordon.core.errors import N_, FieldProblem, InvalidInput, NotFound
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 
@@ -52,6 +52,27 @@ def person_field(session: Session, who: Principal, person_id: int, field: str) -
     ward = wards_of(session, [person_id])
     if ward and not who.scope.visible(ward):
         raise InvalidInput.on(field, N_("no person with id %(id)s"), id=person_id)
+
+
+ELSEWHERE = N_(
+    "no person with id %(id)s in your jurisdiction: a contact living elsewhere is recorded "
+    "and handed over with POST /api/v1/handovers/contacts"
+)
+
+
+def contact_fields(session: Session, who: Principal, fields: dict[str, int]) -> None:
+    """Contacts named in a request body (field → person id): each must be in sight. An
+    unknown id and one out of sight answer alike, pointing to the handover flow."""
+    if who.scope.whole_city:
+        return
+    seen = visible(session, who, fields.values())
+    problems = [
+        FieldProblem.of(field, ELSEWHERE, id=pid)
+        for field, pid in fields.items()
+        if pid not in seen
+    ]
+    if problems:
+        raise InvalidInput("The exposure cannot be recorded.", problems)
 
 
 def case(session: Session, who: Principal, case_id: int) -> int:

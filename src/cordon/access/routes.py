@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Request, Response, status
 
-from cordon.access import service, signin
+from cordon.access import service, signin, two_factor
 from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need, set_session_cookie
 from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission, role
 from cordon.access.schemas import (
     AlertContactsIn,
+    BothFactorsIn,
     CodeIn,
     MeOut,
     PasswordIn,
+    RecoveryCodesOut,
     SignedInOut,
     SignInIn,
     TokenCreatedOut,
@@ -28,12 +31,13 @@ from cordon.access.schemas import (
 )
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput, Unauthorized
+from cordon.core.errors import Forbidden, InvalidInput, Unauthorized
 from cordon.core.security import password_matches
 
 router = APIRouter(tags=["access"])
 ManageUsers = Annotated[Principal, need(Permission.users_manage)]
 OwnTokens = Annotated[Principal, need(Permission.tokens_own)]
+T = TypeVar("T")
 
 
 def _me(user: User, who: Principal | None = None) -> MeOut:
@@ -101,21 +105,88 @@ def change_password(session: SessionDep, who: CurrentPrincipal, body: PasswordIn
     service.change_password(session, user=user, new=body.new_password)
 
 
+def _own_account(session: SessionDep, request: Request, who: Principal) -> tuple[User, Any]:
+    """The user and web session changing their own second factor: never with an API token."""
+    if who.via != "session":
+        raise Forbidden("The second factor is changed in a signed-in web session, not a token.")
+    cookie = request.cookies.get(COOKIE)
+    return session.get_one(User, who.user_id), signin.session_of(session, cookie or "")
+
+
+def _counting_failures(
+    session: SessionDep, who: Principal, user: User, change: Callable[[], T]
+) -> T:
+    """Run a change that asks the password and a code again: a wrong one counts as a failed
+    sign-in (slowed, then locked out, like guessing at sign-in)."""
+    signin.check_wait(user)
+    try:
+        return change()
+    except two_factor.WrongFactor:
+        signin.count_failure(session, user, who.client_address or "unknown")
+        session.commit()
+        raise
+
+
 @router.post("/auth/two-factor", response_model=TwoFactorStartOut)
-def start_two_factor(session: SessionDep, who: CurrentPrincipal) -> TwoFactorStartOut:
-    """Start enrolling an authenticator app; confirm with a code to switch it on."""
-    user = session.get_one(User, who.user_id)
-    return TwoFactorStartOut(otpauth_uri=signin.start_totp(user))
+def start_two_factor(
+    session: SessionDep, request: Request, who: CurrentPrincipal, body: BothFactorsIn | None = None
+) -> TwoFactorStartOut:
+    """Start enrolling an authenticator app; confirm with a code to switch it on. Once
+    two-factor is on, a new app needs ``current_password`` and a ``code`` (or a recovery
+    code); the old app works until the new one is confirmed. Not with an API token."""
+    user, _ = _own_account(session, request, who)
+    given = body or BothFactorsIn()
+    uri = _counting_failures(
+        session,
+        who,
+        user,
+        lambda: two_factor.start(session, user, password=given.current_password, code=given.code),
+    )
+    return TwoFactorStartOut(otpauth_uri=uri)
 
 
-@router.post("/auth/two-factor/confirm", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/two-factor/confirm", response_model=RecoveryCodesOut)
 def confirm_two_factor(
     session: SessionDep, request: Request, who: CurrentPrincipal, body: CodeIn
+) -> RecoveryCodesOut:
+    """Switch the new authenticator on with its first code: ends your other sessions and
+    answers ten one-time recovery codes, shown this once."""
+    user, web = _own_account(session, request, who)
+    return RecoveryCodesOut(recovery_codes=two_factor.confirm(session, user, web, body.code))
+
+
+@router.post("/auth/two-factor/off", status_code=status.HTTP_204_NO_CONTENT)
+def switch_off_two_factor(
+    session: SessionDep, request: Request, who: CurrentPrincipal, body: BothFactorsIn
 ) -> None:
-    user = session.get_one(User, who.user_id)
-    cookie = request.cookies.get(COOKIE)
-    web = signin.session_of(session, cookie) if cookie else None
-    signin.confirm_totp(session, user, web, body.code)
+    """Switch two-factor off (password and a code; not for roles that demand it); ends your
+    other sessions."""
+    user, web = _own_account(session, request, who)
+    _counting_failures(
+        session,
+        who,
+        user,
+        lambda: two_factor.switch_off(
+            session, user, web, password=body.current_password, code=body.code
+        ),
+    )
+
+
+@router.post("/auth/recovery-codes", response_model=RecoveryCodesOut)
+def renew_recovery_codes(
+    session: SessionDep, request: Request, who: CurrentPrincipal, body: BothFactorsIn
+) -> RecoveryCodesOut:
+    """Ten new recovery codes (the old ones stop working); password and a code asked."""
+    user, web = _own_account(session, request, who)
+    codes = _counting_failures(
+        session,
+        who,
+        user,
+        lambda: two_factor.renew_recovery_codes(
+            session, user, web, password=body.current_password, code=body.code
+        ),
+    )
+    return RecoveryCodesOut(recovery_codes=codes)
 
 
 @router.get("/tokens", response_model=list[TokenOut])

@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 class SignInIn(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
-    code: str | None = Field(default=None, max_length=10, description="TOTP code, if enrolled.")
+    code: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The authenticator's code, if enrolled, or a one-time recovery code.",
+    )
 
 
 class MeOut(BaseModel):
@@ -33,7 +37,11 @@ class SignedInOut(MeOut):
 
 class PasswordIn(BaseModel):
     current_password: str = Field(max_length=200)
-    new_password: str = Field(max_length=200)
+    new_password: str = Field(
+        max_length=200,
+        description="12 to 128 characters, not easy to guess (checked with zxcvbn): a few "
+        "unrelated words make a strong one.",
+    )
 
 
 class TwoFactorStartOut(BaseModel):
@@ -41,7 +49,25 @@ class TwoFactorStartOut(BaseModel):
 
 
 class CodeIn(BaseModel):
-    code: str = Field(max_length=10)
+    code: str = Field(max_length=32)
+
+
+class BothFactorsIn(BaseModel):
+    """What a change of an enrolled second factor asks again."""
+
+    current_password: str | None = Field(default=None, max_length=200)
+    code: str | None = Field(
+        default=None,
+        max_length=32,
+        description="A current code of the authenticator app, or a recovery code.",
+    )
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str] = Field(
+        description="Shown once: each works once at sign-in in place of a code. Keep them "
+        "somewhere safe, apart from the phone."
+    )
 
 
 class UserIn(BaseModel):

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cordon.access import signin
@@ -14,13 +14,25 @@ from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, RoleFileError, role
 from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
-from cordon.core.security import MIN_PASSWORD, digest, hash_password, new_password, new_token
+from cordon.core.security import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    digest,
+    guessable,
+    hash_password,
+    new_password,
+    new_token,
+)
 from cordon.geography.models import AdminUnit
 from cordon.people.phones import normalize_phone
 
 TOKEN_PREFIX = "cdn"
 MAX_TOKEN_DAYS = 366
 USERNAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+TOO_EASY = N_(
+    "too easy to guess: it is a common password, a pattern (repeats, sequences, keyboard "
+    "rows, dates) or your name; a few unrelated words make a strong one"
+)
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
 
 
@@ -121,19 +133,27 @@ def disable_user(session: Session, *, username: str) -> User:
 
 
 def reset_password(session: Session, *, username: str) -> str:
-    """A new one-time password; also unlocks the account and ends its web sessions."""
+    """A new one-time password; also unlocks the account and ends its web sessions and API
+    tokens (whoever knew the old password may have made some)."""
     user = user_by_name(session, username)
     password = new_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.failed_logins, user.locked_until = 0, None
     signin.end_sessions(session, user_id=user.id)
+    revoke_tokens(session, user_id=user.id)
     return password
 
 
 def change_password(session: Session, *, user: User, new: str) -> None:
+    """The user's own password (OWASP ASVS 2.1): 12 to 128 characters, any of them, and not
+    easy to guess — not common, not a pattern, not the user's names."""
     if len(new) < MIN_PASSWORD:
         raise InvalidInput.on("new_password", N_("use at least %(n)s characters"), n=MIN_PASSWORD)
+    if len(new) > MAX_PASSWORD:
+        raise InvalidInput.on("new_password", N_("use at most %(n)s characters"), n=MAX_PASSWORD)
+    if guessable(new, user_inputs=[user.username, *user.display_name.split()]):
+        raise InvalidInput.on("new_password", TOO_EASY)
     user.password_hash = hash_password(new)
     user.must_change_password = False
 
@@ -178,3 +198,13 @@ def revoke_token(session: Session, *, token_id: int, user_id: int | None = None)
         raise NotFound(f"no token {token_id}")
     token.revoked_at = token.revoked_at or utcnow()
     return token
+
+
+def revoke_tokens(session: Session, *, user_id: int) -> None:
+    """End every live API token of the user."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

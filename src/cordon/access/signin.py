@@ -14,16 +14,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pyotp
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from cordon.access import two_factor
 from cordon.access.models import LoginFailure, User, WebSession
 from cordon.access.roles import role
 from cordon.audit import recorder
 from cordon.core.config import get_settings
-from cordon.core.errors import N_, InvalidInput, TooManyAttempts
+from cordon.core.errors import TooManyAttempts
 from cordon.core.models import utcnow
 from cordon.core.security import digest, keyed_digest, new_token, password_matches, same
 
@@ -63,6 +63,23 @@ def _fail(session: Session, user: User | None, address: str) -> None:
     recorder.note(session, "sign-in failed", "users", user.id if user else None)
 
 
+def check_wait(user: User) -> None:
+    """429 while the account must wait after failed sign-ins (also for the password and code
+    asked again before a change of the second factor)."""
+    if (wait := _retry_after(user, utcnow())) > 0:
+        raise TooManyAttempts(
+            "Too many failed sign-ins for this account: wait before trying again, or ask an "
+            "administrator to reset the password.",
+            retry_after=wait,
+        )
+
+
+def count_failure(session: Session, user: User, address: str) -> None:
+    """A wrong password or code given by a signed-in user, counted like a failed sign-in."""
+    _fail(session, user, address)
+    recorder.note(session, "two-factor change refused", "users", user.id)
+
+
 def check_address(session: Session, address: str) -> None:
     since = utcnow() - WINDOW
     failures = session.scalar(
@@ -81,13 +98,8 @@ def sign_in(
     answer 401). Raises 429 while the account or the address must wait."""
     check_address(session, address)
     user = session.scalar(select(User).where(User.username == username))
-    now = utcnow()
-    if user is not None and (wait := _retry_after(user, now)) > 0:
-        raise TooManyAttempts(
-            "Too many failed sign-ins for this account: wait before trying again, or ask an "
-            "administrator to reset the password.",
-            retry_after=wait,
-        )
+    if user is not None:
+        check_wait(user)
     if not password_matches(user.password_hash if user else None, password) or user is None:
         _fail(session, user, address)
         return FAILED
@@ -96,8 +108,11 @@ def sign_in(
         return FAILED
     if user.totp_enabled:
         if not code:
-            return "Enter the six-digit code of your authenticator app (field: code)."
-        if not _totp_ok(user, code):
+            return (
+                "Enter the six-digit code of your authenticator app, or a recovery code "
+                "(field: code)."
+            )
+        if not two_factor.code_ok(session, user, code):
             _fail(session, user, address)
             return FAILED
     user.failed_logins, user.locked_until = 0, None
@@ -171,42 +186,3 @@ def end_sessions(session: Session, *, user_id: int) -> None:
 
 def forget_failures(session: Session, *, older_than: dt.timedelta = WINDOW) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - older_than))
-
-
-# -- TOTP (RFC 6238): 30-second steps, six digits, one step of clock drift either way --------
-
-
-def _totp_ok(user: User, code: str) -> bool:
-    if user.totp_secret is None:
-        return False
-    totp = pyotp.TOTP(user.totp_secret)
-    now = utcnow()
-    for drift in (-1, 0, 1):
-        at = now + dt.timedelta(seconds=30 * drift)
-        step = totp.timecode(at)
-        if same(totp.at(at), code.strip()) and step > (user.totp_last_step or -1):
-            user.totp_last_step = step  # a code works once
-            return True
-    return False
-
-
-def start_totp(user: User) -> str:
-    """A new secret for the user's authenticator app; active once a code confirms it."""
-    user.totp_secret = pyotp.random_base32()
-    user.totp_enabled = False
-    return totp_uri(user)
-
-
-def totp_uri(user: User) -> str:
-    """What an authenticator app scans (``otpauth://``) for the user's current secret."""
-    assert user.totp_secret is not None
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Cordon")
-
-
-def confirm_totp(session: Session, user: User, web: WebSession | None, code: str) -> None:
-    if not _totp_ok(user, code):
-        raise InvalidInput.on("code", N_("the code does not match; check the device's clock"))
-    user.totp_enabled = True
-    if web is not None:
-        web.two_factor_done = True
-    recorder.note(session, "two-factor enabled", "users", user.id)

@@ -26,7 +26,16 @@ from cordon.audit.reads import reads
 from cordon.core import bulk
 from cordon.core.models import utcnow
 
-SECRET_COLUMNS = frozenset({"password_hash", "totp_secret", "token_hash", "totp_last_step"})
+SECRET_COLUMNS = frozenset(
+    {
+        "password_hash",
+        "totp_secret",
+        "totp_pending_secret",
+        "token_hash",
+        "totp_last_step",
+        "code_hash",
+    }
+)
 
 
 @dataclass(frozen=True)

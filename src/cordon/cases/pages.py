@@ -206,10 +206,16 @@ def register_case(
         person_id = int(chosen)
     else:
         try:
-            person_id = people.create_person(session, data, allow_duplicate=chosen == "new").id
+            person_id = people.create_person(
+                session, data, allow_duplicate=chosen == "new", scope=who.scope
+            ).id
         except people.DuplicatePerson as exc:  # registered meanwhile
             found = person_forms.from_conflict(session, who, exc)
             reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
+            return rejected(found)
+        except CordonError as exc:  # a ward outside the jurisdiction
+            session.rollback()
+            reader.refused(exc, lambda field: field if field in typed else "form")
             return rejected(found)
     already = open_case(session, person_id)
     if already is not None:

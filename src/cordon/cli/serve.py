@@ -21,4 +21,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # X-Forwarded-* are believed only from CORDON_TRUSTED_PROXIES, by the app itself
+        # (uvicorn's default would believe any client on 127.0.0.1)
+        proxy_headers=False,
     )

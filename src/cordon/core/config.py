@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     database_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, description="Port the web server listens on.")
+    trusted_proxies: str = Field(
+        default="",
+        max_length=2000,
+        description="Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
+        "addresses or networks, comma-separated (e.g. 127.0.0.1,10.0.0.0/8). Empty: none, the "
+        "connecting address is the client's.",
+    )
     city_code: str = Field(
         default="01", description="Code of the city this installation serves (Hanoi = 01)."
     )

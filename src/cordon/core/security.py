@@ -19,6 +19,8 @@ _hasher = PasswordHasher()  # Argon2id with the library's (RFC 9106) parameters
 _UNKNOWN = _hasher.hash(secrets.token_urlsafe(16))
 KEY_FILE = PROJECT_ROOT / "var" / "secret.key"
 MIN_PASSWORD = 12
+MAX_PASSWORD = 128
+STRONG_ENOUGH = 3  # zxcvbn's score, 0 … 4: 3 is "safely unguessable" for an online attack
 
 
 def hash_password(password: str) -> str:
@@ -30,6 +32,16 @@ def password_matches(stored: str | None, password: str) -> bool:
         return _hasher.verify(stored or _UNKNOWN, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def guessable(password: str, *, user_inputs: list[str]) -> bool:
+    """A password that an online attacker finds soon: a common or breached-pattern one
+    (dictionaries, keyboard walks, repeats, dates, leet speak, the user's own names), by the
+    zxcvbn estimator (OWASP ASVS 2.1.7)."""
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # loads its dictionaries
+
+    found = zxcvbn(password[:MAX_PASSWORD], user_inputs=user_inputs, max_length=MAX_PASSWORD)
+    return int(found["score"]) < STRONG_ENOUGH
 
 
 def new_password() -> str:

@@ -30,6 +30,7 @@ from cordon.exposures import service
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.schemas import ContactIn
 from cordon.geography.service import wards_in
+from cordon.handovers import service as handovers
 from cordon.people import forms as person_forms
 from cordon.people import service as people
 from cordon.people.models import Person
@@ -184,7 +185,16 @@ class _Row:
         self.use: int | None = None
         self.probe: PersonCreate | None = None  # what the row says of a person chosen
         self.anyway = False
+        self.elsewhere = False  # the one registered out of sight: handed over
         self.contact: dict[str, Any] = {}
+
+    def handed_over(self, who: Principal) -> PersonCreate | None:
+        """What the row says of a contact living outside the jurisdiction, to hand over."""
+        if self.elsewhere:
+            return self.probe
+        if self.data is not None and not who.scope.whole_city:
+            return None if who.scope.sees(self.data.ward_id) else self.data
+        return None
 
 
 def _read_rows(
@@ -196,8 +206,8 @@ def _read_rows(
     reader: Reader,
 ) -> list[_Row]:
     t = reader.t
-    # A contact may live in another ward: registered there, they are out of the user's
-    # sight at once, and handed over to that ward (docs/access.md).
+    # A contact may live in another ward: recorded and handed over to that ward at once,
+    # never shown to the user (docs/access.md).
     wards = {ward.id for ward, _ in wards_in(session, CITY)}
     read: list[_Row] = []
     seen_people: dict[object, int] = {}
@@ -206,8 +216,9 @@ def _read_rows(
             continue
         row = _Row(i)
         use = typed[field_name(i, "use")]
-        if use.isdigit():
-            row.use = int(use)
+        if use.isdigit() or use == "elsewhere":
+            row.use = int(use) if use.isdigit() else None
+            row.elsewhere = use == "elsewhere"
             row.probe = person_forms.read_person(Reader(t), typed, wards, prefix=f"c-{i}-")
         else:
             row.anyway = use == "new"
@@ -230,10 +241,11 @@ def _read_rows(
             "first_on": first,
             "last_on": last,
         }
+        typed_person = row.data or (row.probe if row.elsewhere else None)
         key: object = (
             row.use
             if row.use is not None
-            else (person_forms.same_row(row.data) if row.data else None)
+            else (person_forms.same_row(typed_person) if typed_person else None)
         )
         if row.use == person.id:
             reader.fail(
@@ -292,13 +304,18 @@ def record_contacts(
                 field_name(row.index, "full_name"),
                 t.gettext("A person with this name, phone and birth year is already registered."),
             )
-        elif row.use is not None and not _may_use(session, who, row):
+        elif (row.use is not None or row.elsewhere) and not _may_use(session, who, row):
             reader.fail(field_name(row.index, "use"), t.gettext("Choose one of the options."))
     if not reader.ok():
         return rejected(found)
     try:
         contacts = []
         for row in read:
+            if (elsewhere := row.handed_over(who)) is not None:
+                handovers.hand_over_contact(
+                    session, who, person_id=person_id, contact=elsewhere, met=row.contact, note=None
+                )
+                continue
             contact_id = row.use
             if contact_id is None:
                 assert row.data is not None
@@ -317,7 +334,8 @@ def record_contacts(
                     )
                     return rejected(found)
             contacts.append(ContactIn(contact_id=contact_id, **row.contact))
-        service.record_contacts(session, person_id=person_id, contacts=contacts)
+        if contacts:
+            service.record_contacts(session, person_id=person_id, contacts=contacts)
     except CordonError as exc:
         session.rollback()
         reader.refused(exc, lambda field: _field_of(field, read))
@@ -327,17 +345,18 @@ def record_contacts(
 
 
 def _may_use(session: Session, who: Principal, row: _Row) -> bool:
-    """A person chosen on a row: seen by the user, or one of those shown as registered in
-    another ward for what the row says (a contact living elsewhere, to hand over)."""
+    """A person chosen on a row: seen by the user; or "the one registered elsewhere" when
+    what the row says matches someone out of sight (a contact to hand over)."""
+    if row.elsewhere:
+        found = (
+            [c.person.id for c in people.find_duplicates(session, row.probe)] if row.probe else []
+        )
+        return bool(found) and not guard.visible(session, who, found)
     assert row.use is not None
     target = session.get(Person, row.use)
     if target is None or target.merged_into_id is not None:
         return False
-    if row.use in guard.visible(session, who, [row.use]):
-        return True
-    if row.probe is None:
-        return False
-    return row.use in {c.person.id for c in people.find_duplicates(session, row.probe)}
+    return row.use in guard.visible(session, who, [row.use])
 
 
 def _field_of(problem_field: str, read: list[_Row]) -> str:

@@ -32,8 +32,10 @@ Writer = Annotated[Principal, need(Permission.exposures_write)]
 @router.post("/exposures", status_code=201, response_model=ExposureOut)
 def record_exposure(session: SessionDep, who: Writer, body: ExposureIn) -> ExposureOut:
     """Record that two people met; their tiers and everyone's downstream follow at once.
-    The contact may live in another ward (then this user sees only that they exist)."""
+    Both must be in your jurisdiction: a contact living elsewhere is recorded and handed
+    over with ``POST /handovers/contacts``."""
     guard.person_field(session, who, body.person_id, "person_id")
+    guard.contact_fields(session, who, {"contact_id": body.contact_id})
     contact = body.model_dump(exclude={"person_id"})
     (row,) = service.record_contacts(
         session, person_id=body.person_id, contacts=[ContactIn(**contact)]
@@ -45,6 +47,8 @@ def record_exposure(session: SessionDep, who: Writer, body: ExposureIn) -> Expos
 def record_contact_list(session: SessionDep, who: Writer, body: ContactListIn) -> list[ExposureOut]:
     """A person's whole contact list (a household, a workplace) in one go — all or nothing."""
     guard.person_field(session, who, body.person_id, "person_id")
+    named = {f"contacts[{i}].contact_id": c.contact_id for i, c in enumerate(body.contacts)}
+    guard.contact_fields(session, who, named)
     rows = service.record_contacts(session, person_id=body.person_id, contacts=body.contacts)
     return [ExposureOut.model_validate(r) for r in rows]
 

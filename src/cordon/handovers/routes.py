@@ -19,7 +19,13 @@ from cordon.geography.models import AdminUnit
 from cordon.handovers import service
 from cordon.handovers.enums import PENDING, HandoverStatus
 from cordon.handovers.models import Handover
-from cordon.handovers.schemas import HandoverAnswerIn, HandoverIn, HandoverOut, UnitRef
+from cordon.handovers.schemas import (
+    HandoverAnswerIn,
+    HandoverContactIn,
+    HandoverIn,
+    HandoverOut,
+    UnitRef,
+)
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
 Handler = Annotated[Principal, need(Permission.handovers)]
@@ -44,7 +50,7 @@ def _out(session: Session, who: Principal, rows: list[Handover]) -> list[Handove
             id=h.id,
             status=h.status,
             exposure_id=h.exposure_id,
-            person_id=h.person_id,
+            person_id=h.person_id if h.person_id in seen else None,
             name=names.get(h.person_id, HIDDEN),
             from_unit=units[h.from_unit_id],
             to_unit=units[h.to_unit_id],
@@ -63,6 +69,23 @@ def _out(session: Session, who: Principal, rows: list[Handover]) -> list[Handove
 def send(session: SessionDep, who: Handler, body: HandoverIn) -> HandoverOut:
     """Hand a contact who lives outside your jurisdiction over to their ward."""
     handover = service.send(session, who, exposure_id=body.exposure_id, note=body.note)
+    return _out(session, who, [handover])[0]
+
+
+@router.post("/contacts", response_model=HandoverOut, status_code=201)
+def hand_over_contact(session: SessionDep, who: Handler, body: HandoverContactIn) -> HandoverOut:
+    """Record a contact who lives outside your jurisdiction and hand them over to their ward,
+    in one step: the exposure with your person, and the handover. Whether the contact was
+    registered already, and as whom, stays with the receiving ward."""
+    who.require(Permission.exposures_write)
+    handover = service.hand_over_contact(
+        session,
+        who,
+        person_id=body.person_id,
+        contact=body.contact,
+        met=body.met.model_dump(),
+        note=body.note,
+    )
     return _out(session, who, [handover])[0]
 
 

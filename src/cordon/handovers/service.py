@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
@@ -21,11 +22,15 @@ from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged
 from cordon.core.models import utcnow
+from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
+from cordon.exposures.schemas import ContactIn
 from cordon.geography.models import AdminUnit
 from cordon.handovers.enums import PENDING, RECEIVER_MOVES, SENDER_MOVES, HandoverStatus
 from cordon.handovers.models import Handover
+from cordon.people import service as people
 from cordon.people.models import Person
+from cordon.people.schemas import PersonCreate
 
 NEEDS_TEXT = {
     HandoverStatus.completed: N_("say what was done (reached, isolated where, not reachable …)"),
@@ -48,13 +53,7 @@ def send(session: Session, who: Principal, *, exposure_id: int, note: str | None
             N_("both people of this exposure are in your jurisdiction: no handover"),
         )
     contact = hidden[0]
-    pending = session.scalar(
-        select(Handover.id).where(
-            Handover.person_id == contact,
-            Handover.from_unit_id == who.unit_id,
-            Handover.status.in_(PENDING),
-        )
-    )
+    pending = session.scalar(select(Handover.id).where(*_open_for(contact, who.unit_id)))
     if pending is not None:
         raise Conflict.of(
             N_("This contact is already handed over (handover %(id)s, still open)."), id=pending
@@ -72,6 +71,55 @@ def send(session: Session, who: Principal, *, exposure_id: int, note: str | None
     session.add(handover)
     session.flush()
     return handover
+
+
+def hand_over_contact(
+    session: Session,
+    who: Principal,
+    *,
+    person_id: int,
+    contact: PersonCreate,
+    met: dict[str, Any],
+    note: str | None,
+) -> Handover:
+    """Record a contact who lives outside ``who``'s jurisdiction and hand them over: the
+    person registered already out of sight (same national ID; or phone, name and birth year)
+    — never said whom —, else registered anew in their ward; the exposure with ``person_id``;
+    the handover to the contact's ward (the open one, if this unit sent one already)."""
+    guard.person_field(session, who, person_id, "person_id")
+    found = [c.person.id for c in people.find_duplicates(session, contact)]
+    seen = guard.visible(session, who, found)
+    if seen:
+        raise InvalidInput.on(
+            "contact",
+            N_("registered in your jurisdiction as person %(id)s: record the exposure directly"),
+            id=min(seen),
+        )
+    if found:
+        contact_id = found[0]
+    elif who.scope.whole_city or who.scope.sees(contact.ward_id):
+        raise InvalidInput.on(
+            "contact.ward_id",
+            N_("this ward is in your jurisdiction: register the person and record the exposure"),
+        )
+    else:
+        contact_id = people.create_person(session, contact, allow_duplicate=True).id
+    (exposure,) = exposures.record_contacts(
+        session,
+        person_id=person_id,
+        contacts=[ContactIn(contact_id=contact_id, **met)],
+        cause=f"contact of person {person_id} handed over",
+    )
+    pending = session.scalar(select(Handover).where(*_open_for(contact_id, who.unit_id)))
+    return pending or send(session, who, exposure_id=exposure.id, note=note)
+
+
+def _open_for(contact_id: int, unit_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Handover.person_id == contact_id,
+        Handover.from_unit_id == unit_id,
+        Handover.status.in_(PENDING),
+    )
 
 
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:

@@ -97,15 +97,20 @@ class Duplicates:
 
     same_id: bool  # same ID number: never created anyway
     shown: list[Known]  # in the jurisdiction
-    elsewhere: list[int]  # outside it: their id alone
+    elsewhere: bool  # someone outside it too: never whom (docs/access.md)
 
     @property
     def ids(self) -> set[int]:
-        return {k.id for k in self.shown} | set(self.elsewhere)
+        return {k.id for k in self.shown}
 
 
 def duplicates(
-    session: Session, who: Principal, person_ids: list[int], *, same_id: bool
+    session: Session,
+    who: Principal,
+    person_ids: list[int],
+    *,
+    same_id: bool,
+    elsewhere: bool = False,
 ) -> Duplicates:
     """What the user may be told of these people; those named are recorded as read."""
     seen = guard.visible(session, who, person_ids)
@@ -116,7 +121,7 @@ def duplicates(
             person = session.get(Person, pid)
             shown.append(Known(pid, names[pid], person.birth_year if person else None))
     recorder.read(session, "people", None, sorted(seen), view="duplicates")
-    elsewhere = [p for p in person_ids if p not in seen]
+    elsewhere = elsewhere or any(p not in seen for p in person_ids)
     return Duplicates(same_id=same_id, shown=shown, elsewhere=elsewhere)
 
 
@@ -131,4 +136,4 @@ def find(session: Session, who: Principal, data: PersonCreate) -> Duplicates | N
 
 def from_conflict(session: Session, who: Principal, exc: service.DuplicatePerson) -> Duplicates:
     same_id = any(p.field == "national_id" for p in exc.problems)
-    return duplicates(session, who, exc.person_ids, same_id=same_id)
+    return duplicates(session, who, exc.person_ids, same_id=same_id, elsewhere=exc.elsewhere)

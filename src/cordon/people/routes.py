@@ -78,9 +78,10 @@ def create_person(
         bool, Query(description="Create even when the same phone, name and birth year exist.")
     ] = False,
 ) -> PersonOut:
-    """Register a person (also one living in another ward: a contact to hand over). 409 when
-    they seem to exist already (the ids are in the problem)."""
-    person = service.create_person(session, data, allow_duplicate=allow_duplicate)
+    """Register a person of your jurisdiction (a contact living elsewhere is recorded with
+    ``POST /handovers/contacts``). 409 when they seem to exist already: the ids of those you
+    see, and of the others only that they exist outside your jurisdiction."""
+    person = service.create_person(session, data, allow_duplicate=allow_duplicate, scope=who.scope)
     return person_out(who, person)
 
 
@@ -126,7 +127,9 @@ def update_person(session: SessionDep, who: Writer, person_id: Id, data: PersonU
     """Change some fields; ``version`` must be the one last read (else 409). A new
     ``ward_id`` transfers the person: the old ward no longer sees them."""
     guard.person(session, who, person_id)
-    person = service.update_person(session, person_id, data, expected_version=data.version)
+    person = service.update_person(
+        session, person_id, data, expected_version=data.version, scope=who.scope
+    )
     return person_out(who, person)
 
 

@@ -74,10 +74,13 @@ class DuplicateCandidate:
 
 
 class DuplicatePerson(Conflict):
-    """A create refused because the person seems to exist already (ids only, no personal data)."""
+    """A create refused because the person seems to exist already: the ids of those the user
+    sees; of the others, only that they exist outside the jurisdiction (never whom)."""
 
-    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
-        ids = ", ".join(str(c.person.id) for c in candidates)
+    def __init__(self, candidates: list[DuplicateCandidate], scope: Scope = CITY) -> None:
+        shown = [c.person.id for c in candidates if scope.sees(c.person.ward_id, c.person.id)]
+        self.person_ids = shown
+        self.elsewhere = len(shown) < len(candidates)
         by_id = any(c.reason == SAME_NATIONAL_ID for c in candidates)
         reason = SAME_NATIONAL_ID if by_id else candidates[0].reason
         fields: tuple[str, ...] = ("national_id",)
@@ -85,13 +88,17 @@ class DuplicatePerson(Conflict):
             fields = ("phone", "full_name", "birth_year")
         if reason == SAME_PHONE_NAME:
             fields = ("phone", "full_name")
-        message = f"{reason} as person {ids}"
+        whom = [f"as person {', '.join(map(str, shown))}"] if shown else []
+        if self.elsewhere:
+            whom.append("as someone outside your jurisdiction")
+        message = f"{reason} {' and '.join(whom)}"
         hint = "" if by_id else " Check them, or send allow_duplicate=true to create anyway."
+        if self.elsewhere:
+            hint += " A contact living elsewhere is recorded with POST /api/v1/handovers/contacts."
         super().__init__(
             detail=f"This person may already exist: {message}.{hint}",
             problems=[FieldProblem(f, message) for f in fields],
         )
-        self.person_ids = [c.person.id for c in candidates]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -190,12 +197,21 @@ def duplicates_of(session: Session, person_id: int) -> list[DuplicateCandidate]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _check_places(session: Session, values: dict[str, Any]) -> None:
+OUT_OF_SIGHT = N_(
+    "ward %(id)s is outside your jurisdiction: record a contact living there with the "
+    "handover flow (POST /api/v1/handovers/contacts)"
+)
+
+
+def _check_places(session: Session, values: dict[str, Any], scope: Scope = CITY) -> None:
     ward_id = values.get("ward_id")
     if ward_id is not None:
         ward = session.get(AdminUnit, ward_id)
         if ward is None or ward.level != UnitLevel.ward:
             raise InvalidInput.on("ward_id", N_("no ward with id %(id)s"), id=ward_id)
+    if "ward_id" in values and not scope.whole_city and not scope.sees(ward_id):
+        # the user would not see the person they register or move (docs/access.md)
+        raise InvalidInput.on("ward_id", OUT_OF_SIGHT, id=ward_id)
     household_id = values.get("household_id")
     if household_id is not None and session.get(Household, household_id) is None:
         raise InvalidInput.on("household_id", N_("no household with id %(id)s"), id=household_id)
@@ -226,16 +242,19 @@ def _flush(session: Session) -> None:
         ) from None
 
 
-def create_person(session: Session, data: PersonCreate, *, allow_duplicate: bool = False) -> Person:
-    """Create a person, unless they seem to exist already (then Conflict listing them).
+def create_person(
+    session: Session, data: PersonCreate, *, allow_duplicate: bool = False, scope: Scope = CITY
+) -> Person:
+    """Create a person in ``scope`` (the user's jurisdiction), unless they seem to exist
+    already (then Conflict naming those ``scope`` sees).
 
     A same national ID always refuses; same phone + folded name (+ birth year when both
     know it) refuses unless ``allow_duplicate``."""
     values = data.model_dump(exclude={"full_name"})
-    _check_places(session, values)
+    _check_places(session, values, scope)
     candidates = find_duplicates(session, data)
     if candidates and (candidates[0].reason == SAME_NATIONAL_ID or not allow_duplicate):
-        raise DuplicatePerson(candidates)
+        raise DuplicatePerson(candidates, scope)
     person = Person(full_name=data.full_name, name_folded=fold(data.full_name), **values)
     session.add(person)
     _flush(session)
@@ -260,10 +279,17 @@ def _check_version(person: Person, expected_version: int) -> None:
 
 
 def update_person(
-    session: Session, person_id: int, data: PersonPatch, *, expected_version: int
+    session: Session,
+    person_id: int,
+    data: PersonPatch,
+    *,
+    expected_version: int,
+    scope: Scope = CITY,
 ) -> Person:
     """Change the fields sent in ``data``; Conflict if the person moved past
-    ``expected_version``."""
+    ``expected_version``. A new ``ward_id`` transfers the person, also out of ``scope`` (the
+    user hands them to the ward they moved to); the duplicate check names only those
+    ``scope`` sees."""
     person = get_person(session, person_id)
     _check_version(person, expected_version)
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
@@ -279,7 +305,7 @@ def update_person(
         clash = session.scalar(select(Person.id).where(Person.national_id == national_id))
         if clash is not None:
             raise DuplicatePerson(
-                [DuplicateCandidate(session.get_one(Person, clash), SAME_NATIONAL_ID)]
+                [DuplicateCandidate(session.get_one(Person, clash), SAME_NATIONAL_ID)], scope
             )
     full_name = changes.pop("full_name", None)
     was_in = person.ward_id

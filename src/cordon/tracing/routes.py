@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -31,27 +32,29 @@ Recompute = Annotated[Principal, need(Permission.tracing_recompute)]
 HIDDEN = "outside your jurisdiction"
 
 
-def tier_out(info: service.TierInfo) -> TierOut:
+def tier_out(info: service.TierInfo, sight: Sight | None = None) -> TierOut:
+    """A tier and why; ``sight``: the people and cases the reader may see (None: all). A
+    person out of sight is "outside your jurisdiction", without id, tier, day or case
+    (docs/access.md)."""
+
+    def shown(person_id: int | None) -> bool:
+        return sight is None or person_id is None or person_id in sight.people
+
+    def case(case_id: int | None) -> int | None:
+        return case_id if sight is None or case_id in sight.cases else None
+
     return TierOut(
         person_id=info.person_id,
         tier=info.tier,
         exposed_on=info.exposed_on,
-        source_case_id=info.source_case_id,
-        why=[
-            StepOut(
-                person_id=s.person_id,
-                tier=s.level,
-                exposed_on=s.exposed_on,
-                via_exposure_id=s.via_exposure_id,
-            )
-            for s in info.path
-        ],
+        source_case_id=case(info.source_case_id),
+        why=[_step(s) if shown(s.person_id) else OUTSIDE for s in info.path],
         labels=[
             LabelOut(
                 tier=lab.level,
                 exposed_on=lab.exposed_on,
-                source_case_id=lab.source_case_id,
-                via_person_id=lab.via_person_id,
+                source_case_id=case(lab.source_case_id),
+                via_person_id=lab.via_person_id if shown(lab.via_person_id) else None,
                 via_exposure_id=lab.via_exposure_id,
             )
             for lab in info.labels
@@ -59,12 +62,41 @@ def tier_out(info: service.TierInfo) -> TierOut:
     )
 
 
+def _step(s: service.Step) -> StepOut:
+    return StepOut(
+        person_id=s.person_id,
+        tier=s.level,
+        exposed_on=s.exposed_on,
+        via_exposure_id=s.via_exposure_id,
+    )
+
+
+OUTSIDE = StepOut(person_id=None, tier=None, exposed_on=None, via_exposure_id=None, outside=HIDDEN)
+
+
+@dataclass(frozen=True)
+class Sight:
+    """Of the people and cases a tier names, those the reader may see."""
+
+    people: set[int]
+    cases: set[int]
+
+
+def _sight(session: SessionDep, who: Principal, info: service.TierInfo) -> Sight:
+    people = {s.person_id for s in info.path} | {
+        lab.via_person_id for lab in info.labels if lab.via_person_id is not None
+    }
+    cases = sorted({lab.source_case_id for lab in info.labels})
+    return Sight(guard.visible(session, who, people), set(guard.visible_cases(session, who, cases)))
+
+
 @router.get("/people/{person_id}", response_model=TierOut)
 def person_tier(session: SessionDep, who: Reader, person_id: Id) -> TierOut:
     """A person's F-tier and why: the chain of exposures back to the F0."""
     guard.person(session, who, person_id)
     recorder.read(session, "tier_labels", person_id, [person_id])
-    return tier_out(service.tier_of(session, person_id))
+    info = service.tier_of(session, person_id)
+    return tier_out(info, _sight(session, who, info))
 
 
 @router.get("/people/{person_id}/history", response_model=list[TierChangeOut])
@@ -94,7 +126,7 @@ def trace(
     recorder.read(session, "people", person_id, seen, view="trace")
     names = guard.names(session, who, seen)
     return TraceOut(
-        person=tier_out(tree.root),
+        person=tier_out(tree.root, _sight(session, who, tree.root)),
         name=names.get(person_id, ""),
         counts=tree.counts,
         truncated=tree.truncated,
@@ -103,7 +135,7 @@ def trace(
                 person_id=n.person_id,
                 name=names.get(n.person_id, HIDDEN),
                 level=n.level,
-                tier=n.tier,
+                tier=n.tier if n.person_id in seen else None,
                 exposed_on=n.exposed_on,
                 parent_person_id=n.parent_person_id,
                 via_exposure_id=n.via_exposure_id,

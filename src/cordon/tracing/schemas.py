@@ -6,16 +6,23 @@ from pydantic import BaseModel, Field
 
 
 class StepOut(BaseModel):
-    person_id: int
-    tier: int = Field(description="0 = F0, 1 = F1 …")
-    exposed_on: dt.date = Field(description="Day reached (for an F0: first day of the window).")
+    person_id: int | None = Field(description="Null for a person outside your jurisdiction.")
+    tier: int | None = Field(description="0 = F0, 1 = F1 … (null outside your jurisdiction)")
+    exposed_on: dt.date | None = Field(
+        description="Day reached (for an F0: first day of the window)."
+    )
     via_exposure_id: int | None
+    outside: str | None = Field(
+        default=None,
+        description="'outside your jurisdiction' for a person you may not see: then no id, "
+        "tier, day or case is given.",
+    )
 
 
 class LabelOut(BaseModel):
     tier: int
     exposed_on: dt.date
-    source_case_id: int
+    source_case_id: int | None = Field(description="Null when the case is out of your sight.")
     via_person_id: int | None
     via_exposure_id: int | None
 
@@ -38,7 +45,10 @@ class TraceNodeOut(BaseModel):
     person_id: int
     name: str
     level: int = Field(description="Tier along this path (steps from the F0).")
-    tier: int = Field(description="The person's own tier: lower when another path is shorter.")
+    tier: int | None = Field(
+        description="The person's own tier: lower when another path is shorter (null for a "
+        "person outside your jurisdiction)."
+    )
     exposed_on: dt.date
     parent_person_id: int | None
     via_exposure_id: int | None

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from cordon.access import service, signin
+from cordon.access import service, signin, two_factor
 from cordon.access.deps import COOKIE, client_address, set_session_cookie
 from cordon.access.models import User
 from cordon.core.deps import SessionDep
-from cordon.core.errors import CordonError, TooManyAttempts
+from cordon.core.errors import CordonError, Forbidden, TooManyAttempts
 from cordon.core.security import password_matches
 from cordon.web.i18n import COOKIE as LANG_COOKIE
 from cordon.web.i18n import LANGUAGES
@@ -74,7 +74,9 @@ def sign_in(
     if isinstance(result, str):
         session.commit()  # the failure counts although the answer is an error
         if result.startswith("Enter the six-digit code"):
-            errors["code"] = t.gettext("Enter the six-digit code of your authenticator app.")
+            errors["code"] = t.gettext(
+                "Enter the six-digit code of your authenticator app, or a recovery code."
+            )
         else:
             errors["form"] = t.gettext("Sign-in failed: wrong username, password or code.")
         context = {"next": _safe_next(next), "form": form, "errors": errors, "ask_code": True}
@@ -96,15 +98,22 @@ def sign_out(request: Request, session: SessionDep, who: PageUser) -> Response:
 
 @router.post("/language")
 def choose_language(
-    request: Request, session: SessionDep, lang: Text, next: OptionalText = "/"
+    request: Request,
+    session: SessionDep,
+    lang: Text,
+    next: OptionalText = "/",
+    csrf_token: OptionalText = "",
 ) -> Response:
-    """Switch the language: remembered by this browser, and by the account when signed in."""
+    """Switch the language: remembered by this browser, and by the account when signed in
+    (then the form's CSRF token is checked, as for every change made with the cookie)."""
+    cookie = request.cookies.get(COOKIE)
+    web = signin.session_of(session, cookie) if cookie else None
+    if web is not None and cookie and not signin.csrf_ok(cookie, csrf_token or None):
+        raise Forbidden("Missing or wrong CSRF token (field csrf_token); reload the page.")
     response = RedirectResponse(_safe_next(next), status_code=303)
     if lang not in LANGUAGES:
         return response
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
-    cookie = request.cookies.get(COOKIE)
-    web = signin.session_of(session, cookie) if cookie else None
     if web is not None:
         user = session.get(User, web.user_id)
         if user is not None:
@@ -136,10 +145,8 @@ def change_password(
     else:
         try:
             service.change_password(session, user=user, new=new_password)
-        except CordonError:
-            errors["new_password"] = t.gettext(
-                "Choose a password of at least 12 characters that is not your old one."
-            )
+        except CordonError as exc:
+            errors["new_password"] = t.problem(exc.problems[0]) if exc.problems else t.error(exc)
     if errors:
         return render(request, "account/password.html", {"errors": errors}, who=who, status=422)
     return RedirectResponse("/", status_code=303)
@@ -151,14 +158,12 @@ def two_factor_page(request: Request, session: SessionDep, who: PageUser) -> Res
     user = session.get_one(User, who.user_id)
     if user.totp_enabled:
         return RedirectResponse("/", status_code=303)
-    uri = signin.totp_uri(user) if user.totp_secret else signin.start_totp(user)
-    context: dict[str, object] = {
-        "uri": uri,
-        "qr": _qr(uri),
-        "secret": user.totp_secret,
-        "errors": {},
-    }
-    return render(request, "account/two_factor.html", context, who=who)
+    uri = two_factor.pending_uri(user) or two_factor.start(session, user, password=None, code=None)
+    return render(request, "account/two_factor.html", _enrolment(user, uri, {}), who=who)
+
+
+def _enrolment(user: User, uri: str, errors: dict[str, str]) -> dict[str, object]:
+    return {"uri": uri, "qr": _qr(uri), "secret": user.totp_secret, "errors": errors}
 
 
 def _qr(uri: str) -> Markup:
@@ -174,11 +179,10 @@ def confirm_two_factor(
     cookie = request.cookies.get(COOKIE)
     web = signin.session_of(session, cookie) if cookie else None
     try:
-        signin.confirm_totp(session, user, web, code.strip())
+        codes = two_factor.confirm(session, user, web, code.strip())
     except CordonError:
         t = texts_for(request)
         errors = {"code": t.gettext("This code is not valid. Enter the code shown now.")}
-        uri = signin.totp_uri(user)
-        context = {"uri": uri, "qr": _qr(uri), "secret": user.totp_secret, "errors": errors}
+        context = _enrolment(user, two_factor.pending_uri(user) or "", errors)
         return render(request, "account/two_factor.html", context, who=who, status=422)
-    return RedirectResponse("/", status_code=303)
+    return render(request, "account/recovery_codes.html", {"codes": codes}, who=who)
