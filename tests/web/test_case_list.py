@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access.pseudonyms import pseudonym
-from cordon.cases import list_pages
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.geography.models import AdminUnit
+from cordon.web import filters
 from pagekit import Browser
 
 Factory = Any
@@ -132,7 +132,7 @@ def test_sort_by_columns_and_pages(
     assert _codes(tracer.get("/cases", params={"sort": "confirmed_on"}).text)[-1] == "A2"
     assert _codes(tracer.get("/cases", params={"sort": "code"}).text) == ["A1", "A2", "B1", "C1"]
 
-    monkeypatch.setattr(list_pages, "PER_PAGE", 3)
+    monkeypatch.setattr(filters, "PER_PAGE", 3)
     first = tracer.get("/cases", params={"sort": "code", "status": "confirmed"}).text
     assert _codes(first) == ["A1", "B1", "C1"]
     assert "Next" not in first

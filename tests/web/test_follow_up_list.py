@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cordon.access.pseudonyms import pseudonym
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
-from cordon.outreach import followup_pages
+from cordon.web import filters
 from pagekit import Browser, csrf_of
 
 pytestmark = pytest.mark.usefixtures("city_regime")
@@ -125,7 +125,7 @@ def test_a_ward_worker_sees_their_ward_and_an_analyst_pseudonyms(
 def test_pages_and_export_carry_the_filters(
     browser: Browser, contacts: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(followup_pages, "PER_PAGE", 2)
+    monkeypatch.setattr(filters, "PER_PAGE", 2)
     officer = browser("district_officer", "001", lang="en")
     first = officer.get("/contacts", params={"tier": "1"}).text
     assert _names(first) == ["Gần Sớm", "Gần Muộn"]

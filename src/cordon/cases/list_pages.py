@@ -24,15 +24,12 @@ from cordon.clusters import service as clusters
 from cordon.core.deps import SessionDep
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
-from cordon.web.filters import Filters
+from cordon.web.filters import Filters, ListPage
 from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
-COUNTED = 10_000  # counted up to this many ("10,000+"): the count of a city stays quick
 CLUSTERS_OFFERED = 500
-MAX_PAGE = 100_000
 COLUMNS = ("code", "status", "onset_on", "confirmed_on")  # the columns that sort
 
 
@@ -93,8 +90,7 @@ def case_list(request: Request, session: SessionDep, who: PageUser) -> Response:
     form = Filters(request.query_params, texts_for(request, who))
     where = case_filter(session, form)
     sort = form.choice("sort", CaseSort) or CaseSort.newest
-    page = form.number("page", high=MAX_PAGE) or 1
-    form.values.pop("page", None)
+    page = ListPage.of(form)
     rows: list[Any] = []
     total = 0
     if not form.errors:
@@ -102,22 +98,17 @@ def case_list(request: Request, session: SessionDep, who: PageUser) -> Response:
             session,
             where,
             sort=sort,
-            limit=PER_PAGE + 1,
-            offset=(page - 1) * PER_PAGE,
+            limit=page.limit,
+            offset=page.offset,
             scope=who.scope,
-            cap=COUNTED,
+            cap=page.cap,
         )
-    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    paged = page.context(rows, total)
+    rows = paged["rows"]
     people = [c.person_id for c in rows]
     recorder.read(session, "cases", None, people, view="list")
     context = {
-        "rows": rows,
-        "total": total,
-        "counted": COUNTED,
-        "page": page,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "more": more,
-        "first": (page - 1) * PER_PAGE + 1,
+        **paged,
         "form": form,
         "sorts": _sorts(form, sort),
         "names": guard.names(session, who, people),

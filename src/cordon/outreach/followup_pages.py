@@ -20,14 +20,11 @@ from cordon.cases.listing import in_unit
 from cordon.core.deps import SessionDep
 from cordon.geography.models import AdminUnit
 from cordon.outreach.followup import ContactFilter, FollowUpSort, OrderState, people_to_follow_up
-from cordon.web.filters import Filters
+from cordon.web.filters import Filters, ListPage
 from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 50
-COUNTED = 10_000
-MAX_PAGE = 100_000
 COLUMNS = ("tier", "since", "exposed_on")
 
 
@@ -82,8 +79,7 @@ def follow_up_list(request: Request, session: SessionDep, who: PageUser) -> Resp
     form = Filters(request.query_params, texts_for(request, who))
     where = contact_filter(session, form)
     sort = form.choice("sort", FollowUpSort) or FollowUpSort.tier
-    page = form.number("page", high=MAX_PAGE) or 1
-    form.values.pop("page", None)
+    page = ListPage.of(form)
     rows: list[Any] = []
     total = 0
     if not form.errors:
@@ -91,22 +87,17 @@ def follow_up_list(request: Request, session: SessionDep, who: PageUser) -> Resp
             session,
             where,
             sort=sort,
-            limit=PER_PAGE + 1,
-            offset=(page - 1) * PER_PAGE,
+            limit=page.limit,
+            offset=page.offset,
             scope=who.scope,
-            cap=COUNTED,
+            cap=page.cap,
         )
-    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    paged = page.context(rows, total)
+    rows = paged["rows"]
     people = [r.person_id for r in rows]
     recorder.read(session, "people", None, people, view="follow-up")
     context = {
-        "rows": rows,
-        "total": total,
-        "counted": COUNTED,
-        "page": page,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "more": more,
-        "first": (page - 1) * PER_PAGE + 1,
+        **paged,
         "form": form,
         "sorts": _sorts(form, sort),
         "names": guard.names(session, who, people),

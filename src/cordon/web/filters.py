@@ -6,8 +6,9 @@ into the form, the sort links, the pager and the export links."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
@@ -17,6 +18,9 @@ from cordon.web.i18n import Texts
 
 E = TypeVar("E", bound=Enum)
 LONGEST = 40  # no filter's value is longer: a longer one is refused, not read
+PER_PAGE = 50
+COUNTED = 10_000  # counted up to this many ("10,000+"): the count of a city stays quick
+MAX_PAGE = 100_000
 
 
 class Filters:
@@ -78,3 +82,39 @@ class Filters:
         """The filled fields and ``changes`` (None removes one) as a query string."""
         merged: dict[str, str | int | None] = {**self.values, **changes}
         return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """The page of a list the form asks for (``page``, 50 rows a page): one row more is read
+    to tell whether a next page exists; the count stops at ``COUNTED``."""
+
+    number: int
+
+    @classmethod
+    def of(cls, form: Filters) -> ListPage:
+        number = form.number("page", high=MAX_PAGE) or 1
+        form.values.pop("page", None)
+        return cls(number)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * PER_PAGE
+
+    @property
+    def limit(self) -> int:
+        return PER_PAGE + 1
+
+    cap = COUNTED
+
+    def context(self, rows: list[Any], total: int) -> dict[str, Any]:
+        """The page's rows and what the template's pager and count need."""
+        return {
+            "rows": rows[:PER_PAGE],
+            "more": len(rows) > PER_PAGE,
+            "total": total,
+            "counted": COUNTED,
+            "page": self.number,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "first": self.offset + 1,
+        }
