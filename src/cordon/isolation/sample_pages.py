@@ -101,9 +101,7 @@ def record_sample(
             )
         except CordonError as exc:
             session.rollback()
-            reader.refused(exc)
-            if not exc.problems:
-                reader.fail("task", reader.t.error(exc))
+            reader.refused(exc, otherwise="task")
     if not reader.ok():
         return _page(request, session, who, 1, failed=task_id, typed=typed, errors=reader.errors)
     return RedirectResponse("/isolation/samples", status_code=303)
@@ -166,9 +164,7 @@ def enter_result(
             )
         except CordonError as exc:
             session.rollback()
-            reader.refused(exc)
-            if not exc.problems:
-                reader.fail("test", reader.t.error(exc))
+            reader.refused(exc, otherwise="test")
     if not reader.ok():
         return _results_page(request, session, who, failed=test_id, errors=reader.errors)
     return RedirectResponse("/lab/results", status_code=303)

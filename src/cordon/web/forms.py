@@ -44,11 +44,20 @@ class Reader:
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 
-    def refused(self, error: CordonError, where: Callable[[str], str] = lambda f: f) -> None:
+    def refused(
+        self,
+        error: CordonError,
+        where: Callable[[str], str] = lambda f: f,
+        *,
+        otherwise: str | None = None,
+    ) -> None:
         """A service's problems, each in the user's language next to its field (``where``:
-        the form's field of a service's field)."""
+        the form's field of a service's field); a refusal naming no field is said on
+        ``otherwise`` when given."""
         for problem in error.problems:
             self.fail(where(problem.field), self.t.problem(problem))
+        if otherwise is not None and not error.problems:
+            self.fail(otherwise, self.t.error(error))
 
     def date(self, field: str, typed: str, *, required: bool = False) -> dt.date | None:
         if not typed:
