@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from cordon.core.migrate import downgrade, upgrade
@@ -20,3 +21,34 @@ def test_latest_migration_goes_down_and_up_again(engine: Engine) -> None:
     upgrade(engine)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert sex_given_to_a_person_inserted_without(engine) == "unknown"
+
+
+def test_a_person_written_without_a_sex_is_of_unknown_sex_after_each_way(engine: Engine) -> None:
+    """Migration 0022 gives ``people.sex`` its default in place (on SQLite by rewriting the
+    table's definition, not by copying the registry): a row written by hand gets it, the
+    database stays sound, and going back removes it."""
+    assert sex_given_to_a_person_inserted_without(engine) == "unknown"
+    downgrade(engine, "0021")
+    assert sex_given_to_a_person_inserted_without(engine) is None
+    upgrade(engine)
+    assert sex_given_to_a_person_inserted_without(engine) == "unknown"
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def sex_given_to_a_person_inserted_without(engine: Engine) -> str | None:
+    """The sex the database writes for a person whose insert names none (rolled back); None
+    when the column has no default and refuses the row."""
+    with engine.connect() as conn:
+        try:
+            conn.execute(
+                text("INSERT INTO people (full_name, name_folded, version) VALUES ('A', 'a', 1)")
+            )
+        except Exception:  # NOT NULL refused: no default
+            conn.rollback()
+            return None
+        sex = conn.execute(text("SELECT sex FROM people WHERE name_folded = 'a'")).scalar()
+        conn.rollback()
+        return str(sex)

@@ -6,6 +6,7 @@ Revises: 0021
 Create Date: 2026-12-07
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -109,13 +110,36 @@ def upgrade() -> None:
             ["id"],
         )
         batch.create_index("ix_monitoring_flags_report_id", ["report_id"], unique=False)
-    with op.batch_alter_table("people") as batch:
-        batch.alter_column("sex", existing_type=SEX, server_default="unknown")
+    _sex_default("'unknown'")
+
+
+def _sex_default(default: str | None) -> None:
+    """``people.sex`` defaults to ``default`` (an SQL literal) or to nothing. PostgreSQL alters
+    the column in place. SQLite cannot, and a batch rebuild copies the whole registry (a city's
+    million people took tens of minutes): it gets SQLite's own procedure for a change that
+    leaves the stored rows alone — the table's definition rewritten in ``sqlite_master`` under
+    ``writable_schema``, the schema version bumped (sqlite.org/lang_altertable.html, §7)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        op.alter_column(
+            "people", "sex", existing_type=SEX, server_default=sa.text(default) if default else None
+        )
+        return
+    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'people'").scalar_one()
+    column = re.compile(r"(\bsex VARCHAR\(16\))(?: DEFAULT '[a-z]*')?")
+    new, found = column.subn(rf"\1 DEFAULT {default}" if default else r"\1", sql, count=1)
+    assert found == 1, "people.sex not found in the table's definition"
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    bind.exec_driver_sql("PRAGMA writable_schema = ON")
+    bind.exec_driver_sql(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'people'", (new,)
+    )
+    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("people") as batch:
-        batch.alter_column("sex", existing_type=SEX, server_default=None)
+    _sex_default(None)
     with op.batch_alter_table("monitoring_flags") as batch:
         batch.drop_index("ix_monitoring_flags_report_id")
         batch.drop_constraint(
