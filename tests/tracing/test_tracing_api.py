@@ -18,15 +18,18 @@ from cordon.tracing.models import PersonTier, TierLabel
 
 @pytest.fixture(autouse=True)
 def tiers_kept_with_labels(session: Session) -> Iterator[None]:
-    """After every scenario here, each person's stored tier is their lowest label: what the
-    tier counts and *my work today* read agrees with what the engine explains."""
+    """After every scenario here, each person's stored tier is their lowest label, with that
+    label's day: what the tier counts, *my work today* and the people to follow up read
+    agrees with what the engine explains."""
     yield
     session.expire_all()
-    lowest = session.execute(
-        select(TierLabel.person_id, func.min(TierLabel.level)).group_by(TierLabel.person_id)
-    )
-    stored = session.execute(select(PersonTier.person_id, PersonTier.tier))
-    assert dict(stored.all()) == dict(lowest.all())
+    labels = session.execute(select(TierLabel.person_id, TierLabel.level, TierLabel.exposed_on))
+    lowest: dict[int, tuple[int, Any]] = {}
+    for person, level, day in labels:
+        if person not in lowest or level < lowest[person][0]:
+            lowest[person] = (level, day)
+    stored = session.execute(select(PersonTier.person_id, PersonTier.tier, PersonTier.exposed_on))
+    assert {p: (k, d) for p, k, d in stored} == lowest
     moved_away = session.scalar(
         select(func.count())
         .select_from(PersonTier)

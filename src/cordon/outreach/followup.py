@@ -3,9 +3,9 @@ day of the exposure that gave it, whether a tracer has reached them since their 
 moved, and their isolation order — one filter, sort and page for the web app's list and its
 export.
 
-Read from the tier store (``person_tiers``: one row a tiered person, with the person's ward
-copied, ADR 0009); the exposure day is the tier engine's label of the person's tier (the day
-the path that gives the tier reached them); reached is as on the *still to reach* list (an
+Read from the tier store alone (``person_tiers``: one row a tiered person, with the person's
+ward copied, and the day of the tier engine's label of the person's tier — the day the path
+that gives the tier reached them, ADR 0009); reached is as on the *still to reach* list (an
 attempt ending in ``reached`` or ``refused`` since the tier last moved); the order is the
 person's open one (proposed or confirmed: at most one a person)."""
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from cordon.core.scope import CITY, Scope
@@ -24,7 +24,7 @@ from cordon.isolation.enums import OPEN, OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.outreach.enums import DONE
 from cordon.outreach.models import ReachAttempt
-from cordon.tracing.models import PersonTier, TierLabel
+from cordon.tracing.models import PersonTier
 from cordon.tracing.service import in_scope
 
 
@@ -84,22 +84,16 @@ def _open_order(status: OrderState) -> ColumnElement[bool]:
 
 def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
     """The ids of the people to follow up whom ``f`` lets through, in ``scope``."""
-    # every tiered person has the label of their tier (the tier is their lowest label)
-    query = select(PersonTier.person_id).join(
-        TierLabel,
-        and_(TierLabel.person_id == PersonTier.person_id, TierLabel.level == PersonTier.tier),
-    )
-    # the tier asked of the label (its level is the tier): the people's tier index stays
-    # free for the order by tier, and the label's day index serves the order by day
+    query = select(PersonTier.person_id)
     conditions: list[ColumnElement[bool]] = [
-        TierLabel.level == f.tier if f.tier is not None else TierLabel.level >= 1
+        PersonTier.tier == f.tier if f.tier is not None else PersonTier.tier >= 1
     ]
     if f.wards is not None:
         conditions.append(PersonTier.ward_id.in_(sorted(f.wards)))
     if f.exposed_from is not None:
-        conditions.append(TierLabel.exposed_on >= f.exposed_from)
+        conditions.append(PersonTier.exposed_on >= f.exposed_from)
     if f.exposed_to is not None:
-        conditions.append(TierLabel.exposed_on <= f.exposed_to)
+        conditions.append(PersonTier.exposed_on <= f.exposed_to)
     if f.reached is not None:
         conditions.append(_reached() if f.reached else ~_reached())
     if f.order is not None:
@@ -108,12 +102,12 @@ def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
 
 
 def _order(sort: FollowUpSort) -> list[ColumnElement[Any]]:
-    """The sort's column, then the person: read in the order of an index of each (the
-    exposure day's: ``ix_tier_labels_exposed_person``), never sorted whole."""
+    """The sort's column, then the person: for the city, read in the order of an index of
+    each (``ix_person_tiers_exposed_person`` for the day), never sorted whole."""
     column, person = {
         "tier": (PersonTier.tier, PersonTier.person_id),
         "since": (PersonTier.since, PersonTier.person_id),
-        "exposed_on": (TierLabel.exposed_on, TierLabel.person_id),
+        "exposed_on": (PersonTier.exposed_on, PersonTier.person_id),
     }[sort.value.lstrip("-")]
     if sort.value.startswith("-"):
         return [column.desc(), person.desc()]
@@ -140,7 +134,7 @@ def people_to_follow_up(
         PersonTier.tier,
         PersonTier.since,
         PersonTier.ward_id,
-        TierLabel.exposed_on,
+        PersonTier.exposed_on,
     )
     rows = session.execute(page.order_by(*_order(sort)).limit(limit).offset(offset)).all()
     ids = [int(r[0]) for r in rows]

@@ -26,6 +26,7 @@ from cordon.tracing.store import (
     chunks,
     date_of,
     delete_labels,
+    keep_exposure_days,
     window_start,
 )
 
@@ -203,6 +204,9 @@ def write(session: Session, new: engine.Labels, *, cause: str) -> Diff:
         )
     insert_rows(session, TierLabel, LABEL_COLUMNS, _rows(new, fresh))
     moved = _record_moves(session, old, new, cause=cause)
+    everyone = len(fresh) == len(new_keys)
+    touched = np.union1d(old.person[gone], new.person[fresh]).tolist()
+    keep_exposure_days(session, None if everyone else touched)
     return Diff(
         labels=len(new), written=len(fresh), deleted=len(gone), moves=len(moved), moved=moved
     )

@@ -19,8 +19,6 @@ class TierLabel(Base):
     are never deleted; merged people are rebuilt by the engine."""
 
     __tablename__ = "tier_labels"
-    # people to follow up, by the day of their exposure (outreach.followup)
-    __table_args__ = (Index("ix_tier_labels_exposed_person", "exposed_on", "person_id"),)
 
     person_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
@@ -52,7 +50,9 @@ class PersonTier(Base):
     person's lowest label among all labels (ADR 0009). Written with the tier history, by the
     same statements, for the same moves; a person without a tier has no row. ``ward_id`` is
     a copy of the person's ward (as on cases, ADR 0007), so a district's or ward's lists read
-    their own index range."""
+    their own index range. ``exposed_on`` is a copy of the day of the label that gives the
+    tier, kept by the engine after each write of labels (``store.keep_exposure_days``), so
+    the people to follow up are filtered and sorted by it without a join (ADR 0009)."""
 
     __tablename__ = "person_tiers"
     __table_args__ = (
@@ -60,9 +60,12 @@ class PersonTier(Base):
         Index("ix_person_tiers_since_person", "since", "person_id"),
         Index("ix_person_tiers_ward_tier_since", "ward_id", "tier", "since"),
         Index("ix_person_tiers_ward_since", "ward_id", "since"),
+        Index("ix_person_tiers_ward_exposed", "ward_id", "exposed_on"),
+        Index("ix_person_tiers_exposed_person", "exposed_on", "person_id"),
     )
 
     person_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     tier: Mapped[int] = mapped_column(SmallInteger)
     since: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     ward_id: Mapped[int | None] = mapped_column(BigId)
+    exposed_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Dialect, and_, delete, select, tuple_
+from sqlalchemy import Dialect, and_, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import F0_STATUSES
@@ -24,7 +24,7 @@ from cordon.core.dates import EPOCH
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.tracing.incremental import NEVER, Edge, Label, TierMove
-from cordon.tracing.models import TierChange, TierLabel
+from cordon.tracing.models import PersonTier, TierChange, TierLabel
 from cordon.tracing.policy import TierPolicy, TierRules
 
 T = TypeVar("T")
@@ -77,6 +77,7 @@ class SqlView:
         self._edges: dict[int, list[Edge]] = {}
         self._ends: dict[int, int] = {}
         self._sources: dict[int, tuple[int, int] | None] = {}
+        self._touched: set[int] = set()  # people whose labels were saved, until recorded
 
     def _rows(self, sql: str, ids: Collection[int]) -> list[tuple[Any, ...]]:
         if not ids:
@@ -167,14 +168,19 @@ class SqlView:
     def save(self, removed: Collection[tuple[int, int]], written: Collection[Label]) -> None:
         with self._cursor() as cursor:
             self.sql.save(cursor, removed, written)
+        self._touched.update(p for p, _ in removed)
+        self._touched.update(lab.person for lab in written)
 
     def record(self, moves: Collection[TierMove], *, cause: str, at: dt.datetime) -> None:
-        """The tier history: one row per move, all at the same moment for the same cause."""
-        if not moves:
-            return
-        when = table_of(TierChange).c.changed_at.type._cached_bind_processor(self.sql.dialect)
-        with self._cursor() as cursor:
-            self.sql.record(cursor, moves, cause, when(at) if when else at)
+        """The tier history: one row per move, all at the same moment for the same cause;
+        then the exposure day of everyone whose labels were saved."""
+        if moves:
+            when = table_of(TierChange).c.changed_at.type._cached_bind_processor(self.sql.dialect)
+            with self._cursor() as cursor:
+                self.sql.record(cursor, moves, cause, when(at) if when else at)
+        if self._touched:
+            keep_exposure_days(self.session, self._touched)
+            self._touched.clear()
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
@@ -328,6 +334,23 @@ def _move_row(
 
 def _links(lab: Label) -> tuple[int, int | None, int | None]:
     return lab.source_case, lab.via_person, lab.via_exposure
+
+
+def keep_exposure_days(session: Session, persons: Collection[int] | None) -> None:
+    """Copy onto ``person_tiers`` the day of the label that gives each of ``persons`` their
+    tier (``None``: everyone's) — after the labels and tiers of a cascade or a whole-city
+    pass are written."""
+    tiers, labels = table_of(PersonTier), table_of(TierLabel)
+    day = (
+        select(labels.c.exposed_on)
+        .where(labels.c.person_id == tiers.c.person_id, labels.c.level == tiers.c.tier)
+        .scalar_subquery()
+    )
+    if persons is None:
+        session.execute(update(tiers).values(exposed_on=day))
+        return
+    for part in chunks(sorted(persons)):
+        session.execute(update(tiers).where(tiers.c.person_id.in_(part)).values(exposed_on=day))
 
 
 def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
