@@ -143,3 +143,21 @@ def test_pages_and_export_carry_the_filters(
     assert named == ["Gần Muộn", "Gần Sớm", "Phường Khác"]  # F1s only; not the F2
     second = officer.get("/exports/contacts.xlsx", params={"tier": "2"})
     assert second.status_code == 200
+
+
+def test_a_district_by_exposure_day_reads_the_day_first_and_keeps_its_wards(
+    browser: Browser, contacts: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A district (more than a few wards) sorted by exposure day, without a tier or days: read
+    along the day's index city-wide, keeping the district's rows — the same rows, in the same
+    order, page after page, as the wards' own reading gives."""
+    monkeypatch.setattr(filters, "PER_PAGE", 3)
+    officer = browser("district_officer", "001", lang="en")
+    newest = officer.get("/contacts", params={"sort": "-exposed_on"}).text
+    assert _names(newest) == ["Gần Muộn", "Xa Hai", "Phường Khác"]
+    rest = officer.get("/contacts", params={"sort": "-exposed_on", "page": "2"}).text
+    assert _names(rest) == ["Gần Sớm"]
+    oldest = officer.get("/contacts", params={"sort": "exposed_on"}).text
+    assert _names(oldest) == ["Gần Sớm", "Phường Khác", "Xa Hai"]
+    elsewhere = browser("district_officer", "002", lang="en")
+    assert _names(elsewhere.get("/contacts", params={"sort": "-exposed_on"}).text) == []

@@ -19,13 +19,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from cordon.core.scope import CITY, Scope
+from cordon.core.scope import CITY, FEW_WARDS, Scope
 from cordon.isolation.enums import OPEN, OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.outreach.enums import DONE
 from cordon.outreach.models import ReachAttempt
 from cordon.tracing.models import PersonTier
-from cordon.tracing.service import in_scope
 
 
 class OrderState(StrEnum):
@@ -82,14 +81,18 @@ def _open_order(status: OrderState) -> ColumnElement[bool]:
     return ~found if status is OrderState.none else found
 
 
-def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
-    """The ids of the people to follow up whom ``f`` lets through, in ``scope``."""
+def matching(f: ContactFilter, scope: Scope = CITY, *, day_first: bool = False) -> Select[int]:
+    """The ids of the people to follow up whom ``f`` lets through, in ``scope``. With
+    ``day_first`` the wards are asked of ``ward_id + 0``, which no index serves, so that the
+    database reads the exposure day's index in order (see ``_day_first``)."""
+    ward: Any = PersonTier.ward_id + 0 if day_first else PersonTier.ward_id
     query = select(PersonTier.person_id)
     conditions: list[ColumnElement[bool]] = [
-        PersonTier.tier == f.tier if f.tier is not None else PersonTier.tier >= 1
+        PersonTier.tier == f.tier if f.tier is not None else PersonTier.tier >= 1,
+        scope.where(ward, PersonTier.person_id),
     ]
     if f.wards is not None:
-        conditions.append(PersonTier.ward_id.in_(sorted(f.wards)))
+        conditions.append(ward.in_(sorted(f.wards)))
     if f.exposed_from is not None:
         conditions.append(PersonTier.exposed_on >= f.exposed_from)
     if f.exposed_to is not None:
@@ -98,7 +101,7 @@ def matching(f: ContactFilter, scope: Scope = CITY) -> Select[int]:
         conditions.append(_reached() if f.reached else ~_reached())
     if f.order is not None:
         conditions.append(_open_order(f.order))
-    return in_scope(query.where(*conditions), scope)  # type: ignore[no-any-return]
+    return query.where(*conditions)
 
 
 def _order(sort: FollowUpSort) -> list[ColumnElement[Any]]:
@@ -112,6 +115,19 @@ def _order(sort: FollowUpSort) -> list[ColumnElement[Any]]:
     if sort.value.startswith("-"):
         return [column.desc(), person.desc()]
     return [column.asc(), person.asc()]
+
+
+def _day_first(f: ContactFilter, scope: Scope, sort: FollowUpSort) -> bool:
+    """Whether a page of many wards by exposure day reads the day's index city-wide, keeping
+    its wards' rows: a few hundred rows a page instead of a district's 40,000 sorted (which
+    SQLite's planner chose: 120 ms against 0.3 at 1 M people). A few wards, one tier or a
+    range of days are read by the wards' indexes."""
+    if sort.value.lstrip("-") != FollowUpSort.exposed.value:
+        return False
+    if f.tier is not None or f.exposed_from is not None or f.exposed_to is not None:
+        return False
+    wards = f.wards if f.wards is not None else scope.wards
+    return scope.people is None and wards is not None and len(wards) > FEW_WARDS
 
 
 def people_to_follow_up(
@@ -129,6 +145,8 @@ def people_to_follow_up(
     query = matching(f, scope)
     counted = query.limit(cap) if cap is not None else query
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    if _day_first(f, scope, sort):
+        query = matching(f, scope, day_first=True)
     page = query.with_only_columns(
         PersonTier.person_id,
         PersonTier.tier,
