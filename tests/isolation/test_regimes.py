@@ -1,4 +1,4 @@
-"""The isolation regimes of DOMAIN.md §4, each checked against the table: who goes where, for
+"""The isolation regimes of docs/domain.md §4, each checked against the table: who goes where, for
 how long, tested on which days — and the dates a plan gives from the last exposure."""
 
 from __future__ import annotations

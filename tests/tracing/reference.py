@@ -2,7 +2,7 @@
 
 The reference enumerates every simple time-respecting path from every F0 — exponential, so
 only for the small random graphs of the property tests — and is written straight from the
-rules in DOMAIN.md §3, independently of the engine.
+rules in docs/domain.md §3, independently of the engine.
 """
 
 from __future__ import annotations

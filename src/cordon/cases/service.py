@@ -250,7 +250,7 @@ def _found_in_isolation(
 ) -> dict[str, Any]:
     """A contact under an isolation order in force who becomes a case was isolated already:
     the case's isolation date is the order's start (their transmission window closes there)
-    and, unless said otherwise, the case was found in quarantine (DOMAIN.md §2, §4)."""
+    and, unless said otherwise, the case was found in quarantine (docs/domain.md §2, §4)."""
     started = session.scalar(
         select(func.min(IsolationOrder.starts_on)).where(
             IsolationOrder.person_id == person_id,

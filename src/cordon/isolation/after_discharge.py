@@ -1,4 +1,4 @@
-"""Home monitoring after a case's discharge (DOMAIN.md §4): an order in force at once — the
+"""Home monitoring after a case's discharge (docs/domain.md §5): an order in force at once — the
 discharge rule decided it, no officer confirms it again — at home, reporting daily, from the
 day of discharge for the rule's days.
 

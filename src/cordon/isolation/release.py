@@ -1,4 +1,4 @@
-"""Releasing orders whose period is over, by the rule (DOMAIN.md §4) and an officer's
+"""Releasing orders whose period is over, by the rule (docs/domain.md §4) and an officer's
 approval; a facility stay followed by home monitoring moves home first."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ FLAG_OPEN = N_("a monitoring flag is still open")
 
 
 def readiness(session: Session, order: IsolationOrder, *, on: dt.date | None = None) -> Readiness:
-    """The release rule (DOMAIN.md §4) for one order."""
+    """The release rule (docs/domain.md §4) for one order."""
     return readinesses(session, [order], on=on)[0]
 
 

@@ -37,7 +37,7 @@ from cordon.outbox import service as outbox
 from cordon.outbox.enums import Channel, MessageKind
 from cordon.people.models import Person
 
-FEVER_AT = 37.5  # °C (DOMAIN.md §4)
+FEVER_AT = 37.5  # °C (docs/domain.md §6)
 SYMPTOMS_AT = 2
 TEMPERATURE_RANGE = (34.0, 43.0)
 SYMPTOMATIC = N_("symptomatic contact")

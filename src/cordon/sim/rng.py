@@ -4,7 +4,8 @@ a day, a purpose, a counter), not the next number of one shared stream.
 This is what makes the runs of two scenarios *common random numbers*: a person's course, the
 people someone meets on a day and whether they are infected are the same draws in both, so
 the scenarios differ only where their measures change what happens. Adding one infection
-changes no other draw (docs/simulation.md, tests/scenario_planning/test_crn.py).
+changes no other draw (docs/simulation.md,
+tests/scenario_planning/test_common_random_numbers.py).
 """
 
 from __future__ import annotations
