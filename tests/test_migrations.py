@@ -52,3 +52,38 @@ def sex_given_to_a_person_inserted_without(engine: Engine) -> str | None:
         sex = conn.execute(text("SELECT sex FROM people WHERE name_folded = 'a'")).scalar()
         conn.rollback()
         return str(sex)
+
+
+def test_going_down_and_up_keeps_a_registry_with_rows_pointing_at_each_other(
+    engine: Engine,
+) -> None:
+    """Migrations that rebuild a table (SQLite's batch mode: copy, drop, rename) run on a
+    registry whose rows point at the rebuilt table — a case's source at the case, through the
+    rebuild of ``cases`` going down past 0021 — and keep every row."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO people (id, full_name, name_folded, version) VALUES (91, 'A', 'a', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO cases (id, code, person_id, status, version) "
+                "VALUES (92, 'MIG-1', 91, 'confirmed', 1)"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO infection_sources (id, case_id, kind) VALUES (93, 92, 'unknown')")
+        )
+    try:
+        downgrade(engine, "0020")
+        upgrade(engine)
+        with engine.connect() as conn:
+            kept = conn.execute(text("SELECT case_id FROM infection_sources WHERE id = 93"))
+            assert kept.scalar() == 92
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM infection_sources WHERE id = 93"))
+            conn.execute(text("DELETE FROM cases WHERE id = 92"))
+            conn.execute(text("DELETE FROM people WHERE id = 91"))
