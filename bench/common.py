@@ -64,11 +64,13 @@ def fresh_database(backend: str, name: str) -> str:
 def use_database(url: str) -> None:
     """Point this process's settings and engine at ``url``."""
     os.environ["CORDON_DATABASE_URL"] = url
+    from cordon import wiring
     from cordon.core.config import get_settings
     from cordon.core.db import get_engine
 
     get_settings.cache_clear()
     get_engine.cache_clear()
+    wiring.start()
 
 
 def ensure_city(url: str, people: int, seed: int, cases: int | None = None) -> float:

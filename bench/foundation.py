@@ -49,19 +49,17 @@ def incremental(url: str, samples: int, seed: int, *, tiers_only: bool = False) 
     ``tiers_only``: the tier engine's reaction alone (tiers, labels and history), without
     the isolation orders and public counts that follow in the same transaction."""
     common.use_database(url)
-    from cordon import reactions
     from cordon.core import events
+    from cordon.events import CaseChanged
+    from cordon.reactions import REACTIONS
     from cordon.tracing import service as tracing
 
-    wired = dict(reactions.REACTIONS)
     if tiers_only:
-        reactions.REACTIONS.clear()
-        reactions.REACTIONS[events.CaseChanged] = (tracing.on_case_changed,)
+        events.install(events.Reactions().on(CaseChanged, tracing.on_case_changed))
     try:
         return _new_cases(samples, seed)
     finally:
-        reactions.REACTIONS.clear()
-        reactions.REACTIONS.update(wired)
+        events.install(REACTIONS)
 
 
 def _new_cases(samples: int, seed: int) -> dict[str, float]:

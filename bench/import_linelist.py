@@ -28,12 +28,15 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from cordon import wiring
 from cordon.core.config import get_settings
 from cordon.core.db import get_engine, make_engine, session_scope
 from cordon.core.migrate import upgrade
 from cordon.geography.service import load_city
 from cordon.transfer.columns import Shape, column_names
 from cordon.transfer.service import import_file
+
+wiring.start()  # as the app and the CLI do (this module is import_memory's too)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân"]

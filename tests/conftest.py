@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from cordon import wiring
 from cordon.cases import service as case_service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
@@ -31,6 +32,8 @@ from cordon.isolation import regimes
 from cordon.models import Base
 from cordon.people.bulk import PersonRow, insert_people
 from pagekit import PASSWORD, Browser
+
+wiring.start()  # as the app and the CLI do: reactions, audit listeners, the bulk-insert hook
 
 TEST_DB = os.environ.get("CORDON_TEST_DB", "sqlite")
 PG_URL = os.environ.get(

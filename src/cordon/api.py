@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from cordon import __version__
+from cordon import __version__, wiring
 from cordon.audit.reads import reads
 from cordon.core import answers, problems
 from cordon.core.checkpoints import Checkpointer
@@ -88,6 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app() -> FastAPI:
+    wiring.start()
     app = FastAPI(
         lifespan=lifespan,
         title="Cordon",

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from cordon.audit import recorder
 from cordon.cli.main import app as cli
 
 Factory = Any
@@ -112,3 +113,17 @@ def test_an_anchor_reveals_a_cut_tail(engine: Engine, make_person: Factory) -> N
     cut = runner.invoke(cli, ["audit", "verify", "--anchor", anchor])
     assert cut.exit_code == 1
     assert "cut off" in cut.output
+
+
+def test_a_command_acts_as_its_operator_and_no_longer_after(engine: Engine) -> None:
+    """The `cordon` command audits its changes as the operating-system user (a context
+    variable, reset when the command ends), not as a process-wide setting."""
+    assert recorder.acting() == recorder.Actor.system()
+    result = CliRunner().invoke(cli, ["people", "add", "Đỗ Văn Lệnh"])
+    assert result.exit_code == 0, result.output
+    assert recorder.acting() == recorder.Actor.system()
+    with engine.connect() as conn:
+        actors = conn.execute(
+            text("SELECT DISTINCT actor FROM audit_entries WHERE resource = 'people'")
+        ).scalars()
+        assert list(actors) == [recorder.Actor.cli().name]

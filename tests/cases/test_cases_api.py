@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from cordon.cases import service
 from cordon.cases.models import Case, CaseStatusChange
-from cordon.core import events
 from cordon.core.errors import Conflict
-from cordon.core.events import CaseChanged
+from cordon.events import CaseChanged
 from cordon.geography.service import unit_by_code
+from eventkit import recording
 
 MakeCase = Callable[..., Case]
 MakePerson = Callable[..., int]
@@ -30,11 +30,10 @@ def _count(session: Session, model: type[Any]) -> int:
 
 
 @pytest.fixture
-def announced(monkeypatch: pytest.MonkeyPatch) -> list[CaseChanged]:
-    """The CaseChanged events published during the test (no tier engine attached)."""
-    seen: list[CaseChanged] = []
-    monkeypatch.setitem(events._handlers, CaseChanged, [lambda _s, e: seen.append(e)])
-    return seen
+def announced() -> Iterator[list[CaseChanged]]:
+    """The CaseChanged events published during the test."""
+    with recording(CaseChanged) as seen:
+        yield seen
 
 
 def test_create_gives_a_code_history_and_event(

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
-from cordon.core import events
+from cordon.events import CaseChanged
+from eventkit import recording
 
 MakeCase = Callable[..., Case]
 URL = "/api/v1/cases"
@@ -27,15 +28,12 @@ def test_tests_are_recorded_and_listed(client: TestClient, make_case: MakeCase) 
     assert client.get(f"{URL}/{case.id}").json()["status"] == "suspected"
 
 
-def test_positive_pcr_confirms_when_asked(
-    client: TestClient, make_case: MakeCase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[events.CaseChanged] = []
-    monkeypatch.setitem(events._handlers, events.CaseChanged, [lambda _s, e: seen.append(e)])
-    case = make_case("BN1", status=CaseStatus.suspected)
-    seen.clear()
-    body = {**PCR, "result": "positive", "ct_value": 24.5, "confirm": True}
-    response = client.post(f"{URL}/{case.id}/lab-tests", json=body)
+def test_positive_pcr_confirms_when_asked(client: TestClient, make_case: MakeCase) -> None:
+    with recording(CaseChanged) as seen:
+        case = make_case("BN1", status=CaseStatus.suspected)
+        seen.clear()
+        body = {**PCR, "result": "positive", "ct_value": 24.5, "confirm": True}
+        response = client.post(f"{URL}/{case.id}/lab-tests", json=body)
     assert response.status_code == 201, response.text
     after = client.get(f"{URL}/{case.id}").json()
     assert after["status"] == "confirmed"

@@ -12,12 +12,13 @@ from cordon.cases.enums import CaseStatus, Classification, SourceKind
 from cordon.cases.models import Case, InfectionSource
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
-from cordon.core import events
 from cordon.demo import facts
 from cordon.demo.vietnam import load_vietnam_2020
+from cordon.events import RegistryLoaded
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
+from eventkit import recording
 
 HANOI = "Hà Nội"
 
@@ -126,13 +127,12 @@ def test_loading_twice_writes_nothing(loaded: Session) -> None:
     assert after == before
 
 
-def test_publishes_registry_loaded(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[events.Event] = []
-    monkeypatch.setattr(events, "_handlers", {events.RegistryLoaded: [lambda s, e: seen.append(e)]})
-    load_vietnam_2020(session)
+def test_publishes_registry_loaded(session: Session) -> None:
+    with recording(RegistryLoaded) as seen:
+        load_vietnam_2020(session)
     session.rollback()
     (event,) = seen
-    assert isinstance(event, events.RegistryLoaded)
+    assert isinstance(event, RegistryLoaded)
     assert event.cause == "demo vietnam-2020"
     assert len(event.case_ids) == 288
     assert len(event.exposure_ids) == 85

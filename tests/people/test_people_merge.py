@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,11 +16,12 @@ from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster
-from cordon.core import events
+from cordon.events import PersonsMerged
 from cordon.exposures.bulk import ExposureRow, insert_exposures
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.people.models import Household, PersonNameToken
+from eventkit import recording
 
 from .conftest import Create
 
@@ -31,10 +33,9 @@ def contact(a: int, b: int) -> ExposureRow:
 
 
 @pytest.fixture
-def merged_events(monkeypatch: pytest.MonkeyPatch) -> list[events.PersonsMerged]:
-    seen: list[events.PersonsMerged] = []
-    monkeypatch.setitem(events._handlers, events.PersonsMerged, [lambda _s, e: seen.append(e)])
-    return seen
+def merged_events() -> Iterator[list[PersonsMerged]]:
+    with recording(PersonsMerged) as seen:
+        yield seen
 
 
 def merge(client: TestClient, keep: dict[str, Any], dup: dict[str, Any]) -> Any:
@@ -46,7 +47,7 @@ def test_merge_moves_records_and_drops_self_contacts(
     client: TestClient,
     session: Session,
     create: Create,
-    merged_events: list[events.PersonsMerged],
+    merged_events: list[PersonsMerged],
 ) -> None:
     keep = create("Nguyễn Văn An", phone="0912345678")
     dup = create("Nguyen Van An", national_id="001085012345", date_of_birth="1985-01-02")
@@ -109,7 +110,7 @@ def test_merge_moves_records_and_drops_self_contacts(
         p["id"] for p in client.post("/api/v1/people/search", json={"q": "an"}).json()["items"]
     ] == [keep["id"]]
     assert merged_events == [
-        events.PersonsMerged(
+        PersonsMerged(
             cause=f"person {dup['id']} merged into person {keep['id']}",
             kept_id=keep["id"],
             merged_id=dup["id"],

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cordon.core import events
+from cordon.events import TiersMoved
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.schemas import ContactIn
 from cordon.exposures.service import record_contacts
@@ -20,6 +20,7 @@ from cordon.tracing import service
 from cordon.tracing.incremental import Label, TierMove
 from cordon.tracing.models import TierChange
 from cordon.tracing.store import day
+from eventkit import recording
 
 MARCH_1 = dt.date(2020, 3, 1)
 
@@ -116,7 +117,6 @@ def test_a_cascade_tells_each_moved_persons_last_exposure_to_a_lower_tier(
     session: Session,
     make_person: Callable[..., int],
     make_case: Callable[..., Any],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The days isolation orders count from, as the cascade hands them over, equal what a read
     of every exposure and the stored tiers gives."""
@@ -141,10 +141,8 @@ def test_a_cascade_tells_each_moved_persons_last_exposure_to_a_lower_tier(
     met(d, e, 7, 7)  # e: F3 on 8 March
     met(a, b, 9, 9, Closeness.casual)  # does not count
     session.commit()
-    seen: list[events.TiersMoved] = []
-    monkeypatch.setitem(events._handlers, events.TiersMoved, [lambda _s, ev: seen.append(ev)])
-
-    make_case("BN1", person_id=a, onset_on=MARCH_1)
+    with recording(TiersMoved) as seen:
+        make_case("BN1", person_id=a, onset_on=MARCH_1)
 
     (moved,) = seen
     march = {p: MARCH_1 + dt.timedelta(days=n) for p, n in ((b, 2), (c, 1), (d, 6), (e, 7))}

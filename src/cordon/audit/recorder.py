@@ -7,14 +7,19 @@
 - Everything is appended to the chain in ``before_commit``, in the same transaction as the
   change itself: a rolled-back change leaves no entry; a committed one cannot lack its entry.
 
-Who acts is ``session.info["actor"]``: set by authentication for a request, by the CLI for
-its commands; ``system`` otherwise.
+Who acts is ``session.info["actor"]`` (set by authentication for a request), else the actor
+of the running context (``acting_as``: the CLI for its command); ``system`` otherwise.
+
+The listeners on every SQLAlchemy session are put in place by ``install`` (called by
+``cordon.wiring.start``), not by importing this module.
 """
 
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from cordon.audit.chain import Draft, append
 from cordon.audit.reads import reads
-from cordon.core import bulk
 from cordon.core.models import utcnow
 
 SECRET_COLUMNS = frozenset(
@@ -53,8 +57,26 @@ class Actor:
         return cls(None, f"cli:{getpass.getuser()}")
 
 
-# Who acts when a session names no one: the system, or the operator in a CLI process.
-default_actor: list[Actor] = [Actor.system()]
+# Who acts when a session names no one: the system, or the operator of a CLI command.
+_acting: ContextVar[Actor | None] = ContextVar("acting", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[Actor]:
+    """Within this context, changes whose session names no actor are ``actor``'s. A thread
+    started inside does not inherit it: a background job names its actor on its session
+    (``act_as``), as the import jobs do."""
+    token = _acting.set(actor)
+    try:
+        yield actor
+    finally:
+        _acting.reset(token)
+
+
+def acting() -> Actor:
+    """Who acts in this context when a session names no one."""
+    return _acting.get() or Actor.system()
+
 
 # table → the people a row concerns; tables not listed here are not audited (derived data
 # such as tier labels, the name index, sessions, and the audit log itself).
@@ -115,7 +137,7 @@ def _draft(
     people: Iterable[int | None],
     detail: dict[str, Any],
 ) -> None:
-    actor: Actor = session.info.get("actor") or default_actor[0]
+    actor: Actor = session.info.get("actor") or acting()
     session.info.setdefault("audit", []).append(
         Draft(
             at=utcnow(),
@@ -151,7 +173,6 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return before, after
 
 
-@event.listens_for(Session, "after_flush")
 def _capture_writes(session: Session, _context: Any) -> None:
     for action, objects in (
         ("create", session.new),
@@ -174,7 +195,6 @@ def _capture_writes(session: Session, _context: Any) -> None:
             _draft(session, action, table, resource_id, people, {"before": before, "after": after})
 
 
-@event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
     session.flush()  # so the last changes are captured too
     drafts: list[Draft] = session.info.pop("audit", [])
@@ -190,14 +210,26 @@ def _chain_pending(session: Session) -> None:
     append(session, drafts)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("audit", None)
 
 
-def _bulk_written(session: Session, table: str, rows: int, people: Sequence[int]) -> None:
+def bulk_written(session: Session, table: str, rows: int, people: Sequence[int]) -> None:
+    """A bulk insert (``core.bulk``): one entry for its rows, with the people they concern."""
     if table in AUDITED:
         note(session, "create", table, None, people, rows=rows, bulk=True)
 
 
-bulk.on_insert.append(_bulk_written)
+_LISTENERS = (
+    ("after_flush", _capture_writes),
+    ("before_commit", _chain_pending),
+    ("after_rollback", _forget),
+)
+
+
+def install() -> None:
+    """Capture every session's writes and chain them at commit (``cordon.wiring.start``);
+    installing twice changes nothing."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -13,8 +13,9 @@ from cordon.cases.models import Case, LabTest
 from cordon.cases.service import case_values, check_dates, create_case, get_case, move_status
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
-from cordon.core.events import LabTested, publish
+from cordon.core.events import publish
 from cordon.core.scope import CITY, Scope
+from cordon.events import LabTested
 from cordon.people.models import Person
 
 

@@ -25,9 +25,10 @@ from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.dates import today
 from cordon.core.db import get_or_404, one_or_404
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
-from cordon.core.events import CaseChanged, publish
+from cordon.core.events import publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
+from cordon.events import CaseChanged
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.people.models import Person

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cordon import wiring
 from cordon.access.cli import tokens_app, users_app
 from cordon.audit import recorder
 from cordon.audit.cli import app as audit_app
@@ -35,9 +36,11 @@ app = typer.Typer(
 
 
 @app.callback()
-def _operator() -> None:
-    """Changes made from the command line are audited as the operating-system user."""
-    recorder.default_actor[0] = recorder.Actor.cli()
+def _start(ctx: typer.Context) -> None:
+    """Wire the process; changes made by the command are audited as the operating-system
+    user."""
+    wiring.start()
+    ctx.with_resource(recorder.acting_as(recorder.Actor.cli()))
 
 
 app.command("serve")(serve.serve)

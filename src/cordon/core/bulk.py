@@ -11,9 +11,16 @@ from sqlalchemy.orm import Session
 
 from cordon.core.db import Base
 
-# Told of every bulk insert with the people it concerns (the audit log listens here).
+# Told of every bulk insert with the people it concerns: the audit log, wired at start
+# (``cordon.wiring.start``); a bulk insert with no one to tell refuses to run.
 BulkListener = Callable[[Session, str, int, Sequence[int]], None]
-on_insert: list[BulkListener] = []
+_told: list[BulkListener] = []
+
+
+def tell_inserts_to(listener: BulkListener) -> None:
+    """Have ``listener`` told of every bulk insert from now on (once, however often asked)."""
+    if listener not in _told:
+        _told.append(listener)
 
 
 def _person_columns(table: Table, columns: Sequence[str]) -> list[int]:
@@ -23,9 +30,14 @@ def _person_columns(table: Table, columns: Sequence[str]) -> list[int]:
 
 
 def _tell(session: Session, table: Table, count: int, people: Iterable[Any]) -> None:
-    if on_insert and count:
+    if not _told:
+        raise RuntimeError(
+            f"bulk insert into {table.name} with no audit hook: the program must call "
+            "cordon.wiring.start() when it starts"
+        )
+    if count:
         ids = sorted({int(p) for p in people if p is not None})
-        for listener in on_insert:
+        for listener in _told:
             listener(session, table.name, count, ids)
 
 

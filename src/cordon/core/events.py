@@ -1,16 +1,21 @@
-"""Domain events: a service announces what happened; reactions (``cordon.reactions``) follow.
+"""Domain events, the mechanism: a service publishes what happened; the reactions to it run.
+
+Which events there are is ``cordon.events``; who reacts to which, in what order, is the
+table ``cordon.reactions.REACTIONS``, installed at start (``cordon.wiring.start``). Core
+knows neither: it holds only the table it was given.
 
 Handlers run synchronously inside the publishing transaction, so a case confirmed and the
-tiers it moves are committed together or not at all.
+tiers it moves are committed together or not at all. A reaction that publishes an event of
+its own runs that event's reactions there and then, before the next reaction of the outer
+event (depth first: docs/architecture.md, "Domain events").
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -20,91 +25,80 @@ class Event:
     cause: str  # human words for the history: "case BN17 confirmed"
 
 
-@dataclass(frozen=True)
-class CaseChanged(Event):
-    """A case was created or its status or dates changed."""
-
-    case_id: int
-    person_id: int
-    was_f0: bool
-    is_f0: bool
-    window_changed: bool = False  # onset/sample/isolation dates moved
+E = TypeVar("E", bound=Event)
+Handler: TypeAlias = Callable[[Session, E], object]
 
 
-@dataclass(frozen=True)
-class ExposuresAdded(Event):
-    exposure_ids: tuple[int, ...]
+class Reactions:
+    """Who reacts to which event, in order. Built with ``on``, which takes only handlers of
+    the event it names (mypy checks each; tests/test_reactions.py checks their annotations)."""
+
+    def __init__(self) -> None:
+        self._table: dict[type[Event], tuple[Handler[Any], ...]] = {}
+
+    def on(self, kind: type[E], *handlers: Handler[E]) -> Reactions:
+        if kind in self._table:
+            raise ValueError(f"{kind.__name__} has its reactions already")
+        self._table[kind] = handlers
+        return self
+
+    def to(self, kind: type[Event]) -> tuple[Handler[Any], ...]:
+        return self._table.get(kind, ())
+
+    def table(self) -> Mapping[type[Event], tuple[Handler[Any], ...]]:
+        return dict(self._table)
 
 
-@dataclass(frozen=True)
-class ExposuresRemoved(Event):
-    """Exposures deleted or changed (dates, closeness): labels that came through them must go."""
+class Bus:
+    """Runs the installed reactions to each event published, then any listeners (tests record
+    events with ``listening``)."""
 
-    exposure_ids: tuple[int, ...]
-    person_ids: tuple[int, ...]
+    def __init__(self) -> None:
+        self.reactions: Reactions | None = None
+        self._listeners: list[tuple[type[Event], Handler[Any]]] = []
 
+    def publish(self, session: Session, event: Event) -> None:
+        if self.reactions is None:
+            raise RuntimeError(
+                f"{type(event).__name__} published but no reactions are installed: "
+                "the program must call cordon.wiring.start() when it starts"
+            )
+        for handler in self.reactions.to(type(event)):
+            handler(session, event)
+        for kind, listener in list(self._listeners):
+            if type(event) is kind:
+                listener(session, event)
 
-@dataclass(frozen=True)
-class PersonsMerged(Event):
-    kept_id: int
-    merged_id: int
-
-
-@dataclass(frozen=True)
-class PersonMoved(Event):
-    """A person's ward changed (their records followed them: ADR 0007)."""
-
-    person_id: int
-    from_ward: int | None
-    to_ward: int | None
-
-
-@dataclass(frozen=True)
-class TiersMoved(Event):
-    """People whose tier moved (appeared, changed or fell away) in one cascade or whole-city
-    pass: each as (person, new tier or None). Published by the tier engine after it wrote
-    them, in the same transaction.
-
-    ``last_exposed``: for moved people with a tier above 0 whose exposures the cascade read
-    anyway, the last day of a counted exposure to someone of a lower tier (the day their
-    quarantine counts from). Others, and a whole-city pass, leave it to the reader."""
-
-    moves: tuple[tuple[int, int | None], ...]
-    last_exposed: dict[int, dt.date] = field(default_factory=dict)
+    @contextmanager
+    def listening(self, kind: type[E], listener: Handler[E]) -> Iterator[None]:
+        entry: tuple[type[Event], Handler[Any]] = (kind, listener)
+        self._listeners.append(entry)
+        try:
+            yield
+        finally:
+            self._listeners.remove(entry)
 
 
-@dataclass(frozen=True)
-class LabTested(Event):
-    """A lab test of a person was recorded (of a case, or of a contact in isolation): their
-    sampling tasks are met, and a positive result raises a flag."""
-
-    person_id: int
-    lab_test_id: int
-    sample_taken_on: dt.date
-    positive: bool
+bus = Bus()  # the process's one bus; ``install`` gives it its table
 
 
-@dataclass(frozen=True)
-class RegistryLoaded(Event):
-    """Many records at once (an import, a demo): tiers are brought up to date in one pass."""
-
-    case_ids: tuple[int, ...] = ()
-    exposure_ids: tuple[int, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+def install(reactions: Reactions) -> None:
+    """Give the bus its table (``cordon.wiring.start``; a benchmark may swap in another)."""
+    bus.reactions = reactions
 
 
-Handler = Callable[[Session, Any], None]
-# Extra listeners, run after the reactions (tests spy on events here). The product's own
-# reactions are not registered by import side effects: they are the explicit table
-# ``cordon.reactions.REACTIONS``.
-_handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+def installed() -> Reactions | None:
+    return bus.reactions
 
 
 def publish(session: Session, event: Event) -> None:
-    """Run the reactions to ``event`` (``cordon.reactions``), then any extra listeners."""
-    from cordon.reactions import REACTIONS
+    """Run the installed reactions to ``event``, in order, in ``session``'s transaction."""
+    bus.publish(session, event)
 
-    for handler in REACTIONS.get(type(event), ()):
-        handler(session, event)
-    for listener in list(_handlers.get(type(event), ())):
-        listener(session, event)
+
+@contextmanager
+def listening(kind: type[E], listener: Handler[E]) -> Iterator[None]:
+    """While in this context, ``listener`` is told of every ``kind`` published too, after
+    the reactions (for tests: tests/eventkit.py ``recording``)."""
+    with bus.listening(kind, listener):
+        yield

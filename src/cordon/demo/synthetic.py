@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from cordon.cases.models import Case
 from cordon.core.db import refresh_statistics
 from cordon.core.errors import Conflict, InvalidInput
-from cordon.core.events import RegistryLoaded, publish
+from cordon.core.events import publish
 from cordon.demo import synthetic_store as store
 from cordon.demo.contacts import Contacts, generate_contacts
 from cordon.demo.outbreak import Outbreak, generate_outbreak
 from cordon.demo.population import Ints, Population, generate_population
+from cordon.events import RegistryLoaded
 from cordon.exposures.models import Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit

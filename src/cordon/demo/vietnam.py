@@ -19,9 +19,10 @@ from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.models import Case
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.errors import Conflict
-from cordon.core.events import RegistryLoaded, publish
+from cordon.core.events import publish
 from cordon.demo import vietnam_data as vd
 from cordon.demo.vietnam_data import ClusterSpec, Patient
+from cordon.events import RegistryLoaded
 from cordon.exposures.bulk import ExposureRow, insert_exposures
 from cordon.exposures.enums import Closeness, Setting
 from cordon.geography.enums import UnitLevel

@@ -12,8 +12,9 @@ from cordon.clusters.models import Cluster
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
-from cordon.core.events import ExposuresAdded, ExposuresRemoved, publish
+from cordon.core.events import publish
 from cordon.core.scope import CITY, Scope
+from cordon.events import ExposuresAdded, ExposuresRemoved
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
 from cordon.people.models import Person

@@ -20,8 +20,8 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
-from cordon.core.events import PersonsMerged
 from cordon.core.models import utcnow
+from cordon.events import PersonsMerged
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.exposures.schemas import ContactIn

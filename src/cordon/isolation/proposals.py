@@ -16,9 +16,9 @@ from cordon.core.bulk import insert_rows, next_ids
 from cordon.core.dates import today
 from cordon.core.db import move_person_rows
 from cordon.core.errors import N_
-from cordon.core.events import ExposuresAdded, PersonsMerged, TiersMoved
 from cordon.core.models import utcnow
 from cordon.core.sql import member_of
+from cordon.events import ExposuresAdded, PersonsMerged, TiersMoved
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.facilities import service as facilities
@@ -57,6 +57,7 @@ CONFIRMED_CASE = N_("confirmed case")
 NO_LONGER_A_CONTACT = N_("no longer a contact")
 NEW_PLACE = N_("the tier moved: a new place")
 NOT_ISOLATED = N_("the regime does not isolate this tier now")
+RECORDS_MERGED = N_("two records of the person were merged")
 
 
 def _chunks(items: Collection[int]) -> Iterator[list[int]]:
@@ -125,11 +126,32 @@ class Proposed:
 
 
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:
-    """A duplicate's orders and lab tasks become the kept person's (its open orders were
-    ended when its tier fell away)."""
+    """A duplicate's orders and lab tasks become the kept person's — before the tier engine
+    moves the two records' tiers (``cordon.reactions``), so that the orders it then judges
+    are the kept person's: an order in force goes on. A person holds one open order at most:
+    when both records held one, the one in force stays (the kept person's, if both or
+    neither are), and the other ends, its bed given back."""
+    held = list(
+        session.scalars(
+            select(IsolationOrder).where(
+                IsolationOrder.person_id.in_((event.kept_id, event.merged_id)),
+                IsolationOrder.status.in_(OPEN),
+            )
+        )
+    )
+    kept = [o for o in held if o.person_id == event.kept_id]
+    merged = [o for o in held if o.person_id == event.merged_id]
+    if kept and merged:
+        in_force = [o for o in held if o.status is OrderStatus.confirmed]
+        stays = kept[0] if len(in_force) != 1 else in_force[0]
+        for order in held:
+            if order is not stays:
+                close(session, order, OrderStatus.ended, today(), RECORDS_MERGED)
     move_person_rows(
         session, IsolationOrder, LabTask, merged_id=event.merged_id, kept_id=event.kept_id
     )
+    for order in held:  # loaded before the UPDATE: they would still name the duplicate
+        session.expire(order)
 
 
 def on_tiers_moved(session: Session, event: TiersMoved) -> None:

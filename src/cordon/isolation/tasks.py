@@ -18,8 +18,8 @@ from cordon.cases.enums import TestMethod, TestResult
 from cordon.cases.models import LabTest
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
-from cordon.core.events import LabTested
 from cordon.core.scope import CITY, Scope
+from cordon.events import LabTested
 from cordon.isolation.enums import TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 

@@ -24,9 +24,9 @@ from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
-from cordon.core.events import LabTested
 from cordon.core.models import UtcDateTime, utcnow
 from cordon.core.scope import CITY, Scope
+from cordon.events import LabTested
 from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
 from cordon.core.db import move_person_rows
-from cordon.core.events import PersonsMerged
 from cordon.core.scope import CITY, Scope
+from cordon.events import PersonsMerged
 from cordon.outreach.enums import DONE, Channel, Outcome
 from cordon.outreach.models import ReachAttempt
 from cordon.people.service import get_person

@@ -18,10 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from cordon.cases.models import Case, LabTest
 from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
-from cordon.core.events import PersonMoved, PersonsMerged, publish
+from cordon.core.events import publish
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
+from cordon.events import PersonMoved, PersonsMerged
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.core.config import get_settings
-from cordon.core.events import CaseChanged, PersonMoved, PersonsMerged, RegistryLoaded
 from cordon.core.models import utcnow
+from cordon.events import CaseChanged, PersonMoved, PersonsMerged, RegistryLoaded
 from cordon.geography.models import AdminUnit
 from cordon.public.models import NO_WARD, DailyCount, Freshness
 

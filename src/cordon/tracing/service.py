@@ -20,17 +20,17 @@ from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
-from cordon.core.events import (
+from cordon.core.events import publish
+from cordon.core.models import utcnow
+from cordon.core.scope import CITY, Scope
+from cordon.events import (
     CaseChanged,
     ExposuresAdded,
     ExposuresRemoved,
     PersonsMerged,
     RegistryLoaded,
     TiersMoved,
-    publish,
 )
-from cordon.core.models import utcnow
-from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 from cordon.tracing import engine, full
 from cordon.tracing.incremental import Cascade, Label, TierMove

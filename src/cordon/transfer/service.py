@@ -26,8 +26,9 @@ from cordon.cases.models import Case
 from cordon.clusters.service import add_members, create_cluster
 from cordon.core.bulk import table_of
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
-from cordon.core.events import RegistryLoaded, publish
+from cordon.core.events import publish
 from cordon.core.text import fold
+from cordon.events import RegistryLoaded
 from cordon.exposures.bulk import insert_exposure_columns
 from cordon.people.bulk import PersonRow, insert_people_columns
 from cordon.transfer import lookups

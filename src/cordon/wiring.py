@@ -1,0 +1,22 @@
+"""The program's start: what runs on every session, every event and every bulk insert,
+installed in one visible place. The API (``create_app``), the ``cordon`` command (the
+worker included) and the tests call ``start`` before anything else; nothing is wired by
+importing a module.
+
+- the reaction table (``cordon.reactions``) on the event bus (``core.events``);
+- the audit log's listeners on every SQLAlchemy session (``audit.recorder.install``);
+- the audit log told of every bulk insert (``core.bulk``).
+"""
+
+from __future__ import annotations
+
+from cordon.audit import recorder
+from cordon.core import bulk, events
+from cordon.reactions import REACTIONS
+
+
+def start() -> None:
+    """Wire the process; calling it again changes nothing."""
+    events.install(REACTIONS)
+    recorder.install()
+    bulk.tell_inserts_to(recorder.bulk_written)
