@@ -150,8 +150,8 @@ GOOD = '[[level]]\nid = "a"\neffective_from = 2021-01-01\ncolour = "red"\n'
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("", "levels.toml holds no [[level]]"),
-        ("level = 3\n", "levels.toml holds no [[level]]"),
+        ("", "levels.toml: holds no [[level]]"),
+        ("level = 3\n", "levels.toml: holds no [[level]]"),
         ("[[level]\n", "levels.toml: is not TOML: "),
     ],
 )

@@ -95,7 +95,7 @@ class RuleFile(Generic[R]):
         if not self.keyed and isinstance(raw, list) and raw:
             return [(str(i), table) for i, table in enumerate(raw, 1)]
         shown = f"[{self.table}.…]" if self.keyed else f"[[{self.table}]]"
-        raise RuleSetError.of(N_("%(file)s holds no %(table)s"), file=name, table=shown)
+        raise RuleSetError.on(name, N_("holds no %(table)s"), table=shown)
 
     def _rule(self, raw: object, where: str) -> R:
         try:
