@@ -99,7 +99,18 @@ def test_the_rule_in_force_is_the_last_to_take_effect_among_those_in_force(
     in force is, of those whose days hold the day, the one that took effect last (of two
     the same day, the later in the file); before them all, the first; else none."""
     listed = [_level(n, start, length) for n, (start, length) in enumerate(ranges)]
-    day = D(2021, 1, 1) + dt.timedelta(days=offset)
+    _agrees_with_the_definition(listed, D(2021, 1, 1) + dt.timedelta(days=offset))
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=6), st.integers(-5, 70))
+def test_without_ends_the_rule_in_force_is_the_last_to_start(
+    starts: list[int], offset: int
+) -> None:
+    listed = [_level(n, start, None) for n, start in enumerate(starts)]
+    _agrees_with_the_definition(listed, D(2021, 1, 1) + dt.timedelta(days=offset))
+
+
+def _agrees_with_the_definition(listed: list[Level], day: dt.date) -> None:
     holding = [
         (r.effective_from, n, r)
         for n, r in enumerate(listed)

@@ -12,6 +12,7 @@ epidemic's first day). A day that no rule covers after that is a gap: ``find`` a
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
@@ -73,6 +74,9 @@ class RuleSet(Generic[R]):
         self.noun = noun  # how one rule is called: "regime", "role"
         self.rules = listed
         self._by_code = {rule.id: rule for rule in listed}
+        # without an end to any rule, the rule in force is the last to start: a bisection
+        self._starts = [_start(rule) for rule in listed]
+        self._open_ended = all(getattr(rule, "effective_to", None) is None for rule in listed)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.rules)
@@ -93,6 +97,9 @@ class RuleSet(Generic[R]):
 
     def find(self: RuleSet[D], on: dt.date) -> D | None:
         """The rule in force on ``on``; None before the first rule and in a gap."""
+        if self._open_ended:
+            last = bisect_right(self._starts, on) - 1
+            return self.rules[last] if last >= 0 else None
         for rule in reversed(self.rules):
             if rule.in_force_on(on):
                 return rule
