@@ -1,5 +1,5 @@
 """Policy as data: dated rule sets read from TOML files (docs/architecture.md, "Policy as
-data"; ADR 0017).
+data"; ADR 0018).
 
 A feature declares the model of one rule (a ``Rule`` or ``DatedRule`` with fields of the
 kinds in ``values``) and a ``RuleFile`` saying where its rules are; ``RuleFile.get()`` gives
