@@ -25,6 +25,7 @@ from cordon import wiring
 from cordon.cases import service as case_service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 from cordon.core.db import get_engine, make_engine, new_session
 from cordon.core.migrate import upgrade
@@ -315,6 +316,6 @@ def city_regime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     path = tmp_path / "regimes.toml"
     path.write_text(regimes.BUILT_IN.read_text(encoding="utf-8") + CITY_REGIME, encoding="utf-8")
     monkeypatch.setattr(get_settings(), "regime_file", path)
-    regimes._cached.cache_clear()
+    rulesets.clear()
     yield
-    regimes._cached.cache_clear()
+    rulesets.clear()

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from cordon.cases import discharge, discharge_rules, lab
+from cordon.cases import discharge, lab
 from cordon.cases import service as cases
 from cordon.cases.discharge_rules import (
     CountFrom,
@@ -33,6 +33,7 @@ from cordon.cases.discharge_rules import (
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.cli.main import app
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import Conflict, InvalidInput
@@ -549,9 +550,9 @@ def city_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     path = tmp_path / "discharge.toml"
     path.write_text(CITY_RULES, encoding="utf-8")
     monkeypatch.setattr(get_settings(), "discharge_file", path)
-    discharge_rules._cached.cache_clear()
+    rulesets.clear()
     yield path
-    discharge_rules._cached.cache_clear()
+    rulesets.clear()
 
 
 @pytest.mark.usefixtures("city_rules")

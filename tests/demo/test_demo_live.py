@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from cordon.access.models import User
 from cordon.cli.main import app
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.db import new_session
@@ -43,9 +44,9 @@ def _text(output: str) -> str:
 def city_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Where the demo writes the city's regime file; the settings put back afterwards."""
     monkeypatch.setattr(get_settings(), "regime_file", None)
-    regimes._cached.cache_clear()
+    rulesets.clear()
     yield tmp_path / "demo-city" / "regimes.toml"
-    regimes._cached.cache_clear()
+    rulesets.clear()
 
 
 def _count(session: Session, query: object) -> int:

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.cases.models import Case
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.demo.live_outbreak import load_live_outbreak
 from cordon.demo.users import create_demo_users
 from cordon.geography.models import AdminUnit
-from cordon.isolation import regimes
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.people.models import Person
@@ -44,7 +44,7 @@ def live_demo(
     load_live_outbreak(hanoi, regime_file=tmp_path / "regimes.toml")
     hanoi.commit()
     yield hanoi
-    regimes._cached.cache_clear()
+    rulesets.clear()
 
 
 def _sign_in(page: Any, path: str, username: str) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cordon.access import roles
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 
 
@@ -21,6 +21,6 @@ def watcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         encoding="utf-8",
     )
     monkeypatch.setattr(get_settings(), "roles_file", path)
-    roles.roles.cache_clear()
+    rulesets.clear()
     yield
-    roles.roles.cache_clear()
+    rulesets.clear()

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cordon.cases import discharge_rules, lab
+from cordon.cases import lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case
+from cordon.core import rulesets
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
@@ -141,11 +142,11 @@ def test_an_unreadable_rules_file_is_said_and_the_page_still_shows(
     broken = tmp_path / "discharge.toml"
     broken.write_text('[[rule]]\nid = "hn"\n', encoding="utf-8")
     monkeypatch.setattr(get_settings(), "discharge_file", broken)
-    discharge_rules._cached.cache_clear()
+    rulesets.clear()
     try:
         page = browser(*OFFICER).get(f"/cases/{case.id}")
     finally:
-        discharge_rules._cached.cache_clear()
+        rulesets.clear()
     assert page.status_code == 200
     assert (
         "Không đọc được tệp tiêu chuẩn ra viện: discharge.toml, rule 1, effective_from: còn thiếu"

@@ -85,8 +85,8 @@ def list_users() -> None:
 def list_roles() -> None:
     """The roles of this installation and their permissions."""
     table = Table("role", "title", "jurisdiction", "permissions")
-    for key, r in roles().items():
-        table.add_row(key, r.title, r.jurisdiction.value, ", ".join(sorted(r.permissions)))
+    for r in roles():
+        table.add_row(r.id, r.title, r.jurisdiction.value, ", ".join(sorted(r.permissions)))
     console.print(table)
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from cordon.core.config import get_settings
+from pydantic import model_validator
+
+from cordon.core.rulesets import Flag, Rule, RuleFile, RuleSet, Text, choice
 
 BUILT_IN = Path(__file__).with_name("roles.toml")
 
@@ -50,55 +49,36 @@ class Jurisdiction(StrEnum):
     facility = "facility"  # the people placed in the user's isolation facility
 
 
-@dataclass(frozen=True)
-class Role:
-    key: str
-    title: str
-    title_vi: str
-    permissions: frozenset[Permission]
-    jurisdiction: Jurisdiction = Jurisdiction.unit
-    pseudonymised: bool = False
-    two_factor: bool = False
+class Role(Rule):
+    """A role: its key (``id``, the key of its table in the file) and what it may do."""
+
+    title: Text
+    title_vi: Text
+    permissions: frozenset[Annotated[Permission, choice(Permission)]]
+    jurisdiction: Annotated[Jurisdiction, choice(Jurisdiction)] = Jurisdiction.unit
+    pseudonymised: Flag = False
+    two_factor: Flag = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _vietnamese_title_else_english(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "title_vi" not in data and "title" in data:
+            return {**data, "title_vi": data["title"]}
+        return data
 
 
-class RoleFileError(ValueError):
-    pass
+# the built-in roles, and a city's own over them (a role of its file replaces the built-in
+# role of the same key)
+ROLES = RuleFile(
+    Role, "roles", "role", BUILT_IN, setting="roles_file", keyed=True, over_built_in=True
+)
 
 
-def _role(key: str, raw: dict[str, Any], source: Path) -> Role:
-    try:
-        permissions = frozenset(Permission(p) for p in raw["permissions"])
-        return Role(
-            key=key,
-            title=str(raw["title"]),
-            title_vi=str(raw.get("title_vi", raw["title"])),
-            permissions=permissions,
-            jurisdiction=Jurisdiction(raw.get("jurisdiction", "unit")),
-            pseudonymised=bool(raw.get("pseudonymised", False)),
-            two_factor=bool(raw.get("two_factor", False)),
-        )
-    except (KeyError, ValueError) as exc:
-        raise RoleFileError(f"{source}: role {key!r}: {exc}") from exc
-
-
-def read_roles(path: Path) -> dict[str, Role]:
-    with path.open("rb") as f:
-        data = tomllib.load(f)
-    return {key: _role(key, raw, path) for key, raw in data.get("roles", {}).items()}
-
-
-@lru_cache
-def roles() -> dict[str, Role]:
+def roles() -> RuleSet[Role]:
     """Every role of this installation: the built-in ones, then the city's file over them."""
-    found = read_roles(BUILT_IN)
-    extra = get_settings().roles_file
-    if extra is not None:
-        found.update(read_roles(extra))
-    return found
+    return ROLES.get()
 
 
 def role(key: str) -> Role:
-    try:
-        return roles()[key]
-    except KeyError:
-        raise RoleFileError(f"unknown role {key!r}; roles are: {', '.join(roles())}") from None
+    """The role called ``key``; ``UnknownRule`` names the roles there are."""
+    return roles().by_code(key)

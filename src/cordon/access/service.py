@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from cordon.access import signin
 from cordon.access.models import ApiToken, User
-from cordon.access.roles import Permission, RoleFileError, role
+from cordon.access.roles import Permission, role
 from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.rulesets import UnknownRule
 from cordon.core.security import (
     MAX_PASSWORD,
     MIN_PASSWORD,
@@ -46,7 +47,7 @@ def _unit(session: Session, code: str) -> AdminUnit:
 def _check_role(key: str) -> None:
     try:
         role(key)
-    except RoleFileError as exc:
+    except UnknownRule as exc:
         raise InvalidInput.on("role", str(exc)) from None
 
 

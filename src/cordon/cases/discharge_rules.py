@@ -12,17 +12,17 @@ discharge; a result still awaited holds the discharge.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated
+
+from pydantic import PlainValidator
 
 from cordon.cases.enums import TestResult
-from cordon.core.config import get_settings
-from cordon.core.errors import N_, FieldProblem, InvalidInput
+from cordon.core.errors import N_, BadValue, FieldProblem
+from cordon.core.rulesets import DatedRule, Days, Flag, RuleFile, RuleSet, Text, choice
 
 BUILT_IN = Path(__file__).resolve().parent / "discharge.toml"
 TESTS = "lab_tests"  # the field a problem with the tests is named by
@@ -36,34 +36,39 @@ class CountFrom(StrEnum):
     onset = "onset"  # first symptoms
 
 
-@dataclass(frozen=True)
-class DischargeRule:
-    id: str
-    effective_from: dt.date
-    title: str
-    legal_basis: str
-    count_from: CountFrom
-    from_day: int
-    negative_tests: int
-    tests_from_day: int = 1
-    tests_apart_days: int = 1
-    last_sample_within_days: int | None = None
-    ct_at_least: float | None = None
-    symptom_free: bool = True
-    monitoring_days: int = 0
+def _ct_value(raw: object) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 50:
+        raise BadValue(N_("must be a Ct value above 0, at most 50"))
+    return float(raw)
 
 
-@dataclass(frozen=True)
-class DischargeRules:
-    rules: tuple[DischargeRule, ...]  # sorted by effective_from
+class DischargeRule(DatedRule):
+    legal_basis: Text = ""
+    count_from: Annotated[CountFrom, choice(CountFrom)]
+    from_day: Days
+    negative_tests: Days
+    tests_from_day: Days = 1
+    tests_apart_days: Days = 1
+    last_sample_within_days: Days | None = None
+    ct_at_least: Annotated[float, PlainValidator(_ct_value)] | None = None
+    symptom_free: Flag = True
+    monitoring_days: Days = 0
 
-    def in_force(self, on: dt.date) -> DischargeRule:
-        """The latest rule in force on ``on`` (before the first one: the first)."""
-        chosen = self.rules[0]
-        for rule in self.rules:
-            if rule.effective_from <= on:
-                chosen = rule
-        return chosen
+
+DischargeRules = RuleSet[DischargeRule]
+
+RULES = RuleFile(DischargeRule, "rule", "rule", BUILT_IN, setting="discharge_file")
+
+
+def get_rules() -> DischargeRules:
+    """The rules of this installation: the city's file, else the built-in ones."""
+    return RULES.get()
+
+
+def load_rules(path: Path) -> DischargeRules:
+    """Read and check a file of rules; ``RuleSetError`` names the file, rule and field at
+    fault."""
+    return RULES.load(path)
 
 
 # -- the PCR requirement ----------------------------------------------------------------------
@@ -164,101 +169,3 @@ def _not_negative(rule: DischargeRule, day: dt.date) -> FieldProblem:
         day=day,
         ct=_ct(rule.ct_at_least),
     )
-
-
-# -- reading a file ---------------------------------------------------------------------------
-
-# field → (kind, required); every other key of a rule is refused by name
-FIELDS: dict[str, tuple[str, bool]] = {
-    "id": ("text", True),
-    "effective_from": ("date", True),
-    "title": ("text", False),
-    "legal_basis": ("text", False),
-    "count_from": ("count_from", True),
-    "from_day": ("days", True),
-    "negative_tests": ("days", True),
-    "tests_from_day": ("days", False),
-    "tests_apart_days": ("days", False),
-    "last_sample_within_days": ("days", False),
-    "ct_at_least": ("ct", False),
-    "symptom_free": ("bool", False),
-    "monitoring_days": ("days", False),
-}
-MOST_DAYS = 365
-
-
-def _value(where: str, name: str, kind: str, raw: object) -> object:
-    field = f"{where}, {name}"
-    if kind == "text":
-        if not isinstance(raw, str) or not raw.strip() or len(raw) > 1000:
-            raise InvalidInput.on(field, N_("must be a text of 1 to 1,000 characters"))
-        if name == "id" and len(raw) > 40:
-            raise InvalidInput.on(field, N_("must be at most %(most)s characters"), most=40)
-        return raw
-    if kind == "date":
-        if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
-            raise InvalidInput.on(field, N_("must be a date (YYYY-MM-DD)"))
-        return raw
-    if kind == "days":
-        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MOST_DAYS:
-            raise InvalidInput.on(
-                field, N_("must be a whole number from 0 to %(most)s"), most=MOST_DAYS
-            )
-        return raw
-    if kind == "ct":
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 < raw <= 50:
-            raise InvalidInput.on(field, N_("must be a Ct value above 0, at most 50"))
-        return float(raw)
-    if kind == "bool":
-        if not isinstance(raw, bool):
-            raise InvalidInput.on(field, N_("must be true or false"))
-        return raw
-    try:
-        return CountFrom(str(raw))
-    except ValueError:
-        choices = ", ".join(c.value for c in CountFrom)
-        raise InvalidInput.on(field, N_("must be one of: %(choices)s"), choices=choices) from None
-
-
-def _rule(raw: dict[str, Any], where: str) -> DischargeRule:
-    unknown = sorted(set(raw) - set(FIELDS))
-    if unknown:
-        raise InvalidInput.on(f"{where}, {unknown[0]}", N_("is not a field of a discharge rule"))
-    values: dict[str, Any] = {}
-    for name, (kind, required) in FIELDS.items():
-        if name in raw:
-            values[name] = _value(where, name, kind, raw[name])
-        elif required:
-            raise InvalidInput.on(f"{where}, {name}", N_("is missing"))
-    return DischargeRule(**values)
-
-
-def load_rules(path: Path) -> DischargeRules:
-    """Read and check a file of rules; ``InvalidInput`` names the file, rule and field at
-    fault."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except OSError:
-        raise InvalidInput.on("discharge_file", N_("no file %(path)s"), path=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput.on(path.name, N_("is not TOML: %(error)s"), error=str(exc)) from None
-    raw = data.get("rule")
-    if not isinstance(raw, list) or not raw:
-        raise InvalidInput.on(path.name, N_("holds no [[rule]]"))
-    rules = [_rule(r, f"{path.name}, rule {i}") for i, r in enumerate(raw, 1)]
-    ids = [r.id for r in rules]
-    for rule_id in ids:
-        if ids.count(rule_id) > 1:
-            raise InvalidInput.on(path.name, N_("two rules have the id %(id)s"), id=rule_id)
-    return DischargeRules(tuple(sorted(rules, key=lambda r: r.effective_from)))
-
-
-@lru_cache
-def _cached(path: Path) -> DischargeRules:
-    return load_rules(path)
-
-
-def get_rules() -> DischargeRules:
-    """The rules of this installation: the city's file, else the built-in ones."""
-    return _cached(get_settings().discharge_file or BUILT_IN)

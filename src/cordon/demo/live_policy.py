@@ -38,7 +38,6 @@ def put_in_force(path: Path, start: dt.date) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(city_regimes(start), encoding="utf-8")
     get_settings().regime_file = path
-    regimes._cached.cache_clear()
     in_force = regimes.get_regimes().in_force(start)
     if not any(rule.tier == 1 for rule in in_force.rules):
         raise InvalidInput.on(

@@ -25,7 +25,7 @@ from cordon.core.bounds import Id
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
-from cordon.core.errors import InvalidInput
+from cordon.core.rulesets import UnknownRule
 from cordon.facilities import service as facilities
 from cordon.geography import service as geography
 from cordon.isolation import service
@@ -53,10 +53,13 @@ def regime_of(order: IsolationOrder) -> Basis | None:
     """The rule the order was made under: an isolation regime, or for an F0's home monitoring
     the discharge rule (None when the city's files no longer hold it)."""
     try:
-        return get_regimes().get(order.regime_id)
-    except InvalidInput:
+        return get_regimes().by_code(order.regime_id)
+    except UnknownRule:
         pass
-    return next((r for r in get_rules().rules if r.id == order.regime_id), None)
+    try:
+        return get_rules().by_code(order.regime_id)
+    except UnknownRule:
+        return None
 
 
 def where(session: Session, ward_id: Id | None) -> str:

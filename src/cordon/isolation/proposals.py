@@ -24,7 +24,7 @@ from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
-from cordon.isolation.regimes import Plan, Regime, get_regimes, plan
+from cordon.isolation.regimes import Plan, Regime, get_regimes, isolated_tiers, plan
 from cordon.isolation.service import TEST_DAY, close, reschedule
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
@@ -198,7 +198,7 @@ def react(
     ended = _end_open(session, gone, day, tiers=moves)
     tiered = {p: k for p, k in moves.items() if k is not None and k > 0}
     regimes = get_regimes()
-    isolating = regimes.tiers
+    isolating = isolated_tiers(regimes)
     isolated = {p: k for p, k in tiered.items() if k in isolating}
     known = last_exposed or {}
     last = {p: min(known[p], day) for p in isolated if p in known}

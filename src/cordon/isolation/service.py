@@ -19,6 +19,7 @@ from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.rulesets import UnknownRule
 from cordon.core.scope import CITY, Scope
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
@@ -195,9 +196,10 @@ def tell(
 
 def _replan(session: Session, order: IsolationOrder, regime_id: str) -> Place:
     """The order's dates and test days under another regime; returns its first place."""
-    found = {r.id: r for r in get_regimes().regimes}.get(regime_id)
-    if found is None:
-        raise InvalidInput.on("regime_id", N_("no regime is called %(id)s"), id=regime_id)
+    try:
+        found = get_regimes().by_code(regime_id)
+    except UnknownRule:
+        raise InvalidInput.on("regime_id", N_("no regime is called %(id)s"), id=regime_id) from None
     person = session.get_one(Person, order.person_id)
     vaccinated = found.vaccinated(
         person.vaccine_doses, person.last_dose_on, exposed_on=order.last_exposure_on

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access.models import User
-from cordon.access.roles import Permission, RoleFileError, role
+from cordon.access.roles import Permission, role
+from cordon.core.rulesets import UnknownRule
 from cordon.monitoring.enums import FlagKind
 from cordon.monitoring.models import Flag
 from cordon.outbox import service as outbox
@@ -31,7 +32,7 @@ def record_of(person_id: int) -> str:
 def _may_act(user: User) -> bool:
     try:
         return Permission.isolation_write in role(user.role).permissions
-    except RoleFileError:  # a role since removed from the city's file
+    except UnknownRule:  # a role since removed from the city's file
         return False
 
 
