@@ -1,4 +1,4 @@
-"""Tier rule sets as data: loaded from TOML, chosen by date (DOMAIN.md §3)."""
+"""Tier rule sets as data: loaded from TOML, chosen by date (docs/domain.md §3)."""
 
 from __future__ import annotations
 
