@@ -1,6 +1,7 @@
 # Cordon — two commands on a fresh machine (Python 3.11 + make):
 #   make run    set up, migrate, load the demo, serve on http://127.0.0.1:8000 (SQLite)
-#   make test   set up and run every check (ruff, mypy, pytest on SQLite and PostgreSQL)
+#   make test   set up and run every check (ruff, import boundaries, mypy, pytest on SQLite
+#               and PostgreSQL)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -33,6 +34,7 @@ test: install lint typecheck test-sqlite test-postgres
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

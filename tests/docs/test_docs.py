@@ -37,6 +37,7 @@ def test_make_test_runs_every_check_on_both_databases() -> None:
     for step in (
         "ruff check",
         "ruff format --check",
+        "lint-imports",
         "mypy",
         "CORDON_TEST_DB=sqlite",
         "CORDON_TEST_DB=postgresql",
