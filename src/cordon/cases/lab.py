@@ -12,6 +12,7 @@ from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
 from cordon.cases.service import case_values, check_dates, create_case, get_case, move_status
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import LabTested, publish
 from cordon.core.scope import CITY, Scope
@@ -63,6 +64,7 @@ def _confirm_by_test(
     )
 
 
+@atomic
 def add_lab_test(
     session: Session,
     case_id: int,
@@ -207,6 +209,7 @@ def person_of_test(session: Session, test_id: int) -> int:
     return int(person_id)
 
 
+@atomic
 def record_result(
     session: Session,
     test_id: int,

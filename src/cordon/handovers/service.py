@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cordon.access import guard
 from cordon.access.principal import Principal
-from cordon.core.db import move_person_rows
+from cordon.core.db import atomic, move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged
 from cordon.core.models import utcnow
@@ -38,6 +38,7 @@ NEEDS_TEXT = {
 }
 
 
+@atomic
 def send(session: Session, who: Principal, *, exposure_id: int, note: str | None) -> Handover:
     """Hand over the contact of an exposure that ``who`` sees from one side only."""
     pair = session.execute(
@@ -237,6 +238,7 @@ def get(session: Session, who: Principal, handover_id: int) -> Handover:
     return handover
 
 
+@atomic
 def answer(
     session: Session,
     who: Principal,

@@ -100,7 +100,6 @@ def record_sample(
                 changed_by=who.username,
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, otherwise="task")
     if not reader.ok():
         return _page(request, session, who, 1, failed=task_id, typed=typed, errors=reader.errors)
@@ -163,7 +162,6 @@ def enter_result(
                 changed_by=who.username,
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, otherwise="test")
     if not reader.ok():
         return _results_page(request, session, who, failed=test_id, errors=reader.errors)

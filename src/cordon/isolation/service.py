@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
 from cordon.core.scope import CITY, Scope
@@ -68,6 +69,7 @@ def check_version(order: IsolationOrder, version: int) -> None:
         )
 
 
+@atomic
 def confirm(
     session: Session,
     order_id: int,
@@ -118,6 +120,7 @@ def _told(session: Session, order: IsolationOrder) -> None:
     tell(session, order, MessageKind.order_created, where)
 
 
+@atomic
 def transfer(
     session: Session,
     order_id: int,
@@ -274,6 +277,7 @@ def _move(session: Session, order: IsolationOrder, place: Place, facility_id: in
     order.facility_id = target
 
 
+@atomic
 def decline(
     session: Session, order_id: int, *, version: int, by_user_id: int | None, reason: str
 ) -> IsolationOrder:

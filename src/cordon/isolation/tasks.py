@@ -17,6 +17,7 @@ from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
 from cordon.cases.models import LabTest
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import LabTested
 from cordon.core.scope import CITY, Scope
@@ -66,6 +67,7 @@ def due(
     return list(rows), int(total)
 
 
+@atomic
 def record(
     session: Session,
     task_id: int,

@@ -23,6 +23,7 @@ from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import LabTested
 from cordon.core.models import UtcDateTime, utcnow
@@ -68,6 +69,7 @@ def _checked(
     return sorted(set(symptoms))
 
 
+@atomic
 def report(
     session: Session,
     order_id: int,
@@ -256,6 +258,7 @@ def get_flag(session: Session, flag_id: int) -> Flag:
     return flag
 
 
+@atomic
 def close_flag(session: Session, flag_id: int, *, by_user_id: int | None, note: str) -> Flag:
     flag = get_flag(session, flag_id)
     if flag.status is FlagStatus.closed:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
 from cordon.core.dates import today
-from cordon.core.db import get_or_404
+from cordon.core.db import atomic, get_or_404
 from cordon.core.errors import N_, InvalidInput
 from cordon.core.models import utcnow
 from cordon.scenarios import registry
@@ -30,6 +30,7 @@ STOPPED = N_("the server stopped while the scenario ran")
 # -- starting ------------------------------------------------------------------------------
 
 
+@atomic
 def start_run(
     session: Session,
     who: Principal,
