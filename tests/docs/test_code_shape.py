@@ -46,7 +46,7 @@ def test_no_function_is_longer_than_sixty_lines() -> None:
 
 
 def test_the_allow_list_names_only_long_functions() -> None:
-    assert ALLOWED <= set(too_long()), "a function allowed here is short now: clear it"
+    assert set(too_long()) >= ALLOWED, "a function allowed here is short now: clear it"
 
 
 def test_the_walk_finds_a_long_function(tmp_path: Path) -> None:

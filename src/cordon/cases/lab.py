@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
@@ -15,6 +15,7 @@ from cordon.core.dates import today
 from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import LabTested, publish
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.people.models import Person
 
@@ -197,9 +198,7 @@ def awaiting_results(
         LabTest.result == TestResult.pending,
         scope.holds(LabTest.person_id, Person.id, Person.ward_id),
     )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    ordered = query.order_by(LabTest.sample_taken_on, LabTest.id).limit(limit).offset(offset)
-    return list(session.scalars(ordered)), int(total)
+    return paged(session, query, LabTest.sample_taken_on, LabTest.id, limit=limit, offset=offset)
 
 
 def person_of_test(session: Session, test_id: int) -> int:

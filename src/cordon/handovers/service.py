@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
@@ -22,6 +22,7 @@ from cordon.core.db import atomic, move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import PersonsMerged
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
 from cordon.exposures.schemas import ContactIn
@@ -154,9 +155,7 @@ def _receivers(who: Principal) -> ColumnElement[bool]:
 def _page(
     session: Session, query: Select[Handover], limit: int, offset: int
 ) -> tuple[list[Handover], int]:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Handover.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return paged(session, query, Handover.id.desc(), limit=limit, offset=offset)
 
 
 def incoming(

@@ -20,6 +20,7 @@ from cordon.core.dates import today
 from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
@@ -317,9 +318,7 @@ def listed(
         query = query.where(IsolationOrder.place == place)
     if facility_id is not None:
         query = query.where(IsolationOrder.facility_id == facility_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(IsolationOrder.id.desc()).limit(limit).offset(offset))
-    return list(rows), int(total)
+    return paged(session, query, IsolationOrder.id.desc(), limit=limit, offset=offset)
 
 
 def held_by_ward(session: Session, *, on: dt.date) -> dict[tuple[int | None, Place], int]:

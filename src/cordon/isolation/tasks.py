@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cordon.cases import lab
@@ -20,6 +20,7 @@ from cordon.core.dates import today
 from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.events import LabTested
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.isolation.enums import TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
@@ -62,9 +63,7 @@ def due(
         query = query.join(IsolationOrder, IsolationOrder.id == LabTask.order_id).where(
             scope.where(IsolationOrder.ward_id, IsolationOrder.person_id)
         )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(LabTask.due_on, LabTask.id).limit(limit).offset(offset))
-    return list(rows), int(total)
+    return paged(session, query, LabTask.due_on, LabTask.id, limit=limit, offset=offset)
 
 
 @atomic

@@ -20,6 +20,7 @@ from cordon.core.config import get_settings
 from cordon.core.db import is_sqlite
 from cordon.core.errors import InvalidInput
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.outbox import templates
 from cordon.outbox.enums import Channel, Language, MessageKind, MessageStatus
 from cordon.outbox.models import OutboxMessage
@@ -265,15 +266,8 @@ def listed(
         OutboxMessage.status.in_(sorted(statuses)),
         OutboxMessage.channel.in_(sorted(channels)),
     ]
-    total = session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
-    rows = session.scalars(
-        select(OutboxMessage)
-        .where(*where)
-        .order_by(OutboxMessage.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
+    query = select(OutboxMessage).where(*where)
+    return paged(session, query, OutboxMessage.id.desc(), limit=limit, offset=offset)
 
 
 def unsent(session: Session) -> int:

@@ -23,7 +23,7 @@ from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
-from cordon.core.pagination import Page, PageDep
+from cordon.core.pagination import Page, PageDep, checked_limit
 from cordon.geography.models import AdminUnit
 from cordon.people import service
 from cordon.people.models import Person
@@ -105,6 +105,7 @@ def search_people(session: SessionDep, who: Reader, criteria: PersonSearch) -> S
     """Find people by name words (diacritics optional), phone (any format) or national ID."""
     if who.pseudonymised:
         raise Forbidden("Pseudonymised access cannot search by name, phone or ID.")
+    checked_limit(criteria.limit)
     result = service.search_people(session, **criteria.model_dump(), scope=who.scope)
     return SearchPage(
         items=_shown(session, who, result.rows, "search"),
