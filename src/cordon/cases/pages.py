@@ -370,14 +370,16 @@ def add_lab_test(
             lab.add_lab_test(
                 session,
                 case_id,
-                method=method,
-                sample_taken_on=sample_on,
-                result=result,
-                result_on=result_on,
-                ct_value=ct_value,
-                laboratory=typed["laboratory"] or None,
-                confirm=confirm,
-                changed_by=who.username,
+                lab.LabReport(
+                    method=method,
+                    sample_taken_on=sample_on,
+                    result=result,
+                    result_on=result_on,
+                    ct_value=ct_value,
+                    laboratory=typed["laboratory"] or None,
+                    confirm=confirm,
+                    changed_by=who.username,
+                ),
             )
         except CordonError as exc:
             reader.refused(exc, lambda field: field if field in LAB_FIELDS else "result_on")

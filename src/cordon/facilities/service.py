@@ -161,12 +161,6 @@ def listed(
     return paged(session, query, Facility.code, limit=limit, offset=offset)
 
 
-def managed_by(session: Session, user_id: int) -> Facility | None:
-    return session.scalar(
-        select(Facility).where(Facility.manager_user_id == user_id).order_by(Facility.id)
-    )
-
-
 @dataclass
 class Allocator:
     """Chooses a facility for each of many people at once: the nearest open facility with a

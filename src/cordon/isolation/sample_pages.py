@@ -92,12 +92,14 @@ def record_sample(
             tasks.record(
                 session,
                 task_id,
-                method=method,
-                sample_taken_on=taken,
-                result=result,
-                result_on=None if result is TestResult.pending else taken,
-                ct_value=ct,
-                changed_by=who.username,
+                lab.LabReport(
+                    method=method,
+                    sample_taken_on=taken,
+                    result=result,
+                    result_on=None if result is TestResult.pending else taken,
+                    ct_value=ct,
+                    changed_by=who.username,
+                ),
             )
         except CordonError as exc:
             reader.refused(exc, otherwise="task")

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -268,22 +268,6 @@ def listed(
     ]
     query = select(OutboxMessage).where(*where)
     return paged(session, query, OutboxMessage.id.desc(), limit=limit, offset=offset)
-
-
-def unsent(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                or_(
-                    OutboxMessage.status == MessageStatus.queued,
-                    OutboxMessage.status == MessageStatus.sending,
-                )
-            )
-        )
-        or 0
-    )
 
 
 def release(session: Session, *, worker: str, ids: Sequence[int]) -> None:
