@@ -1,6 +1,6 @@
 """The shape of the code (../shared/STYLE.md): no function past 60 lines, decorators and
 docstring included, outside the migrations and the Numba kernels (a kernel is one loop the
-compiler sees whole)."""
+compiler sees whole); no page rolls back (a refused write is undone by its service, ADR 0017)."""
 
 from __future__ import annotations
 
@@ -55,3 +55,14 @@ def test_the_walk_finds_a_long_function(tmp_path: Path) -> None:
     kernel = f"@njit(cache=True)\ndef kernel():\n{body}\n"
     (tmp_path / "kernel.py").write_text(kernel, encoding="utf-8")
     assert too_long(tmp_path) == {"long.py:long": LONGEST + 1}
+
+
+def test_no_page_rolls_back() -> None:
+    pages = [*PACKAGE.rglob("pages.py"), *PACKAGE.rglob("*_pages.py")]
+    assert len(pages) > 10
+    rolling = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in pages
+        if ".rollback(" in p.read_text(encoding="utf-8")
+    ]
+    assert rolling == [], "let the service be @atomic (core/db.py) and catch its error"
