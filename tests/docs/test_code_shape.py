@@ -1,6 +1,6 @@
 """The shape of the code (../shared/STYLE.md): no function past 60 lines, decorators and
 docstring included, outside the migrations and the Numba kernels (a kernel is one loop the
-compiler sees whole); no page rolls back (a refused write is undone by its service, ADR 0017)."""
+compiler sees whole); no page rolls back (a refused write is undone by its service, ADR 0019)."""
 
 from __future__ import annotations
 
