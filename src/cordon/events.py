@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from cordon.core.events import Event
 
@@ -88,4 +87,3 @@ class RegistryLoaded(Event):
 
     case_ids: tuple[int, ...] = ()
     exposure_ids: tuple[int, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)

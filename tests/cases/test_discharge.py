@@ -68,11 +68,13 @@ def _test(
     lab.add_lab_test(
         session,
         case.id,
-        method=TestMethod.pcr,
-        sample_taken_on=day,
-        result=result,
-        result_on=None if result is PENDING else day,
-        ct_value=ct,
+        lab.LabReport(
+            method=TestMethod.pcr,
+            sample_taken_on=day,
+            result=result,
+            result_on=None if result is PENDING else day,
+            ct_value=ct,
+        ),
     )
     session.commit()
 

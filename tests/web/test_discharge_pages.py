@@ -48,10 +48,12 @@ def _case(session: Session, sampled_days_ago: int, *negatives: int) -> Case:
         lab.add_lab_test(
             session,
             case.id,
-            method=TestMethod.pcr,
-            sample_taken_on=day,
-            result=TestResult.negative,
-            result_on=day,
+            lab.LabReport(
+                method=TestMethod.pcr,
+                sample_taken_on=day,
+                result=TestResult.negative,
+                result_on=day,
+            ),
         )
     session.commit()
     return case

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response, status
 
 from cordon.access import service, signin, two_factor
-from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, need, set_session_cookie
+from cordon.access.deps import COOKIE, CurrentPrincipal, client_address, set_session_cookie
 from cordon.access.models import User
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission, role
+from cordon.access.roles import role
 from cordon.access.schemas import (
     AlertContactsIn,
     BothFactorsIn,
@@ -29,14 +29,13 @@ from cordon.access.schemas import (
     UserIn,
     UserOut,
 )
+from cordon.access.who import TokensOwner, UsersManager
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden, InvalidInput, Unauthorized
 from cordon.core.security import password_matches
 
 router = APIRouter(tags=["access"])
-ManageUsers = Annotated[Principal, need(Permission.users_manage)]
-OwnTokens = Annotated[Principal, need(Permission.tokens_own)]
 T = TypeVar("T")
 
 
@@ -190,12 +189,12 @@ def renew_recovery_codes(
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def my_tokens(session: SessionDep, who: OwnTokens) -> list[TokenOut]:
+def my_tokens(session: SessionDep, who: TokensOwner) -> list[TokenOut]:
     return [TokenOut.model_validate(t) for t in service.list_tokens(session, user_id=who.user_id)]
 
 
 @router.post("/tokens", response_model=TokenCreatedOut, status_code=status.HTTP_201_CREATED)
-def create_token(session: SessionDep, who: OwnTokens, body: TokenIn) -> TokenCreatedOut:
+def create_token(session: SessionDep, who: TokensOwner, body: TokenIn) -> TokenCreatedOut:
     """A token for a machine, limited to some of your permissions, for ``days`` days."""
     user = session.get_one(User, who.user_id)
     token, secret = service.create_token(
@@ -205,17 +204,17 @@ def create_token(session: SessionDep, who: OwnTokens, body: TokenIn) -> TokenCre
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(session: SessionDep, who: OwnTokens, token_id: Id) -> None:
+def revoke_token(session: SessionDep, who: TokensOwner, token_id: Id) -> None:
     service.revoke_token(session, token_id=token_id, user_id=who.user_id)
 
 
 @router.get("/users", response_model=list[UserOut])
-def list_users(session: SessionDep, who: ManageUsers) -> list[UserOut]:
+def list_users(session: SessionDep, who: UsersManager) -> list[UserOut]:
     return [UserOut.model_validate(u) for u in service.list_users(session)]
 
 
 @router.post("/users", response_model=UserCreatedOut, status_code=status.HTTP_201_CREATED)
-def create_user(session: SessionDep, who: ManageUsers, body: UserIn) -> UserCreatedOut:
+def create_user(session: SessionDep, who: UsersManager, body: UserIn) -> UserCreatedOut:
     user, password = service.create_user(
         session,
         username=body.username,
@@ -229,7 +228,7 @@ def create_user(session: SessionDep, who: ManageUsers, body: UserIn) -> UserCrea
 
 @router.put("/users/{username}/alert-contacts", response_model=UserOut)
 def set_alert_contacts(
-    session: SessionDep, who: ManageUsers, username: str, body: AlertContactsIn
+    session: SessionDep, who: UsersManager, username: str, body: AlertContactsIn
 ) -> UserOut:
     """Where the user is alerted of flags of people in isolation in their unit."""
     user = service.set_alert_contacts(
@@ -239,12 +238,12 @@ def set_alert_contacts(
 
 
 @router.post("/users/{username}/disable", response_model=UserOut)
-def disable_user(session: SessionDep, who: ManageUsers, username: str) -> UserOut:
+def disable_user(session: SessionDep, who: UsersManager, username: str) -> UserOut:
     return UserOut.model_validate(service.disable_user(session, username=username))
 
 
 @router.post("/users/{username}/reset-password", response_model=UserCreatedOut)
-def reset_password(session: SessionDep, who: ManageUsers, username: str) -> UserCreatedOut:
+def reset_password(session: SessionDep, who: UsersManager, username: str) -> UserCreatedOut:
     """A new one-time password; unlocks the account and ends its sessions."""
     password = service.reset_password(session, username=username)
     user = service.user_by_name(session, username)

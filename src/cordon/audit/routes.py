@@ -10,9 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from sqlalchemy.engine import Engine
 
-from cordon.access.deps import need
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import AuditReader
 from cordon.audit import service
 from cordon.audit.recorder import note
 from cordon.audit.schemas import AuditEntryOut, VerdictOut
@@ -22,13 +20,12 @@ from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-Auditor = Annotated[Principal, need(Permission.audit_read)]
 
 
 @router.get("/entries", response_model=Page[AuditEntryOut])
 def entries(
     session: SessionDep,
-    who: Auditor,
+    who: AuditReader,
     page: PageDep,
     person_id: Annotated[Id | None, Query(description="Who looked at or changed them.")] = None,
     actor_user_id: Annotated[Id | None, Query(description="What this user did.")] = None,
@@ -67,7 +64,7 @@ def entries(
 
 
 @router.get("/export.jsonl")
-def export(session: SessionDep, who: Auditor, person_id: Id | None = None) -> StreamingResponse:
+def export(session: SessionDep, who: AuditReader, person_id: Id | None = None) -> StreamingResponse:
     """The log as JSON lines with its hashes, for checking outside Cordon."""
     note(session, "export", "audit_entries", None, [], person_id=person_id)
     bind = session.get_bind()
@@ -90,7 +87,7 @@ def export(session: SessionDep, who: Auditor, person_id: Id | None = None) -> St
 
 
 @router.get("/verify", response_model=VerdictOut)
-def verify(session: SessionDep, who: Auditor) -> VerdictOut:
+def verify(session: SessionDep, who: AuditReader) -> VerdictOut:
     """Walk the whole chain: intact, or which entries were edited or removed."""
     v = service.verify(session)
     return VerdictOut(

@@ -7,12 +7,13 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from cordon.audit import chain
 from cordon.audit.models import AuditEntry, AuditSubject
 from cordon.audit.reads import reads
+from cordon.core.pagination import paged
 
 
 def _query(
@@ -49,9 +50,7 @@ def entries(
     """Newest first (the reads this process has still to append come first into the log)."""
     reads.flush()
     query = _query(person_id=person_id, actor_user_id=actor_user_id, since=since, until=until)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset))
-    return rows.all(), total
+    return paged(session, query, AuditEntry.seq.desc(), limit=limit, offset=offset)
 
 
 def subjects_of(session: Session, seqs: Sequence[int]) -> dict[int, list[int]]:

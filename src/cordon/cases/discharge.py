@@ -26,6 +26,7 @@ from cordon.cases.discharge_rules import (
 from cordon.cases.enums import CaseStatus, TestMethod
 from cordon.cases.models import Case, LabTest
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.isolation import after_discharge
 from cordon.isolation.models import IsolationOrder
@@ -157,6 +158,7 @@ def _refuse(ready: Readiness, symptom_free: bool) -> None:
         raise InvalidInput.on("symptom_free", NOT_SYMPTOM_FREE)
 
 
+@atomic
 def discharge(
     session: Session,
     case_id: int,

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from cordon.cases.models import CaseInvestigation, CaseVisit
 from cordon.cases.schemas import InvestigationFields, InvestigationOut, Visit
 from cordon.cases.service import get_case
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, FieldProblem
 from cordon.core.models import utcnow
 
@@ -54,6 +55,7 @@ def _stale(current: int | None) -> Conflict:
     )
 
 
+@atomic
 def record_investigation(
     session: Session, case_id: int, data: InvestigationFields, *, expected_version: int | None
 ) -> CaseInvestigation:

@@ -170,7 +170,6 @@ def save_investigation(
                 said = reader.t.gettext("Check this value.")
             reader.fail(_field_of(tuple(error["loc"]), where), said)
     except CordonError as exc:
-        session.rollback()
         reader.fail("form", reader.t.error(exc))
     if not reader.ok():
         return _page(request, session, who, case_id, typed, reader.errors, status=422)

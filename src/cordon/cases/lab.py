@@ -3,20 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, TestMethod, TestResult
 from cordon.cases.models import Case, LabTest
 from cordon.cases.service import case_values, check_dates, create_case, get_case, move_status
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import publish
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.events import LabTested
 from cordon.people.models import Person
+
+
+@dataclass(frozen=True)
+class LabReport:
+    """A lab test as reported: the sample, its result (``pending`` while the laboratory
+    works), whether a positive PCR is to confirm the case, and who recorded it."""
+
+    method: TestMethod
+    sample_taken_on: dt.date
+    result: TestResult
+    result_on: dt.date | None = None
+    ct_value: float | None = None
+    laboratory: str | None = None
+    confirm: bool = False
+    changed_by: str = "laboratory"
+
+    def test_of(self, person_id: int, case_id: int | None = None) -> LabTest:
+        """The row of this test of ``person_id`` (on ``case_id``'s record)."""
+        return LabTest(
+            person_id=person_id,
+            case_id=case_id,
+            method=self.method,
+            sample_taken_on=self.sample_taken_on,
+            result=self.result,
+            result_on=self.result_on,
+            ct_value=self.ct_value,
+            laboratory=self.laboratory,
+        )
 
 
 def lab_tests(session: Session, case_id: int) -> list[LabTest]:
@@ -64,23 +94,13 @@ def _confirm_by_test(
     )
 
 
-def add_lab_test(
-    session: Session,
-    case_id: int,
-    *,
-    method: TestMethod,
-    sample_taken_on: dt.date,
-    result: TestResult,
-    result_on: dt.date | None = None,
-    ct_value: float | None = None,
-    laboratory: str | None = None,
-    confirm: bool = False,
-    changed_by: str = "laboratory",
-) -> LabTest:
+@atomic
+def add_lab_test(session: Session, case_id: int, report: LabReport) -> LabTest:
     """Record a test of the case's person; with ``confirm``, a positive PCR confirms a
     suspected case on the result date (its positive sample date filled in if missing)."""
     case = get_case(session, case_id)
-    if confirm and (method != TestMethod.pcr or result != TestResult.positive):
+    confirm = report.confirm
+    if confirm and (report.method != TestMethod.pcr or report.result != TestResult.positive):
         raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
     if confirm and case.status != CaseStatus.suspected:
         raise Conflict.of(
@@ -88,22 +108,11 @@ def add_lab_test(
             code=case.code,
             status=case.status,
         )
-    _check_lab_test(f"case {case.code}", sample_taken_on, result_on, confirms=confirm)
+    taken, result_on = report.sample_taken_on, report.result_on
+    _check_lab_test(f"case {case.code}", taken, result_on, confirms=confirm)
     if confirm and result_on is not None:
-        _confirm_by_test(session, case, sample_taken_on, result_on, changed_by)
-    return _stored(
-        session,
-        LabTest(
-            person_id=case.person_id,
-            case_id=case.id,
-            method=method,
-            sample_taken_on=sample_taken_on,
-            result=result,
-            result_on=result_on,
-            ct_value=ct_value,
-            laboratory=laboratory,
-        ),
-    )
+        _confirm_by_test(session, case, taken, result_on, report.changed_by)
+    return _stored(session, report.test_of(case.person_id, case.id))
 
 
 def _stored(session: Session, test: LabTest) -> LabTest:
@@ -127,19 +136,7 @@ def _announce(session: Session, test: LabTest) -> None:
     )
 
 
-def add_person_test(
-    session: Session,
-    person_id: int,
-    *,
-    method: TestMethod,
-    sample_taken_on: dt.date,
-    result: TestResult,
-    result_on: dt.date | None = None,
-    ct_value: float | None = None,
-    laboratory: str | None = None,
-    confirm: bool = False,
-    changed_by: str = "laboratory",
-) -> LabTest:
+def add_person_test(session: Session, person_id: int, report: LabReport) -> LabTest:
     """Record a test of a person who may not be a case (a contact in isolation, sampled on
     a test day of the regime). A person with a case under way has it recorded on that case;
     a positive result of anyone else makes them a suspected case first — with ``confirm``,
@@ -147,22 +144,16 @@ def add_person_test(
     if session.get(Person, person_id) is None:
         raise InvalidInput.on("person_id", N_("no person with id %(id)s"), id=person_id)
     case_id = _case_under_way(session, person_id)
-    if case_id is None and result is TestResult.positive:
-        case_id = _suspect(session, person_id, method, sample_taken_on, changed_by)
-    sample: dict[str, Any] = {
-        "method": method,
-        "sample_taken_on": sample_taken_on,
-        "result": result,
-        "result_on": result_on,
-        "ct_value": ct_value,
-        "laboratory": laboratory,
-    }
+    if case_id is None and report.result is TestResult.positive:
+        taken, by = report.sample_taken_on, report.changed_by
+        case_id = _suspect(session, person_id, report.method, taken, by)
     if case_id is not None:
-        return add_lab_test(session, case_id, **sample, confirm=confirm, changed_by=changed_by)
-    if confirm:
+        return add_lab_test(session, case_id, report)
+    if report.confirm:
         raise InvalidInput.on("confirm", N_("only a positive PCR test confirms a case"))
-    _check_lab_test(f"person {person_id}", sample_taken_on, result_on, confirms=False)
-    return _stored(session, LabTest(person_id=person_id, **sample))
+    whose = f"person {person_id}"
+    _check_lab_test(whose, report.sample_taken_on, report.result_on, confirms=False)
+    return _stored(session, report.test_of(person_id))
 
 
 def _case_under_way(session: Session, person_id: int) -> int | None:
@@ -196,9 +187,7 @@ def awaiting_results(
         LabTest.result == TestResult.pending,
         scope.holds(LabTest.person_id, Person.id, Person.ward_id),
     )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    ordered = query.order_by(LabTest.sample_taken_on, LabTest.id).limit(limit).offset(offset)
-    return list(session.scalars(ordered)), int(total)
+    return paged(session, query, LabTest.sample_taken_on, LabTest.id, limit=limit, offset=offset)
 
 
 def person_of_test(session: Session, test_id: int) -> int:
@@ -208,6 +197,7 @@ def person_of_test(session: Session, test_id: int) -> int:
     return int(person_id)
 
 
+@atomic
 def record_result(
     session: Session,
     test_id: int,

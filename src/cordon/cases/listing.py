@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.cases.models import Case
 from cordon.clusters.models import ClusterCase
+from cordon.core.pagination import count_of, page_size
 from cordon.core.scope import CITY, Scope
 from cordon.geography.service import subtree_ids
 from cordon.tracing.models import PersonTier
@@ -111,11 +112,11 @@ def list_cases(
     there are (counted up to ``cap`` when given). ``before_id`` pages by key (newest first,
     fast at any depth)."""
     query = matching(f, scope)
-    counted = query.limit(cap) if cap is not None else query
-    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    total = count_of(session, query, cap=cap)
     if before_id is not None:
         query = query.where(Case.id < before_id)
-    page = query.with_only_columns(Case).order_by(*_order(sort)).limit(limit).offset(offset)
+    ordered = query.with_only_columns(Case).order_by(*_order(sort))
+    page = ordered.limit(page_size(limit)).offset(offset)
     return list(session.scalars(page).all()), total
 
 

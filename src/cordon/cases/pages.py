@@ -31,6 +31,7 @@ from cordon.people import forms as person_forms
 from cordon.people import service as people
 from cordon.people.enums import Sex
 from cordon.people.models import Person
+from cordon.people.schemas import PersonCreate
 from cordon.tracing import service as tracing
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.i18n import Texts
@@ -39,7 +40,6 @@ from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
-OPEN = frozenset({CaseStatus.suspected, CaseStatus.confirmed})
 NEW = (CaseStatus.suspected, CaseStatus.confirmed)
 CASE_FIELDS = ("status", "onset_on", "sample_on", "confirmed_on", "classification")
 DATES = ("onset_on", "sample_on", "confirmed_on")
@@ -66,11 +66,6 @@ def _ward_groups(session: Session, who: Principal) -> list[tuple[str, list[tuple
     for ward, district in wards_in(session, who.scope):
         groups.setdefault(district, []).append((str(ward.id), ward.name))
     return list(groups.items())
-
-
-def open_case(session: Session, person_id: Id) -> Case | None:
-    """The person's case still under way (suspected or confirmed), if any."""
-    return next((c for c in cases.cases_of(session, person_id) if c.status in OPEN), None)
 
 
 # --- registering a case ----------------------------------------------------------------------
@@ -103,7 +98,7 @@ def _new_form(
     else:
         recorder.read(session, "people", person.id, [person.id], view="case form")
         context["name"] = guard.names(session, who, [person.id])[person.id]
-        context["open"] = open_case(session, person.id)
+        context["open"] = cases.open_case(session, person.id)
     return render(request, "cases/new.html", context, who=who, status=status)
 
 
@@ -157,6 +152,28 @@ def _case_values(reader: Reader, typed: dict[str, str]) -> tuple[CaseStatus | No
     return status, fields
 
 
+def _chosen_person(
+    session: Session, who: Principal, reader: Reader, typed: dict[str, str]
+) -> tuple[int | PersonCreate | None, person_forms.Duplicates | None]:
+    """The person of a new case when none was given: one registered already (the id in
+    ``use_person``) or the one typed; and the people registered already who look like the
+    one typed (shown next to the fields, even when others are wrong)."""
+    t = reader.t
+    wards = {ward.id for ward, _ in wards_in(session, who.scope)}
+    chosen = typed["use_person"]  # one registered already (an id), or "new": create anyway
+    data = None
+    if not chosen.isdigit():
+        needs(who, Permission.people_write)
+        data = person_forms.read_person(reader, typed, wards)
+    elif not _usable(session, who, int(chosen)):
+        reader.fail("use_person", t.gettext("Choose one of the options."))
+    probe = data or person_forms.read_person(Reader(t), typed, wards)
+    found = person_forms.find(session, who, probe) if probe else None
+    if found is not None and data is not None and (chosen != "new" or found.same_id):
+        reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
+    return (int(chosen) if data is None and chosen.isdigit() else data), found
+
+
 @router.post("/cases/new")
 def register_case(
     request: Request, session: SessionDep, who: PageUser, posted: PostedForm
@@ -167,69 +184,40 @@ def register_case(
     t = texts_for(request, who)
     names = ("person", "use_person", *CASE_FIELDS, *person_forms.FIELDS)
     typed = {name: value(posted, name) for name in names}
-    person = _person(session, who, typed["person"])
+    shown = _person(session, who, typed["person"])
     reader = Reader(t)
     status, fields = _case_values(reader, typed)
-    data = None
-    chosen = typed["use_person"]  # one registered already (an id), or "new": create anyway
+    person: int | PersonCreate | None = shown.id if shown is not None else None
     found = None
-    if person is None:
-        wards = {ward.id for ward, _ in wards_in(session, who.scope)}
-        if not chosen.isdigit():
-            needs(who, Permission.people_write)
-            data = person_forms.read_person(reader, typed, wards)
-        elif not _usable(session, who, int(chosen)):
-            reader.fail("use_person", t.gettext("Choose one of the options."))
-        # people registered already: shown next to the fields, even when others are wrong
-        probe = data or person_forms.read_person(Reader(t), typed, wards)
-        found = person_forms.find(session, who, probe) if probe else None
-        if found is not None and data is not None and (chosen != "new" or found.same_id):
-            reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
+    if shown is None:
+        person, found = _chosen_person(session, who, reader, typed)
 
     def rejected(found: person_forms.Duplicates | None) -> Response:
+        errors = reader.errors
         return _new_form(
-            request,
-            session,
-            who,
-            person=person,
-            form=typed,
-            errors=reader.errors,
-            found=found,
-            status=422,
+            request, session, who, person=shown, form=typed, errors=errors, found=found, status=422
         )
 
-    if not reader.ok() or status is None:
-        return rejected(found)
-    if person is not None:
-        person_id = person.id
-    elif data is None:
-        person_id = int(chosen)
-    else:
-        try:
-            person_id = people.create_person(
-                session, data, allow_duplicate=chosen == "new", scope=who.scope
-            ).id
-        except people.DuplicatePerson as exc:  # registered meanwhile
-            found = person_forms.from_conflict(session, who, exc)
-            reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
-            return rejected(found)
-        except CordonError as exc:  # a ward outside the jurisdiction
-            session.rollback()
-            reader.refused(exc, lambda field: field if field in typed else "form")
-            return rejected(found)
-    already = open_case(session, person_id)
-    if already is not None:
-        reader.fail(
-            "form",
-            t.gettext("This person already has a case under way: %(code)s.", code=already.code),
-        )
+    if not reader.ok() or status is None or person is None:
         return rejected(found)
     try:
-        case = cases.create_case(
-            session, person_id=person_id, status=status, created_by=who.username, **fields
+        case = cases.register_with_person(
+            session,
+            person=person,
+            allow_duplicate=typed["use_person"] == "new",
+            scope=who.scope,
+            status=status,
+            created_by=who.username,
+            **fields,
         )
-    except CordonError as exc:
-        session.rollback()  # the person created just before goes too
+    except people.DuplicatePerson as exc:  # registered meanwhile
+        found = person_forms.from_conflict(session, who, exc)
+        reader.fail("national_id" if found.same_id else "full_name", _already(t, found))
+        return rejected(found)
+    except cases.CaseUnderWay as exc:
+        reader.fail("form", t.error(exc))
+        return rejected(found)
+    except CordonError as exc:  # nothing was written: the unit of work stands
         reader.refused(exc, lambda field: field if field in typed else "form")
         reader.fail("form", t.gettext("Nothing was saved: check the fields marked."))
         return rejected(None)
@@ -343,7 +331,6 @@ def change_status(
                 version=version,
             )
         except Conflict:
-            session.rollback()
             reader.fail(
                 "to", t.gettext("The case changed meanwhile: check it below and try again.")
             )
@@ -351,7 +338,6 @@ def change_status(
                 request, session, who, case_id, form=typed, errors=reader.errors, status=409
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, lambda _field: "on")
             reader.fail("on", t.gettext("Check this value."))
         else:
@@ -384,17 +370,18 @@ def add_lab_test(
             lab.add_lab_test(
                 session,
                 case_id,
-                method=method,
-                sample_taken_on=sample_on,
-                result=result,
-                result_on=result_on,
-                ct_value=ct_value,
-                laboratory=typed["laboratory"] or None,
-                confirm=confirm,
-                changed_by=who.username,
+                lab.LabReport(
+                    method=method,
+                    sample_taken_on=sample_on,
+                    result=result,
+                    result_on=result_on,
+                    ct_value=ct_value,
+                    laboratory=typed["laboratory"] or None,
+                    confirm=confirm,
+                    changed_by=who.username,
+                ),
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, lambda field: field if field in LAB_FIELDS else "result_on")
             if not exc.problems:
                 reader.fail("confirm", t.gettext("Only a suspected case can be confirmed."))
@@ -424,7 +411,6 @@ def discharge_case(
             by_user_id=who.user_id,
         )
     except CordonError as exc:
-        session.rollback()
         reader = Reader(t)
         reader.refused(exc, lambda field: field if field == "symptom_free" else "discharge")
         if not exc.problems:  # a stale version

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import CasesReader, CasesWriter, LabWriter
 from cordon.audit import recorder
 from cordon.cases import chains, discharge, investigation, lab, listing, service
 from cordon.cases.enums import CaseStatus, Classification
+from cordon.cases.lab import LabReport
 from cordon.cases.listing import CaseFilter, CaseSort, in_unit
 from cordon.cases.models import Case
 from cordon.cases.schemas import (
@@ -41,9 +41,6 @@ from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CREATED = status.HTTP_201_CREATED
-Reader = Annotated[Principal, need(Permission.cases_read)]
-Writer = Annotated[Principal, need(Permission.cases_write)]
-Lab = Annotated[Principal, need(Permission.lab_write)]
 HIDDEN = "outside your jurisdiction"
 
 
@@ -74,7 +71,7 @@ def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
 
 
 @router.post("", response_model=CaseOut, status_code=CREATED)
-def create_case(session: SessionDep, who: Writer, body: CaseIn) -> CaseOut:
+def create_case(session: SessionDep, who: CasesWriter, body: CaseIn) -> CaseOut:
     """Report a suspected or confirmed case; a code like HN-000123 is given when none is."""
     guard.person_field(session, who, body.person_id, "person_id")
     fields = body.model_dump(exclude={"person_id", "code", "status", "created_by", "reason"})
@@ -93,7 +90,7 @@ def create_case(session: SessionDep, who: Writer, body: CaseIn) -> CaseOut:
 @router.get("", response_model=Page[CaseOut])
 def list_cases(
     session: SessionDep,
-    who: Reader,
+    who: CasesReader,
     page: PageDep,
     status: CaseStatus | None = None,
     classification: Classification | None = None,
@@ -144,18 +141,18 @@ def list_cases(
 
 
 @router.get("/by-code/{code}", response_model=CaseOut)
-def get_case_by_code(session: SessionDep, who: Reader, code: str) -> CaseOut:
+def get_case_by_code(session: SessionDep, who: CasesReader, code: str) -> CaseOut:
     return _out(session, service.get_case(session, guard.case_code(session, who, code)))
 
 
 @router.get("/{case_id}", response_model=CaseOut)
-def get_case(session: SessionDep, who: Reader, case_id: Id) -> CaseOut:
+def get_case(session: SessionDep, who: CasesReader, case_id: Id) -> CaseOut:
     guard.case(session, who, case_id)
     return _out(session, service.get_case(session, case_id))
 
 
 @router.patch("/{case_id}", response_model=CaseOut)
-def update_case(session: SessionDep, who: Writer, case_id: Id, body: CasePatch) -> CaseOut:
+def update_case(session: SessionDep, who: CasesWriter, case_id: Id, body: CasePatch) -> CaseOut:
     """Change dates and details; send the ``version`` you read (409 if it moved since)."""
     guard.case(session, who, case_id)
     changes = body.model_dump(include=body.model_fields_set - {"version"})
@@ -164,7 +161,9 @@ def update_case(session: SessionDep, who: Writer, case_id: Id, body: CasePatch) 
 
 
 @router.post("/{case_id}/status", response_model=CaseOut)
-def change_status(session: SessionDep, who: Writer, case_id: Id, body: StatusChangeIn) -> CaseOut:
+def change_status(
+    session: SessionDep, who: CasesWriter, case_id: Id, body: StatusChangeIn
+) -> CaseOut:
     """suspected → confirmed | discarded; confirmed → recovered | died. Anything else is 409."""
     guard.case(session, who, case_id)
     case = service.change_status(
@@ -180,13 +179,13 @@ def change_status(session: SessionDep, who: Writer, case_id: Id, body: StatusCha
 
 
 @router.get("/{case_id}/history", response_model=list[StatusChangeOut])
-def history(session: SessionDep, who: Reader, case_id: Id) -> list[StatusChangeOut]:
+def history(session: SessionDep, who: CasesReader, case_id: Id) -> list[StatusChangeOut]:
     recorder.read(session, "cases", case_id, [guard.case(session, who, case_id)], view="history")
     return [StatusChangeOut.model_validate(h) for h in service.history(session, case_id)]
 
 
 @router.get("/{case_id}/investigation", response_model=InvestigationOut)
-def get_investigation(session: SessionDep, who: Reader, case_id: Id) -> InvestigationOut:
+def get_investigation(session: SessionDep, who: CasesReader, case_id: Id) -> InvestigationOut:
     """What the tracer's interview found (version null while nothing is recorded). A
     pseudonymised role is not shown the workplace, the hospital or the addresses visited."""
     person = guard.case(session, who, case_id)
@@ -200,7 +199,7 @@ def get_investigation(session: SessionDep, who: Reader, case_id: Id) -> Investig
 
 @router.put("/{case_id}/investigation", response_model=InvestigationOut)
 def put_investigation(
-    session: SessionDep, who: Writer, case_id: Id, body: InvestigationIn
+    session: SessionDep, who: CasesWriter, case_id: Id, body: InvestigationIn
 ) -> InvestigationOut:
     """The whole investigation, as the form holds it; ``version`` as last read (stale: 409)."""
     guard.case(session, who, case_id)
@@ -209,28 +208,32 @@ def put_investigation(
 
 
 @router.post("/{case_id}/lab-tests", response_model=LabTestOut, status_code=CREATED)
-def add_lab_test(session: SessionDep, who: Lab, case_id: Id, body: LabTestIn) -> LabTestOut:
+def add_lab_test(session: SessionDep, who: LabWriter, case_id: Id, body: LabTestIn) -> LabTestOut:
     """Record a test; ``confirm: true`` with a positive PCR confirms a suspected case."""
     guard.case(session, who, case_id)
-    test = lab.add_lab_test(session, case_id, **body.model_dump())
+    test = lab.add_lab_test(session, case_id, LabReport(**body.model_dump()))
     return LabTestOut.model_validate(test)
 
 
 @router.post("/by-code/{code}/lab-tests", response_model=LabTestOut, status_code=CREATED)
-def add_lab_test_by_code(session: SessionDep, who: Lab, code: str, body: LabTestIn) -> LabTestOut:
+def add_lab_test_by_code(
+    session: SessionDep, who: LabWriter, code: str, body: LabTestIn
+) -> LabTestOut:
     """The same, by the case code written on the sample (what a laboratory has)."""
-    test = lab.add_lab_test(session, guard.case_code(session, who, code), **body.model_dump())
+    test = lab.add_lab_test(
+        session, guard.case_code(session, who, code), LabReport(**body.model_dump())
+    )
     return LabTestOut.model_validate(test)
 
 
 @router.get("/{case_id}/lab-tests", response_model=list[LabTestOut])
-def lab_tests(session: SessionDep, who: Reader, case_id: Id) -> list[LabTestOut]:
+def lab_tests(session: SessionDep, who: CasesReader, case_id: Id) -> list[LabTestOut]:
     recorder.read(session, "lab_tests", case_id, [guard.case(session, who, case_id)])
     return [LabTestOut.model_validate(t) for t in lab.lab_tests(session, case_id)]
 
 
 @router.post("/{case_id}/sources", response_model=SourceOut, status_code=CREATED)
-def add_source(session: SessionDep, who: Writer, case_id: Id, body: SourceIn) -> SourceOut:
+def add_source(session: SessionDep, who: CasesWriter, case_id: Id, body: SourceIn) -> SourceOut:
     """What infected the case: another case (no loops), a country, a cluster or unknown."""
     guard.case(session, who, case_id)
     link = chains.add_source(session, case_id, **body.model_dump())
@@ -238,13 +241,13 @@ def add_source(session: SessionDep, who: Writer, case_id: Id, body: SourceIn) ->
 
 
 @router.get("/{case_id}/sources", response_model=list[SourceOut])
-def sources(session: SessionDep, who: Reader, case_id: Id) -> list[SourceOut]:
+def sources(session: SessionDep, who: CasesReader, case_id: Id) -> list[SourceOut]:
     guard.case(session, who, case_id)
     return [SourceOut.model_validate(s) for s in chains.sources(session, case_id)]
 
 
 @router.get("/{case_id}/chain", response_model=ChainOut)
-def chain(session: SessionDep, who: Reader, case_id: Id) -> ChainOut:
+def chain(session: SessionDep, who: CasesReader, case_id: Id) -> ChainOut:
     """Ancestors (generation < 0) and descendants (> 0) with the countries and clusters at
     the roots, as nodes and edges; cases outside the jurisdiction appear only as
     anonymous nodes (``hidden:N``)."""
@@ -275,7 +278,9 @@ def _readiness_out(ready: discharge.Readiness) -> DischargeReadinessOut:
 
 
 @router.get("/{case_id}/discharge", response_model=DischargeReadinessOut)
-def discharge_readiness(session: SessionDep, who: Reader, case_id: Id) -> DischargeReadinessOut:
+def discharge_readiness(
+    session: SessionDep, who: CasesReader, case_id: Id
+) -> DischargeReadinessOut:
     """May the case be discharged today? The rule in force, what still stands in the way,
     and the home monitoring that would follow."""
     person_id = guard.case(session, who, case_id)
@@ -285,7 +290,7 @@ def discharge_readiness(session: SessionDep, who: Reader, case_id: Id) -> Discha
 
 @router.post("/{case_id}/discharge", response_model=DischargeOut)
 def discharge_case(
-    session: SessionDep, who: Writer, case_id: Id, body: DischargeIn
+    session: SessionDep, who: CasesWriter, case_id: Id, body: DischargeIn
 ) -> DischargeOut:
     """Discharge today by the rule in force: the case recovered and its home monitoring in
     force. Refused, naming each problem, when the rule is not met (409), the version is stale

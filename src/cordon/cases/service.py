@@ -23,7 +23,7 @@ from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
 from cordon.core.dates import today
-from cordon.core.db import get_or_404, one_or_404
+from cordon.core.db import atomic, get_or_404, one_or_404
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
 from cordon.core.models import utcnow
@@ -31,7 +31,9 @@ from cordon.core.scope import CITY, Scope
 from cordon.events import CaseChanged
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
+from cordon.people import service as people
 from cordon.people.models import Person
+from cordon.people.schemas import PersonCreate
 
 # The status machine: where each status may go next.
 TRANSITIONS: Mapping[CaseStatus, frozenset[CaseStatus]] = {
@@ -60,6 +62,7 @@ WINDOW_FIELDS = frozenset({"onset_on", "sample_on", "isolated_on", "asymptomatic
 EDITABLE = frozenset(
     {*DATE_FIELDS, "classification", "asymptomatic", "province", "treated_at", "notes"}
 )
+OPEN = frozenset({CaseStatus.suspected, CaseStatus.confirmed})
 CODE_PREFIX = "HN-"
 _GENERATED = re.compile(r"^HN-(\d+)$")
 
@@ -109,6 +112,11 @@ def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]
     for case_id, code in rows:
         out[int(case_id)].append(code)
     return out
+
+
+def open_case(session: Session, person_id: int) -> Case | None:
+    """The person's case still under way (suspected or confirmed), if any."""
+    return next((c for c in cases_of(session, person_id) if c.status in OPEN), None)
 
 
 def history(session: Session, case_id: int) -> list[CaseStatusChange]:
@@ -246,6 +254,38 @@ def create_case(
     return case
 
 
+class CaseUnderWay(Conflict):
+    """The person has a case under way already: one at a time."""
+
+
+@atomic
+def register_with_person(
+    session: Session,
+    /,
+    *,
+    person: int | PersonCreate,
+    allow_duplicate: bool = False,
+    scope: Scope = CITY,
+    status: CaseStatus,
+    created_by: str,
+    **fields: Any,
+) -> Case:
+    """A case of ``person``: one registered already (an id), or one created with it (in
+    ``scope``, refused as a ``DuplicatePerson`` unless ``allow_duplicate``) — together or
+    not at all. Refused as ``CaseUnderWay`` when the person has a case under way."""
+    if isinstance(person, PersonCreate):
+        made = people.create_person(session, person, allow_duplicate=allow_duplicate, scope=scope)
+        person_id = made.id
+    else:
+        person_id = person
+    already = open_case(session, person_id)
+    if already is not None:
+        raise CaseUnderWay.of(
+            N_("This person already has a case under way: %(code)s."), code=already.code
+        )
+    return create_case(session, person_id=person_id, status=status, created_by=created_by, **fields)
+
+
 def _found_in_isolation(
     session: Session, person_id: int, given: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -323,6 +363,7 @@ def update_case(
     return case
 
 
+@atomic
 def change_status(
     session: Session,
     case_id: int,

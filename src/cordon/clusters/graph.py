@@ -182,8 +182,12 @@ def _ring_radii(per_ring: list[int]) -> list[float]:
     return radii
 
 
-def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
-    """Positions of ``n`` nodes linked by ``edges`` (source → target, as indices)."""
+def _breadth_first(
+    n: int, edges: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[int], list[int]]:
+    """The nodes in breadth-first order from every root at once (then from the first node
+    of each loop no root reaches): each node, its parent's position (-1: a root) and its
+    depth, by position."""
     children: list[list[int]] = [[] for _ in range(n)]
     has_source = [False] * n
     for s, t in edges:
@@ -220,6 +224,13 @@ def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
         if position[v] < 0:
             reach(v, -1)
             spread()
+    return order, parent, depth
+
+
+def _subtrees(parent: list[int]) -> tuple[list[int], list[int], list[list[int]]]:
+    """By position: how many nodes lie below each, how many leaves, and its children's
+    positions (last first)."""
+    n = len(parent)
     below = [0] * n
     leaves = [0] * n
     kids_of: list[list[int]] = [[] for _ in range(n)]
@@ -231,6 +242,14 @@ def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
             below[up] += below[p] + 1
             leaves[up] += leaves[p]
             kids_of[up].append(p)
+    return below, leaves, kids_of
+
+
+def _sectors(
+    parent: list[int], leaves: list[int], kids_of: list[list[int]]
+) -> tuple[list[float], list[float]]:
+    """Each node's share of the circle (start and span, in turns), as its count of leaves."""
+    n = len(parent)
     start_angle = [0.0] * n
     span = [0.0] * n
     total = sum(leaves[p] for p in range(n) if parent[p] < 0) or 1
@@ -244,15 +263,29 @@ def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
             start_angle[k] = offset
             span[k] = span[p] * leaves[k] / leaves[p]
             offset += span[k]
-    # A lone root's single line of descent (a country → the imported case → …) stands as a
-    # trunk above the first node that branches, the hub: the rings spread round the hub,
-    # leaving a gap at the top for the trunk, instead of wrapping round the root.
-    trunk = 0
-    if n > 1 and sum(1 for up in parent if up < 0) == 1:
-        hub = 0
-        while len(kids_of[hub]) == 1:
-            hub = kids_of[hub][0]
-        trunk = depth[hub]
+    return start_angle, span
+
+
+def _trunk(parent: list[int], depth: list[int], kids_of: list[list[int]]) -> int:
+    """A lone root's single line of descent (a country → the imported case → …) stands as a
+    trunk above the first node that branches, the hub: the rings spread round the hub,
+    leaving a gap at the top for the trunk, instead of wrapping round the root. The hub's
+    depth (0: no trunk)."""
+    if len(parent) <= 1 or sum(1 for up in parent if up < 0) != 1:
+        return 0
+    hub = 0
+    while len(kids_of[hub]) == 1:
+        hub = kids_of[hub][0]
+    return depth[hub]
+
+
+def layout(n: int, edges: Sequence[tuple[int, int]]) -> Layout:
+    """Positions of ``n`` nodes linked by ``edges`` (source → target, as indices): rings
+    by depth, each node in the middle of its sector."""
+    order, parent, depth = _breadth_first(n, edges)
+    below, leaves, kids_of = _subtrees(parent)
+    start_angle, span = _sectors(parent, leaves, kids_of)
+    trunk = _trunk(parent, depth, kids_of)
     ring = np.asarray(depth, dtype=np.int64) - trunk
     middle = np.asarray(start_angle) + np.asarray(span) / 2
     if trunk:

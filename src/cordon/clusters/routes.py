@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, status
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import ClustersReader, ClustersWriter
 from cordon.clusters import service
 from cordon.clusters.schemas import ClusterIn, ClusterOut, ClusterSummary, MemberIn, MembersOut
 from cordon.core.bounds import Id
@@ -18,8 +15,6 @@ from cordon.core.errors import InvalidInput
 from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/clusters", tags=["clusters"])
-Reader = Annotated[Principal, need(Permission.clusters_read)]
-Writer = Annotated[Principal, need(Permission.clusters_write)]
 
 
 def _members(session: SessionDep, who: Principal, cluster_id: Id) -> MembersOut:
@@ -29,30 +24,32 @@ def _members(session: SessionDep, who: Principal, cluster_id: Id) -> MembersOut:
 
 
 @router.post("", response_model=ClusterOut, status_code=status.HTTP_201_CREATED)
-def create_cluster(session: SessionDep, who: Writer, body: ClusterIn) -> ClusterOut:
+def create_cluster(session: SessionDep, who: ClustersWriter, body: ClusterIn) -> ClusterOut:
     """A new cluster; its code is unique (409 otherwise)."""
     return ClusterOut.model_validate(service.create_cluster(session, **body.model_dump()))
 
 
 @router.get("", response_model=Page[ClusterOut])
-def list_clusters(session: SessionDep, who: Reader, page: PageDep) -> Page[ClusterOut]:
+def list_clusters(session: SessionDep, who: ClustersReader, page: PageDep) -> Page[ClusterOut]:
     rows, total = service.list_clusters(session, limit=page.limit, offset=page.offset)
     items = [ClusterOut.model_validate(r) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/by-code/{code}", response_model=ClusterOut)
-def get_cluster_by_code(session: SessionDep, who: Reader, code: str) -> ClusterOut:
+def get_cluster_by_code(session: SessionDep, who: ClustersReader, code: str) -> ClusterOut:
     return ClusterOut.model_validate(service.cluster_by_code(session, code))
 
 
 @router.get("/{cluster_id}", response_model=ClusterOut)
-def get_cluster(session: SessionDep, who: Reader, cluster_id: Id) -> ClusterOut:
+def get_cluster(session: SessionDep, who: ClustersReader, cluster_id: Id) -> ClusterOut:
     return ClusterOut.model_validate(service.get_cluster(session, cluster_id))
 
 
 @router.post("/{cluster_id}/cases", response_model=MembersOut, status_code=status.HTTP_201_CREATED)
-def add_case(session: SessionDep, who: Writer, cluster_id: Id, body: MemberIn) -> MembersOut:
+def add_case(
+    session: SessionDep, who: ClustersWriter, cluster_id: Id, body: MemberIn
+) -> MembersOut:
     """Add a case (by ``case_id`` or ``case_code``) to the cluster."""
     if body.case_id is not None:
         guard.case_field(session, who, "case_id", body.case_id)
@@ -66,19 +63,19 @@ def add_case(session: SessionDep, who: Writer, cluster_id: Id, body: MemberIn) -
 
 
 @router.get("/{cluster_id}/cases", response_model=MembersOut)
-def cases(session: SessionDep, who: Reader, cluster_id: Id) -> MembersOut:
+def cases(session: SessionDep, who: ClustersReader, cluster_id: Id) -> MembersOut:
     """The cluster's cases in the user's jurisdiction."""
     service.get_cluster(session, cluster_id)
     return _members(session, who, cluster_id)
 
 
 @router.delete("/{cluster_id}/cases/{case_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_case(session: SessionDep, who: Writer, cluster_id: Id, case_id: Id) -> None:
+def remove_case(session: SessionDep, who: ClustersWriter, cluster_id: Id, case_id: Id) -> None:
     guard.case(session, who, case_id)
     service.remove_member(session, cluster_id, case_id=case_id)
 
 
 @router.get("/{cluster_id}/summary", response_model=ClusterSummary)
-def summary(session: SessionDep, who: Reader, cluster_id: Id) -> ClusterSummary:
+def summary(session: SessionDep, who: ClustersReader, cluster_id: Id) -> ClusterSummary:
     """Size, generations, first and last confirmed dates, cases by district and status."""
     return service.summary(session, cluster_id)

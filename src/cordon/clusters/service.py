@@ -18,6 +18,7 @@ from cordon.clusters.schemas import ClusterOut, ClusterSummary, DistrictCount
 from cordon.core.bulk import insert_columns
 from cordon.core.db import get_or_404, one_or_404
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
+from cordon.core.pagination import paged
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
 
@@ -56,9 +57,7 @@ def find_cluster(session: Session, code_or_name: str) -> Cluster:
 def list_clusters(
     session: Session, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Cluster], int]:
-    total = session.scalar(select(func.count()).select_from(Cluster)) or 0
-    rows = session.scalars(select(Cluster).order_by(Cluster.code).limit(limit).offset(offset))
-    return list(rows.all()), total
+    return paged(session, select(Cluster), Cluster.code, limit=limit, offset=offset)
 
 
 def create_cluster(

@@ -37,10 +37,6 @@ def day_number(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
-def from_day_number(n: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(n))
-
-
 def today() -> dt.date:
     """Today in the city's time zone (setting ``timezone``), not the server's: a case
     confirmed at 06:00 in Hanoi is confirmed that day wherever the server runs."""

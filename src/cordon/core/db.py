@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, select, update
 from sqlalchemy.engine import Engine
@@ -76,9 +76,9 @@ def new_session(engine: Engine | None = None) -> Session:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A unit of work: commits on success, rolls back everything on any error."""
-    session = new_session(engine)
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """The one unit of work, for a command and for a request alike: ``session`` commits when
+    the block ends, rolls back everything on any error, and is closed either way."""
     try:
         yield session
         session.commit()
@@ -89,8 +89,45 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A new session as one unit of work (``unit_of_work``)."""
+    with unit_of_work(new_session(engine)) as session:
+        yield session
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic(write: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    """A service function whose writes stand together or not at all *inside* the caller's
+    unit of work (a savepoint): when it raises, what it wrote is undone and the error goes
+    on, and the session stays usable. So a page that catches the error shows the form again
+    without undoing anything itself, and the API's request rolls back as ever."""
+
+    @wraps(write)
+    def in_savepoint(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if is_sqlite(session):
+            _begin_writing(session)
+        with session.begin_nested():
+            return write(session, *args, **kwargs)
+
+    return in_savepoint
+
+
 def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def _begin_writing(session: Session) -> None:
+    """SQLite's driver opens its transaction only at the first write; a SAVEPOINT before it
+    would open one of its own, which its RELEASE commits, and a read inside it would make the
+    write that follows fail at once when another connection wrote meanwhile. So a write
+    function takes the write lock first (waiting its turn as any write does)."""
+    connection = session.connection()
+    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def refresh_statistics(session: Session, *models: type[Base]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from cordon.core.db import new_session
+from cordon.core.db import new_session, unit_of_work
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -18,14 +18,8 @@ def get_session(request: Request) -> Iterator[Session]:
     A safe request (GET …) is marked so: it writes nothing but the audit of what it read."""
     session = new_session()
     session.info["safe_request"] = request.method in SAFE_METHODS
-    try:
+    with unit_of_work(session):
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

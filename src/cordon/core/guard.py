@@ -158,7 +158,7 @@ async def _answer(
 ) -> None:
     page = problems.html_pages
     if page is not None and not request.url.path.startswith(("/api/", "/healthz")):
-        response = page(request, status, title, detail)
+        response = page(request, status)
     else:
         response = problems.problem(status, title, detail, errors or None)
     await response(request.scope, request.receive, send)

@@ -19,8 +19,9 @@ from cordon.core.errors import CordonError
 
 log = logging.getLogger("cordon")
 PROBLEM = "application/problem+json"
-HtmlPages = Callable[[Request, int, str, str], Response]
-# Set by the web app: errors of its pages are pages, not problem+json (the API's are).
+HtmlPages = Callable[[Request, int], Response]
+# Set by the web app: errors of its pages are pages, not problem+json (the API's are); a
+# page says only what its status means, never the detail.
 html_pages: HtmlPages | None = None
 
 
@@ -55,7 +56,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 async def _cordon_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, CordonError)
     if html_pages is not None and _page(req):
-        return html_pages(req, exc.status, exc.title, exc.detail)
+        return html_pages(req, exc.status)
     errors = [p.as_dict() for p in exc.problems]
     return problem(exc.status, exc.title, exc.detail, errors, exc.headers())
 
@@ -63,7 +64,7 @@ async def _cordon_error(req: Request, exc: Exception) -> Response:
 async def _validation_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if html_pages is not None and _page(req):
-        return html_pages(req, 422, "Invalid input", "")
+        return html_pages(req, 422)
     errors = [{"field": _field_path(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     return problem(422, "Invalid input", detail, errors)
@@ -71,7 +72,7 @@ async def _validation_error(req: Request, exc: Exception) -> Response:
 
 async def _stale(req: Request, _exc: Exception) -> Response:
     if html_pages is not None and _page(req):
-        return html_pages(req, 409, "Conflict", "")
+        return html_pages(req, 409)
     return problem(
         409, "Conflict", "The record was changed by someone else meanwhile; reload it and retry."
     )
@@ -80,7 +81,7 @@ async def _stale(req: Request, _exc: Exception) -> Response:
 async def _http_error(req: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if html_pages is not None and _page(req):
-        return html_pages(req, exc.status_code, str(exc.detail), "")
+        return html_pages(req, exc.status_code)
     return problem(exc.status_code, str(exc.detail), str(exc.detail))
 
 
@@ -88,7 +89,7 @@ async def _unexpected(req: Request, exc: Exception) -> Response:
     # The traceback names code, not data: no request body or record is logged.
     log.error("unhandled error: %s", type(exc).__name__, exc_info=exc)
     if html_pages is not None and _page(req):
-        return html_pages(req, 500, "Internal error", "")
+        return html_pages(req, 500)
     return problem(500, "Internal error", "Something went wrong on the server; nothing was saved.")
 
 

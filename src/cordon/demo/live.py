@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
+from cordon.cases import lab
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification, TestMethod, TestResult
 from cordon.cases.models import Case
@@ -220,13 +221,15 @@ class Play:
                 tasks.record(
                     self.session,
                     task.id,
-                    method=TestMethod.pcr,
-                    sample_taken_on=day,
-                    result=TestResult.positive if ill else TestResult.negative,
-                    result_on=day,
-                    ct_value=24.0 if ill else None,
-                    laboratory=self.staff.lab,
-                    confirm=ill,
+                    lab.LabReport(
+                        method=TestMethod.pcr,
+                        sample_taken_on=day,
+                        result=TestResult.positive if ill else TestResult.negative,
+                        result_on=day,
+                        ct_value=24.0 if ill else None,
+                        laboratory=self.staff.lab,
+                        confirm=ill,
+                    ),
                 )
         for person, ill_on in sorted(self.infected_on.items()):
             if ill_on == self.day and not self.is_case(person) and not self.isolated(person):

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.access.models import User
@@ -22,6 +22,7 @@ from cordon.clusters import service as clusters
 from cordon.clusters.enums import ClusterKind
 from cordon.core.dates import today
 from cordon.core.errors import InvalidInput
+from cordon.core.pagination import count_of
 from cordon.demo import live_cast as wards
 from cordon.demo.live import COMMUNITY, DAYS, QUIET_FROM, Play, Staff
 from cordon.demo.live_cast import Cast
@@ -248,10 +249,6 @@ def _facilities(session: Session, ward_ids: dict[str, int], manager: int) -> Non
         )
 
 
-def _count(session: Session, query: Select[int]) -> int:
-    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-
-
 def ensure_city(session: Session) -> bool:
     """Hanoi's districts and wards, loaded when missing (True: loaded now)."""
     if session.scalar(select(func.count()).select_from(AdminUnit)):
@@ -299,9 +296,9 @@ def _result(session: Session, start: dt.date, written: bool, story: Story, befor
         regime_written=written,
         people=len(story.who),
         cases=(session.scalar(select(func.count(Case.id))) or 0) - before,
-        proposed=_count(session, orders.where(IsolationOrder.status == OrderStatus.proposed)),
-        confirmed=_count(session, orders.where(IsolationOrder.status == OrderStatus.confirmed)),
-        open_flags=_count(session, select(Flag.id).where(Flag.status == FlagStatus.open)),
-        handovers=_count(session, select(Handover.id)),
+        proposed=count_of(session, orders.where(IsolationOrder.status == OrderStatus.proposed)),
+        confirmed=count_of(session, orders.where(IsolationOrder.status == OrderStatus.confirmed)),
+        open_flags=count_of(session, select(Flag.id).where(Flag.status == FlagStatus.open)),
+        handovers=count_of(session, select(Handover.id)),
         reports=story.reports,
     )

@@ -26,11 +26,10 @@ from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.core.scope import CITY
-from cordon.exposures import service
+from cordon.exposures import contact_list
+from cordon.exposures.contact_list import NewContact
 from cordon.exposures.enums import Closeness, Setting
-from cordon.exposures.schemas import ContactIn
 from cordon.geography.service import wards_in
-from cordon.handovers import service as handovers
 from cordon.people import forms as person_forms
 from cordon.people import service as people
 from cordon.people.models import Person
@@ -172,6 +171,10 @@ def _rows_of(posted: PostedForm) -> int:
     return min(int(typed), MAX_ROWS) if typed.isdigit() else START_ROWS
 
 
+def _already(t: Texts) -> str:
+    return t.gettext("A person with this name, phone and birth year is already registered.")
+
+
 def _same_row_error(t: Texts, row: int) -> str:
     return t.gettext("The same person as in row %(row)s.", row=row + 1)
 
@@ -197,6 +200,32 @@ class _Row:
         return None
 
 
+def _read_row(reader: Reader, typed: dict[str, str], wards: set[int], i: int) -> _Row:
+    """Row ``i`` as read: the person (to create, or chosen) and the contact's fields."""
+    t = reader.t
+    row = _Row(i)
+    use = typed[field_name(i, "use")]
+    if use.isdigit() or use == "elsewhere":
+        row.use = int(use) if use.isdigit() else None
+        row.elsewhere = use == "elsewhere"
+        row.probe = person_forms.read_person(Reader(t), typed, wards, prefix=f"c-{i}-")
+    else:
+        row.anyway = use == "new"
+        row.data = person_forms.read_person(reader, typed, wards, prefix=f"c-{i}-")
+
+    def typed_at(name: str) -> str:
+        return typed[field_name(i, name)]
+
+    setting = reader.choice(field_name(i, "setting"), typed_at("setting"), Setting)
+    closeness = reader.choice(field_name(i, "closeness"), typed_at("closeness"), Closeness)
+    first = reader.date(field_name(i, "first_on"), typed_at("first_on"), required=True)
+    last = reader.date(field_name(i, "last_on"), typed_at("last_on"), required=True)
+    if first and last and last < first:
+        reader.fail(field_name(i, "last_on"), t.gettext("The last day is before the first day."))
+    row.contact = {"setting": setting, "closeness": closeness, "first_on": first, "last_on": last}
+    return row
+
+
 def _read_rows(
     session: Session,
     who: Principal,
@@ -214,33 +243,7 @@ def _read_rows(
     for i in range(rows):
         if not any(typed[field_name(i, f)] for f in FILLED):
             continue
-        row = _Row(i)
-        use = typed[field_name(i, "use")]
-        if use.isdigit() or use == "elsewhere":
-            row.use = int(use) if use.isdigit() else None
-            row.elsewhere = use == "elsewhere"
-            row.probe = person_forms.read_person(Reader(t), typed, wards, prefix=f"c-{i}-")
-        else:
-            row.anyway = use == "new"
-            row.data = person_forms.read_person(reader, typed, wards, prefix=f"c-{i}-")
-        setting = reader.choice(field_name(i, "setting"), typed[field_name(i, "setting")], Setting)
-        closeness = reader.choice(
-            field_name(i, "closeness"), typed[field_name(i, "closeness")], Closeness
-        )
-        first = reader.date(
-            field_name(i, "first_on"), typed[field_name(i, "first_on")], required=True
-        )
-        last = reader.date(field_name(i, "last_on"), typed[field_name(i, "last_on")], required=True)
-        if first and last and last < first:
-            reader.fail(
-                field_name(i, "last_on"), t.gettext("The last day is before the first day.")
-            )
-        row.contact = {
-            "setting": setting,
-            "closeness": closeness,
-            "first_on": first,
-            "last_on": last,
-        }
+        row = _read_row(reader, typed, wards, i)
         typed_person = row.data or (row.probe if row.elsewhere else None)
         key: object = (
             row.use
@@ -260,6 +263,33 @@ def _read_rows(
     if not read and reader.ok():
         reader.fail(field_name(0, "full_name"), t.gettext("Enter at least one contact."))
     return read
+
+
+def _registered_already(
+    session: Session, who: Principal, read: list[_Row], reader: Reader
+) -> dict[int, person_forms.Duplicates]:
+    """People registered already who look like a row's: shown on their row, the choice kept;
+    a new person who looks registered refused unless "create anyway"."""
+    t = reader.t
+    found: dict[int, person_forms.Duplicates] = {}
+    for row in read:
+        typed_person = row.data or row.probe
+        dups = person_forms.find(session, who, typed_person) if typed_person else None
+        if dups is not None:
+            found[row.index] = dups
+        if dups is not None and row.data is not None and not row.anyway:
+            reader.fail(field_name(row.index, "full_name"), _already(t))
+        elif (row.use is not None or row.elsewhere) and not _may_use(session, who, row):
+            reader.fail(field_name(row.index, "use"), t.gettext("Choose one of the options."))
+    return found
+
+
+def _new_contact(who: Principal, row: _Row) -> NewContact:
+    if (elsewhere := row.handed_over(who)) is not None:
+        return NewContact(elsewhere, row.contact, hand_over=True)
+    person = row.use if row.use is not None else row.data
+    assert person is not None
+    return NewContact(person, row.contact, allow_duplicate=row.anyway)
 
 
 @router.post("/people/{person_id}/contacts")
@@ -293,51 +323,17 @@ def record_contacts(
             status=422,
         )
 
-    found: dict[int, person_forms.Duplicates] = {}
-    for row in read:  # people registered already: shown on their row, the choice kept
-        typed_person = row.data or row.probe
-        dups = person_forms.find(session, who, typed_person) if typed_person else None
-        if dups is not None:
-            found[row.index] = dups
-        if dups is not None and row.data is not None and not row.anyway:
-            reader.fail(
-                field_name(row.index, "full_name"),
-                t.gettext("A person with this name, phone and birth year is already registered."),
-            )
-        elif (row.use is not None or row.elsewhere) and not _may_use(session, who, row):
-            reader.fail(field_name(row.index, "use"), t.gettext("Choose one of the options."))
+    found = _registered_already(session, who, read, reader)
     if not reader.ok():
         return rejected(found)
+    contacts = [_new_contact(who, row) for row in read]
     try:
-        contacts = []
-        for row in read:
-            if (elsewhere := row.handed_over(who)) is not None:
-                handovers.hand_over_contact(
-                    session, who, person_id=person_id, contact=elsewhere, met=row.contact, note=None
-                )
-                continue
-            contact_id = row.use
-            if contact_id is None:
-                assert row.data is not None
-                try:
-                    contact_id = people.create_person(
-                        session, row.data, allow_duplicate=row.anyway
-                    ).id
-                except people.DuplicatePerson as exc:  # registered meanwhile
-                    session.rollback()
-                    found = {row.index: person_forms.from_conflict(session, who, exc)}
-                    reader.fail(
-                        field_name(row.index, "full_name"),
-                        t.gettext(
-                            "A person with this name, phone and birth year is already registered."
-                        ),
-                    )
-                    return rejected(found)
-            contacts.append(ContactIn(contact_id=contact_id, **row.contact))
-        if contacts:
-            service.record_contacts(session, person_id=person_id, contacts=contacts)
-    except CordonError as exc:
-        session.rollback()
+        contact_list.record_contact_list(session, who, person_id=person_id, contacts=contacts)
+    except contact_list.DuplicateContact as exc:  # registered meanwhile
+        row = read[exc.position]
+        reader.fail(field_name(row.index, "full_name"), _already(t))
+        return rejected({row.index: person_forms.from_conflict(session, who, exc.duplicate)})
+    except CordonError as exc:  # nothing was written: the list is all or nothing
         reader.refused(exc, lambda field: _field_of(field, read))
         reader.fail("form", t.gettext("Nothing was saved: check the fields marked."))
         return rejected()

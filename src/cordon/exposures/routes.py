@@ -6,9 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from cordon.access import guard
-from cordon.access.deps import need
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import ExposuresReader, ExposuresWriter
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -25,12 +23,10 @@ from cordon.exposures.schemas import (
 )
 
 router = APIRouter(tags=["exposures"])
-Reader = Annotated[Principal, need(Permission.exposures_read)]
-Writer = Annotated[Principal, need(Permission.exposures_write)]
 
 
 @router.post("/exposures", status_code=201, response_model=ExposureOut)
-def record_exposure(session: SessionDep, who: Writer, body: ExposureIn) -> ExposureOut:
+def record_exposure(session: SessionDep, who: ExposuresWriter, body: ExposureIn) -> ExposureOut:
     """Record that two people met; their tiers and everyone's downstream follow at once.
     Both must be in your jurisdiction: a contact living elsewhere is recorded and handed
     over with ``POST /handovers/contacts``."""
@@ -44,7 +40,9 @@ def record_exposure(session: SessionDep, who: Writer, body: ExposureIn) -> Expos
 
 
 @router.post("/exposures/contact-list", status_code=201, response_model=list[ExposureOut])
-def record_contact_list(session: SessionDep, who: Writer, body: ContactListIn) -> list[ExposureOut]:
+def record_contact_list(
+    session: SessionDep, who: ExposuresWriter, body: ContactListIn
+) -> list[ExposureOut]:
     """A person's whole contact list (a household, a workplace) in one go — all or nothing."""
     guard.person_field(session, who, body.person_id, "person_id")
     named = {f"contacts[{i}].contact_id": c.contact_id for i, c in enumerate(body.contacts)}
@@ -56,7 +54,7 @@ def record_contact_list(session: SessionDep, who: Writer, body: ContactListIn) -
 @router.get("/exposures", response_model=Page[ExposureOut])
 def list_exposures(
     session: SessionDep,
-    who: Reader,
+    who: ExposuresReader,
     page: PageDep,
     person_id: Annotated[Id | None, Query(description="Exposures of this person.")] = None,
     since: Annotated[dt.date | None, Query(description="Contact on or after this day.")] = None,
@@ -81,14 +79,14 @@ def list_exposures(
 
 
 @router.get("/exposures/{exposure_id}", response_model=ExposureOut)
-def get_exposure(session: SessionDep, who: Reader, exposure_id: Id) -> ExposureOut:
+def get_exposure(session: SessionDep, who: ExposuresReader, exposure_id: Id) -> ExposureOut:
     guard.exposure(session, who, exposure_id)
     return ExposureOut.model_validate(service.get_exposure(session, exposure_id))
 
 
 @router.patch("/exposures/{exposure_id}", response_model=ExposureOut)
 def update_exposure(
-    session: SessionDep, who: Writer, exposure_id: Id, body: ExposureUpdate
+    session: SessionDep, who: ExposuresWriter, exposure_id: Id, body: ExposureUpdate
 ) -> ExposureOut:
     """Correct dates, setting or closeness; tiers that came through the old version follow."""
     guard.exposure(session, who, exposure_id)
@@ -98,7 +96,7 @@ def update_exposure(
 
 
 @router.delete("/exposures/{exposure_id}", status_code=204)
-def delete_exposure(session: SessionDep, who: Writer, exposure_id: Id) -> Response:
+def delete_exposure(session: SessionDep, who: ExposuresWriter, exposure_id: Id) -> Response:
     guard.exposure(session, who, exposure_id)
     service.delete_exposure(session, exposure_id=exposure_id)
     return Response(status_code=204)
@@ -106,7 +104,7 @@ def delete_exposure(session: SessionDep, who: Writer, exposure_id: Id) -> Respon
 
 @router.post("/event-exposures", status_code=201, response_model=EventExposureOut)
 def record_event_exposure(
-    session: SessionDep, who: Writer, body: EventExposureIn
+    session: SessionDep, who: ExposuresWriter, body: EventExposureIn
 ) -> EventExposureOut:
     """A person at a cluster's place or event between two dates."""
     guard.person_field(session, who, body.person_id, "person_id")
@@ -116,7 +114,7 @@ def record_event_exposure(
 @router.get("/event-exposures", response_model=Page[EventExposureOut])
 def list_event_exposures(
     session: SessionDep,
-    who: Reader,
+    who: ExposuresReader,
     page: PageDep,
     cluster_id: Id | None = None,
     person_id: Id | None = None,

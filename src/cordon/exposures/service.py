@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cordon.clusters.models import Cluster
@@ -13,6 +13,7 @@ from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.events import ExposuresAdded, ExposuresRemoved
 from cordon.exposures.models import EventExposure, Exposure
@@ -157,9 +158,7 @@ def list_exposures(
         query = query.where(or_(Exposure.person_id == person_id, Exposure.contact_id == person_id))
     if since is not None:
         query = query.where(Exposure.last_on >= since)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Exposure.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return paged(session, query, Exposure.id.desc(), limit=limit, offset=offset)
 
 
 def record_event_exposure(session: Session, *, data: EventExposureIn) -> EventExposure:
@@ -195,6 +194,4 @@ def list_event_exposures(
         query = query.where(EventExposure.cluster_id == cluster_id)
     if person_id is not None:
         query = query.where(EventExposure.person_id == person_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(EventExposure.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return paged(session, query, EventExposure.id.desc(), limit=limit, offset=offset)

@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cordon.access.deps import need
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import FacilitiesManager, IsolationReader
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
@@ -16,8 +14,6 @@ from cordon.facilities.models import Facility
 from cordon.facilities.schemas import FacilityIn, FacilityOut, FacilityPatch
 
 router = APIRouter(prefix="/facilities", tags=["isolation"])
-Reader = Annotated[Principal, need(Permission.isolation_read)]
-Manager = Annotated[Principal, need(Permission.facilities_manage)]
 
 
 def out(f: Facility) -> FacilityOut:
@@ -39,7 +35,7 @@ def out(f: Facility) -> FacilityOut:
 @router.get("", response_model=Page[FacilityOut])
 def list_facilities(
     session: SessionDep,
-    who: Reader,
+    who: IsolationReader,
     page: PageDep,
     kind: Annotated[FacilityKind | None, Query()] = None,
     status: Annotated[FacilityStatus | None, Query()] = None,
@@ -53,18 +49,18 @@ def list_facilities(
 
 
 @router.post("", response_model=FacilityOut, status_code=201)
-def add_facility(session: SessionDep, who: Manager, body: FacilityIn) -> FacilityOut:
+def add_facility(session: SessionDep, who: FacilitiesManager, body: FacilityIn) -> FacilityOut:
     return out(service.create(session, **body.model_dump()))
 
 
 @router.get("/{facility_id}", response_model=FacilityOut)
-def get_facility(session: SessionDep, who: Reader, facility_id: Id) -> FacilityOut:
+def get_facility(session: SessionDep, who: IsolationReader, facility_id: Id) -> FacilityOut:
     return out(service.get(session, facility_id))
 
 
 @router.patch("/{facility_id}", response_model=FacilityOut)
 def change_facility(
-    session: SessionDep, who: Manager, facility_id: Id, body: FacilityPatch
+    session: SessionDep, who: FacilitiesManager, facility_id: Id, body: FacilityPatch
 ) -> FacilityOut:
     """Change the beds (never below those taken), open or close it, rename it."""
     return out(service.update(session, facility_id, **body.model_dump(exclude_unset=True)))

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access.service import usernames
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
+from cordon.core.pagination import paged
 from cordon.facilities.enums import FacilityKind, FacilityStatus
 from cordon.facilities.models import Facility
 from cordon.geography.enums import UnitLevel
@@ -157,15 +158,7 @@ def listed(
         query = query.where(Facility.kind == kind)
     if status is not None:
         query = query.where(Facility.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Facility.code).limit(limit).offset(offset))
-    return list(rows), int(total)
-
-
-def managed_by(session: Session, user_id: int) -> Facility | None:
-    return session.scalar(
-        select(Facility).where(Facility.manager_user_id == user_id).order_by(Facility.id)
-    )
+    return paged(session, query, Facility.code, limit=limit, offset=offset)
 
 
 @dataclass

@@ -6,11 +6,12 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.core.db import get_or_404
 from cordon.core.errors import InvalidInput
+from cordon.core.pagination import paged
 from cordon.core.scope import Scope
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
@@ -133,9 +134,7 @@ def list_units(
         query = query.where(AdminUnit.level == level)
     if parent_id is not None:
         query = query.where(AdminUnit.parent_id == parent_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AdminUnit.code).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return paged(session, query, AdminUnit.code, limit=limit, offset=offset)
 
 
 def subtree_ids(session: Session, unit_id: int) -> set[int]:

@@ -4,6 +4,7 @@ the answer — never the name (docs/access.md)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -68,10 +69,9 @@ def send(
 ) -> Response:
     """Hand over the contact of an exposure (the button beside a contact out of sight)."""
     needs(who, Permission.handovers)
-    try:
+    # already handed over, or nothing to hand over: nothing is written, the list says
+    with suppress(CordonError):
         service.send(session, who, exposure_id=exposure_id, note=note.strip() or None)
-    except CordonError:
-        session.rollback()  # already handed over, or nothing to hand over: the list says
     return RedirectResponse("/handovers", status_code=303)
 
 
@@ -92,7 +92,6 @@ def answer(
     except ValueError:
         return _page(request, session, who, {handover_id: t.gettext("Choose an answer.")}, 422)
     except CordonError as exc:
-        session.rollback()
         if exc.status == 404:
             raise
         if exc.status == 422 and exc.problems:  # the note the answer needs, in the user's words

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.models import User
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
+from cordon.access.who import HandoverHandler
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -28,7 +28,6 @@ from cordon.handovers.schemas import (
 )
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
-Handler = Annotated[Principal, need(Permission.handovers)]
 HIDDEN = "outside your jurisdiction"
 
 
@@ -66,14 +65,16 @@ def _out(session: Session, who: Principal, rows: list[Handover]) -> list[Handove
 
 
 @router.post("", response_model=HandoverOut, status_code=201)
-def send(session: SessionDep, who: Handler, body: HandoverIn) -> HandoverOut:
+def send(session: SessionDep, who: HandoverHandler, body: HandoverIn) -> HandoverOut:
     """Hand a contact who lives outside your jurisdiction over to their ward."""
     handover = service.send(session, who, exposure_id=body.exposure_id, note=body.note)
     return _out(session, who, [handover])[0]
 
 
 @router.post("/contacts", response_model=HandoverOut, status_code=201)
-def hand_over_contact(session: SessionDep, who: Handler, body: HandoverContactIn) -> HandoverOut:
+def hand_over_contact(
+    session: SessionDep, who: HandoverHandler, body: HandoverContactIn
+) -> HandoverOut:
     """Record a contact who lives outside your jurisdiction and hand them over to their ward,
     in one step: the exposure with your person, and the handover. Whether the contact was
     registered already, and as whom, stays with the receiving ward."""
@@ -92,7 +93,7 @@ def hand_over_contact(session: SessionDep, who: Handler, body: HandoverContactIn
 @router.get("", response_model=Page[HandoverOut])
 def list_handovers(
     session: SessionDep,
-    who: Handler,
+    who: HandoverHandler,
     page: PageDep,
     box: Annotated[
         Literal["incoming", "outgoing"],
@@ -126,13 +127,13 @@ def list_handovers(
 
 
 @router.get("/{handover_id}", response_model=HandoverOut)
-def get_handover(session: SessionDep, who: Handler, handover_id: Id) -> HandoverOut:
+def get_handover(session: SessionDep, who: HandoverHandler, handover_id: Id) -> HandoverOut:
     return _out(session, who, [service.get(session, who, handover_id)])[0]
 
 
 @router.post("/{handover_id}/status", response_model=HandoverOut)
 def answer(
-    session: SessionDep, who: Handler, handover_id: Id, body: HandoverAnswerIn
+    session: SessionDep, who: HandoverHandler, handover_id: Id, body: HandoverAnswerIn
 ) -> HandoverOut:
     """Accept, complete or decline a handover to your jurisdiction; cancel one you sent."""
     handover = service.answer(session, who, handover_id, status=body.status, text=body.note)

@@ -13,14 +13,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, select, true
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
 from cordon.access.principal import Principal
-from cordon.core.db import move_person_rows
+from cordon.core.db import atomic, move_person_rows
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.events import PersonsMerged
 from cordon.exposures import service as exposures
 from cordon.exposures.models import Exposure
@@ -38,6 +39,7 @@ NEEDS_TEXT = {
 }
 
 
+@atomic
 def send(session: Session, who: Principal, *, exposure_id: int, note: str | None) -> Handover:
     """Hand over the contact of an exposure that ``who`` sees from one side only."""
     pair = session.execute(
@@ -153,9 +155,7 @@ def _receivers(who: Principal) -> ColumnElement[bool]:
 def _page(
     session: Session, query: Select[Handover], limit: int, offset: int
 ) -> tuple[list[Handover], int]:
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Handover.id.desc()).limit(limit).offset(offset))
-    return list(rows), total
+    return paged(session, query, Handover.id.desc(), limit=limit, offset=offset)
 
 
 def incoming(
@@ -237,6 +237,7 @@ def get(session: Session, who: Principal, handover_id: int) -> Handover:
     return handover
 
 
+@atomic
 def answer(
     session: Session,
     who: Principal,

@@ -195,12 +195,14 @@ def sample(
         test = tasks.record(
             session,
             task,
-            method=method,
-            sample_taken_on=taken.date(),
-            result=result,
-            result_on=result_on.date() if result_on else None,
-            ct_value=ct,
-            confirm=confirm,
+            lab.LabReport(
+                method=method,
+                sample_taken_on=taken.date(),
+                result=result,
+                result_on=result_on.date() if result_on else None,
+                ct_value=ct,
+                confirm=confirm,
+            ),
         )
         session.commit()
         console.print(f"Lab test {test.id} recorded: {test.result.value}.")

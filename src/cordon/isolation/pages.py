@@ -118,7 +118,6 @@ def decide(
                 session, order_id, version=version, by_user_id=who.user_id, facility_id=chosen
             )
     except CordonError as exc:
-        session.rollback()
         said = t.problem(exc.problems[0]) if exc.problems else t.error(exc)
         return _page(request, session, who, 1, {order_id: said}, status=422)
     return RedirectResponse("/isolation", status_code=303)

@@ -7,9 +7,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Jurisdiction, Permission
+from cordon.access.roles import Jurisdiction
+from cordon.access.who import IsolationReader, IsolationWriter
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -29,8 +29,6 @@ from cordon.isolation.schemas import (
 )
 
 router = APIRouter(tags=["isolation"])
-Reader = Annotated[Principal, need(Permission.isolation_read)]
-Officer = Annotated[Principal, need(Permission.isolation_write)]
 
 
 def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> list[OrderOut]:
@@ -38,25 +36,7 @@ def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> 
     names = guard.names(session, who, ids)
     recorder.read(session, "isolation_orders", None, ids, view="orders")
     return [
-        OrderOut(
-            id=o.id,
-            person_id=o.person_id,
-            name=names.get(o.person_id, ""),
-            status=o.status,
-            place=o.place,
-            facility_id=o.facility_id,
-            regime_id=o.regime_id,
-            tier=o.tier,
-            last_exposure_on=o.last_exposure_on,
-            starts_on=o.starts_on,
-            ends_on=o.ends_on,
-            monitor_until=o.monitor_until,
-            replaces_id=o.replaces_id,
-            note=o.note,
-            closed_on=o.closed_on,
-            close_reason=o.close_reason,
-            version=o.version,
-        )
+        OrderOut.model_validate(o).model_copy(update={"name": names.get(o.person_id, "")})
         for o in rows
     ]
 
@@ -70,7 +50,7 @@ def _order_in_sight(session: Session, who: Principal, order_id: Id) -> Isolation
 @router.get("/isolation/orders", response_model=Page[OrderOut])
 def list_orders(
     session: SessionDep,
-    who: Reader,
+    who: IsolationReader,
     page: PageDep,
     status: Annotated[list[OrderStatus] | None, Query(description="Default: open.")] = None,
     place: Annotated[Place | None, Query()] = None,
@@ -91,22 +71,21 @@ def list_orders(
 
 
 @router.get("/isolation/orders/{order_id}", response_model=OrderOut)
-def get_order(session: SessionDep, who: Reader, order_id: Id) -> OrderOut:
+def get_order(session: SessionDep, who: IsolationReader, order_id: Id) -> OrderOut:
     return orders_out(session, who, [_order_in_sight(session, who, order_id)])[0]
 
 
 @router.get("/isolation/orders/{order_id}/tasks", response_model=list[TaskOut])
-def order_tasks(session: SessionDep, who: Reader, order_id: Id) -> list[TaskOut]:
+def order_tasks(session: SessionDep, who: IsolationReader, order_id: Id) -> list[TaskOut]:
     """The samples to take on the regime's test days."""
     order = _order_in_sight(session, who, order_id)
-    return [
-        TaskOut(id=t.id, due_on=t.due_on, reason=t.reason, status=t.status)
-        for t in service.tasks_of(session, order.id)
-    ]
+    return [TaskOut.model_validate(t) for t in service.tasks_of(session, order.id)]
 
 
 @router.post("/isolation/orders/{order_id}/confirm", response_model=OrderOut)
-def confirm_order(session: SessionDep, who: Officer, order_id: Id, body: ConfirmIn) -> OrderOut:
+def confirm_order(
+    session: SessionDep, who: IsolationWriter, order_id: Id, body: ConfirmIn
+) -> OrderOut:
     """Put a proposed order in force, as proposed or in another place or facility."""
     _order_in_sight(session, who, order_id)
     order = service.confirm(
@@ -124,7 +103,9 @@ def confirm_order(session: SessionDep, who: Officer, order_id: Id, body: Confirm
 
 
 @router.post("/isolation/orders/{order_id}/decline", response_model=OrderOut)
-def decline_order(session: SessionDep, who: Officer, order_id: Id, body: DeclineIn) -> OrderOut:
+def decline_order(
+    session: SessionDep, who: IsolationWriter, order_id: Id, body: DeclineIn
+) -> OrderOut:
     _order_in_sight(session, who, order_id)
     order = service.decline(
         session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
@@ -133,7 +114,9 @@ def decline_order(session: SessionDep, who: Officer, order_id: Id, body: Decline
 
 
 @router.post("/isolation/orders/{order_id}/transfer", response_model=OrderOut)
-def transfer_order(session: SessionDep, who: Officer, order_id: Id, body: TransferIn) -> OrderOut:
+def transfer_order(
+    session: SessionDep, who: IsolationWriter, order_id: Id, body: TransferIn
+) -> OrderOut:
     """Move an order in force to another facility, or between home and a facility; the
     person is told by SMS where to go."""
     _order_in_sight(session, who, order_id)
@@ -150,14 +133,14 @@ def transfer_order(session: SessionDep, who: Officer, order_id: Id, body: Transf
 
 
 @router.get("/isolation/orders/{order_id}/transfers", response_model=list[TransferOut])
-def order_transfers(session: SessionDep, who: Reader, order_id: Id) -> list[TransferOut]:
+def order_transfers(session: SessionDep, who: IsolationReader, order_id: Id) -> list[TransferOut]:
     """The moves of an order, oldest first."""
     order = _order_in_sight(session, who, order_id)
     return [TransferOut.model_validate(t) for t in service.transfers_of(session, order.id)]
 
 
 @router.get("/people/{person_id}/isolation-orders", response_model=list[OrderOut])
-def person_orders(session: SessionDep, who: Reader, person_id: Id) -> list[OrderOut]:
+def person_orders(session: SessionDep, who: IsolationReader, person_id: Id) -> list[OrderOut]:
     """Every isolation order of a person, newest first."""
     guard.person(session, who, person_id)
     return orders_out(session, who, service.orders_of(session, person_id))
@@ -171,7 +154,7 @@ class ResidentsOut(BaseModel):
 
 
 @router.get("/facilities/{facility_id}/residents", response_model=ResidentsOut)
-def facility_residents(session: SessionDep, who: Reader, facility_id: Id) -> ResidentsOut:
+def facility_residents(session: SessionDep, who: IsolationReader, facility_id: Id) -> ResidentsOut:
     """Who is inside the facility, who arrives and who is due to leave. A facility manager
     sees their own facility only; other users see the people of their jurisdiction by name
     and the others by number."""
@@ -198,7 +181,7 @@ class DueOut(BaseModel):
 
 
 @router.get("/isolation/releases", response_model=list[DueOut])
-def due_for_release(session: SessionDep, who: Reader) -> list[DueOut]:
+def due_for_release(session: SessionDep, who: IsolationReader) -> list[DueOut]:
     """Orders in force whose period ended, in your jurisdiction: ready to release, or what
     stands in the way (a test to take or awaited, a positive test)."""
     due = release.due_for_release(session, scope=who.scope)
@@ -210,7 +193,9 @@ def due_for_release(session: SessionDep, who: Reader) -> list[DueOut]:
 
 
 @router.post("/isolation/orders/{order_id}/release", response_model=OrderOut)
-def release_order(session: SessionDep, who: Officer, order_id: Id, body: ReleaseIn) -> OrderOut:
+def release_order(
+    session: SessionDep, who: IsolationWriter, order_id: Id, body: ReleaseIn
+) -> OrderOut:
     """Approve the release: after a facility stay with home monitoring to follow, the order
     moves home; otherwise it ends, released. Refused (409) with the reason when the rule is
     not met."""

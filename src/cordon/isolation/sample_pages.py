@@ -92,15 +92,16 @@ def record_sample(
             tasks.record(
                 session,
                 task_id,
-                method=method,
-                sample_taken_on=taken,
-                result=result,
-                result_on=None if result is TestResult.pending else taken,
-                ct_value=ct,
-                changed_by=who.username,
+                lab.LabReport(
+                    method=method,
+                    sample_taken_on=taken,
+                    result=result,
+                    result_on=None if result is TestResult.pending else taken,
+                    ct_value=ct,
+                    changed_by=who.username,
+                ),
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, otherwise="task")
     if not reader.ok():
         return _page(request, session, who, 1, failed=task_id, typed=typed, errors=reader.errors)
@@ -163,7 +164,6 @@ def enter_result(
                 changed_by=who.username,
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc, otherwise="test")
     if not reader.ok():
         return _results_page(request, session, who, failed=test_id, errors=reader.errors)

@@ -9,9 +9,13 @@ from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
 
 class OrderOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     person_id: int
-    name: str = Field(description="The person's name (a pseudonym for pseudonymised roles).")
+    name: str = Field(
+        default="", description="The person's name (a pseudonym for pseudonymised roles)."
+    )
     status: OrderStatus
     place: Place
     facility_id: int | None
@@ -47,6 +51,8 @@ class DeclineIn(BaseModel):
 
 
 class TaskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     due_on: dt.date
     reason: str

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.core.rulesets import UnknownRule
 from cordon.core.scope import CITY, Scope
 from cordon.facilities import service as facilities
@@ -69,6 +71,7 @@ def check_version(order: IsolationOrder, version: int) -> None:
         )
 
 
+@atomic
 def confirm(
     session: Session,
     order_id: int,
@@ -119,6 +122,7 @@ def _told(session: Session, order: IsolationOrder) -> None:
     tell(session, order, MessageKind.order_created, where)
 
 
+@atomic
 def transfer(
     session: Session,
     order_id: int,
@@ -276,6 +280,7 @@ def _move(session: Session, order: IsolationOrder, place: Place, facility_id: in
     order.facility_id = target
 
 
+@atomic
 def decline(
     session: Session, order_id: int, *, version: int, by_user_id: int | None, reason: str
 ) -> IsolationOrder:
@@ -315,9 +320,7 @@ def listed(
         query = query.where(IsolationOrder.place == place)
     if facility_id is not None:
         query = query.where(IsolationOrder.facility_id == facility_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(IsolationOrder.id.desc()).limit(limit).offset(offset))
-    return list(rows), int(total)
+    return paged(session, query, IsolationOrder.id.desc(), limit=limit, offset=offset)
 
 
 def held_by_ward(session: Session, *, on: dt.date) -> dict[tuple[int | None, Place], int]:

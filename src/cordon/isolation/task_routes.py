@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from cordon.access import guard
-from cordon.access.deps import CurrentPrincipal, need
-from cordon.access.principal import Principal
+from cordon.access.deps import CurrentPrincipal
 from cordon.access.roles import Permission
+from cordon.access.who import LabWriter
 from cordon.audit import recorder
 from cordon.cases import lab
+from cordon.cases.lab import LabReport
 from cordon.cases.schemas import LabTestIn, LabTestOut, ResultIn
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -22,7 +23,6 @@ from cordon.isolation import tasks
 from cordon.isolation.schemas import DueTaskOut
 
 router = APIRouter(tags=["isolation"])
-Lab = Annotated[Principal, need(Permission.lab_write)]
 
 
 @router.get("/isolation/lab-tasks", response_model=Page[DueTaskOut])
@@ -60,19 +60,19 @@ def due_tasks(
     response_model=LabTestOut,
     status_code=status.HTTP_201_CREATED,
 )
-def sample_of_task(session: SessionDep, who: Lab, task_id: Id, body: LabTestIn) -> LabTestOut:
+def sample_of_task(session: SessionDep, who: LabWriter, task_id: Id, body: LabTestIn) -> LabTestOut:
     """The sample of a task and its result (``pending`` while the laboratory works; the
     result follows with ``POST /lab-tests/{id}/result``). A positive result makes the
     person a suspected case and raises a flag for the ward; with ``confirm``, a positive
     PCR confirms the case."""
     task = tasks.get_task(session, task_id)
     guard.person(session, who, task.person_id)
-    test = tasks.record(session, task_id, **body.model_dump())
+    test = tasks.record(session, task_id, LabReport(**body.model_dump()))
     return LabTestOut.model_validate(test)
 
 
 @router.post("/lab-tests/{test_id}/result", response_model=LabTestOut)
-def result_of_test(session: SessionDep, who: Lab, test_id: Id, body: ResultIn) -> LabTestOut:
+def result_of_test(session: SessionDep, who: LabWriter, test_id: Id, body: ResultIn) -> LabTestOut:
     """The result of a sample recorded as awaited (``pending``)."""
     guard.person(session, who, lab.person_of_test(session, test_id))
     test = lab.record_result(session, test_id, **body.model_dump())

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cordon.cases import lab
-from cordon.cases.enums import TestMethod, TestResult
 from cordon.cases.models import LabTest
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.events import LabTested
 from cordon.isolation.enums import TaskStatus
@@ -61,24 +62,11 @@ def due(
         query = query.join(IsolationOrder, IsolationOrder.id == LabTask.order_id).where(
             scope.where(IsolationOrder.ward_id, IsolationOrder.person_id)
         )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(LabTask.due_on, LabTask.id).limit(limit).offset(offset))
-    return list(rows), int(total)
+    return paged(session, query, LabTask.due_on, LabTask.id, limit=limit, offset=offset)
 
 
-def record(
-    session: Session,
-    task_id: int,
-    *,
-    method: TestMethod,
-    sample_taken_on: dt.date,
-    result: TestResult,
-    result_on: dt.date | None = None,
-    ct_value: float | None = None,
-    laboratory: str | None = None,
-    confirm: bool = False,
-    changed_by: str = "laboratory",
-) -> LabTest:
+@atomic
+def record(session: Session, task_id: int, report: lab.LabReport) -> LabTest:
     """The sample of a task, with its result (or ``pending`` while the laboratory works):
     recorded as a test of the person, which meets the task (``on_lab_tested``)."""
     task = get_task(session, task_id)
@@ -87,21 +75,10 @@ def record(
             N_("This sampling task is %(status)s: record the test on the person instead."),
             status=task.status.value,
         )
-    if sample_taken_on < task.due_on:
+    if report.sample_taken_on < task.due_on:
         raise InvalidInput.on(
             "sample_taken_on",
             N_("is before the day the sample is due (%(day)s)"),
             day=task.due_on,
         )
-    return lab.add_person_test(
-        session,
-        task.person_id,
-        method=method,
-        sample_taken_on=sample_taken_on,
-        result=result,
-        result_on=result_on,
-        ct_value=ct_value,
-        laboratory=laboratory,
-        confirm=confirm,
-        changed_by=changed_by,
-    )
+    return lab.add_person_test(session, task.person_id, report)

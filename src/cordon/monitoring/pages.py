@@ -138,7 +138,6 @@ def send_report(request: Request, session: SessionDep, token: str, form: PostedF
                 submission=str(typed["submission"]),
             )
         except CordonError as exc:
-            session.rollback()
             reader.refused(exc)
     if not reader.ok():
         return _form(request, session, order, token, typed=typed, errors=reader.errors, status=422)
@@ -214,7 +213,6 @@ def _refused(
     refusal that concerns no field (the flag closed meanwhile, the order no longer in force)
     said at the top."""
     if exc is not None:
-        session.rollback()
         reader.refused(exc)
         if not exc.problems:
             said = reader.t.error(exc)

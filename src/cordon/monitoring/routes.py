@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import IsolationReader, IsolationWriter
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -22,25 +19,13 @@ from cordon.monitoring.models import Flag, SelfReport
 from cordon.monitoring.schemas import CloseIn, FlagOut, ReadingOut, ReportIn, ReportOut
 
 router = APIRouter(tags=["isolation"])
-Reader = Annotated[Principal, need(Permission.isolation_read)]
-Officer = Annotated[Principal, need(Permission.isolation_write)]
 
 
 def report_out(
     r: SelfReport, flags: list[Flag] | None = None, *, before: bool = False
 ) -> ReportOut:
-    return ReportOut(
-        id=r.id,
-        order_id=r.order_id,
-        reported_on=r.reported_on,
-        reported_at=r.reported_at,
-        temperature=r.temperature,
-        symptoms=list(r.symptoms),
-        note=r.note,
-        reporter=r.reporter,
-        flags=[f.kind for f in flags or []],
-        stored_before=before,
-    )
+    kinds = [f.kind for f in flags or []]
+    return ReportOut.model_validate(r).model_copy(update={"flags": kinds, "stored_before": before})
 
 
 def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOut]:
@@ -48,24 +33,15 @@ def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOu
     names = guard.names(session, who, ids)
     recorder.read(session, "monitoring_flags", None, ids, view="flags")
     return [
-        FlagOut(
-            id=f.id,
-            person_id=f.person_id,
-            name=names.get(f.person_id, ""),
-            order_id=f.order_id,
-            kind=f.kind,
-            status=f.status,
-            raised_on=f.raised_on,
-            raised_at=f.raised_at,
-            note=f.note,
-            report_id=f.report_id,
-        )
+        FlagOut.model_validate(f).model_copy(update={"name": names.get(f.person_id, "")})
         for f in rows
     ]
 
 
 @router.post("/isolation/orders/{order_id}/reports", response_model=ReportOut, status_code=201)
-def enter_report(session: SessionDep, who: Officer, order_id: Id, body: ReportIn) -> ReportOut:
+def enter_report(
+    session: SessionDep, who: IsolationWriter, order_id: Id, body: ReportIn
+) -> ReportOut:
     """A daily report taken by a ward health worker (by phone or at the door)."""
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
@@ -83,7 +59,7 @@ def enter_report(session: SessionDep, who: Officer, order_id: Id, body: ReportIn
 
 
 @router.get("/isolation/orders/{order_id}/reports", response_model=list[ReportOut])
-def list_reports(session: SessionDep, who: Reader, order_id: Id) -> list[ReportOut]:
+def list_reports(session: SessionDep, who: IsolationReader, order_id: Id) -> list[ReportOut]:
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
     recorder.read(session, "self_reports", order.person_id, [order.person_id])
@@ -91,7 +67,7 @@ def list_reports(session: SessionDep, who: Reader, order_id: Id) -> list[ReportO
 
 
 @router.get("/people/{person_id}/readings", response_model=list[ReadingOut])
-def follow_up_history(session: SessionDep, who: Reader, person_id: Id) -> list[ReadingOut]:
+def follow_up_history(session: SessionDep, who: IsolationReader, person_id: Id) -> list[ReadingOut]:
     """The person's daily readings in isolation, newest first, with the flags each raised."""
     guard.person(session, who, person_id)
     recorder.read(session, "self_reports", None, [person_id], view="follow-up history")
@@ -101,7 +77,7 @@ def follow_up_history(session: SessionDep, who: Reader, person_id: Id) -> list[R
 
 
 @router.get("/monitoring/flags", response_model=Page[FlagOut])
-def list_flags(session: SessionDep, who: Reader, page: PageDep) -> Page[FlagOut]:
+def list_flags(session: SessionDep, who: IsolationReader, page: PageDep) -> Page[FlagOut]:
     """Open flags in your jurisdiction, newest first: missed reports, fever, symptoms."""
     rows, total = service.open_flags(session, scope=who.scope, limit=page.limit, offset=page.offset)
     items = flags_out(session, who, rows)
@@ -109,14 +85,14 @@ def list_flags(session: SessionDep, who: Reader, page: PageDep) -> Page[FlagOut]
 
 
 @router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
-def close_flag(session: SessionDep, who: Officer, flag_id: Id, body: CloseIn) -> FlagOut:
+def close_flag(session: SessionDep, who: IsolationWriter, flag_id: Id, body: CloseIn) -> FlagOut:
     guard.person(session, who, service.get_flag(session, flag_id).person_id)
     closed = service.close_flag(session, flag_id, by_user_id=who.user_id, note=body.note)
     return flags_out(session, who, [closed])[0]
 
 
 @router.get("/monitoring/not-reported", response_model=Page[OrderOut])
-def not_reported(session: SessionDep, who: Reader, page: PageDep) -> Page[OrderOut]:
+def not_reported(session: SessionDep, who: IsolationReader, page: PageDep) -> Page[OrderOut]:
     """People in isolation in your jurisdiction who have not reported today."""
     rows, total = service.not_reported(
         session, scope=who.scope, limit=page.limit, offset=page.offset

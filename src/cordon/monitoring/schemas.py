@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from cordon.core.bounds import NOTES
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
@@ -22,6 +22,8 @@ class ReportIn(BaseModel):
 
 
 class ReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     order_id: int
     reported_on: dt.date
@@ -35,9 +37,13 @@ class ReportOut(BaseModel):
 
 
 class FlagOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     person_id: int
-    name: str
+    name: str = Field(
+        default="", description="The person's name (a pseudonym for pseudonymised roles)."
+    )
     order_id: int
     kind: FlagKind
     status: FlagStatus

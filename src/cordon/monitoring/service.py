@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, insert, literal, or_, select, update
+from sqlalchemy import exists, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,8 +23,10 @@ from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import UtcDateTime, utcnow
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.events import LabTested
 from cordon.isolation import service as isolation
@@ -68,6 +70,7 @@ def _checked(
     return sorted(set(symptoms))
 
 
+@atomic
 def report(
     session: Session,
     order_id: int,
@@ -242,11 +245,7 @@ def open_flags(
     query = select(Flag).where(Flag.status == FlagStatus.open)
     if not scope.whole_city:
         query = query.where(scope.where(Flag.ward_id, Flag.person_id))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Flag.raised_at.desc(), Flag.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows), int(total)
+    return paged(session, query, Flag.raised_at.desc(), Flag.id.desc(), limit=limit, offset=offset)
 
 
 def get_flag(session: Session, flag_id: int) -> Flag:
@@ -256,6 +255,7 @@ def get_flag(session: Session, flag_id: int) -> Flag:
     return flag
 
 
+@atomic
 def close_flag(session: Session, flag_id: int, *, by_user_id: int | None, note: str) -> Flag:
     flag = get_flag(session, flag_id)
     if flag.status is FlagStatus.closed:
@@ -302,9 +302,7 @@ def not_reported(
     )
     if not scope.whole_city:
         query = query.where(scope.where(o.ward_id, o.person_id))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(o.id).limit(limit).offset(offset))
-    return list(rows), int(total)
+    return paged(session, query, o.id, limit=limit, offset=offset)
 
 
 def send_links(session: Session, *, on: dt.date | None = None) -> int:

@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cordon.access.deps import need
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import OutboxReader
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
@@ -15,13 +13,12 @@ from cordon.outbox.enums import Channel, MessageStatus
 from cordon.outbox.schemas import OutboxMessageOut
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
-Operator = Annotated[Principal, need(Permission.outbox_read)]
 
 
 @router.get("", response_model=Page[OutboxMessageOut])
 def list_messages(
     session: SessionDep,
-    who: Operator,
+    who: OutboxReader,
     page: PageDep,
     status: Annotated[
         list[MessageStatus] | None, Query(description="Only these statuses (default: all).")

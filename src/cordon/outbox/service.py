@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from cordon.core.config import get_settings
 from cordon.core.db import is_sqlite
 from cordon.core.errors import InvalidInput
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.outbox import templates
 from cordon.outbox.enums import Channel, Language, MessageKind, MessageStatus
 from cordon.outbox.models import OutboxMessage
@@ -265,31 +266,8 @@ def listed(
         OutboxMessage.status.in_(sorted(statuses)),
         OutboxMessage.channel.in_(sorted(channels)),
     ]
-    total = session.scalar(select(func.count()).select_from(OutboxMessage).where(*where)) or 0
-    rows = session.scalars(
-        select(OutboxMessage)
-        .where(*where)
-        .order_by(OutboxMessage.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return list(rows), total
-
-
-def unsent(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                or_(
-                    OutboxMessage.status == MessageStatus.queued,
-                    OutboxMessage.status == MessageStatus.sending,
-                )
-            )
-        )
-        or 0
-    )
+    query = select(OutboxMessage).where(*where)
+    return paged(session, query, OutboxMessage.id.desc(), limit=limit, offset=offset)
 
 
 def release(session: Session, *, worker: str, ids: Sequence[int]) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
+from cordon.core.pagination import count_of, page_size
 from cordon.core.scope import CITY, FEW_WARDS, Scope
 from cordon.isolation.enums import OPEN, OrderStatus
 from cordon.isolation.models import IsolationOrder
@@ -143,8 +144,7 @@ def people_to_follow_up(
     """A page of the people ``f`` lets through in ``scope``, in ``sort`` order, and how many
     (counted up to ``cap`` when given)."""
     query = matching(f, scope)
-    counted = query.limit(cap) if cap is not None else query
-    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    total = count_of(session, query, cap=cap)
     if _day_first(f, scope, sort):
         query = matching(f, scope, day_first=True)
     page = query.with_only_columns(
@@ -154,7 +154,9 @@ def people_to_follow_up(
         PersonTier.ward_id,
         PersonTier.exposed_on,
     )
-    rows = session.execute(page.order_by(*_order(sort)).limit(limit).offset(offset)).all()
+    rows = session.execute(
+        page.order_by(*_order(sort)).limit(page_size(limit)).offset(offset)
+    ).all()
     ids = [int(r[0]) for r in rows]
     orders = _open_orders(session, ids)
     told = _last_told(session, ids)

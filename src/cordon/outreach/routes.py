@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.models import User
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import ExposuresWriter, TracingReader
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -20,8 +16,6 @@ from cordon.outreach.models import ReachAttempt
 from cordon.outreach.schemas import ReachAttemptIn, ReachAttemptOut, WaitingOut
 
 router = APIRouter(tags=["outreach"])
-Reader = Annotated[Principal, need(Permission.tracing_read)]
-Tracer = Annotated[Principal, need(Permission.exposures_write)]
 
 
 def attempts_out(session: Session, rows: list[ReachAttempt]) -> list[ReachAttemptOut]:
@@ -44,7 +38,7 @@ def attempts_out(session: Session, rows: list[ReachAttempt]) -> list[ReachAttemp
 
 @router.post("/people/{person_id}/reach-attempts", response_model=ReachAttemptOut, status_code=201)
 def record_attempt(
-    session: SessionDep, who: Tracer, person_id: Id, body: ReachAttemptIn
+    session: SessionDep, who: ExposuresWriter, person_id: Id, body: ReachAttemptIn
 ) -> ReachAttemptOut:
     """Record a call, visit or message to a contact and what came of it."""
     guard.person(session, who, person_id)
@@ -60,7 +54,7 @@ def record_attempt(
 
 
 @router.get("/people/{person_id}/reach-attempts", response_model=list[ReachAttemptOut])
-def list_attempts(session: SessionDep, who: Reader, person_id: Id) -> list[ReachAttemptOut]:
+def list_attempts(session: SessionDep, who: TracingReader, person_id: Id) -> list[ReachAttemptOut]:
     """Every attempt to reach this person, latest first."""
     guard.person(session, who, person_id)
     rows = service.attempts_of(session, person_id)
@@ -69,7 +63,7 @@ def list_attempts(session: SessionDep, who: Reader, person_id: Id) -> list[Reach
 
 
 @router.get("/tracing/to-reach", response_model=Page[WaitingOut])
-def to_reach(session: SessionDep, who: Reader, page: PageDep) -> Page[WaitingOut]:
+def to_reach(session: SessionDep, who: TracingReader, page: PageDep) -> Page[WaitingOut]:
     """Contacts in your jurisdiction still to reach (their tier asks for it and no attempt
     since their tier last moved reached them), longest waiting first."""
     rows, total = service.still_to_reach(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
 from cordon.core.db import move_person_rows
+from cordon.core.pagination import count_of, page_size
 from cordon.core.scope import CITY, Scope
 from cordon.events import PersonsMerged
 from cordon.outreach.enums import DONE, Channel, Outcome
@@ -98,13 +99,9 @@ def still_to_reach(
         ),
         scope,
     )
-    counted = waiting.with_only_columns(PersonTier.person_id)
-    if cap is not None:
-        counted = counted.limit(cap)
-    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    rows = session.execute(
-        waiting.order_by(PersonTier.since, PersonTier.person_id).limit(limit).offset(offset)
-    ).all()
+    total = count_of(session, waiting.with_only_columns(PersonTier.person_id), cap=cap)
+    ordered = waiting.order_by(PersonTier.since, PersonTier.person_id)
+    rows = session.execute(ordered.limit(page_size(limit)).offset(offset)).all()
     tries = _tries_since(session, {int(p): s for p, _, s in rows})
     out = [
         Waiting(

@@ -15,15 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.pseudonyms import COARSENED, IDENTIFYING, age_band, pseudonym
-from cordon.access.roles import Permission
+from cordon.access.who import PeopleMerger, PeopleReader, PeopleWriter
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
-from cordon.core.pagination import Page, PageDep
+from cordon.core.pagination import Page, PageDep, checked_limit
 from cordon.geography.models import AdminUnit
 from cordon.people import service
 from cordon.people.models import Person
@@ -38,9 +37,6 @@ from cordon.people.schemas import (
 )
 
 router = APIRouter(prefix="/people", tags=["people"])
-Reader = Annotated[Principal, need(Permission.people_read)]
-Writer = Annotated[Principal, need(Permission.people_write)]
-Merger = Annotated[Principal, need(Permission.people_merge)]
 
 
 def person_out(who: Principal, person: Person) -> PersonOut:
@@ -72,7 +68,7 @@ def _shown(
 @router.post("", response_model=PersonOut, status_code=status.HTTP_201_CREATED)
 def create_person(
     session: SessionDep,
-    who: Writer,
+    who: PeopleWriter,
     data: PersonCreate,
     allow_duplicate: Annotated[
         bool, Query(description="Create even when the same phone, name and birth year exist.")
@@ -88,7 +84,7 @@ def create_person(
 @router.get("", response_model=Page[PersonOut])
 def list_people(
     session: SessionDep,
-    who: Reader,
+    who: PeopleReader,
     page: PageDep,
     ward_id: Annotated[Id | None, Query(description="Only people living in this ward.")] = None,
 ) -> Page[PersonOut]:
@@ -101,10 +97,11 @@ def list_people(
 
 
 @router.post("/search", response_model=SearchPage)
-def search_people(session: SessionDep, who: Reader, criteria: PersonSearch) -> SearchPage:
+def search_people(session: SessionDep, who: PeopleReader, criteria: PersonSearch) -> SearchPage:
     """Find people by name words (diacritics optional), phone (any format) or national ID."""
     if who.pseudonymised:
         raise Forbidden("Pseudonymised access cannot search by name, phone or ID.")
+    checked_limit(criteria.limit)
     result = service.search_people(session, **criteria.model_dump(), scope=who.scope)
     return SearchPage(
         items=_shown(session, who, result.rows, "search"),
@@ -116,14 +113,16 @@ def search_people(session: SessionDep, who: Reader, criteria: PersonSearch) -> S
 
 
 @router.get("/{person_id}", response_model=PersonOut)
-def get_person(session: SessionDep, who: Reader, person_id: Id) -> PersonOut:
+def get_person(session: SessionDep, who: PeopleReader, person_id: Id) -> PersonOut:
     guard.person(session, who, person_id)
     (out,) = _shown(session, who, [service.get_person(session, person_id)], "record")
     return out
 
 
 @router.patch("/{person_id}", response_model=PersonOut)
-def update_person(session: SessionDep, who: Writer, person_id: Id, data: PersonUpdate) -> PersonOut:
+def update_person(
+    session: SessionDep, who: PeopleWriter, person_id: Id, data: PersonUpdate
+) -> PersonOut:
     """Change some fields; ``version`` must be the one last read (else 409). A new
     ``ward_id`` transfers the person: the old ward no longer sees them."""
     guard.person(session, who, person_id)
@@ -134,7 +133,9 @@ def update_person(session: SessionDep, who: Writer, person_id: Id, data: PersonU
 
 
 @router.post("/{keep_id}/merge", response_model=PersonOut)
-def merge_people(session: SessionDep, who: Merger, keep_id: Id, request: MergeRequest) -> PersonOut:
+def merge_people(
+    session: SessionDep, who: PeopleMerger, keep_id: Id, request: MergeRequest
+) -> PersonOut:
     """Merge the duplicate ``merge_id`` into this person; returns the kept person."""
     guard.person(session, who, keep_id)
     guard.person(session, who, request.merge_id)
@@ -149,7 +150,7 @@ def merge_people(session: SessionDep, who: Merger, keep_id: Id, request: MergeRe
 
 
 @router.get("/{person_id}/duplicates", response_model=list[DuplicateOut])
-def person_duplicates(session: SessionDep, who: Reader, person_id: Id) -> list[DuplicateOut]:
+def person_duplicates(session: SessionDep, who: PeopleReader, person_id: Id) -> list[DuplicateOut]:
     """Other people who are probably the same (same national ID; or phone, name, birth
     year), among those in the jurisdiction."""
     guard.person(session, who, person_id)

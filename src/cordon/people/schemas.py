@@ -222,7 +222,7 @@ class PersonSearch(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
     national_id: str | None = Field(default=None, max_length=40)
     ward_id: Id | None = None
-    limit: int = Field(default=50, ge=1, le=500)
+    limit: int = Field(default=50, ge=1, description="At most the setting page_size_max.")
     offset: Offset = 0
 
     @model_validator(mode="after")

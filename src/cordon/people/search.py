@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, Select, case, exists, func, literal, selec
 from sqlalchemy.orm import Session, aliased
 
 from cordon.core.errors import InvalidInput
+from cordon.core.pagination import count_of, page_size
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.people.bulk import name_tokens
@@ -107,10 +108,7 @@ def _page_and_total(
 
 
 def _count(session: Session, query: Select[Person], bound: int | None) -> int:
-    inner = query.with_only_columns(Person.id)
-    if bound is not None:
-        inner = inner.limit(bound)
-    return session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    return count_of(session, query.with_only_columns(Person.id), cap=bound)
 
 
 def _driver(words: list[str], counts: dict[str, int]) -> str:
@@ -135,7 +133,8 @@ def search_people(
     scope: Scope = CITY,
 ) -> SearchResult:
     """People matching all the criteria given (not merged away), exact name matches first,
-    among those ``scope`` sees."""
+    among those ``scope`` sees; at most ``page_size_max`` of them."""
+    limit = page_size(limit)
     where = _filters(phone, national_id, ward_id)
     if not scope.whole_city:
         # The name finds the candidates; the jurisdiction only filters them. ``+ 0`` keeps

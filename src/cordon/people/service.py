@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +20,7 @@ from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import publish
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.events import PersonMoved, PersonsMerged
@@ -145,9 +146,7 @@ def list_people(
         query = query.where(scope.where(Person.ward_id, Person.id))
     if ward_id is not None:
         query = query.where(Person.ward_id == ward_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Person.id).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return paged(session, query, Person.id, limit=limit, offset=offset)
 
 
 def find_duplicates(

@@ -70,41 +70,46 @@ def _table(estimates: list[rt.WindowEstimate], last: int) -> Table:
     return table
 
 
+Area = Annotated[
+    str | None, typer.Option(help="District (or ward) code, e.g. 001; default the city.")
+]
+Since = Annotated[
+    dt.datetime | None, typer.Option(formats=DATE, help="First day (default: first case).")
+]
+Until = Annotated[
+    dt.datetime | None, typer.Option(formats=DATE, help="Last day (default: last case).")
+]
+Basis = Annotated[
+    DateBasis,
+    typer.Option(help="Day a case counts on: onset (else sample, else confirmation) or confirmed."),
+]
+SiMean = Annotated[float | None, typer.Option(help="Serial interval mean, days (default 4.7).")]
+SiSd = Annotated[float | None, typer.Option(help="Serial interval SD, days (default 2.9).")]
+SiFile = Annotated[
+    Path | None, typer.Option(help="Serial interval as a CSV file: day,weight from day 0.")
+]
+CsvFile = Annotated[
+    Path | None, typer.Option("--csv", help="Read date,local,imported from this file.")
+]
+PlotFile = Annotated[
+    Path | None, typer.Option("--plot", help="Draw cases and Rt to this .png or .svg.")
+]
+
+
 def rt_command(
-    area: Annotated[
-        str | None, typer.Option(help="District (or ward) code, e.g. 001; default the city.")
-    ] = None,
-    since: Annotated[
-        dt.datetime | None, typer.Option(formats=DATE, help="First day (default: first case).")
-    ] = None,
-    until: Annotated[
-        dt.datetime | None, typer.Option(formats=DATE, help="Last day (default: last case).")
-    ] = None,
-    date: Annotated[
-        DateBasis,
-        typer.Option(
-            help="Day a case counts on: onset (else sample, else confirmation) or confirmed."
-        ),
-    ] = DateBasis.onset,
+    area: Area = None,
+    since: Since = None,
+    until: Until = None,
+    date: Basis = DateBasis.onset,
     window: Annotated[int, typer.Option(help="Days in each sliding window.")] = rt.WINDOW,
-    si_mean: Annotated[
-        float | None, typer.Option(help="Serial interval mean, days (default 4.7).")
-    ] = None,
-    si_sd: Annotated[
-        float | None, typer.Option(help="Serial interval SD, days (default 2.9).")
-    ] = None,
-    si_file: Annotated[
-        Path | None, typer.Option(help="Serial interval as a CSV file: day,weight from day 0.")
-    ] = None,
+    si_mean: SiMean = None,
+    si_sd: SiSd = None,
+    si_file: SiFile = None,
     prior_mean: Annotated[float, typer.Option(help="Prior mean of Rt.")] = rt.PRIOR_MEAN,
     prior_sd: Annotated[float, typer.Option(help="Prior SD of Rt.")] = rt.PRIOR_SD,
-    csv: Annotated[
-        Path | None, typer.Option("--csv", help="Read date,local,imported from this file.")
-    ] = None,
+    csv: CsvFile = None,
     last: Annotated[int, typer.Option(min=1, help="Windows shown in the table.")] = 14,
-    plot_file: Annotated[
-        Path | None, typer.Option("--plot", help="Draw cases and Rt to this .png or .svg.")
-    ] = None,
+    plot_file: PlotFile = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The effective reproduction number Rt (Cori et al. 2013) over sliding windows."""
@@ -125,6 +130,18 @@ def rt_command(
     if as_json:
         print_json(_json(incidence, estimates, si, window, prior, label))
         return
+    _print(title, incidence, estimates, prior, last)
+    if estimates and plot_file is not None:
+        console.print(f"Plot written to {plot_file}")
+
+
+def _print(
+    title: str,
+    incidence: rt.Incidence,
+    estimates: list[rt.WindowEstimate],
+    prior: rt.Prior,
+    last: int,
+) -> None:
     cases = sum(incidence.local) + sum(incidence.imported)
     console.print(f"[bold]{title}[/bold]")
     console.print(
@@ -135,8 +152,6 @@ def rt_command(
         console.print("No window: the series is too short for the serial interval.")
         return
     console.print(_table(estimates, last))
-    if plot_file is not None:
-        console.print(f"Plot written to {plot_file}")
 
 
 def _json(

@@ -27,42 +27,49 @@ from cordon.sim.calibrate import (
 from cordon.sim.calibrate import calibrate as fit_scenario
 from cordon.sim.scenario import Scenario, ScenarioError, load_scenario
 
+ScenarioFile = Annotated[Path, typer.Argument(metavar="SCENARIO.toml", help="The scenario to fit.")]
+ObservedFile = Annotated[
+    Path, typer.Option(help="CSV file of the observed series: a date column, one row a day.")
+]
+Metric = Annotated[
+    str, typer.Option(help=f"What the counts are, in the model: {', '.join(CALIBRATION_METRICS)}.")
+]
+First = Annotated[
+    dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day fitted.")
+]
+Last = Annotated[
+    dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day fitted.")
+]
+Refine = Annotated[int, typer.Option(min=0, max=100, help="Values tried next, around the best.")]
+ShiftDays = Annotated[
+    int, typer.Option(min=0, max=365, help="Also move the start up to this many days.")
+]
+FinalRuns = Annotated[
+    int, typer.Option(min=1, max=1000, help="Seeds of the best, for its goodness of fit.")
+]
+Workers = Annotated[
+    int | None, typer.Option(min=1, help="Processes on this machine (default: one a core).")
+]
+
 
 def calibrate_command(
-    file: Annotated[Path, typer.Argument(metavar="SCENARIO.toml", help="The scenario to fit.")],
-    observed: Annotated[
-        Path, typer.Option(help="CSV file of the observed series: a date column, one row a day.")
-    ],
+    file: ScenarioFile,
+    observed: ObservedFile,
     out: Annotated[Path, typer.Option(help="Folder for the results (created).")],
     column: Annotated[str, typer.Option(help="The observed counts' column.")] = "cases",
-    metric: Annotated[
-        str,
-        typer.Option(help=f"What the counts are, in the model: {', '.join(CALIBRATION_METRICS)}."),
-    ] = LOCAL,
-    first: Annotated[
-        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day fitted.")
-    ] = None,
-    last: Annotated[
-        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day fitted.")
-    ] = None,
+    metric: Metric = LOCAL,
+    first: First = None,
+    last: Last = None,
     low: Annotated[float, typer.Option(min=0.01, help="Lowest beta, times the scenario's.")] = 0.5,
     high: Annotated[float, typer.Option(help="Highest beta, times the scenario's.")] = 2.0,
     points: Annotated[int, typer.Option(min=3, max=100, help="Values of beta first tried.")] = 9,
-    refine: Annotated[
-        int, typer.Option(min=0, max=100, help="Values tried next, around the best.")
-    ] = 6,
-    shift_days: Annotated[
-        int, typer.Option(min=0, max=365, help="Also move the start up to this many days.")
-    ] = 0,
+    refine: Refine = 6,
+    shift_days: ShiftDays = 0,
     shift_step: Annotated[int, typer.Option(min=1, max=365, help="In steps of days.")] = 7,
     runs: Annotated[int, typer.Option(min=1, max=1000, help="Seeds for each candidate.")] = 4,
-    final_runs: Annotated[
-        int, typer.Option(min=1, max=1000, help="Seeds of the best, for its goodness of fit.")
-    ] = 20,
+    final_runs: FinalRuns = 20,
     bin_days: Annotated[int, typer.Option(min=1, max=365, help="Days summed per bin.")] = 7,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Processes on this machine (default: one a core).")
-    ] = None,
+    workers: Workers = None,
 ) -> None:
     """Fit a scenario's transmission rate beta (and, with --shift-days, its start date) to an
     observed daily series: candidates.csv, fit.csv, a plot and the goodness of fit."""

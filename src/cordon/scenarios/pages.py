@@ -166,7 +166,6 @@ def start_run(
             on=day,
         )
     except InvalidInput as refused:
-        session.rollback()
         said: dict[str, list[str]] = {}
         for p in refused.problems:
             key = p.field if p.field in OPTIONS else "toml"

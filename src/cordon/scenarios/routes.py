@@ -11,9 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cordon.access import service as access
-from cordon.access.deps import need
-from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import ScenarioRunner, ScenariosReader
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, FieldProblem, InvalidInput
@@ -23,8 +21,6 @@ from cordon.scenarios.schemas import RunDetail, RunOut, Started
 from cordon.sim.scenario import Scenario
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
-Reader = Annotated[Principal, need(Permission.scenarios_read)]
-Starter = Annotated[Principal, need(Permission.scenarios_run)]
 TOML_TYPES = ("application/toml", "text/toml")
 LARGEST = 1024 * 1024  # bytes of a scenario (a city's districts and wards fit many times)
 NOT_JSON = N_("is not JSON (line %(line)s, column %(column)s)")
@@ -72,7 +68,7 @@ ScenarioBody = Annotated[Scenario, Depends(scenario_body)]
 @router.post("/runs", status_code=202, response_model=Started, openapi_extra=BODY)
 def start_run(
     session: SessionDep,
-    who: Starter,
+    who: ScenarioRunner,
     scenario: ScenarioBody,
     response: Response,
     from_registry: Annotated[
@@ -111,7 +107,7 @@ def start_run(
 
 
 @router.get("/runs", response_model=Page[RunOut])
-def list_runs(session: SessionDep, who: Reader, page: PageDep) -> Page[RunOut]:
+def list_runs(session: SessionDep, who: ScenariosReader, page: PageDep) -> Page[RunOut]:
     """Scenario runs, newest first."""
     rows, total = service.list_runs(session, limit=page.limit, offset=page.offset)
     names = access.usernames(session, {r.started_by for r in rows})
@@ -124,7 +120,7 @@ def list_runs(session: SessionDep, who: Reader, page: PageDep) -> Page[RunOut]:
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)
-def get_run(session: SessionDep, who: Reader, run_id: Id) -> RunDetail:
+def get_run(session: SessionDep, who: ScenariosReader, run_id: Id) -> RunDetail:
     """A run: its status and progress, the scenario it runs, and its figures when done."""
     run = service.get_run(session, run_id)
     return RunDetail.of(run, access.usernames(session, {run.started_by}))

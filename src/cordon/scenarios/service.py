@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
 from cordon.core.dates import today
-from cordon.core.db import get_or_404
+from cordon.core.db import atomic, get_or_404
 from cordon.core.errors import N_, InvalidInput
 from cordon.core.models import utcnow
+from cordon.core.pagination import paged
 from cordon.scenarios import registry
 from cordon.scenarios.models import RunStatus, ScenarioRun
 from cordon.sim.results import METRICS, QUANTILES, Ensemble
@@ -30,6 +31,7 @@ STOPPED = N_("the server stopped while the scenario ran")
 # -- starting ------------------------------------------------------------------------------
 
 
+@atomic
 def start_run(
     session: Session,
     who: Principal,
@@ -82,11 +84,7 @@ def list_runs(
     session: Session, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[ScenarioRun], int]:
     """Every run of the city, newest first: the figures are the city's, no one's record."""
-    total = session.scalar(select(func.count()).select_from(ScenarioRun)) or 0
-    rows = session.scalars(
-        select(ScenarioRun).order_by(ScenarioRun.id.desc()).limit(limit).offset(offset)
-    )
-    return list(rows), int(total)
+    return paged(session, select(ScenarioRun), ScenarioRun.id.desc(), limit=limit, offset=offset)
 
 
 def runs_by_ids(session: Session, ids: Sequence[int]) -> list[ScenarioRun]:

@@ -6,9 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from cordon.access import guard
-from cordon.access.deps import need
 from cordon.access.principal import Principal
-from cordon.access.roles import Permission
+from cordon.access.who import TierRecomputer, TracingReader
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
@@ -27,8 +26,6 @@ from cordon.tracing.schemas import (
 )
 
 router = APIRouter(prefix="/tracing", tags=["tracing"])
-Reader = Annotated[Principal, need(Permission.tracing_read)]
-Recompute = Annotated[Principal, need(Permission.tracing_recompute)]
 HIDDEN = "outside your jurisdiction"
 
 
@@ -91,7 +88,7 @@ def _sight(session: SessionDep, who: Principal, info: service.TierInfo) -> Sight
 
 
 @router.get("/people/{person_id}", response_model=TierOut)
-def person_tier(session: SessionDep, who: Reader, person_id: Id) -> TierOut:
+def person_tier(session: SessionDep, who: TracingReader, person_id: Id) -> TierOut:
     """A person's F-tier and why: the chain of exposures back to the F0."""
     guard.person(session, who, person_id)
     recorder.read(session, "tier_labels", person_id, [person_id])
@@ -100,7 +97,9 @@ def person_tier(session: SessionDep, who: Reader, person_id: Id) -> TierOut:
 
 
 @router.get("/people/{person_id}/history", response_model=list[TierChangeOut])
-def person_tier_history(session: SessionDep, who: Reader, person_id: Id) -> list[TierChangeOut]:
+def person_tier_history(
+    session: SessionDep, who: TracingReader, person_id: Id
+) -> list[TierChangeOut]:
     """Every change of a person's tier, with its cause and path."""
     guard.person(session, who, person_id)
     recorder.read(session, "tier_changes", person_id, [person_id])
@@ -113,7 +112,7 @@ def person_tier_history(session: SessionDep, who: Reader, person_id: Id) -> list
 @router.get("/trace/{person_id}", response_model=TraceOut)
 def trace(
     session: SessionDep,
-    who: Reader,
+    who: TracingReader,
     person_id: Id,
     max_nodes: Annotated[int, Query(ge=1, le=20_000, description="Largest tree returned.")] = 2000,
 ) -> TraceOut:
@@ -146,7 +145,7 @@ def trace(
 
 
 @router.get("/tiers", response_model=list[TierCountOut])
-def tier_counts(session: SessionDep, who: Reader) -> list[TierCountOut]:
+def tier_counts(session: SessionDep, who: TracingReader) -> list[TierCountOut]:
     """How many people are F0, F1, … in the jurisdiction (the whole city at city level)."""
     counts = service.tier_counts(session, who.scope)
     return [TierCountOut(tier=k, people=n) for k, n in sorted(counts.items())]
@@ -154,7 +153,7 @@ def tier_counts(session: SessionDep, who: Reader) -> list[TierCountOut]:
 
 @router.get("/tiers/{tier}/people", response_model=Page[TieredPersonOut])
 def people_in_tier(
-    session: SessionDep, who: Reader, page: PageDep, tier: Annotated[int, Path(ge=0, le=10)]
+    session: SessionDep, who: TracingReader, page: PageDep, tier: Annotated[int, Path(ge=0, le=10)]
 ) -> Page[TieredPersonOut]:
     """The people whose tier is ``tier`` (their lowest), by id, in the jurisdiction."""
     rows = service.people_in_tier(
@@ -175,8 +174,8 @@ def people_in_tier(
 
 
 @router.post("/recompute", response_model=RecomputeOut)
-def recompute(session: SessionDep, who: Recompute) -> RecomputeOut:
-    """Recompute every tier of the city from scratch (after a policy change, for instance)."""
+def recompute(session: SessionDep, who: TierRecomputer) -> RecomputeOut:
+    """TierRecomputer every tier of the city from scratch (after a policy change, for instance)."""
     r = service.recompute_all(session, cause="full recomputation (API)")
     return RecomputeOut(
         labels=r.labels,

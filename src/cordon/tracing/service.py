@@ -22,6 +22,7 @@ from cordon.core.dates import today
 from cordon.core.db import get_or_404
 from cordon.core.events import publish
 from cordon.core.models import utcnow
+from cordon.core.pagination import count_of, page_size
 from cordon.core.scope import CITY, Scope
 from cordon.events import (
     CaseChanged,
@@ -311,9 +312,9 @@ def tier_moved_since(
     up to ``cap`` (a day of a city's wave can move hundreds of thousands: a list of work
     says "10,000 or more" rather than counting them all on every visit)."""
     query = in_scope(select(PersonTier).where(PersonTier.since >= since), scope)
-    counted = query.with_only_columns(PersonTier.person_id).limit(cap)
-    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    latest = query.order_by(PersonTier.since.desc(), PersonTier.person_id.desc()).limit(limit)
+    total = count_of(session, query.with_only_columns(PersonTier.person_id), cap=cap)
+    ordered = query.order_by(PersonTier.since.desc(), PersonTier.person_id.desc())
+    latest = ordered.limit(page_size(limit))
     return list(session.scalars(latest)), int(total)
 
 

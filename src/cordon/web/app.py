@@ -17,9 +17,9 @@ async def _go_to(request: Request, exc: Exception) -> Response:
     return go_to(exc, request)
 
 
-def error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    """Errors of pages. 404 and 403 say only what the user may know; details of a 500 stay
-    in the server's log."""
+def error_page(request: Request, status: int) -> Response:
+    """Errors of pages, by their status alone: 404 and 403 say only what the user may know;
+    details of a 500 stay in the server's log."""
     return render(request, "error.html", {"status": status}, status=status)
 
 
