@@ -112,7 +112,6 @@ def load_synthetic(session: Session, options: SyntheticOptions) -> SyntheticLoad
         RegistryLoaded(
             cause=f"demo synthetic (seed {options.seed})",
             case_ids=tuple(case_ids.tolist()),
-            extra={"people": options.people, "exposures": exposures, "full": True},
         ),
     )
     return SyntheticLoad(
