@@ -89,3 +89,6 @@ class RegistryLoaded(Event):
     case_ids: tuple[int, ...] = ()
     exposure_ids: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # Cases loaded, also when they are too many to list by id (both id lists then empty:
+    # the reactions take the whole city).
+    case_count: int = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -88,16 +88,19 @@ def cases_by_code(session: Session, codes: Iterable[str]) -> dict[str, tuple[int
     return found
 
 
-def open_cases_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """Person id → code of a case of theirs that was not discarded."""
+def open_cases_of(
+    session: Session, person_ids: Iterable[int], *, skip: Container[int] = ()
+) -> dict[int, str]:
+    """Person id → code of a case of theirs that was not discarded (nor among ``skip``)."""
     found: dict[int, str] = {}
     for batch in chunks(set(person_ids)):
-        query = select(Case.person_id, Case.code).where(
+        query = select(Case.person_id, Case.code, Case.id).where(
             member_of(session.get_bind().dialect.name, Case.person_id, batch),
             Case.status != CaseStatus.discarded,
         )
-        for pid, code in session.execute(query):
-            found[pid] = code
+        for pid, code, cid in session.execute(query):
+            if cid not in skip:
+                found[pid] = code
     return found
 
 
