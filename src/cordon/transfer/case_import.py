@@ -161,11 +161,14 @@ class CaseChunks:
         """What later chunks must know of this one."""
         state = self.state
         codes = plan.first_codes
+        firsts = [plan.lines[i] for i in codes.values()]
         state.codes.add(
-            list(codes), [(plan.lines[i].line, case_of.get(i, 0)) for i in codes.values()]
+            list(codes),
+            [item.line for item in firsts],
+            [case_of.get(i, 0) for i in codes.values()],
         )
-        state.national_ids.add(list(plan.first_ids), list(plan.first_ids.values()))
-        state.people_keys.add(list(plan.first_people), list(plan.first_people.values()))
+        state.national_ids.add(list(plan.first_ids), plan.first_ids.values())
+        state.people_keys.add(list(plan.first_people), plan.first_people.values())
         later = self.later
         for index, token in plan.later:
             case_id = case_of.get(index, 0)
@@ -230,7 +233,11 @@ def _written(plan: CasePlan, src: Source, skip_invalid: bool) -> list[int]:
     bad = {p.row for p in src.problems}
     keep = bytearray(0 if item.line in bad else 1 for item in plan.lines)
     while True:
-        dropped = [(i, s.case_line) for i, s in plan.sources if _leans_on_dropped(keep, i, s)]
+        dropped = [
+            (i, s.case_line)
+            for i, s in plan.sources
+            if s.case_line is not None and _leans_on_dropped(keep, i, s)
+        ]
         if not dropped:
             break
         for index, target in dropped:

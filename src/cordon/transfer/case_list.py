@@ -242,13 +242,13 @@ def _match_people(session: Session, plan: CasePlan, src: Source, state: CaseStat
     earlier = state.national_ids.lookup([item.person.national_id for item in given])
     by_nid = plan.first_ids
     for item, before in zip(given, earlier, strict=True):
-        nid = item.person.national_id or ""
-        line = before[0] if before else by_nid.get(nid)
+        number = item.person.national_id or ""
+        line = before[0] if before else by_nid.get(number)
         if line is not None:
             message = N_("same national ID as row %(line)s")
             src.problem(item.line, "national_id", message, line=line)
         else:
-            by_nid[nid] = item.line
+            by_nid[number] = item.line
     found = lookups.people_by_national_id(session, (i.person.national_id or "" for i in given))
     known = {nid: p for nid, p in found.items() if p.id not in state.people}
     for item in plan.lines:

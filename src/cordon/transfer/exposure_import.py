@@ -118,7 +118,10 @@ class ExposureChunks:
 
         firsts = plan.first_contacts
         state.contacts.add(
-            list(firsts), [(final(ref), line, hash(name)) for ref, line, name in firsts.values()]
+            list(firsts),
+            [final(ref) for ref, _, _ in firsts.values()],
+            [line for _, line, _ in firsts.values()],
+            [hash(name) for _, _, name in firsts.values()],
         )
         nids: dict[str, int] = {}
         phones: dict[str, list[int]] = {}
@@ -138,7 +141,7 @@ class ExposureChunks:
             first = before[0] if before else phones[phone][0]
             several = bool(before and before[1]) or len({first, *phones[phone]}) > 1
             merged.append((first, int(several)))
-        state.contact_phones.add(listed, merged)
+        state.contact_phones.add(listed, [m[0] for m in merged], [m[1] for m in merged])
 
     def settle(self) -> dict[int, set[int]]:
         """The held rows written, or their problems (and the index phones a later row
@@ -147,8 +150,8 @@ class ExposureChunks:
         src = self.src.chunk([])
         state = self.state
         for line, phone in self.phone_checks:
-            before = state.contact_phones.lookup([phone])[0]
-            if before is not None and before[1]:
+            met = state.contact_phones.lookup([phone])[0]
+            if met is not None and met[1]:
                 src.problem(line, "index_phone", SEVERAL)
         ready: list[Held] = []
         for held in self.held:

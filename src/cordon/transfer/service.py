@@ -50,6 +50,7 @@ ACTOR = "import"
 CHUNK = 5_000  # rows read, checked and written at once
 PROBLEMS_KEPT = 10_000  # problems kept for the error raised (the report gets every one)
 NAMED = 2_000  # an import writing more records announces them without their ids
+PAGE_CACHE_KIB = 16 * 1024  # SQLite's page cache while importing (core.db sets 256 MB)
 
 
 @dataclass
@@ -129,7 +130,7 @@ def import_file(
     options = Options(name, rules, dry_run, actor, progress, today, skip_invalid)
     data = _rereadable(data)
     forced: dict[int, list[FieldProblem]] = {}
-    with _cycle_collection_paused():
+    with _cycle_collection_paused(), _page_cache(session, PAGE_CACHE_KIB):
         while True:
             savepoint = _savepoint(session)
             try:
@@ -208,8 +209,9 @@ class _Pass:
             problems = chunks.take(src.chunk(chunk), self.forced)
             self._record(problems, Table(table.name, table.header, chunk))
             result.rows += len(chunk)
+            if problems or result.rows % (CHUNK * 8) == 0:
+                gc.collect(1)  # the chunk's cycles (a problem's exception and its frames)
             del chunk, problems
-            gc.collect(1)  # the chunk's cycles (an exception and its frames), if any
 
     def _record(self, problems: list[FieldProblem], rows: Table) -> None:
         """The problems of the rows read: to the report (and the rows, when they are left
@@ -273,9 +275,27 @@ def _savepoint(session: Session) -> SessionTransaction:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         raw = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:  # type: ignore[attr-defined]
+        if raw is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
     return session.begin_nested()
+
+
+@contextmanager
+def _page_cache(session: Session, kib: int) -> Iterator[None]:
+    """SQLite's page cache of the connection at most ``kib`` KiB meanwhile, then as it
+    was. The import's transaction writes several times its file's size in pages; in a
+    large cache (core.db: 256 MB) they would all stay in memory until the commit. In a
+    small one SQLite writes them to its log as it goes (the same work, done earlier)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    was = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(was)}")
 
 
 def _rereadable(data: bytes | IO[bytes] | Path) -> bytes | IO[bytes] | Path:

@@ -36,13 +36,19 @@ class Seen:
     def __len__(self) -> int:
         return sum(len(h) for h, _ in self.segments)
 
-    def add(self, keys: Sequence[Any], values: Sequence[Sequence[int]] | Sequence[int]) -> None:
+    def add(self, keys: Sequence[Any], *columns: Sequence[int]) -> None:
+        """``keys`` with their values, one column of ``width`` per value."""
         if not keys:
             return
-        found = hashes(keys, len(keys))
-        given = np.asarray(values, dtype=np.int64).reshape(len(keys), self.width)
-        self.segments.append(_sorted(found, given))
-        while len(self.segments) > 1 and len(self.segments[-1][0]) * 2 >= len(self.segments[-2][0]):
+        assert len(columns) == self.width
+        n = len(keys)
+        given = np.empty((n, self.width), dtype=np.int64)
+        for k, column in enumerate(columns):
+            given[:, k] = np.fromiter(column, dtype=np.int64, count=n)
+        self.segments.append(_sorted(hashes(keys, n), given))
+        while len(self.segments) > 1 and len(self.segments[-1][0]) * 2 >= len(
+            self.segments[-2][0]
+        ):
             (old_h, old_v), (new_h, new_v) = self.segments[-2:]
             merged = _sorted(np.concatenate((old_h, new_h)), np.concatenate((old_v, new_v)))
             self.segments[-2:] = [merged]
