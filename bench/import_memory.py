@@ -61,6 +61,8 @@ def child(shape: Shape, path: Path) -> None:
     }
 
     def progress(phase: str, _done: int, _total: int | None) -> None:
+        # sampled at each phase of each chunk: private memory, and the database file's
+        # pages SQLite reads through its memory map (the OS's cache, shared)
         got["anon"] = max(got.get("anon", 0), status_mb("RssAnon"))
         got["file-backed"] = max(got.get("file-backed", 0), status_mb("RssFile"))
         if phase == "done":  # the import written; the reactions follow
@@ -71,6 +73,7 @@ def child(shape: Shape, path: Path) -> None:
 
     start = time.perf_counter()
     import os
+
     from sqlalchemy import text
 
     with session_scope() as session:
@@ -135,7 +138,10 @@ def show(shape: Shape, got: dict[str, float]) -> None:
         f"{got['import']:6.1f} MB ({got['import'] / got['file']:4.1f} × the file) | with the "
         f"reactions {got['with reactions']:6.1f} MB (the reactions alone {got['reactions']:6.1f}"
         f" MB) | {got['s import']:.1f} s + {got['s'] - got['s import']:.1f} s reactions"
-        f" | anon {got['anon'] - got['anon before']:.1f} file {got['file-backed'] - got['file before']:.1f}"
+    )
+    print(
+        f"{'':<9} import, sampled: private {got['anon'] - got['anon before']:.1f} MB, the "
+        f"database's pages mapped {got['file-backed'] - got['file before']:.1f} MB"
     )
 
 
@@ -151,7 +157,7 @@ def main() -> None:
         child(Shape(args.child), args.file)
         return
     runs = {rows: measure(rows, args.seed, args.folder) for rows in sorted(args.rows)}
-    for rows, shapes in runs.items():
+    for shapes in runs.values():
         for shape, got in shapes.items():
             show(shape, got)
     if len(runs) < 2:

@@ -91,22 +91,43 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
         last, prev = len(drafts), GENESIS
     else:
         last, prev = head
-    seq = last - len(drafts)
+    first = seq = last - len(drafts)
     entries: list[dict[str, Any]] = []
-    subjects: list[tuple[int, int]] = []
     for draft in drafts:
         seq += 1
         draft.detail = plain(draft.detail)
         before, prev = prev, entry_hash(prev, seq, draft)
         entries.append(as_row(seq, draft, before, prev))
-        subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
     conn.execute(_ADD_ENTRIES, entries)
-    if subjects and conn.dialect.name == "postgresql":
-        seqs, people = zip(*subjects, strict=True)
-        conn.execute(_ADD_SUBJECTS_PG, {"seqs": list(seqs), "people": list(people)})
-    elif subjects:
-        conn.execute(_ADD_SUBJECTS, [{"seq": s, "person_id": p} for s, p in subjects])
+    _add_subjects(conn, first, drafts)
     conn.execute(_SET_HEAD, {"new_hash": prev})
+
+
+SUBJECTS_AT_ONCE = 10_000
+
+
+def _add_subjects(conn: Connection, first: int, drafts: Sequence[Draft]) -> None:
+    """The people of each entry, ``SUBJECTS_AT_ONCE`` rows a statement: a bulk load's
+    entries name every person it wrote, and their rows are not all built at once."""
+    seqs: list[int] = []
+    people: list[int] = []
+    for seq, draft in enumerate(drafts, start=first + 1):
+        for person in sorted(set(draft.subjects)):
+            seqs.append(seq)
+            people.append(person)
+            if len(people) >= SUBJECTS_AT_ONCE:
+                _write_subjects(conn, seqs, people)
+                seqs, people = [], []
+    if people:
+        _write_subjects(conn, seqs, people)
+
+
+def _write_subjects(conn: Connection, seqs: list[int], people: list[int]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(_ADD_SUBJECTS_PG, {"seqs": seqs, "people": people})
+    else:
+        rows = [{"seq": s, "person_id": p} for s, p in zip(seqs, people, strict=True)]
+        conn.execute(_ADD_SUBJECTS, rows)
 
 
 def as_row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import psycopg
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, SessionTransaction
 
+from cordon.audit import recorder
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
 from cordon.events import RegistryLoaded
@@ -50,6 +51,7 @@ ACTOR = "import"
 CHUNK = 5_000  # rows read, checked and written at once
 PROBLEMS_KEPT = 10_000  # problems kept for the error raised (the report gets every one)
 NAMED = 2_000  # an import writing more records announces them without their ids
+AUDIT_MARK = "import: audit entries before"  # in session.info during an import
 PAGE_CACHE_KIB = 16 * 1024  # SQLite's page cache while importing (core.db sets 256 MB)
 
 
@@ -136,13 +138,13 @@ def import_file(
             try:
                 result = _Pass(session, shape, options, report, forced).run(data)
             except BaseException:
-                savepoint.rollback()
+                _roll_back(session, savepoint)
                 raise
             if result is None:  # rows left out that earlier rows lean on: once more
-                savepoint.rollback()
+                _roll_back(session, savepoint)
                 continue
             if dry_run:
-                savepoint.rollback()
+                _roll_back(session, savepoint)
             else:
                 savepoint.commit()
             break
@@ -209,6 +211,7 @@ class _Pass:
             problems = chunks.take(src.chunk(chunk), self.forced)
             self._record(problems, Table(table.name, table.header, chunk))
             result.rows += len(chunk)
+            recorder.merge_bulk(self.session, self.session.info.get(AUDIT_MARK, 0))
             if problems or result.rows % (CHUNK * 8) == 0:
                 gc.collect(1)  # the chunk's cycles (a problem's exception and its frames)
             del chunk, problems
@@ -268,6 +271,12 @@ class _Pass:
         raise error
 
 
+def _roll_back(session: Session, savepoint: SessionTransaction) -> None:
+    """Back to the SAVEPOINT, and the audit entries of what it undid forgotten."""
+    savepoint.rollback()
+    recorder.forget_since(session, session.info.pop(AUDIT_MARK, 0))
+
+
 def _savepoint(session: Session) -> SessionTransaction:
     """A SAVEPOINT inside the caller's transaction. SQLite's Python driver opens a
     transaction only at the first write: a SAVEPOINT before it would be the outermost
@@ -277,6 +286,7 @@ def _savepoint(session: Session) -> SessionTransaction:
         raw = connection.connection.dbapi_connection
         if raw is not None and not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
+    session.info[AUDIT_MARK] = len(session.info.get("audit", []))
     return session.begin_nested()
 
 

@@ -46,9 +46,7 @@ class Seen:
         for k, column in enumerate(columns):
             given[:, k] = np.fromiter(column, dtype=np.int64, count=n)
         self.segments.append(_sorted(hashes(keys, n), given))
-        while len(self.segments) > 1 and len(self.segments[-1][0]) * 2 >= len(
-            self.segments[-2][0]
-        ):
+        while len(self.segments) > 1 and len(self.segments[-1][0]) * 2 >= len(self.segments[-2][0]):
             (old_h, old_v), (new_h, new_v) = self.segments[-2:]
             merged = _sorted(np.concatenate((old_h, new_h)), np.concatenate((old_v, new_v)))
             self.segments[-2:] = [merged]
