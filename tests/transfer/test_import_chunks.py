@@ -170,3 +170,12 @@ def test_a_long_list_is_announced_by_count_and_its_tiers_are_there(
     tiers = hanoi.scalars(select(PersonTier.tier))
     assert list(tiers) == [0, 0, 0]
     assert len(result.case_ids) == 3
+
+
+@pytest.mark.parametrize("shape", list(Shape))
+def test_a_header_without_rows_imports_nothing(
+    run_import: Run, hanoi: Session, shape: Shape
+) -> None:
+    result = run_import(shape, to_csv(shape, []))
+    assert (result.rows, result.cases, result.exposures, result.people_created) == (0, 0, 0, 0)
+    assert counts(hanoi)["people"] == 0

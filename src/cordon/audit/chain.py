@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -45,8 +47,14 @@ def plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
+MANY = 1_000  # subjects past which an entry's people are sorted as an int64 array
+
+
 def entry_hash(prev: str, seq: int, draft: Draft) -> str:
-    content = [
+    """SHA-256 of ``prev`` and the canonical JSON of the entry (a list, its people sorted).
+    An entry naming many people (a bulk load's) is hashed piece by piece, the same bytes
+    without the whole text at once."""
+    head = [
         seq,
         draft.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         draft.actor_user_id,
@@ -55,11 +63,35 @@ def entry_hash(prev: str, seq: int, draft: Draft) -> str:
         draft.action,
         draft.resource,
         draft.resource_id,
-        sorted(set(draft.subjects)),
-        draft.detail,
     ]
-    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(prev.encode() + body.encode()).hexdigest()
+    digest = hashlib.sha256(prev.encode())
+    digest.update(_json(head)[:-1].encode() + b",")  # the list open: "[seq,…,resource_id,"
+    for piece in _subjects_json(draft.subjects):
+        digest.update(piece.encode())
+    digest.update(b"," + _json(draft.detail).encode() + b"]")
+    return digest.hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def people_of(subjects: Sequence[int]) -> list[int] | npt.NDArray[np.int64]:
+    """The people of an entry, each once, in order."""
+    if len(subjects) < MANY:
+        return sorted(set(subjects))
+    return np.unique(np.fromiter(subjects, dtype=np.int64, count=len(subjects)))
+
+
+def _subjects_json(subjects: Sequence[int]) -> Iterator[str]:
+    """``json.dumps(sorted(set(subjects)))``, in pieces of ``SUBJECTS_AT_ONCE`` people."""
+    people = people_of(subjects)
+    yield "["
+    for start in range(0, len(people), SUBJECTS_AT_ONCE):
+        part = people[start : start + SUBJECTS_AT_ONCE]
+        listed = part.tolist() if isinstance(part, np.ndarray) else part
+        yield ("," if start else "") + ",".join(map(str, listed))
+    yield "]"
 
 
 # Built once: an audit entry is written on every request, so the statements are not
@@ -112,9 +144,12 @@ def _add_subjects(conn: Connection, first: int, drafts: Sequence[Draft]) -> None
     seqs: list[int] = []
     people: list[int] = []
     for seq, draft in enumerate(drafts, start=first + 1):
-        for person in sorted(set(draft.subjects)):
-            seqs.append(seq)
-            people.append(person)
+        named = people_of(draft.subjects)
+        for start in range(0, len(named), SUBJECTS_AT_ONCE):
+            part = named[start : start + SUBJECTS_AT_ONCE]
+            listed: list[int] = part.tolist() if isinstance(part, np.ndarray) else list(part)
+            seqs += [seq] * len(listed)
+            people += listed
             if len(people) >= SUBJECTS_AT_ONCE:
                 _write_subjects(conn, seqs, people)
                 seqs, people = [], []

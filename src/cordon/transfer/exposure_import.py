@@ -146,7 +146,8 @@ class ExposureChunks:
     def settle(self) -> dict[int, set[int]]:
         """The held rows written, or their problems (and the index phones a later row
         shared) kept for ``late_problems``; the lines with such problems."""
-        assert self.src is not None
+        if self.src is None:  # no rows
+            return {}
         src = self.src.chunk([])
         state = self.state
         for line, phone in self.phone_checks:

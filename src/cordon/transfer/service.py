@@ -301,11 +301,14 @@ def _page_cache(session: Session, kib: int) -> Iterator[None]:
         yield
         return
     was = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    mapped = connection.exec_driver_sql("PRAGMA mmap_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
     try:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(was)}")
+        connection.exec_driver_sql(f"PRAGMA mmap_size={int(mapped)}")
 
 
 def _rereadable(data: bytes | IO[bytes] | Path) -> bytes | IO[bytes] | Path:

@@ -11,7 +11,7 @@ dict of strings), ids as ranges. Two different keys sharing a 64-bit hash within
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,7 @@ class Seen:
     def __len__(self) -> int:
         return sum(len(h) for h, _ in self.segments)
 
-    def add(self, keys: Sequence[Any], *columns: Sequence[int]) -> None:
+    def add(self, keys: Sequence[Any], *columns: Collection[int]) -> None:
         """``keys`` with their values, one column of ``width`` per value."""
         if not keys:
             return
