@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -179,3 +180,18 @@ def test_a_header_without_rows_imports_nothing(
     result = run_import(shape, to_csv(shape, []))
     assert (result.rows, result.cases, result.exposures, result.people_created) == (0, 0, 0, 0)
     assert counts(hanoi)["people"] == 0
+
+
+def test_what_the_chunks_keep_answers_like_a_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cordon.transfer import state
+
+    monkeypatch.setattr(state, "SEGMENT", 64)  # many segments, merged and not
+    rng = random.Random(17)
+    seen, expected = state.Seen(2), {}
+    for _ in range(40):
+        keys = [f"C{rng.randrange(500)}" for _ in range(rng.randrange(1, 30))]
+        lines = [rng.randrange(1, 10**6) for _ in keys]
+        seen.add(keys, lines, [7] * len(keys))
+        expected.update(zip(keys, lines, strict=True))  # the latest wins
+    asked = [f"C{i}" for i in range(600)]
+    assert seen.lookup(asked) == [(expected[k], 7) if k in expected else None for k in asked]

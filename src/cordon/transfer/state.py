@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
+SEGMENT = 1 << 16  # keys in a sorted segment at most, once merged
 
 
 def hashes(keys: Iterable[Any], count: int) -> Ints:
@@ -46,7 +47,7 @@ class Seen:
         for k, column in enumerate(columns):
             given[:, k] = np.fromiter(column, dtype=np.int64, count=n)
         self.segments.append(_sorted(hashes(keys, n), given))
-        while len(self.segments) > 1 and len(self.segments[-1][0]) * 2 >= len(self.segments[-2][0]):
+        while len(self.segments) > 1 and _mergeable(*self.segments[-2:]):
             (old_h, old_v), (new_h, new_v) = self.segments[-2:]
             merged = _sorted(np.concatenate((old_h, new_h)), np.concatenate((old_v, new_v)))
             self.segments[-2:] = [merged]
@@ -72,6 +73,13 @@ class Seen:
         met, out = self.find(keys)
         rows = out.tolist()
         return [tuple(v) if m else None for m, v in zip(met.tolist(), rows, strict=True)]
+
+
+def _mergeable(older: tuple[Ints, Ints], newer: tuple[Ints, Ints]) -> bool:
+    """Two segments of like size are merged (fewer to search), up to ``SEGMENT`` keys (a
+    merge copies both: what it takes stays a constant)."""
+    a, b = len(older[0]), len(newer[0])
+    return b * 2 >= a and a + b <= SEGMENT
 
 
 def _sorted(keys: Ints, values: Ints) -> tuple[Ints, Ints]:
