@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cordon.cases.models import Case, InfectionSource
 from cordon.core.errors import InvalidInput
+from cordon.events import RegistryLoaded
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
@@ -25,6 +26,7 @@ from cordon.transfer import service
 from cordon.transfer.columns import Shape
 from cordon.transfer.reports import Report
 from cordon.transfer.service import ImportResult
+from eventkit import recording
 
 Run = Callable[..., ImportResult]
 
@@ -160,12 +162,9 @@ def test_a_file_wrong_on_every_row_keeps_a_few_problems_and_reports_all(
 def test_a_long_list_is_announced_by_count_and_its_tiers_are_there(
     run_import: Run, hanoi: Session, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    from cordon.core import events
-
     monkeypatch.setattr(service, "NAMED", 1)
-    seen: list[Any] = []
-    monkeypatch.setattr(events, "_handlers", {events.RegistryLoaded: [lambda s, e: seen.append(e)]})
-    result = run_import(Shape.cases, to_csv(Shape.cases, CASE_ROWS))
+    with recording(RegistryLoaded) as seen:
+        result = run_import(Shape.cases, to_csv(Shape.cases, CASE_ROWS))
     (event,) = seen
     assert (event.case_ids, event.exposure_ids, event.case_count) == ((), (), 3)
     tiers = hanoi.scalars(select(PersonTier.tier))
