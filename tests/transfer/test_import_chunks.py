@@ -194,3 +194,15 @@ def test_what_the_chunks_keep_answers_like_a_dict(monkeypatch: pytest.MonkeyPatc
         expected.update(zip(keys, lines, strict=True))  # the latest wins
     asked = [f"C{i}" for i in range(600)]
     assert seen.lookup(asked) == [(expected[k], 7) if k in expected else None for k in asked]
+
+
+def test_skip_invalid_leaves_out_an_index_phone_a_later_row_makes_ambiguous(
+    run_import: Run, hanoi: Session, cases_loaded: ImportResult, chunk: int
+) -> None:
+    rows = [
+        dict(EXPOSURE_ROWS[0], contact_national_id="", contact_phone="0988 000 000"),
+        {"index_phone": "0988000000", "contact_full_name": "X Y", "first_on": "2020-03-02"},
+        dict(EXPOSURE_ROWS[1], contact_phone="0988 000 000"),  # a second person, that phone
+    ]
+    result = run_import(Shape.exposures, to_csv(Shape.exposures, rows), skip_invalid=True)
+    assert (result.exposures, result.rejected_rows) == (2, 1)

@@ -238,10 +238,11 @@ class _Pass:
             src = prepare(self.session, table, self.shape, o.rules, today=o.today)
             rows: list[Line] = [row for row in table.rows if row[0] in unsettled]
             problems = chunks.late_problems(src.chunk(rows), unsettled)
-        if o.skip_invalid:
-            for p in problems:
+        if o.skip_invalid:  # rows already refused from the start are left as they are
+            new = [p for p in problems if (p.row or 0) not in self.forced]
+            for p in new:
                 self.forced.setdefault(p.row or 0, []).append(p)
-            return bool(problems)
+            return bool(new)
         self._record(problems, Table(table.name, table.header, rows))
         return False
 
