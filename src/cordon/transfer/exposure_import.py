@@ -125,10 +125,12 @@ class ExposureChunks:
         )
         nids: dict[str, int] = {}
         phones: dict[str, list[int]] = {}
-        for item in plan.lines:
-            if item.contact.national_id:
+        asked = {r.name for r in self.src.readers} if self.src else set()
+        by_nid, by_phone = "index_national_id" in asked, "index_phone" in asked
+        for item in plan.lines:  # what a later row's index person may be found by
+            if by_nid and item.contact.national_id:
                 nids.setdefault(item.contact.national_id, final(item.contact_ref))
-            if item.contact.phone:
+            if by_phone and item.contact.phone:
                 phones.setdefault(item.contact.phone, []).append(final(item.contact_ref))
         listed = list(nids)
         new = [
