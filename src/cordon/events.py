@@ -87,3 +87,6 @@ class RegistryLoaded(Event):
 
     case_ids: tuple[int, ...] = ()
     exposure_ids: tuple[int, ...] = ()
+    # Cases loaded, also when they are too many to list by id (both id lists then empty:
+    # the reactions take the whole city).
+    case_count: int = 0

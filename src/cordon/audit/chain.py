@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -45,8 +47,14 @@ def plain(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
+MANY = 1_000  # subjects past which an entry's people are sorted as an int64 array
+
+
 def entry_hash(prev: str, seq: int, draft: Draft) -> str:
-    content = [
+    """SHA-256 of ``prev`` and the canonical JSON of the entry (a list, its people sorted).
+    An entry naming many people (a bulk load's) is hashed piece by piece, the same bytes
+    without the whole text at once."""
+    head = [
         seq,
         draft.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         draft.actor_user_id,
@@ -55,11 +63,35 @@ def entry_hash(prev: str, seq: int, draft: Draft) -> str:
         draft.action,
         draft.resource,
         draft.resource_id,
-        sorted(set(draft.subjects)),
-        draft.detail,
     ]
-    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(prev.encode() + body.encode()).hexdigest()
+    digest = hashlib.sha256(prev.encode())
+    digest.update(_json(head)[:-1].encode() + b",")  # the list open: "[seq,…,resource_id,"
+    for piece in _subjects_json(draft.subjects):
+        digest.update(piece.encode())
+    digest.update(b"," + _json(draft.detail).encode() + b"]")
+    return digest.hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def people_of(subjects: Sequence[int]) -> list[int] | npt.NDArray[np.int64]:
+    """The people of an entry, each once, in order."""
+    if len(subjects) < MANY:
+        return sorted(set(subjects))
+    return np.unique(np.fromiter(subjects, dtype=np.int64, count=len(subjects)))
+
+
+def _subjects_json(subjects: Sequence[int]) -> Iterator[str]:
+    """``json.dumps(sorted(set(subjects)))``, in pieces of ``SUBJECTS_AT_ONCE`` people."""
+    people = people_of(subjects)
+    yield "["
+    for start in range(0, len(people), SUBJECTS_AT_ONCE):
+        part = people[start : start + SUBJECTS_AT_ONCE]
+        listed = part.tolist() if isinstance(part, np.ndarray) else part
+        yield ("," if start else "") + ",".join(map(str, listed))
+    yield "]"
 
 
 # Built once: an audit entry is written on every request, so the statements are not
@@ -91,22 +123,46 @@ def append(session: Session, drafts: Sequence[Draft]) -> None:
         last, prev = len(drafts), GENESIS
     else:
         last, prev = head
-    seq = last - len(drafts)
+    first = seq = last - len(drafts)
     entries: list[dict[str, Any]] = []
-    subjects: list[tuple[int, int]] = []
     for draft in drafts:
         seq += 1
         draft.detail = plain(draft.detail)
         before, prev = prev, entry_hash(prev, seq, draft)
         entries.append(as_row(seq, draft, before, prev))
-        subjects.extend((seq, p) for p in sorted(set(draft.subjects)))
     conn.execute(_ADD_ENTRIES, entries)
-    if subjects and conn.dialect.name == "postgresql":
-        seqs, people = zip(*subjects, strict=True)
-        conn.execute(_ADD_SUBJECTS_PG, {"seqs": list(seqs), "people": list(people)})
-    elif subjects:
-        conn.execute(_ADD_SUBJECTS, [{"seq": s, "person_id": p} for s, p in subjects])
+    _add_subjects(conn, first, drafts)
     conn.execute(_SET_HEAD, {"new_hash": prev})
+
+
+SUBJECTS_AT_ONCE = 10_000
+
+
+def _add_subjects(conn: Connection, first: int, drafts: Sequence[Draft]) -> None:
+    """The people of each entry, ``SUBJECTS_AT_ONCE`` rows a statement: a bulk load's
+    entries name every person it wrote, and their rows are not all built at once."""
+    seqs: list[int] = []
+    people: list[int] = []
+    for seq, draft in enumerate(drafts, start=first + 1):
+        named = people_of(draft.subjects)
+        for start in range(0, len(named), SUBJECTS_AT_ONCE):
+            part = named[start : start + SUBJECTS_AT_ONCE]
+            listed: list[int] = part.tolist() if isinstance(part, np.ndarray) else list(part)
+            seqs += [seq] * len(listed)
+            people += listed
+            if len(people) >= SUBJECTS_AT_ONCE:
+                _write_subjects(conn, seqs, people)
+                seqs, people = [], []
+    if people:
+        _write_subjects(conn, seqs, people)
+
+
+def _write_subjects(conn: Connection, seqs: list[int], people: list[int]) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(_ADD_SUBJECTS_PG, {"seqs": seqs, "people": people})
+    else:
+        rows = [{"seq": s, "person_id": p} for s, p in zip(seqs, people, strict=True)]
+        conn.execute(_ADD_SUBJECTS, rows)
 
 
 def as_row(seq: int, draft: Draft, prev: str, hash_: str) -> dict[str, Any]:

@@ -17,10 +17,11 @@ The listeners on every SQLAlchemy session are put in place by ``install`` (calle
 from __future__ import annotations
 
 import getpass
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -233,3 +234,38 @@ def install() -> None:
     for name, listener in _LISTENERS:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+
+
+def merge_bulk(session: Session, since: int = 0) -> None:
+    """The bulk writes recorded since the ``since``-th entry of the unit of work made one
+    entry per table, their people in a compact array: a load written in many parts (an
+    import's chunks) is recorded as one write per table, as if written at once, without a
+    list of ids per part in memory until the commit."""
+    drafts: list[Draft] | None = session.info.get("audit")
+    if not drafts or len(drafts) <= since:
+        return
+    merged: dict[tuple[str, str, str], Draft] = {}
+    kept: list[Draft] = []
+    for draft in drafts[since:]:
+        key = (draft.action, draft.resource, draft.actor)
+        if not draft.detail.get("bulk"):
+            kept.append(draft)
+        elif key in merged:
+            into = merged[key]
+            assert isinstance(into.subjects, array)
+            into.subjects.extend(draft.subjects)
+            into.detail["rows"] += draft.detail.get("rows", 0)
+        else:
+            merged[key] = replace(
+                draft, subjects=array("q", draft.subjects), detail={**draft.detail}
+            )
+            kept.append(merged[key])
+    drafts[since:] = kept
+
+
+def forget_since(session: Session, since: int) -> None:
+    """The entries recorded since the ``since``-th forgotten (their writes rolled back to a
+    SAVEPOINT)."""
+    drafts: list[Draft] | None = session.info.get("audit")
+    if drafts is not None:
+        del drafts[since:]

@@ -110,8 +110,13 @@ class CordonError(Exception):
     problems: list[FieldProblem] = field(default_factory=list)
     template: str = ""
     params: dict[str, object] = field(default_factory=dict)
+    total: int | None = None  # problems found, when only the first are in ``problems``
     status = 400
     title = "Bad request"
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) if self.total is None else self.total
 
     @classmethod
     def of(
@@ -130,8 +135,8 @@ class CordonError(Exception):
         for p in self.problems[:50]:
             where = f"row {p.row}, " if p.row is not None else ""
             lines.append(f"  {where}{p.field}: {p.message}")
-        if len(self.problems) > 50:
-            lines.append(f"  … and {len(self.problems) - 50} more problems")
+        if self.problem_count > 50:
+            lines.append(f"  … and {self.problem_count - 50} more problems")
         return "\n".join(lines)
 
 

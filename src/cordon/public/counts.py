@@ -137,5 +137,5 @@ def on_persons_merged(session: Session, event: PersonsMerged) -> None:
 
 def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
     """Many cases at once: the whole city is counted again."""
-    if event.case_ids:
+    if event.case_ids or event.case_count:
         recount(session)

@@ -150,7 +150,8 @@ def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
 
 @collector_paused
 def on_registry_loaded(session: Session, event: RegistryLoaded) -> None:
-    """Many new records: one cascade for a few, one whole-city pass for many."""
+    """Many new records: one cascade for a few, one whole-city pass for many (or when the
+    event names none: an import too long to list them)."""
     named = len(event.case_ids) + len(event.exposure_ids)
     if named == 0 or named > BULK_THRESHOLD:
         recompute_all(session, cause=event.cause)

@@ -1,5 +1,7 @@
-"""Validate a cases line list: each row a case and its person, checked against the file and
-the database, ready for the bulk inserts. Problems from every row are collected."""
+"""Validate a cases line list, one chunk of rows at a time: each row a case and its person,
+checked against the rows before it (``CaseState``: compact, across chunks) and the database
+as it was before the import, ready for the bulk inserts. Problems from every row are
+collected."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from cordon.transfer.cells import COUNTRY
 from cordon.transfer.lookups import province_key
 from cordon.transfer.rows import Cells, check_order, order_warnings, person_rows
 from cordon.transfer.source import Source, fold_line_names, parsed_cells
+from cordon.transfer.state import Ids, Seen
 
 CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
 CASE_TEXT = ("province", "treated_at")
@@ -58,10 +61,28 @@ class CasePlan:
     ignored: list[str] = field(default_factory=list)  # columns of the file not used
     clusters: ClusterPlan = field(default_factory=lambda: ClusterPlan())
     caught: dict[str, int] = field(default_factory=dict)  # cells the catch-alls took
+    first_codes: dict[str, int] = field(default_factory=dict)  # code → index of its first line
+    first_ids: dict[str, int] = field(default_factory=dict)  # national ID → first line
+    first_people: dict[tuple[str, str, int | None], int] = field(default_factory=dict)
+    later: list[tuple[int, str]] = field(default_factory=list)  # (index, code not met yet)
 
     @property
     def warnings(self) -> list[FieldProblem]:
         return [w for item in self.lines for w in item.warnings]
+
+
+@dataclass
+class CaseState:
+    """What the chunks of one cases list know of the chunks before them."""
+
+    skip_invalid: bool = False
+    codes: Seen = field(default_factory=lambda: Seen(2))  # code → (first line, case id or 0)
+    national_ids: Seen = field(default_factory=Seen)  # national ID → first line
+    people_keys: Seen = field(default_factory=Seen)  # (phone, folded name, year) → line
+    people: Ids = field(default_factory=Ids)  # people written by the import
+    cases: Ids = field(default_factory=Ids)  # cases written by the import
+    clusters: list[lookups.KnownCluster] | None = None  # registered before the import
+    new_clusters: dict[str, int] = field(default_factory=dict)  # folded name → cluster made
 
 
 @dataclass
@@ -154,23 +175,26 @@ def _reference_day(cells: Cells, today: dt.date) -> Callable[[int], dt.date]:
     return reference
 
 
-def validate_cases(session: Session, src: Source) -> CasePlan:
+def validate_cases(session: Session, src: Source, state: CaseState) -> CasePlan:
+    """The plan of one chunk of rows (``src.table.rows``)."""
     plan = case_lines(parsed_cells(src), src)
     fold_line_names(src, plan.lines, [i.person.full_name for i in plan.lines])
-    _check_codes(session, plan, src)
-    _match_people(session, plan, src)
-    _resolve_sources(session, plan, src)
-    _resolve_clusters(session, plan, src)
+    _check_codes(session, plan, src, state)
+    _match_people(session, plan, src, state)
+    _resolve_sources(session, plan, src, state)
+    _resolve_clusters(session, plan, src, state)
     return plan
 
 
-def _resolve_clusters(session: Session, plan: CasePlan, src: Source) -> None:
+def _resolve_clusters(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
     """Each cluster token: a registered cluster (by code, else by name in any case and
     with or without diacritics), else a new cluster of that name."""
     tokens = {t for item in plan.lines for t in item.clusters}
     if not tokens:
         return
-    registered = lookups.all_clusters(session)
+    if state.clusters is None:
+        state.clusters = lookups.all_clusters(session)
+    registered = state.clusters
     by_code = {c.code.casefold(): c.id for c in registered}
     by_name: dict[str, set[int]] = {}
     for c in registered:
@@ -192,36 +216,41 @@ def _resolve_clusters(session: Session, plan: CasePlan, src: Source) -> None:
                 src.problem(item.line, "cluster", message, name=token[:60])
 
 
-def _check_codes(session: Session, plan: CasePlan, src: Source) -> None:
+def _check_codes(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
+    earlier = state.codes.lookup([item.code for item in plan.lines])
     first: dict[str, int] = {}
-    for item in plan.lines:
-        if item.code in first:
+    for index, (item, before) in enumerate(zip(plan.lines, earlier, strict=True)):
+        line = before[0] if before else first.get(item.code)
+        if line is not None:
             message = N_("%(code)s is also on row %(line)s")
-            src.problem(item.line, "case_code", message, code=item.code, line=first[item.code])
+            src.problem(item.line, "case_code", message, code=item.code, line=line)
         else:
             first[item.code] = item.line
-    registered = lookups.cases_by_code(session, first)
-    for item in plan.lines:
-        if item.code in registered and first[item.code] == item.line:
+            plan.first_codes[item.code] = index
+    registered = lookups.cases_by_code(session, first)  # the file's earlier codes are not
+    for item in plan.lines:  # asked: every code found was registered before the import
+        if item.code in registered and first.get(item.code) == item.line:
             src.problem(
                 item.line, "case_code", N_("%(code)s is already registered"), code=item.code
             )
 
 
-def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
-    """Reuse registered people (national ID, then phone + name + birth year); a person may
-    not appear twice in the file, nor get a second open case."""
-    by_nid: dict[str, int] = {}
-    for item in plan.lines:
-        nid = item.person.national_id
-        if nid is None:
-            continue
-        if nid in by_nid:
+def _match_people(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
+    """Reuse people registered before the import (national ID, then phone + name + birth
+    year); a person may not appear twice in the file, nor get a second open case."""
+    given = [item for item in plan.lines if item.person.national_id is not None]
+    earlier = state.national_ids.lookup([item.person.national_id for item in given])
+    by_nid = plan.first_ids
+    for item, before in zip(given, earlier, strict=True):
+        number = item.person.national_id or ""
+        line = before[0] if before else by_nid.get(number)
+        if line is not None:
             message = N_("same national ID as row %(line)s")
-            src.problem(item.line, "national_id", message, line=by_nid[nid])
+            src.problem(item.line, "national_id", message, line=line)
         else:
-            by_nid[nid] = item.line
-    known = lookups.people_by_national_id(session, by_nid)
+            by_nid[number] = item.line
+    found = lookups.people_by_national_id(session, (i.person.national_id or "" for i in given))
+    known = {nid: p for nid, p in found.items() if p.id not in state.people}
     for item in plan.lines:
         nid = item.person.national_id
         if nid in known:
@@ -231,40 +260,33 @@ def _match_people(session: Session, plan: CasePlan, src: Source) -> None:
                 src.problem(item.line, "national_id", message)
             else:
                 item.person_id = person.id
-    _match_by_phone(session, plan, src)
-    _refuse_second_case(session, plan, src)
+    _match_by_phone(session, plan, src, state)
+    _refuse_second_case(session, plan, src, state)
 
 
-def _match_by_phone(session: Session, plan: CasePlan, src: Source) -> None:
+def _match_by_phone(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
+    """Two rows with one phone, name and birth year are one person: refused (a key met a
+    second time always has a phone met twice — the only rows today's rule looked at)."""
     candidates = [i for i in plan.lines if i.person_id is None and i.person.phone and i.named]
-    seen: dict[tuple[str, str, int | None], int] = {}
-    registered = lookups.people_by_phone(session, (i.person.phone or "" for i in candidates))
-    shared_phones = {p for p, n in _count(i.person.phone for i in candidates).items() if n > 1}
-    for item in candidates:
-        phone = item.person.phone or ""
-        if phone not in registered and phone not in shared_phones:
-            continue
-        key = (phone, item.folded, item.person.birth_year)
-        if key in seen:
+    keys = [(i.person.phone or "", i.folded, i.person.birth_year) for i in candidates]
+    earlier = state.people_keys.lookup(keys)
+    seen = plan.first_people
+    found = lookups.people_by_phone(session, (i.person.phone or "" for i in candidates))
+    for item, key, before in zip(candidates, keys, earlier, strict=True):
+        line = before[0] if before else seen.get(key)
+        if line is not None:
             message = N_("same person (phone, name, birth year) as row %(line)s")
-            src.problem(item.line, "phone", message, line=seen[key])
+            src.problem(item.line, "phone", message, line=line)
             continue
         seen[key] = item.line
-        for person in registered.get(phone, []):
-            if (person.name_folded, person.birth_year) == key[1:]:
+        for person in found.get(key[0], []):
+            if (person.name_folded, person.birth_year) == key[1:] and person.id not in state.people:
                 item.person_id = person.id
 
 
-def _count(values: Any) -> dict[Any, int]:
-    counts: dict[Any, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
-    return counts
-
-
-def _refuse_second_case(session: Session, plan: CasePlan, src: Source) -> None:
+def _refuse_second_case(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
     reused = {i.person_id for i in plan.lines if i.person_id is not None}
-    open_cases = lookups.open_cases_of(session, reused)
+    open_cases = lookups.open_cases_of(session, reused, skip=state.cases)
     for item in plan.lines:
         if item.person_id in open_cases and open_cases[item.person_id] != item.code:
             column = "national_id" if item.person.national_id else "phone"
@@ -272,11 +294,19 @@ def _refuse_second_case(session: Session, plan: CasePlan, src: Source) -> None:
             src.problem(item.line, column, message, code=open_cases[item.person_id])
 
 
-def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
+NO_SOURCE = N_("'%(code)s' is no known case, cluster or country code")
+
+
+def _resolve_sources(session: Session, plan: CasePlan, src: Source, state: CaseState) -> None:
+    """Each source token: a case of this chunk, of an earlier chunk (written: its id), a
+    registered case, cluster or country, ``unknown`` — or a code not met yet, kept in
+    ``plan.later`` (a later row's, else unknown: told once the whole file is read)."""
     in_file = {item.code: index for index, item in enumerate(plan.lines)}
     tokens = {t for item in plan.lines for t in item.sources if t not in in_file}
-    registered = lookups.cases_by_code(session, tokens)
-    clusters = lookups.clusters_by_code(session, tokens - registered.keys())
+    listed = sorted(tokens)
+    earlier = {t: v for t, v in zip(listed, state.codes.lookup(listed), strict=True) if v}
+    registered = lookups.cases_by_code(session, tokens - earlier.keys())
+    clusters = lookups.clusters_by_code(session, tokens - registered.keys() - earlier.keys())
     for index, item in enumerate(plan.lines):
         for token in dict.fromkeys(item.sources):
             if token == item.code:
@@ -284,6 +314,8 @@ def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
                 src.problem(item.line, "sources", message, code=token)
             elif token in in_file:
                 plan.sources.append((index, Resolved(SourceKind.case, case_line=in_file[token])))
+            elif token in earlier:
+                _earlier_source(plan, src, state, index, token, earlier[token][1])
             elif token in registered:
                 plan.sources.append(
                     (index, Resolved(SourceKind.case, case_id=registered[token][0]))
@@ -297,5 +329,15 @@ def _resolve_sources(session: Session, plan: CasePlan, src: Source) -> None:
             elif COUNTRY.fullmatch(token):
                 plan.sources.append((index, Resolved(SourceKind.country, country_code=token)))
             else:
-                message = N_("'%(code)s' is no known case, cluster or country code")
-                src.problem(item.line, "sources", message, code=token[:32])
+                plan.later.append((index, token))
+
+
+def _earlier_source(
+    plan: CasePlan, src: Source, state: CaseState, index: int, token: str, case_id: int
+) -> None:
+    """A case of an earlier chunk: written (its id), or left out — then, with
+    ``skip_invalid``, this row is left out too (the file's whole import fails otherwise)."""
+    if case_id:
+        plan.sources.append((index, Resolved(SourceKind.case, case_id=case_id)))
+    elif state.skip_invalid:
+        src.problem(plan.lines[index].line, "sources", NO_SOURCE, code=token[:32])

@@ -132,7 +132,7 @@ def import_command(
 def _write_errors(report: Report, path: Path | None) -> None:
     if path is not None:
         path.write_bytes(report.errors_csv())
-        err_console.print(f"{len(report.errors):,} problems written to {path}.")
+        err_console.print(f"{report.error_count:,} problems written to {path}.")
 
 
 def _print_result(result: service.ImportResult) -> None:
@@ -157,7 +157,7 @@ def _print_result(result: service.ImportResult) -> None:
             f"Clusters: {result.clusters_created:,} new, {result.cluster_members:,} members."
         )
     if result.warnings:
-        console.print(f"{len(result.warnings):,} dates to review (kept with the cases):")
+        console.print(f"{result.warning_count:,} dates to review (kept with the cases):")
         for w in result.warnings[:SHOWN]:
             console.print(f"  row {w.row}, {w.field}: {w.message}")
 

@@ -1,5 +1,8 @@
-"""Validate an exposures list: each row a contact of an index person, checked against the file
-and the database. Contacts may be new people, registered people, or both across rows."""
+"""Validate an exposures list, one chunk of rows at a time: each row a contact of an index
+person, checked against the rows before it (``ExposureState``: compact, across chunks) and
+the database as it was before the import. Contacts may be new people, registered people, or
+both across rows; an index person may be a contact of a later row (the row then waits for
+the end of the file: ``index_ref`` None)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from cordon.people.bulk import PersonRow
 from cordon.transfer import lookups
 from cordon.transfer.rows import Cells, check_order, person_rows
 from cordon.transfer.source import Source, fold_line_names, parsed_cells
+from cordon.transfer.state import Ids, Seen
 
 # A person: >= 0 is a registered person's id; -(k + 1) is the k-th new person of this file.
 Ref = int
@@ -21,14 +25,35 @@ INDEX_KEYS = ("index_case_code", "index_national_id", "index_phone")
 EXPOSURE_FIELDS = ("first_on", "last_on", "setting", "closeness", "note")
 
 
+NO_NID = N_("no person has this national ID")
+NO_PHONE = N_("no person has this phone number")
+SEVERAL = N_("several people have this phone number: give the case code or national ID")
+Found = list[tuple[str, "Ref | BadValue | None"]]  # None: a person of a later row, maybe
+
+
 @dataclass(slots=True)
 class ExposureLine:
     line: int
     index: tuple[str | None, str | None, str | None]  # case code, national ID, phone
     contact: PersonRow
-    index_ref: Ref = 0
+    index_ref: Ref | None = 0  # None: not settled before the end of the file
     contact_ref: Ref = 0
     folded: str = ""  # the contact's name folded (``fold``)
+    leans: bool = False  # on a row of an earlier chunk that was not written
+    found: Found = field(default_factory=list)  # the index person by each column given
+    index_column: str = ""  # the column that names the index person
+
+
+@dataclass
+class ExposureState:
+    """What the chunks of one exposures list know of the chunks before them. A person id
+    of 0 is a contact of a row that was not written."""
+
+    skip_invalid: bool = False
+    contacts: Seen = field(default_factory=lambda: Seen(3))  # who → (id, first line, name)
+    contact_ids: Seen = field(default_factory=Seen)  # a contact's national ID → id
+    contact_phones: Seen = field(default_factory=lambda: Seen(2))  # phone → (id, several)
+    people: Ids = field(default_factory=Ids)  # people written by the import
 
 
 @dataclass
@@ -40,6 +65,8 @@ class ExposurePlan:
     reused_people: int = 0
     problems: list[FieldProblem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # columns of the file not used
+    first_contacts: dict[object, tuple[Ref, int, str]] = field(default_factory=dict)
+    phone_checks: list[tuple[int, str]] = field(default_factory=list)  # (line, index phone)
 
 
 def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:
@@ -66,44 +93,72 @@ def exposure_lines(cells: Cells, src: Source) -> ExposurePlan:
     return plan
 
 
-def validate_exposures(session: Session, src: Source) -> ExposurePlan:
+def validate_exposures(session: Session, src: Source, state: ExposureState) -> ExposurePlan:
+    """The plan of one chunk of rows (``src.table.rows``)."""
     plan = exposure_lines(parsed_cells(src), src)
     fold_line_names(src, plan.lines, [i.contact.full_name for i in plan.lines])
-    people = _Registered.fetch(session, plan)
-    _assign_contacts(plan, src, people)
-    _resolve_index(session, plan, src, people)
+    people = _Registered.fetch(session, plan, state.people)
+    _assign_contacts(plan, src, people, state)
+    _resolve_index(session, plan, src, people, state)
     for item in plan.lines:
-        if item.index_ref == item.contact_ref:
-            column = "contact_national_id" if item.contact.national_id else "contact_full_name"
-            src.problem(item.line, column, N_("the contact is the index person themself"))
+        if item.index_ref is not None:
+            settle_index(item, item.found, src)
     return plan
+
+
+def no_self_contact(item: ExposureLine, src: Source) -> None:
+    if item.index_ref == item.contact_ref:
+        column = "contact_national_id" if item.contact.national_id else "contact_full_name"
+        src.problem(item.line, column, N_("the contact is the index person themself"))
 
 
 @dataclass
 class _Registered:
+    """People registered before the import, by national ID and by phone."""
+
     by_nid: dict[str, lookups.Known]
     by_phone: dict[str, list[lookups.Known]]
 
     @classmethod
-    def fetch(cls, session: Session, plan: ExposurePlan) -> _Registered:
+    def fetch(cls, session: Session, plan: ExposurePlan, written: Ids) -> _Registered:
         nids = {i.contact.national_id for i in plan.lines} | {i.index[1] for i in plan.lines}
         phones = {i.contact.phone for i in plan.lines} | {i.index[2] for i in plan.lines}
+        by_nid = lookups.people_by_national_id(session, (n for n in nids if n))
+        by_phone = lookups.people_by_phone(session, (p for p in phones if p))
         return cls(
-            lookups.people_by_national_id(session, (n for n in nids if n)),
-            lookups.people_by_phone(session, (p for p in phones if p)),
+            {n: k for n, k in by_nid.items() if k.id not in written},
+            {
+                p: found
+                for p, ks in by_phone.items()
+                if (found := [k for k in ks if k.id not in written])
+            },
         )
 
 
-def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> None:
+def _identity(person: PersonRow, name: str) -> object:
+    return person.national_id or ((person.phone, name, person.birth_year) if person.phone else None)
+
+
+def _assign_contacts(
+    plan: ExposurePlan, src: Source, people: _Registered, state: ExposureState
+) -> None:
     """Give each contact a person: registered, met on an earlier row, or new."""
-    seen: dict[object, tuple[Ref, int, str]] = {}  # identity → (ref, first row, folded name)
+    keys = [_identity(item.contact, item.folded) for item in plan.lines]
+    known = [k for k in keys if k is not None]
+    earlier = dict(zip(known, state.contacts.lookup(known), strict=True))
+    seen = plan.first_contacts  # identity → (ref, first row, folded name)
     reused: set[Ref] = set()
-    for item in plan.lines:
-        person = item.contact
+    for item, key in zip(plan.lines, keys, strict=True):
         name = item.folded
-        key: object = person.national_id or (
-            (person.phone, name, person.birth_year) if person.phone else None
-        )
+        before = earlier.get(key) if key is not None else None
+        if before is not None:
+            ref, first, name_hash = before
+            if name_hash != hash(name):
+                message = N_("given another name on row %(line)s")
+                src.problem(item.line, "contact_national_id", message, line=first)
+            if ref or not state.skip_invalid:  # else its row was left out: this is the first
+                item.contact_ref, item.leans = ref, not ref
+                continue
         if key is not None and key in seen:
             ref, first, first_name = seen[key]
             if first_name != name:
@@ -113,7 +168,7 @@ def _assign_contacts(plan: ExposurePlan, src: Source, people: _Registered) -> No
             continue
         item.contact_ref = _registered_contact(item, name, src, people)
         if item.contact_ref < 0:
-            plan.new_people.append(person)
+            plan.new_people.append(item.contact)
             plan.new_folded.append(name)
             item.contact_ref = -len(plan.new_people)
         else:
@@ -137,7 +192,11 @@ def _registered_contact(item: ExposureLine, name: str, src: Source, people: _Reg
     return -1
 
 
-def _resolve_index(session: Session, plan: ExposurePlan, src: Source, people: _Registered) -> None:
+def _resolve_index(
+    session: Session, plan: ExposurePlan, src: Source, people: _Registered, state: ExposureState
+) -> None:
+    """The index person of each row by each column given: registered, a contact of an
+    earlier chunk or of this one — else None (maybe a later row's contact: the row waits)."""
     cases = lookups.cases_by_code(session, {i.index[0] for i in plan.lines if i.index[0]})
     file_nid: dict[str, Ref] = {}
     file_phone: dict[str, set[Ref]] = {}
@@ -146,35 +205,69 @@ def _resolve_index(session: Session, plan: ExposurePlan, src: Source, people: _R
             file_nid.setdefault(item.contact.national_id, item.contact_ref)
         if item.contact.phone:
             file_phone.setdefault(item.contact.phone, set()).add(item.contact_ref)
+    nids = sorted({i.index[1] for i in plan.lines if i.index[1]})
+    phones = sorted({i.index[2] for i in plan.lines if i.index[2]})
+    earlier_nid = dict(zip(nids, state.contact_ids.lookup(nids), strict=True))
+    earlier_phone = dict(zip(phones, state.contact_phones.lookup(phones), strict=True))
     for item in plan.lines:
         code, nid, phone = item.index
-        found: list[tuple[str, Ref | BadValue]] = []
+        found = item.found
         if code:
             no_case = BadValue(N_("no case has the code %(code)s"), code=code)
             found.append(("index_case_code", cases[code][1] if code in cases else no_case))
         if nid:
-            ref = people.by_nid[nid].id if nid in people.by_nid else file_nid.get(nid)
-            no_person = BadValue(N_("no person has this national ID"))
-            found.append(("index_national_id", no_person if ref is None else ref))
+            found.append(("index_national_id", _by_nid(nid, people, earlier_nid, file_nid)))
         if phone:
-            found.append(("index_phone", _by_phone(phone, people, file_phone)))
-        _settle_index(item, found, src)
+            ref = _by_phone(phone, people, earlier_phone.get(phone), file_phone.get(phone))
+            found.append(("index_phone", ref))
+            if phone not in people.by_phone and isinstance(ref, int):
+                plan.phone_checks.append((item.line, phone))  # a later row may share it
+        if any(ref is None for _, ref in found):
+            item.index_ref = None
 
 
-def _by_phone(phone: str, people: _Registered, file_phone: dict[str, set[Ref]]) -> Ref | BadValue:
-    registered = people.by_phone.get(phone, [])
-    refs = {k.id for k in registered} or file_phone.get(phone, set())
+def _by_nid(
+    nid: str,
+    people: _Registered,
+    earlier: dict[str, tuple[int, ...] | None],
+    file_nid: dict[str, Ref],
+) -> Ref | BadValue | None:
+    if nid in people.by_nid:
+        return people.by_nid[nid].id
+    before = earlier.get(nid)
+    if before is not None:
+        return before[0]  # 0: its row was not written
+    return file_nid.get(nid)
+
+
+def _by_phone(
+    phone: str,
+    people: _Registered,
+    earlier: tuple[int, ...] | None,
+    in_chunk: set[Ref] | None,
+) -> Ref | BadValue | None:
+    refs = {k.id for k in people.by_phone.get(phone, [])}
+    if not refs:
+        refs = set(in_chunk or ())
+        if earlier is not None:
+            if earlier[1]:
+                return BadValue(SEVERAL)
+            refs.add(earlier[0])
     if len(refs) == 1:
         return next(iter(refs))
     if not refs:
-        return BadValue(N_("no person has this phone number"))
-    return BadValue(N_("several people have this phone number: give the case code or national ID"))
+        return None
+    return BadValue(SEVERAL)
 
 
-def _settle_index(item: ExposureLine, found: list[tuple[str, Ref | BadValue]], src: Source) -> None:
+def settle_index(item: ExposureLine, found: Found, src: Source) -> None:
+    """The index person of the row, from what each column found (None: no one)."""
     refs: list[tuple[str, Ref]] = []
     for column, result in found:
-        if isinstance(result, BadValue):
+        if result is None:
+            message = NO_NID if column == "index_national_id" else NO_PHONE
+            src.problem(item.line, column, message)
+        elif isinstance(result, BadValue):
             src.problem(item.line, column, result.template, **result.params)
         else:
             refs.append((column, result))
@@ -183,4 +276,5 @@ def _settle_index(item: ExposureLine, found: list[tuple[str, Ref | BadValue]], s
             message = N_("is another person than the one of %(column)s")
             src.problem(item.line, column, message, column=refs[0][0])
     if refs:
-        item.index_ref = refs[0][1]
+        item.index_column, item.index_ref = refs[0]
+    no_self_contact(item, src)

@@ -146,9 +146,9 @@ def _run(
                 "rejected_rows": result.rejected_rows,
             },
             "problems": [w.to_record() for w in result.warnings[:KEPT_PROBLEMS]],
-            "problem_count": len(result.warnings),
+            "problem_count": result.warning_count,
             "rejected_file": _text(report.rejected_csv()) if result.rejected_rows else None,
-            "errors_file": _text(report.errors_csv()) if report.errors else None,
+            "errors_file": _text(report.errors_csv()) if report.error_count else None,
         }
     except InvalidInput as exc:
         session.rollback()
@@ -156,7 +156,7 @@ def _run(
             "status": "failed",
             "summary": exc.detail,
             "problems": [p.to_record() for p in exc.problems[:KEPT_PROBLEMS]],  # translatable
-            "problem_count": len(exc.problems),
+            "problem_count": exc.problem_count,
             "errors_file": _text(report.errors_csv()),
         }
     except Exception:

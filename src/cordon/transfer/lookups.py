@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -54,14 +54,20 @@ class Known:
     birth_year: int | None
 
 
+# People merged into another are left out here, not in the query: with the condition in SQL,
+# SQLite reads every unmerged person (its index on merged_into_id) instead of probing the
+# national ID or phone asked — once per chunk of an import.
+_PEOPLE = (Person.id, Person.name_folded, Person.birth_year, Person.merged_into_id)
+
+
 def people_by_national_id(session: Session, ids: Iterable[str]) -> dict[str, Known]:
     found: dict[str, Known] = {}
     for batch in chunks(set(ids)):
-        query = select(Person.national_id, Person.id, Person.name_folded, Person.birth_year)
-        for nid, pid, name, year in session.execute(
-            query.where(among(session, Person.national_id, batch), Person.merged_into_id.is_(None))
+        query = select(Person.national_id, *_PEOPLE)
+        for nid, pid, name, year, merged in session.execute(
+            query.where(among(session, Person.national_id, batch))
         ):
-            if nid is not None:
+            if nid is not None and merged is None:
                 found[nid] = Known(pid, name, year)
     return found
 
@@ -69,11 +75,11 @@ def people_by_national_id(session: Session, ids: Iterable[str]) -> dict[str, Kno
 def people_by_phone(session: Session, phones: Iterable[str]) -> dict[str, list[Known]]:
     found: dict[str, list[Known]] = {}
     for batch in chunks(set(phones)):
-        query = select(Person.phone, Person.id, Person.name_folded, Person.birth_year)
-        for phone, pid, name, year in session.execute(
-            query.where(among(session, Person.phone, batch), Person.merged_into_id.is_(None))
+        query = select(Person.phone, *_PEOPLE)
+        for phone, pid, name, year, merged in session.execute(
+            query.where(among(session, Person.phone, batch))
         ):
-            if phone is not None:
+            if phone is not None and merged is None:
                 found.setdefault(phone, []).append(Known(pid, name, year))
     return found
 
@@ -88,16 +94,19 @@ def cases_by_code(session: Session, codes: Iterable[str]) -> dict[str, tuple[int
     return found
 
 
-def open_cases_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """Person id → code of a case of theirs that was not discarded."""
+def open_cases_of(
+    session: Session, person_ids: Iterable[int], *, skip: Container[int] = ()
+) -> dict[int, str]:
+    """Person id → code of a case of theirs that was not discarded (nor among ``skip``)."""
     found: dict[int, str] = {}
     for batch in chunks(set(person_ids)):
-        query = select(Case.person_id, Case.code).where(
+        query = select(Case.person_id, Case.code, Case.id).where(
             member_of(session.get_bind().dialect.name, Case.person_id, batch),
             Case.status != CaseStatus.discarded,
         )
-        for pid, code in session.execute(query):
-            found[pid] = code
+        for pid, code, cid in session.execute(query):
+            if cid not in skip:
+                found[pid] = code
     return found
 
 

@@ -1,8 +1,11 @@
-"""Read a line list (CSV or XLSX) into a header and rows of strings with their line numbers.
+"""Read a line list (CSV or XLSX) as a header and a stream of rows of strings with their
+line numbers.
 
 The file is read as a stream: a CSV is decoded line by line (its encoding found from its
-first 64 KiB), so the bytes, the text and the rows are never all in memory at once. The
-header need not be the first line: ``find_header`` picks it (see ``transfer.header``).
+first 64 KiB), an XLSX sheet row by row (openpyxl's read-only mode), and ``open_table``
+hands the rows on one at a time, so the bytes, the text and the rows are never all in
+memory at once. The header need not be the first line: ``find_header`` picks it (see
+``transfer.header``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 import io
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -28,32 +32,52 @@ Naming = Callable[[str], str | None]  # a header cell → the Cordon column it n
 
 @dataclass
 class Table:
-    """What a file holds: its header and each non-blank row with the file's line number."""
+    """What a file holds: its header and each non-blank row with the file's line number —
+    all of them as they are read (``open_table``), or one chunk of them."""
 
     name: str
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: Iterable[Line] = field(default_factory=list)
     header_line: int = 1
     encoding: str = "utf-8"
 
 
-def read_table(
+@contextmanager
+def open_table(
     data: bytes | IO[bytes] | Path,
     name: str,
     *,
     encoding: str | None = None,
     header_row: int | None = None,
     naming: Naming | None = None,
-) -> Table:
+) -> Iterator[Table]:
     """Read CSV (',' ';' or tab; UTF-8, UTF-16, Windows-1258 or -1252) or XLSX, chosen by the
-    file's content and name. ``encoding`` and ``header_row`` override what is detected;
-    ``naming`` tells the header's cells it knows (to find a header below a title block)."""
+    file's content and name: the header at once, the rows as ``rows`` is iterated (once,
+    inside the ``with``). ``encoding`` and ``header_row`` override what is detected;
+    ``naming`` tells the header's cells it knows (to find a header below a title block). A
+    seekable stream is read from its start, so the same file may be opened again."""
     with _stream(data) as stream:
+        stream.seek(0)
         start = stream.read(len(XLSX_MAGIC))
         stream.seek(0)
         if start == XLSX_MAGIC or name.lower().endswith((".xlsx", ".xlsm")):
-            return _read_xlsx(stream, name, header_row, naming)
-        return _read_csv(stream, name, encoding, header_row, naming)
+            with _open_xlsx(stream, name, header_row, naming) as table:
+                yield table
+        else:
+            with _open_csv(stream, name, encoding, header_row, naming) as table:
+                yield table
+
+
+def chunked(rows: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    """``rows`` in lists of ``size`` (the last may be shorter)."""
+    chunk: list[Line] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _stream:  # noqa: N801 — a context manager used like a function
@@ -88,25 +112,32 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(
+@contextmanager
+def _open_csv(
     stream: IO[bytes], name: str, named: str | None, header_row: int | None, naming: Naming | None
-) -> Table:
+) -> Iterator[Table]:
     sample = stream.read(SAMPLE)
     stream.seek(0)
     encoding = choose_encoding(sample, named, name)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     try:
-        lines = list(_nfc(text.readline() for _ in range(HEAD_LINES + 1)))
+        lines = list(_decoded(_nfc(text.readline() for _ in range(HEAD_LINES + 1)), name, encoding))
         delimiter = sniff_delimiter(_likely_header(lines, header_row))
-        rest = _nfc(iter(text.readline, ""))
+        rest = _decoded(_nfc(iter(text.readline, "")), name, encoding)
         reader = csv.reader(_chain(lines, rest), delimiter=delimiter)
         table = _table(_csv_lines(reader), name, header_row, naming)
-    except UnicodeDecodeError as exc:
-        raise _undecodable(name, encoding, exc) from None
+        table.encoding = encoding
+        yield table
     finally:
         text.detach()
-    table.encoding = encoding
-    return table
+
+
+def _decoded(lines: Iterable[str], name: str, encoding: str) -> Iterator[str]:
+    """``lines``, with a line that cannot be decoded refused as the file's encoding problem."""
+    try:
+        yield from lines
+    except UnicodeDecodeError as exc:
+        raise _undecodable(name, encoding, exc) from None
 
 
 def _likely_header(lines: list[str], header_row: int | None) -> str:
@@ -152,7 +183,8 @@ def _undecodable(name: str, encoding: str, exc: UnicodeDecodeError) -> InvalidIn
 def _table(
     lines: Iterator[Line], name: str, header_row: int | None, naming: Naming | None
 ) -> Table:
-    """The header (found among the first lines) and the non-blank rows after it."""
+    """The header (found among the first lines) and the non-blank rows after it, read as
+    they are asked for."""
     head: list[Line] = []
     limit = max(HEAD_LINES, (header_row or 0) + 1)
     for item in lines:
@@ -162,20 +194,26 @@ def _table(
     if not head:
         raise InvalidInput.on("file", N_("%(name)s is empty"), row=1, name=name)
     header: Header = find_header(head, header_row, naming)
-    table = Table(name, header.cells, header_line=header.line)
-    append = table.rows.append
-    for line, cells in head[header.rows :]:
+    rest = head[header.rows :]
+    del head
+    return Table(name, header.cells, _filled(rest, lines), header_line=header.line)
+
+
+def _filled(first: list[Line], lines: Iterator[Line]) -> Iterator[Line]:
+    """The non-blank rows of ``first``, then of ``lines``."""
+    for line, cells in first:
         if any(cells):
-            append((line, cells))
+            yield line, cells
+    first.clear()
     for line, cells in lines:
         if any(cells):
-            append((line, cells))
-    return table
+            yield line, cells
 
 
-def _read_xlsx(
+@contextmanager
+def _open_xlsx(
     stream: IO[bytes], name: str, header_row: int | None, naming: Naming | None
-) -> Table:
+) -> Iterator[Table]:
     import openpyxl
 
     try:
@@ -188,13 +226,14 @@ def _read_xlsx(
         rows = book.worksheets[0].iter_rows(values_only=True)
         lines = ((n, _row_text(cells)) for n, cells in enumerate(rows, start=1))
         try:
-            return _table(lines, name, header_row, naming)
+            table = _table(lines, name, header_row, naming)
         except InvalidInput as exc:
             if exc.problems and exc.problems[0].template == N_("%(name)s is empty"):
                 raise InvalidInput.on(
                     "file", N_("%(name)s has an empty first sheet"), row=1, name=name
                 ) from None
             raise
+        yield table
     finally:
         book.close()
 

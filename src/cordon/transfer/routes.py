@@ -83,7 +83,7 @@ def too_many_problems(exc: InvalidInput) -> JSONResponse:
         "status": 422,
         "title": exc.title,
         "detail": exc.detail,
-        "total_errors": len(exc.problems),
+        "total_errors": exc.problem_count,
         "errors": [p.as_dict() for p in exc.problems[:MAX_PROBLEMS]],
     }
     return JSONResponse(body, status_code=422, media_type=PROBLEM)

@@ -1,5 +1,15 @@
-"""Import a line list: read, validate every row, then write everything in the caller's
-transaction — or raise ``InvalidInput`` with every problem and write nothing.
+"""Import a line list in chunks of rows: read, check and write each chunk, and at the end
+keep everything — or raise ``InvalidInput`` with every problem and keep nothing.
+
+The file is read as a stream, ``CHUNK`` rows at a time; what later rows must know of earlier
+ones is kept compact (``transfer.state``), so an import's memory grows with a fraction of
+its file, not with its rows as objects (docs/import.md, "Memory"). Each chunk's valid rows
+are written at once inside a SAVEPOINT, where the next chunks' database look-ups find them;
+a problem does not stop the reading (every problem is reported), and the SAVEPOINT is rolled
+back at the end when the file has a problem or for a dry run. With ``skip_invalid`` the
+valid rows stay. A source or an index person named before its row is settled once the whole
+file is read; when that row was left out, the file is read once more with the rows leaning
+on it left out too.
 
 The caller owns the transaction (``session_scope`` in the CLI, the request in the API), so a
 failure anywhere, even in the last insert, rolls the whole file back.
@@ -9,40 +19,40 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
+import io
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Protocol
 
+import numpy as np
 import psycopg
-from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
-from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources
-from cordon.cases.models import Case
-from cordon.clusters.service import add_members, create_cluster
-from cordon.core.bulk import table_of
+from cordon.audit import recorder
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
-from cordon.core.text import fold
 from cordon.events import RegistryLoaded
-from cordon.exposures.bulk import insert_exposure_columns
-from cordon.people.bulk import PersonRow, insert_people_columns
-from cordon.transfer import lookups
-from cordon.transfer.case_list import CasePlan, validate_cases
+from cordon.transfer.case_import import CaseChunks
+from cordon.transfer.case_list import CaseState
 from cordon.transfer.columns import COLUMNS, Shape
 from cordon.transfer.encodings import shown
-from cordon.transfer.exposure_list import ExposurePlan, validate_exposures
+from cordon.transfer.exposure_import import ExposureChunks
 from cordon.transfer.mapping import DEFAULT, Mapping, load_mapping, naming
-from cordon.transfer.readers import Table, read_table
+from cordon.transfer.readers import Line, Table, chunked, open_table
 from cordon.transfer.reports import Report
 from cordon.transfer.rows import Progress, no_progress
-from cordon.transfer.source import prepare
+from cordon.transfer.source import Source, prepare
 
 ACTOR = "import"
+CHUNK = 5_000  # rows read, checked and written at once
+PROBLEMS_KEPT = 10_000  # problems kept for the error raised (the report gets every one)
+NAMED = 2_000  # an import writing more records announces them without their ids
+AUDIT_MARK = "import: audit entries before"  # in session.info during an import
+PAGE_CACHE_KIB = 16 * 1024  # SQLite's page cache while importing (core.db sets 256 MB)
 
 
 @dataclass
@@ -63,9 +73,41 @@ class ImportResult:
     cluster_members: int = 0
     rejected_rows: int = 0  # with skip_invalid: rows left out (the report holds them)
     catch_all: dict[str, int] = field(default_factory=dict)  # column → cells it took
-    warnings: list[FieldProblem] = field(default_factory=list)  # facts to review
-    case_ids: list[int] = field(default_factory=list, repr=False)
-    exposure_ids: list[int] = field(default_factory=list, repr=False)
+    warnings: list[FieldProblem] = field(default_factory=list)  # facts to review (the first)
+    warning_count: int = 0
+    case_ranges: list[range] = field(default_factory=list, repr=False)  # ids, chunk by chunk
+    exposure_ranges: list[range] = field(default_factory=list, repr=False)
+
+    @property
+    def case_ids(self) -> list[int]:
+        return [i for ids in self.case_ranges for i in ids]
+
+    @property
+    def exposure_ids(self) -> list[int]:
+        return [i for ids in self.exposure_ranges for i in ids]
+
+
+class Chunks(Protocol):
+    """One pass's work on the chunks of one shape of list."""
+
+    def take(self, src: Source, forced: dict[int, list[FieldProblem]]) -> list[FieldProblem]: ...
+
+    def settle(self) -> dict[int, set[int]]: ...
+
+    def late_problems(self, src: Source, unsettled: dict[int, set[int]]) -> list[FieldProblem]: ...
+
+    def fill(self, result: ImportResult) -> None: ...
+
+
+@dataclass
+class Options:
+    name: str
+    rules: Mapping
+    dry_run: bool
+    actor: str
+    progress: Progress
+    today: dt.date | None
+    skip_invalid: bool
 
 
 def import_file(
@@ -87,71 +129,201 @@ def import_file(
     gets every problem with its cell's value."""
     rules = _mapping(mapping, shape)
     report = report if report is not None else Report()
-    with _cycle_collection_paused():
-        progress("reading", 0, None)
-        table = read_table(
-            data,
-            name,
-            encoding=rules.file.encoding,
-            header_row=rules.file.header_row,
-            naming=naming(COLUMNS[shape], rules),
-        )
-        progress("reading", len(table.rows), len(table.rows))
-        rows = len(table.rows)
-        plan = _validate(session, table, shape, rules, progress, today, skip_invalid, report)
-        result = ImportResult(shape, name, rows, dry_run=dry_run, ignored_columns=plan.ignored)
-        result.encoding, result.header_line = shown(table.encoding), table.header_line
-        result.rejected_rows = len(report.rejected)
-        if isinstance(plan, CasePlan):
-            _write_cases(session, plan, result, actor=actor, progress=progress)
-        else:
-            _write_exposures(session, plan, result, progress=progress)
+    options = Options(name, rules, dry_run, actor, progress, today, skip_invalid)
+    data = _rereadable(data)
+    forced: dict[int, list[FieldProblem]] = {}
+    with _cycle_collection_paused(), _page_cache(session, PAGE_CACHE_KIB):
+        while True:
+            savepoint = _savepoint(session)
+            try:
+                result = _Pass(session, shape, options, report, forced).run(data)
+            except BaseException:
+                _roll_back(session, savepoint)
+                raise
+            if result is None:  # rows left out that earlier rows lean on: once more
+                _roll_back(session, savepoint)
+                continue
+            if dry_run:
+                _roll_back(session, savepoint)
+            else:
+                savepoint.commit()
+            break
+        progress("done", result.rows, result.rows)
     if not dry_run:
         _announce(session, result)
     return result
 
 
-def _validate(
-    session: Session,
-    table: Table,
-    shape: Shape,
-    rules: Mapping,
-    progress: Progress,
-    today: dt.date | None,
-    skip_invalid: bool,
-    report: Report,
-) -> CasePlan | ExposurePlan:
-    """The file's plan, or ``InvalidInput`` with every problem (all in ``report`` too). With
-    ``skip_invalid`` the rows with a problem are left out and the rest checked again (a row
-    may lean on one left out), until what is left is valid."""
-    rejected: list[FieldProblem] = []
-    original = table
-    while True:
-        src = prepare(session, table, shape, rules, progress=progress, today=today)
-        plan: CasePlan | ExposurePlan
-        if shape is Shape.cases:
-            plan = validate_cases(session, src)
-        else:
-            plan = validate_exposures(session, src)
-        plan.ignored = src.ignored
-        if not plan.problems:
-            break
-        report.add_problems(plan.problems, table)
-        lines = {p.row for p in plan.problems}
-        if not skip_invalid or None in lines or table.header_line in lines:
-            _raise_problems(plan.problems, table.name)
-        rejected += plan.problems
-        table = replace(table, rows=[r for r in table.rows if r[0] not in lines])
-    if rejected:
-        report.reject(rejected, original)
-    return plan
+class _Pass:
+    """One reading of the file: every chunk checked, and its valid rows written."""
+
+    def __init__(
+        self,
+        session: Session,
+        shape: Shape,
+        options: Options,
+        report: Report,
+        forced: dict[int, list[FieldProblem]],
+    ) -> None:
+        self.session, self.shape, self.options = session, shape, options
+        self.report, self.forced = report, forced
+        self.kept: list[FieldProblem] = []
+        self.count = 0
+        self.lines: array[int] = array("q")
+        report.clear()
+
+    def run(self, data: bytes | IO[bytes] | Path) -> ImportResult | None:
+        """The result; None when the file must be read again (``self.forced`` grew)."""
+        o = self.options
+        with self._open(data) as table:
+            src = prepare(self.session, table, self.shape, o.rules, today=o.today)
+            result = ImportResult(self.shape, o.name, 0, dry_run=o.dry_run)
+            result.ignored_columns = src.ignored
+            result.encoding, result.header_line = shown(table.encoding), table.header_line
+            chunks = self._chunks()
+            with _integrity(o.name):
+                self._each_chunk(table, src, chunks, result)
+                unsettled = chunks.settle()
+        if unsettled and self._late(data, chunks, unsettled):
+            return None
+        if self.count and not o.skip_invalid:
+            self._refuse()
+        chunks.fill(result)
+        result.rejected_rows = self.report.rejected_count
+        return result
+
+    def _chunks(self) -> Chunks:
+        o = self.options
+        if self.shape is Shape.cases:
+            state = CaseState(skip_invalid=o.skip_invalid)
+            return CaseChunks(self.session, state, actor=o.actor, file=o.name, progress=o.progress)
+        return ExposureChunks(self.session, o.skip_invalid, progress=o.progress)
+
+    def _each_chunk(self, table: Table, src: Source, chunks: Chunks, result: ImportResult) -> None:
+        progress = self.options.progress
+        rows = chunked(table.rows, CHUNK)
+        while True:
+            progress("reading", result.rows, None)
+            chunk = next(rows, None)
+            if chunk is None:
+                return
+            progress("validating", result.rows, None)
+            problems = chunks.take(src.chunk(chunk), self.forced)
+            self._record(problems, Table(table.name, table.header, chunk))
+            result.rows += len(chunk)
+            recorder.merge_bulk(self.session, self.session.info.get(AUDIT_MARK, 0))
+            if problems or result.rows % (CHUNK * 8) == 0:
+                gc.collect(1)  # the chunk's cycles (a problem's exception and its frames)
+            del chunk, problems
+
+    def _record(self, problems: list[FieldProblem], rows: Table) -> None:
+        """The problems of the rows read: to the report (and the rows, when they are left
+        out), the first ones kept for the error."""
+        if not problems:
+            return
+        self.report.add_problems(problems, rows)
+        if self.options.skip_invalid:
+            self.report.reject(problems, rows)
+        self.count += len(problems)
+        self.kept += problems[: max(0, PROBLEMS_KEPT - len(self.kept))]
+        self.lines.extend(p.row or 0 for p in problems)
+
+    def _late(
+        self, data: bytes | IO[bytes] | Path, chunks: Chunks, unsettled: dict[int, set[int]]
+    ) -> bool:
+        """The problems found once the whole file was read (read again for their rows):
+        with ``skip_invalid`` forced on their rows in another pass (True), else recorded."""
+        o = self.options
+        with self._open(data) as table:
+            src = prepare(self.session, table, self.shape, o.rules, today=o.today)
+            rows: list[Line] = [row for row in table.rows if row[0] in unsettled]
+            problems = chunks.late_problems(src.chunk(rows), unsettled)
+        if o.skip_invalid:  # rows already refused from the start are left as they are
+            new = [p for p in problems if (p.row or 0) not in self.forced]
+            for p in new:
+                self.forced.setdefault(p.row or 0, []).append(p)
+            return bool(new)
+        self._record(problems, Table(table.name, table.header, rows))
+        return False
+
+    @contextmanager
+    def _open(self, data: bytes | IO[bytes] | Path) -> Iterator[Table]:
+        o = self.options
+        with open_table(
+            data,
+            o.name,
+            encoding=o.rules.file.encoding,
+            header_row=o.rules.file.header_row,
+            naming=naming(COLUMNS[self.shape], o.rules),
+        ) as table:
+            yield table
+
+    def _refuse(self) -> None:
+        problems = sorted(self.kept, key=lambda p: p.row or 0)
+        rows = len(np.unique(np.frombuffer(self.lines, dtype=np.int64)))
+        error = InvalidInput.of(
+            N_("%(name)s: %(count)s problems in %(rows)s rows; nothing was imported."),
+            problems,
+            name=self.options.name,
+            count=self.count,
+            rows=rows,
+        )
+        error.total = self.count
+        raise error
+
+
+def _roll_back(session: Session, savepoint: SessionTransaction) -> None:
+    """Back to the SAVEPOINT, and the audit entries of what it undid forgotten."""
+    savepoint.rollback()
+    recorder.forget_since(session, session.info.pop(AUDIT_MARK, 0))
+
+
+def _savepoint(session: Session) -> SessionTransaction:
+    """A SAVEPOINT inside the caller's transaction. SQLite's Python driver opens a
+    transaction only at the first write: a SAVEPOINT before it would be the outermost
+    transaction, and its release a commit. A BEGIN is sent first when none is open."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if raw is not None and not raw.in_transaction:
+            connection.exec_driver_sql("BEGIN")
+    session.info[AUDIT_MARK] = len(session.info.get("audit", []))
+    return session.begin_nested()
+
+
+@contextmanager
+def _page_cache(session: Session, kib: int) -> Iterator[None]:
+    """SQLite's page cache of the connection at most ``kib`` KiB meanwhile, then as it
+    was. The import's transaction writes several times its file's size in pages; in a
+    large cache (core.db: 256 MB) they would all stay in memory until the commit. In a
+    small one SQLite writes them to its log as it goes (the same work, done earlier)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    was = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    mapped = connection.exec_driver_sql("PRAGMA mmap_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
+    connection.exec_driver_sql("PRAGMA mmap_size=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(was)}")
+        connection.exec_driver_sql(f"PRAGMA mmap_size={int(mapped)}")
+
+
+def _rereadable(data: bytes | IO[bytes] | Path) -> bytes | IO[bytes] | Path:
+    """``data`` as something that can be read twice (a stream that cannot seek, read)."""
+    if isinstance(data, bytes | Path) or data.seekable():
+        return data
+    return io.BytesIO(data.read())
 
 
 @contextmanager
 def _cycle_collection_paused() -> Iterator[None]:
-    """Reading, validating and writing build millions of small objects that live until the
-    end and form no cycles: Python's cycle collector would walk them again and again (half
-    the import's time). It is paused meanwhile and restored after, even on failure."""
+    """Reading, validating and writing build many small objects that form no cycles:
+    Python's cycle collector would walk them again and again. It is paused meanwhile
+    (the import collects what each chunk left itself) and restored after, even on failure."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -170,145 +342,6 @@ def _mapping(mapping: bytes | Path | Mapping | None, shape: Shape) -> Mapping:
     return load_mapping(mapping, shape, name)
 
 
-def _raise_problems(problems: list[FieldProblem], name: str) -> None:
-    if problems:
-        problems.sort(key=lambda p: p.row or 0)
-        rows = {p.row for p in problems}
-        raise InvalidInput.of(
-            N_("%(name)s: %(count)s problems in %(rows)s rows; nothing was imported."),
-            problems,
-            name=name,
-            count=len(problems),
-            rows=len(rows),
-        )
-
-
-def _write_cases(
-    session: Session, plan: CasePlan, result: ImportResult, *, actor: str, progress: Progress
-) -> None:
-    new = [item for item in plan.lines if item.person_id is None]
-    result.people_created = len(new)
-    result.people_reused = len(plan.lines) - len(new)
-    result.cases = len(plan.lines)
-    result.sources = len(plan.sources)
-    result.warnings = plan.warnings
-    result.catch_all = plan.caught
-    result.clusters_created = len(set(plan.clusters.new.values()))
-    result.cluster_members = len(plan.clusters.members)
-    if result.dry_run:
-        return
-    with _integrity(result.file):
-        progress("writing people", 0, None)
-        new_ids = insert_people_columns(
-            session, _person_columns([i.person for i in new]), [i.folded for i in new]
-        )
-        for item, pid in zip(new, new_ids, strict=True):
-            item.person_id = pid
-        progress("writing cases", 0, None)
-        columns: dict[str, list[Any]] = {
-            "code": [i.code for i in plan.lines],
-            "person_id": [i.person_id for i in plan.lines],
-        }
-        columns.update(plan.fields)
-        case_ids = insert_case_columns(
-            session,
-            columns,
-            changed_by=actor,
-            reason=f"import of {result.file}",
-            wards={i.person_id: i.person.ward_id for i in new if i.person_id is not None},
-        )
-        result.case_ids = list(case_ids)
-        insert_sources(session, _source_rows(plan, result.case_ids))
-        _keep_warnings(session, plan, result.case_ids)
-        _join_clusters(session, plan, result)
-    progress("done", result.rows, result.rows)
-
-
-def _keep_warnings(session: Session, plan: CasePlan, case_ids: list[int]) -> None:
-    """The facts to review, stored with their cases (few: one statement for all)."""
-    flagged = [
-        {"case": case_ids[i], "warnings": [w.to_record() for w in item.warnings]}
-        for i, item in enumerate(plan.lines)
-        if item.warnings
-    ]
-    if flagged:
-        table = table_of(Case)  # a Core statement: one executemany, not the ORM's bulk path
-        statement = update(table).where(table.c.id == bindparam("case"))
-        session.execute(statement.values(warnings=bindparam("warnings")), flagged)
-
-
-def _join_clusters(session: Session, plan: CasePlan, result: ImportResult) -> None:
-    """New clusters made by the clusters service (a code from the name); then every
-    membership at once."""
-    clusters = plan.clusters
-    made: dict[str, int] = {}
-    taken = {c.code for c in lookups.all_clusters(session)}
-    for name in dict.fromkeys(clusters.new.values()):
-        code = cluster_code(name, taken)
-        taken.add(code)
-        made[name] = create_cluster(session, code=code, name=name[:200]).id
-    ids = {**clusters.known, **{t: made[n] for t, n in clusters.new.items()}}
-    result.cluster_members = add_members(
-        session, ((ids[token], result.case_ids[i]) for i, token in clusters.members)
-    )
-
-
-def cluster_code(name: str, taken: set[str]) -> str:
-    """A cluster's code made from its name: ``Bach Mai hospital`` → ``BACH-MAI-HOSPITAL``."""
-    base = "-".join(re.sub(r"[^0-9a-z ]", " ", fold(name)).upper().split())[:32] or "CLUSTER"
-    code, n = base, 1
-    while code in taken:
-        n += 1
-        code = f"{base}-{n}"
-    return code
-
-
-def _person_columns(people: list[PersonRow]) -> dict[str, tuple[Any, ...]]:
-    """The people's fields column by column (none at all when there are no people)."""
-    return dict(zip(PersonRow._fields, zip(*people, strict=True), strict=False))
-
-
-def _source_rows(plan: CasePlan, case_ids: list[int]) -> list[SourceRow]:
-    rows = []
-    for index, s in plan.sources:
-        source_case = case_ids[s.case_line] if s.case_line is not None else s.case_id
-        rows.append(
-            SourceRow(
-                case_id=case_ids[index],
-                kind=s.kind,
-                source_case_id=source_case,
-                country_code=s.country_code,
-                cluster_id=s.cluster_id,
-            )
-        )
-    return rows
-
-
-def _write_exposures(
-    session: Session, plan: ExposurePlan, result: ImportResult, *, progress: Progress
-) -> None:
-    result.people_created = len(plan.new_people)
-    result.people_reused = plan.reused_people
-    result.exposures = len(plan.lines)
-    if result.dry_run:
-        return
-    with _integrity(result.file):
-        progress("writing people", 0, None)
-        new_ids = insert_people_columns(session, _person_columns(plan.new_people), plan.new_folded)
-
-        def person(ref: int) -> int:
-            return ref if ref >= 0 else new_ids[-ref - 1]
-
-        progress("writing exposures", 0, None)
-        columns: dict[str, list[Any]] = {
-            "person_id": [person(i.index_ref) for i in plan.lines],
-            "contact_id": [person(i.contact_ref) for i in plan.lines],
-        }
-        columns.update(plan.fields)
-        result.exposure_ids = list(insert_exposure_columns(session, columns))
-    progress("done", result.rows, result.rows)
-
-
 @contextmanager
 def _integrity(name: str) -> Iterator[None]:
     """A clash with a record written meanwhile (same code or national ID) → ``Conflict``."""
@@ -325,11 +358,15 @@ def _integrity(name: str) -> Iterator[None]:
 
 
 def _announce(session: Session, result: ImportResult) -> None:
+    """What was written, for the reactions: by id when few, else by count (the tier engine
+    then takes the whole city in one pass, as it would for a list that long)."""
+    named = result.cases + result.exposures <= NAMED
     publish(
         session,
         RegistryLoaded(
             cause=f"import of {result.file}",
-            case_ids=tuple(result.case_ids),
-            exposure_ids=tuple(result.exposure_ids),
+            case_ids=tuple(result.case_ids) if named else (),
+            exposure_ids=tuple(result.exposure_ids) if named else (),
+            case_count=result.cases,
         ),
     )

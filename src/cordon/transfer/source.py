@@ -16,7 +16,7 @@ from cordon.transfer.cells import FieldReader, build_parser, field_readers
 from cordon.transfer.columns import COLUMNS, Column, Shape
 from cordon.transfer.lookups import Wards
 from cordon.transfer.mapping import DEFAULT, Mapping, resolve_layout
-from cordon.transfer.readers import Table
+from cordon.transfer.readers import Line, Table
 from cordon.transfer.rows import Cells, Progress, no_progress, parse_cells
 
 
@@ -31,6 +31,10 @@ class Source:
     progress: Progress = no_progress
     problems: list[FieldProblem] = field(default_factory=list)
     status_default: Any = None  # cases: the mapping's status, after the dates' own
+
+    def chunk(self, rows: list[Line]) -> Source:
+        """The same file's next ``rows``, with no problems yet."""
+        return replace(self, table=replace(self.table, rows=rows), problems=[])
 
     def problem(self, line: int, column: str, message: str, /, **params: object) -> None:
         """``line`` is wrong in ``column``: ``message`` marked ``N_``, with ``params``."""
@@ -78,12 +82,10 @@ def _default_status(
 
 
 def parsed_cells(src: Source) -> Cells:
-    """The file's cells typed column by column (problems go to ``src.problems``)."""
-    total = len(src.table.rows)
-    src.progress("validating", 0, total)
-    cells = parse_cells(src.table.rows, src.readers, src.problems, src.headers)
-    src.progress("validating", total, total)
-    return cells
+    """The chunk's cells typed column by column (problems go to ``src.problems``)."""
+    rows = src.table.rows
+    assert isinstance(rows, list)
+    return parse_cells(rows, src.readers, src.problems, src.headers)
 
 
 class FoldedLine(Protocol):
@@ -95,6 +97,5 @@ L = TypeVar("L", bound=FoldedLine)
 
 def fold_line_names(src: Source, lines: list[L], names: list[str]) -> None:
     """Fold the name of every line (``names``, in order) in one pass."""
-    src.progress("checking", 0, None)
     for item, folded in zip(lines, fold_names(names), strict=True):
         item.folded = folded
