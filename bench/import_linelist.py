@@ -33,8 +33,8 @@ from cordon.core.config import get_settings
 from cordon.core.db import get_engine, make_engine, session_scope
 from cordon.core.migrate import upgrade
 from cordon.geography.service import load_city
-from cordon.transfer.columns import Shape, column_names
-from cordon.transfer.service import import_file
+from cordon.linelists.columns import Shape, column_names
+from cordon.linelists.service import import_file
 
 wiring.start()  # as the app and the CLI do (this module is import_memory's too)
 

@@ -29,8 +29,8 @@ from cordon.core.db import get_engine, session_scope
 from cordon.core.migrate import upgrade
 from cordon.geography.models import AdminUnit
 from cordon.geography.service import load_city
-from cordon.transfer.columns import Shape
-from cordon.transfer.service import import_file
+from cordon.linelists.columns import Shape
+from cordon.linelists.service import import_file
 from import_linelist import cases_csv, exposures_csv, fresh_database
 
 MB = 2**20

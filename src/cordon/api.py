@@ -10,7 +10,7 @@ from sqlalchemy import text
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cordon import __version__, wiring
-from cordon.audit.reads import reads
+from cordon.audit.read_log import reads
 from cordon.core import answers, problems
 from cordon.core.checkpoints import Checkpointer
 from cordon.core.config import get_settings
@@ -18,19 +18,19 @@ from cordon.core.db import get_engine
 from cordon.core.deps import SessionDep
 from cordon.core.guard import InputGuard
 from cordon.core.headers import SecurityHeaders
+from cordon.linelists.limits import UploadLimit
 from cordon.public.served import FastPath
 from cordon.public.served import known as public_version
 from cordon.scenarios.jobs import runner as scenario_runner
-from cordon.transfer.limits import UploadLimit
 from cordon.web import app as web
 
 # The web app's pages: the same services as the API, rendered as HTML (docs/web.md).
 PAGE_ROUTERS = (
-    "cordon.web.routes",
+    "cordon.web.pages",
     "cordon.web.home",
     "cordon.people.pages",
-    "cordon.transfer.pages",
-    "cordon.transfer.export_pages",
+    "cordon.linelists.pages",
+    "cordon.linelists.export_pages",
     "cordon.cases.list_pages",
     "cordon.cases.pages",
     "cordon.cases.investigation_pages",
@@ -65,7 +65,7 @@ FEATURE_ROUTERS = (
     "cordon.isolation.task_routes",
     "cordon.monitoring.routes",
     "cordon.outbox.routes",
-    "cordon.transfer.routes",
+    "cordon.linelists.routes",
     "cordon.scenarios.routes",
 )
 

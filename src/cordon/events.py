@@ -83,7 +83,7 @@ class TiersMoved(Event):
 @dataclass(frozen=True)
 class RegistryLoaded(Event):
     """Many records at once (an import, a demo): tiers are brought up to date in one pass
-    (``transfer``, ``demo``)."""
+    (``linelists``, ``demo``)."""
 
     case_ids: tuple[int, ...] = ()
     exposure_ids: tuple[int, ...] = ()

@@ -10,6 +10,7 @@ from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
+from cordon.linelists.models import ImportJob
 from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
@@ -17,7 +18,6 @@ from cordon.people.models import Household, Person, PersonNameToken
 from cordon.public.models import DailyCount, Freshness
 from cordon.scenarios.models import ScenarioRun
 from cordon.tracing.models import PersonTier, TierChange, TierLabel
-from cordon.transfer.models import ImportJob
 
 __all__ = [
     "AdminUnit",

@@ -129,8 +129,8 @@ MET_ON_PAGES = [
     "people/phones.py",
     "clusters/service.py",
     "access/guard.py",
-    *(f"transfer/{name}" for name in ("cells.py", "lookups.py", "rows.py", "readers.py")),
-    *(f"transfer/{name}" for name in ("mapping.py", "case_list.py", "exposure_list.py")),
+    *(f"linelists/{name}" for name in ("cells.py", "lookups.py", "rows.py", "tables.py")),
+    *(f"linelists/{name}" for name in ("mapping.py", "case_list.py", "exposure_list.py")),
 ]
 # the position of the message among the arguments of each way to raise one
 MESSAGE_ARGUMENT = {"on": 1, "of": 0, "problem": 2, "FieldProblem": 1, "BadValue": 0}

@@ -13,8 +13,8 @@ from cordon.access.roles import Permission
 from cordon.audit import service
 from cordon.audit.recorder import note
 from cordon.core.deps import SessionDep
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 100

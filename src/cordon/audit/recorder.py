@@ -28,7 +28,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from cordon.audit.chain import Draft, append
-from cordon.audit.reads import reads
+from cordon.audit.read_log import reads
 from cordon.core.models import utcnow
 
 SECRET_COLUMNS = frozenset(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import chain
 from cordon.audit.models import AuditEntry, AuditSubject
-from cordon.audit.reads import reads
+from cordon.audit.read_log import reads
 from cordon.core.pagination import paged
 
 

@@ -28,8 +28,8 @@ from cordon.core.errors import CordonError
 from cordon.monitoring.enums import Symptom
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 TEXTS = ("occupation", "workplace", "conditions_note", "hospital")

@@ -25,8 +25,8 @@ from cordon.core.deps import SessionDep
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.web.filters import Filters, ListPage
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 CLUSTERS_OFFERED = 500

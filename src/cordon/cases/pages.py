@@ -36,8 +36,8 @@ from cordon.tracing import service as tracing
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.i18n import Texts
 from cordon.web.labels import words
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 NEW = (CaseStatus.suspected, CaseStatus.confirmed)

@@ -15,6 +15,7 @@ from cordon.demo.cli import app as demo_app
 from cordon.facilities.cli import app as facilities_app
 from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
+from cordon.linelists.cli import export_command, import_command
 from cordon.monitoring.cli import app as monitoring_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
@@ -24,7 +25,6 @@ from cordon.rt.cli import rt_command
 from cordon.scenarios.calibrate_cli import calibrate_command
 from cordon.scenarios.cli import simulate_command
 from cordon.tracing.cli import tiers_app, trace
-from cordon.transfer.cli import export_command, import_command
 
 app = typer.Typer(
     name="cordon",

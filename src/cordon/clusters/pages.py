@@ -28,8 +28,8 @@ from cordon.cases.models import Case
 from cordon.clusters import graph, service
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50

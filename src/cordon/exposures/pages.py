@@ -38,8 +38,8 @@ from cordon.tracing.policy import get_policy
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.i18n import Texts
 from cordon.web.labels import words
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 FIELDS = (

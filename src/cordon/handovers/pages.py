@@ -18,8 +18,8 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.handovers import service
 from cordon.handovers.enums import RECEIVER_MOVES, SENDER_MOVES, HandoverStatus
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form()]

@@ -33,8 +33,8 @@ from cordon.isolation.models import IsolationOrder
 from cordon.isolation.regimes import get_regimes
 from cordon.people import service as people
 from cordon.people.routes import person_out
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 

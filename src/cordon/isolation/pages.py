@@ -19,8 +19,8 @@ from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
 from cordon.isolation import release, service
 from cordon.isolation.enums import OrderStatus, Place
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50

@@ -21,8 +21,8 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.isolation import tasks
 from cordon.web.forms import PostedForm, Reader, value
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50

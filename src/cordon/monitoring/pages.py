@@ -35,8 +35,8 @@ from cordon.people import service as people
 from cordon.people.models import Person
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 SELF_REPORT = recorder.Actor(None, "self-report link")

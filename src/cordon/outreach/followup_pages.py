@@ -21,8 +21,8 @@ from cordon.core.deps import SessionDep
 from cordon.geography.models import AdminUnit
 from cordon.outreach.followup import ContactFilter, FollowUpSort, OrderState, people_to_follow_up
 from cordon.web.filters import Filters, ListPage
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 COLUMNS = ("tier", "since", "exposed_on")

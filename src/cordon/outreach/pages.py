@@ -16,8 +16,8 @@ from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people.pages import render_person
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50

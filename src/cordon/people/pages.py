@@ -32,8 +32,8 @@ from cordon.people.routes import person_out
 from cordon.people.schemas import PersonSearch
 from cordon.tracing import service as tracing
 from cordon.web.labels import words
-from cordon.web.pages import PageUser, needs
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs
 
 NO_REACH_TYPED: Mapping[str, object] = {"errors": {}}
 READINGS_SHOWN = 60  # a month at two readings a day; the export holds every one

@@ -19,10 +19,10 @@ from cordon.access.roles import Permission
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, InvalidInput, NotFound
-from cordon.scenarios import comparison, jobs, reading, service
+from cordon.scenarios import comparison, jobs, parse, service
 from cordon.scenarios.models import RunStatus, ScenarioRun
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render, texts_for
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 EXAMPLES = Path(sim.__file__).with_name("scenarios")  # the examples of docs/simulation.md
@@ -47,7 +47,7 @@ def examples() -> dict[str, tuple[str, str]]:
     found = {}
     for path in sorted(EXAMPLES.glob("*.toml")):
         text = path.read_text(encoding="utf-8")
-        found[path.stem] = (reading.from_toml(text).name, text)
+        found[path.stem] = (parse.from_toml(text).name, text)
     return found
 
 
@@ -156,7 +156,7 @@ def start_run(
         errors = {"toml": [t.gettext("Choose an example or paste a scenario.")]}
         return _page(request, session, who, chosen=[], form=form, errors=errors, status=422)
     try:
-        scenario = reading.from_toml(text)
+        scenario = parse.from_toml(text)
         run = service.start_run(
             session,
             who,
@@ -169,7 +169,7 @@ def start_run(
         said: dict[str, list[str]] = {}
         for p in refused.problems:
             key = p.field if p.field in OPTIONS else "toml"
-            where = "" if p.field in (*OPTIONS, reading.WHOLE) else f"{p.field}: "
+            where = "" if p.field in (*OPTIONS, parse.WHOLE) else f"{p.field}: "
             said.setdefault(key, []).append(where + t.problem(p))
         return _page(request, session, who, chosen=[], form=form, errors=said, status=422)
     session.commit()

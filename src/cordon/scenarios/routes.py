@@ -16,7 +16,7 @@ from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, FieldProblem, InvalidInput
 from cordon.core.pagination import Page, PageDep
-from cordon.scenarios import jobs, reading, service
+from cordon.scenarios import jobs, parse, service
 from cordon.scenarios.schemas import RunDetail, RunOut, Started
 from cordon.sim.scenario import Scenario
 
@@ -44,22 +44,22 @@ async def scenario_body(request: Request) -> Scenario:
     """The request's body as a checked scenario (422 naming each field at fault)."""
     raw = await request.body()
     if len(raw) > LARGEST:
-        raise InvalidInput.on(reading.WHOLE, TOO_LARGE, limit=LARGEST)
+        raise InvalidInput.on(parse.WHOLE, TOO_LARGE, limit=LARGEST)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput.on(reading.WHOLE, NOT_TEXT) from None
+        raise InvalidInput.on(parse.WHOLE, NOT_TEXT) from None
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in TOML_TYPES:
-        return reading.from_toml(text)
+        return parse.from_toml(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         params: dict[str, object] = {"line": error.lineno, "column": error.colno}
         english = f"is not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        problem = FieldProblem(reading.WHOLE, english, None, NOT_JSON, params)
-        raise InvalidInput(detail=f"{reading.WHOLE}: {english}", problems=[problem]) from None
-    return reading.from_data(data)
+        problem = FieldProblem(parse.WHOLE, english, None, NOT_JSON, params)
+        raise InvalidInput(detail=f"{parse.WHOLE}: {english}", problems=[problem]) from None
+    return parse.from_data(data)
 
 
 ScenarioBody = Annotated[Scenario, Depends(scenario_body)]

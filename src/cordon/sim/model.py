@@ -39,7 +39,7 @@ assert list(FIGURES) == list(METRICS)
 
 
 @dataclass(frozen=True)
-class Agents:
+class AgentLog:
     """Who was infected when and by whom (for checks of the model; ``keep_agents=True``)."""
 
     infected_on: npt.NDArray[np.int16]  # state.NO_DAY: never
@@ -59,14 +59,14 @@ def simulate(
     return _simulate(scenario, seed, progress)[0]
 
 
-def simulate_agents(scenario: Scenario, seed: int) -> tuple[Run, Agents]:
+def simulate_agents(scenario: Scenario, seed: int) -> tuple[Run, AgentLog]:
     """A run and who was infected when and by whom (for the checks of the model)."""
     return _simulate(scenario, seed, None)
 
 
 def _simulate(
     scenario: Scenario, seed: int, progress: Callable[[int], None] | None
-) -> tuple[Run, Agents]:
+) -> tuple[Run, AgentLog]:
     started = time.perf_counter()
     people = _people(scenario.population, seed)
     plan = Plan(scenario, people)
@@ -107,7 +107,7 @@ def _simulate(
         build_seconds=built,
         peak_bytes=int(held),
     )
-    return run, Agents(
+    return run, AgentLog(
         agents.infected_on, agents.infector, agents.diagnosed_on, agents.infectious_on,
         agents.onset_on, agents.severe_on, agents.end_on, agents.spread,
     )  # fmt: skip

@@ -5,7 +5,7 @@ This is what makes the runs of two scenarios *common random numbers*: a person's
 people someone meets on a day and whether they are infected are the same draws in both, so
 the scenarios differ only where their measures change what happens. Adding one infection
 changes no other draw (docs/simulation.md,
-tests/scenario_planning/test_common_random_numbers.py).
+tests/sim/test_common_random_numbers.py).
 """
 
 from __future__ import annotations

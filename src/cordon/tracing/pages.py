@@ -18,8 +18,8 @@ from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.tracing import service
-from cordon.web.pages import PageUser, needs, paging
 from cordon.web.templating import render
+from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 TIERS = range(6)  # F0 … F5 (deeper tiers, if a policy makes them, are counted as found)

@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from cordon.core import problems
-from cordon.web.pages import GoTo, go_to
 from cordon.web.templating import WEB, render
+from cordon.web.viewer import GoTo, go_to
 
 
 async def _go_to(request: Request, exc: Exception) -> Response:

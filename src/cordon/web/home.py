@@ -23,8 +23,8 @@ from cordon.isolation import tasks
 from cordon.monitoring import service as monitoring
 from cordon.outreach import service as outreach
 from cordon.tracing import service as tracing
-from cordon.web.pages import PageUser
 from cordon.web.templating import render
+from cordon.web.viewer import PageUser
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 20

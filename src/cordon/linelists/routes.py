@@ -1,0 +1,263 @@
+"""Import and export of line lists over HTTP: uploads in, CSV/XLSX out.
+
+Filters travel in the query string; personal data never goes into a URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from cordon.access.deps import need
+from cordon.access.principal import Principal
+from cordon.access.roles import Permission
+from cordon.audit import recorder
+from cordon.cases.enums import CaseStatus
+from cordon.core.dates import today
+from cordon.core.db import new_session
+from cordon.core.deps import SessionDep
+from cordon.core.errors import Forbidden, InvalidInput
+from cordon.core.problems import PROBLEM
+from cordon.linelists import export, service
+from cordon.linelists.columns import Shape
+from cordon.linelists.reports import Report
+from cordon.linelists.schemas import ImportOut, RowNote
+
+MAX_PROBLEMS = 1000
+MAX_MAPPING = 1024 * 1024  # a mapping file is a few kilobytes
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+imports = APIRouter(prefix="/imports")
+exports = APIRouter(prefix="/exports")
+router = APIRouter(tags=["import and export"])
+
+Upload = Annotated[UploadFile, File(description="The line list: CSV (UTF-8) or XLSX.")]
+MappingUpload = Annotated[
+    UploadFile | None, File(description="Optional TOML column mapping (docs/import.md).")
+]
+DryRun = Annotated[bool, Query(description="Check everything, write nothing.")]
+SkipInvalid = Annotated[
+    bool,
+    Query(description="Import the valid rows; the answer lists the rows left out and why."),
+]
+Statuses = Annotated[list[CaseStatus] | None, Query(description="Only cases in these statuses.")]
+From = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or after.")]
+To = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or before.")]
+Pseudonymised = Annotated[
+    bool, Query(description="Pseudonyms instead of names; no phones, IDs or addresses.")
+]
+Importer = Annotated[Principal, need(Permission.import_)]
+Exporter = Annotated[Principal, need(Permission.export)]
+
+
+def _whole_city(who: Principal) -> None:
+    """A line list may hold anyone of the city: importing it is a city-level task."""
+    if not who.scope.whole_city:
+        raise Forbidden("Line lists are imported by city-level users (the whole city's people).")
+
+
+def audited(
+    session: Session, who: Principal, shape: Shape, f: export.ExportFilter, pseudo: bool
+) -> export.ExportFilter:
+    """The export's filter narrowed to the user's jurisdiction, pseudonymised for analysts;
+    the people it holds are recorded in the audit log."""
+    f = replace(f, scope=who.scope, pseudonymised=pseudo or who.pseudonymised)
+    people = export.people_in(session, shape, f)
+    recorder.note(session, "export", shape.value, None, people, pseudonymised=f.pseudonymised)
+    session.commit()
+    return f
+
+
+def too_many_problems(exc: InvalidInput) -> JSONResponse:
+    """422 problem+json with the first ``MAX_PROBLEMS`` problems and how many there are."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": 422,
+        "title": exc.title,
+        "detail": exc.detail,
+        "total_errors": exc.problem_count,
+        "errors": [p.as_dict() for p in exc.problems[:MAX_PROBLEMS]],
+    }
+    return JSONResponse(body, status_code=422, media_type=PROBLEM)
+
+
+def _import(
+    session: Session,
+    shape: Shape,
+    file: UploadFile,
+    mapping: UploadFile | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    response: Response,
+) -> ImportOut | JSONResponse:
+    rules = mapping.file.read(MAX_MAPPING) if mapping is not None else None
+    report = Report()
+    try:
+        result = service.import_file(
+            session,
+            shape,
+            file.file,
+            name=file.filename or "upload",
+            mapping=rules,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            report=report,
+        )
+    except InvalidInput as exc:
+        return too_many_problems(exc)
+    response.status_code = 200 if dry_run else 201
+    out = ImportOut.model_validate(result, from_attributes=True)
+    out.warnings = [RowNote(**w.as_dict()) for w in result.warnings[:MAX_PROBLEMS]]
+    out.rejected = [
+        RowNote(row=int(row) if row else None, field=column, message=message)
+        for row, column, _value, message in report.errors[:MAX_PROBLEMS]
+    ]
+    return out
+
+
+@imports.post("/cases", status_code=201, response_model=ImportOut)
+def import_cases(
+    session: SessionDep,
+    who: Importer,
+    response: Response,
+    file: Upload,
+    mapping: MappingUpload = None,
+    dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> ImportOut | JSONResponse:
+    """Import a cases line list: every row valid, or nothing written (422 lists the problems);
+    with ``skip_invalid``, the valid rows. Larger than ``CORDON_MAX_UPLOAD_MB``: 413."""
+    _whole_city(who)
+    return _import(session, Shape.cases, file, mapping, dry_run, skip_invalid, response)
+
+
+@imports.post("/exposures", status_code=201, response_model=ImportOut)
+def import_exposures(
+    session: SessionDep,
+    who: Importer,
+    response: Response,
+    file: Upload,
+    mapping: MappingUpload = None,
+    dry_run: DryRun = False,
+    skip_invalid: SkipInvalid = False,
+) -> ImportOut | JSONResponse:
+    """Import an exposures list (contacts of index people), completely or not at all (with
+    ``skip_invalid``, its valid rows)."""
+    _whole_city(who)
+    return _import(session, Shape.exposures, file, mapping, dry_run, skip_invalid, response)
+
+
+def _filename(shape: Shape, suffix: str) -> dict[str, str]:
+    name = f"{shape.value}-{today().isoformat()}.{suffix}"
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+class CsvFile(StreamingResponse):
+    """An export as CSV (how the OpenAPI names the answer's media type)."""
+
+    media_type = "text/csv"
+
+
+class XlsxFile(StreamingResponse):
+    """An export as an XLSX workbook."""
+
+    media_type = XLSX
+
+
+def csv_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
+
+    def stream() -> Iterator[bytes]:
+        reader = new_session(bind)  # the request's session closes before streaming ends
+        try:
+            yield from export.csv_chunks(shape, export.records(reader, shape, f))
+        finally:
+            reader.close()
+
+    return StreamingResponse(
+        stream(), media_type="text/csv; charset=utf-8", headers=_filename(shape, "csv")
+    )
+
+
+def xlsx_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)  # noqa: SIM115
+    export.write_xlsx(shape, export.records(session, shape, f), spool)
+    spool.seek(0)
+
+    def stream() -> Iterator[bytes]:
+        with spool:
+            while chunk := spool.read(2**16):
+                yield chunk
+
+    return StreamingResponse(stream(), media_type=XLSX, headers=_filename(shape, "xlsx"))
+
+
+@exports.get("/cases.csv", response_class=CsvFile)
+def export_cases_csv(
+    session: SessionDep,
+    who: Exporter,
+    status: Statuses = None,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
+) -> StreamingResponse:
+    """Cases of the jurisdiction in the import template's columns, as CSV (UTF-8)."""
+    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
+    return csv_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
+
+
+@exports.get("/cases.xlsx", response_class=XlsxFile)
+def export_cases_xlsx(
+    session: SessionDep,
+    who: Exporter,
+    status: Statuses = None,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
+) -> StreamingResponse:
+    """Cases of the jurisdiction in the import template's columns, as an XLSX workbook."""
+    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
+    return xlsx_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
+
+
+@exports.get("/exposures.csv", response_class=CsvFile)
+def export_exposures_csv(
+    session: SessionDep,
+    who: Exporter,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
+) -> StreamingResponse:
+    """Exposures between people of the jurisdiction in the import template's columns, CSV."""
+    f = export.ExportFilter((), date_from, date_to)
+    return csv_response(
+        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
+    )
+
+
+@exports.get("/exposures.xlsx", response_class=XlsxFile)
+def export_exposures_xlsx(
+    session: SessionDep,
+    who: Exporter,
+    date_from: From = None,
+    date_to: To = None,
+    pseudonymised: Pseudonymised = False,
+) -> StreamingResponse:
+    """Exposures between people of the jurisdiction in the template's columns, as XLSX."""
+    f = export.ExportFilter((), date_from, date_to)
+    return xlsx_response(
+        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
+    )
+
+
+router.include_router(imports)
+router.include_router(exports)
