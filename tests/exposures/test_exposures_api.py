@@ -4,6 +4,8 @@ of tests/tracing/test_tracing_api.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ def test_bad_exposures_are_refused_and_nothing_is_written(
     client: TestClient, session: Session, people: dict[str, int]
 ) -> None:
     p = people
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"contact_id": p["A"]}, "contact_id", "own contact"),
         ({"contact_id": 999_999}, "contact_id", "no person"),
         ({"first_on": "2020-03-05", "last_on": "2020-03-01"}, "body", "before first_on"),

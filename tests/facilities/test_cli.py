@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import MakePerson
 from cordon.cli.main import app
 from cordon.core.dates import today
 
@@ -26,7 +26,7 @@ def cordon(*args: str) -> tuple[int, str]:
 
 
 def test_facilities_and_orders_from_the_command_line(
-    client: TestClient, hanoi: Session, make_person: Callable[..., int]
+    client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     code, out = cordon(
         "facilities", "add", "KTX-1", "--name", "Ký túc xá Mễ Trì", "--kind", "dormitory",

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import MakePerson
 from cordon.cli.main import app
 from cordon.core.dates import today
 
@@ -25,11 +25,11 @@ def cordon(*args: str) -> tuple[int, str]:
 
 
 def test_transfer_samples_and_results_from_the_command_line(
-    client: TestClient, hanoi: Session, make_person: Callable[..., int]
+    client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
-    for code in ("KTX-2", "KTX-3"):
+    for facility in ("KTX-2", "KTX-3"):
         done, out = cordon(
-            "facilities", "add", code, "--name", f"Ký túc xá {code}", "--kind", "dormitory",
+            "facilities", "add", facility, "--name", f"Ký túc xá {facility}", "--kind", "dormitory",
             "--ward", "00001", "--beds", "2",
         )  # fmt: skip
         assert done == 0, out

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from cordon.core.bounds import Day, Id
 from cordon.exposures.enums import Closeness, Setting
 
-Note = Annotated[str | None, Field(default=None, max_length=300)]
+# its default sits on each field (`= None`), where the pydantic mypy plugin sees it
+Note = Annotated[str | None, Field(max_length=300)]
 
 
 class ContactIn(BaseModel):
@@ -21,7 +22,7 @@ class ContactIn(BaseModel):
     last_on: Day = Field(description="Last day of contact (same as first for one meeting).")
     setting: Setting
     closeness: Closeness = Closeness.close
-    note: Note
+    note: Note = None
 
     @model_validator(mode="after")
     def _order(self) -> ContactIn:
@@ -53,7 +54,7 @@ class ExposureUpdate(BaseModel):
     last_on: Day | None = None
     setting: Setting | None = None
     closeness: Closeness | None = None
-    note: Note
+    note: Note = None
 
     @field_validator("first_on", "last_on", "setting", "closeness")
     @classmethod
@@ -85,7 +86,7 @@ class EventExposureIn(BaseModel):
     first_on: Day
     last_on: Day
     closeness: Closeness = Closeness.close
-    note: Note
+    note: Note = None
 
     @model_validator(mode="after")
     def _order(self) -> EventExposureIn:
