@@ -18,8 +18,9 @@ from typing import IO, Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from cordon.access.pseudonyms import IDENTIFYING, age_band, pseudonym
+from cordon.access.pseudonyms import COARSENED, IDENTIFYING, age_band, pseudonym
 from cordon.cases import listing as case_listing
+from cordon.cases.columns import DETAILS
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.investigation import visits_by_case
 from cordon.cases.listing import CaseFilter
@@ -29,27 +30,15 @@ from cordon.core.scope import CITY, Scope
 from cordon.core.text import safe_text
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
-from cordon.linelists.columns import Shape, column_names
+from cordon.linelists.columns import PERSON_COLUMN_NAMES, Shape, column_names
 from cordon.outreach import followup
 from cordon.outreach.followup import ContactFilter
+from cordon.people.columns import PERSON_FIELDS
 from cordon.people.models import Person
 
 BATCH = 5_000
-PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "birth_year")
-PERSON_TAIL = ("phone", "national_id", "nationality", "address", "residence")
-CASE_FIELDS = (
-    "status",
-    "classification",
-    "asymptomatic",
-    "onset_on",
-    "sample_on",
-    "confirmed_on",
-    "isolated_on",
-    "discharged_on",
-    "died_on",
-    "province",
-    "treated_at",
-)
+# The fields of a case in its line list after its code and its person (see ``columns``).
+CASE_CELLS = ("status", *DETAILS)
 
 
 # After the template's columns, the case export carries the investigation (ADR 0016): an
@@ -106,17 +95,18 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
 def _person(
     person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
 ) -> list[Any]:
-    """A person's columns. Pseudonymised: the pseudonym, no identifying detail, and in place
-    of birth year and ward the age band (in ``age``) and the district (``district_name``)."""
-    head = [getattr(person, name) for name in PERSON_FIELDS]
-    tail = [getattr(person, name) for name in PERSON_TAIL]
-    if f.pseudonymised:
-        tail = [
-            None if name in IDENTIFYING else v for name, v in zip(PERSON_TAIL, tail, strict=True)
-        ]
-        band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
-        return [pseudonym(person.id), person.sex, None, None, band, *tail, None, None, district]
-    return [*head, None, *tail, ward_code, None, None]  # age, ward name, district left empty
+    """A person's columns (``PERSON_COLUMN_NAMES``): their fields and the ward's code (age,
+    ward name and district left empty). Pseudonymised: the pseudonym, no identifying detail,
+    and in place of birth year and ward the age band (in ``age``) and the district."""
+    values = {name: getattr(person, name) for name in PERSON_FIELDS}
+    if not f.pseudonymised:
+        values["ward_code"] = ward_code
+        return [values.get(name) for name in PERSON_COLUMN_NAMES]
+    values |= dict.fromkeys((*IDENTIFYING, *COARSENED))
+    values["full_name"] = pseudonym(person.id)
+    values["age"] = age_band(person.birth_year)
+    values["district_name"] = districts.get(person.ward_id or 0)
+    return [values.get(name) for name in PERSON_COLUMN_NAMES]
 
 
 def districts_of_wards(session: Session, f: ExportFilter) -> dict[int, str]:
@@ -238,7 +228,7 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
         yield [
             case.code,
             *_person(person, ward_code, f, districts),
-            *(getattr(case, name) for name in CASE_FIELDS),
+            *(getattr(case, name) for name in CASE_CELLS),
             ";".join(sources.get(case.id, ())),
             ";".join(clusters.get(case.id, ())),
             *_investigation(found, visits.get(case.id, []), f),
