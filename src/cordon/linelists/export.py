@@ -92,7 +92,7 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
-def _person(
+def person_cells(
     person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
 ) -> list[Any]:
     """A person's columns (``PERSON_COLUMN_NAMES``): their fields and the ward's code (age,
@@ -227,7 +227,7 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
     for case, person, ward_code, found in rows:
         yield [
             case.code,
-            *_person(person, ward_code, f, districts),
+            *person_cells(person, ward_code, f, districts),
             *(getattr(case, name) for name in CASE_CELLS),
             ";".join(sources.get(case.id, ())),
             ";".join(clusters.get(case.id, ())),
@@ -288,7 +288,7 @@ def exposure_records(session: Session, f: ExportFilter = ExportFilter()) -> Iter
     for exposure, index, contact, ward_code in rows:
         yield [
             *_index_columns(index, codes, f.pseudonymised),
-            *_person(contact, ward_code, f, districts),
+            *person_cells(contact, ward_code, f, districts),
             exposure.first_on,
             exposure.last_on,
             exposure.setting,

@@ -19,3 +19,6 @@ DETAILS = (
     "household_id",
 )
 PERSON_FIELDS = (*IDENTITY, *DETAILS)
+# Recorded through the person's form and the API only: not in line lists nor bulk inserts,
+# not filled by a merge.
+VACCINATION = ("vaccine_doses", "last_dose_on")
