@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -92,21 +93,43 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
+# A person's columns are picked from their fields, then from what the export makes: the
+# ward's code; pseudonymised, the age band, the district and the pseudonym (in place of the
+# name); the last slot is empty. Pseudonymised, what identifies or is coarsened is empty.
+_FIELDS = attrgetter(*PERSON_FIELDS)
+_SLOTS = (*PERSON_FIELDS, "ward_code", "age", "district_name", "pseudonym", "")
+_WITHHELD = frozenset((*IDENTIFYING, *COARSENED))
+
+
+def _picks(pseudonymised: bool) -> tuple[int, ...]:
+    """Where each of ``PERSON_COLUMN_NAMES`` is among ``_SLOTS``."""
+
+    def slot(name: str) -> str:
+        if pseudonymised and name == "full_name":
+            return "pseudonym"
+        if pseudonymised and name in _WITHHELD:
+            return ""
+        return name if name in _SLOTS else ""
+
+    return tuple(_SLOTS.index(slot(name)) for name in PERSON_COLUMN_NAMES)
+
+
+_PICKS = {False: _picks(False), True: _picks(True)}
+
+
 def person_cells(
     person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
 ) -> list[Any]:
     """A person's columns (``PERSON_COLUMN_NAMES``): their fields and the ward's code (age,
     ward name and district left empty). Pseudonymised: the pseudonym, no identifying detail,
     and in place of birth year and ward the age band (in ``age``) and the district."""
-    values = {name: getattr(person, name) for name in PERSON_FIELDS}
-    if not f.pseudonymised:
-        values["ward_code"] = ward_code
-        return [values.get(name) for name in PERSON_COLUMN_NAMES]
-    values |= dict.fromkeys((*IDENTIFYING, *COARSENED))
-    values["full_name"] = pseudonym(person.id)
-    values["age"] = age_band(person.birth_year)
-    values["district_name"] = districts.get(person.ward_id or 0)
-    return [values.get(name) for name in PERSON_COLUMN_NAMES]
+    if f.pseudonymised:
+        band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
+        made = (None, band, district, pseudonym(person.id), None)
+    else:
+        made = (ward_code, None, None, None, None)
+    values = (*_FIELDS(person), *made)
+    return [values[i] for i in _PICKS[f.pseudonymised]]
 
 
 def districts_of_wards(session: Session, f: ExportFilter) -> dict[int, str]:
