@@ -125,7 +125,7 @@ def person_cells(
     and in place of birth year and ward the age band (in ``age``) and the district."""
     if f.pseudonymised:
         band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
-        made = (None, band, district, pseudonym(person.id), None)
+        made: tuple[str | None, ...] = (None, band, district, pseudonym(person.id), None)
     else:
         made = (ward_code, None, None, None, None)
     values = (*_FIELDS(person), *made)
