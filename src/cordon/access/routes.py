@@ -42,18 +42,13 @@ T = TypeVar("T")
 def _me(user: User, who: Principal | None = None) -> MeOut:
     r = role(user.role)
     permissions = who.permissions if who else r.permissions
-    return MeOut(
+    return MeOut.of(
+        user,
         user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
         role_title=r.title,
-        unit_id=user.unit_id,
-        language=user.language,
         permissions=sorted(permissions),
         pseudonymised=r.pseudonymised,
         two_factor_enabled=user.totp_enabled,
-        must_change_password=user.must_change_password,
     )
 
 

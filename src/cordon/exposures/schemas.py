@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cordon.core.bounds import Day, Id
+from cordon.core.schemas import Out
 from cordon.exposures.enums import Closeness, Setting
 
 Note = Annotated[str | None, Field(default=None, max_length=300)]
@@ -63,9 +64,7 @@ class ExposureUpdate(BaseModel):
         return value
 
 
-class ExposureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ExposureOut(Out):
     id: int
     person_id: int
     contact_id: int
@@ -94,9 +93,7 @@ class EventExposureIn(BaseModel):
         return self
 
 
-class EventExposureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class EventExposureOut(Out):
     id: int
     person_id: int
     cluster_id: int

@@ -40,18 +40,7 @@ def due_tasks(
     ids = [t.person_id for t in rows]
     names = guard.names(session, who, ids)
     recorder.read(session, "lab_tasks", None, ids, view="due")
-    items = [
-        DueTaskOut(
-            id=t.id,
-            due_on=t.due_on,
-            reason=t.reason,
-            status=t.status,
-            person_id=t.person_id,
-            name=names.get(t.person_id, ""),
-            order_id=t.order_id,
-        )
-        for t in rows
-    ]
+    items = [DueTaskOut.of(t, name=names.get(t.person_id, "")) for t in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 

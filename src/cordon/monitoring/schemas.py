@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from cordon.core.bounds import NOTES
+from cordon.core.schemas import Out
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
 
 
@@ -21,9 +22,7 @@ class ReportIn(BaseModel):
     )
 
 
-class ReportOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ReportOut(Out):
     id: int
     order_id: int
     reported_on: dt.date
@@ -36,9 +35,7 @@ class ReportOut(BaseModel):
     stored_before: bool = False
 
 
-class FlagOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class FlagOut(Out):
     id: int
     person_id: int
     name: str = Field(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from cordon.core.schemas import Out
 from cordon.outreach.enums import Channel, Outcome
 
 
@@ -20,7 +21,7 @@ class ReachAttemptIn(BaseModel):
     )
 
 
-class ReachAttemptOut(BaseModel):
+class ReachAttemptOut(Out):
     id: int
     person_id: int
     at: dt.datetime

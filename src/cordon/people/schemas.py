@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from cordon.core.bounds import BirthDate, Day, Id, Offset
 from cordon.core.dates import today
 from cordon.core.pagination import Page
+from cordon.core.schemas import Out
 from cordon.core.text import fold, normalize_name
 from cordon.people.enums import Sex
 from cordon.people.phones import normalize_phone
@@ -178,9 +179,7 @@ class PersonUpdate(PersonPatch):
     version: int = Field(ge=1, description="The person's version as last read (optimistic lock).")
 
 
-class PersonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class PersonOut(Out):
     id: int
     full_name: str
     sex: Sex

@@ -160,15 +160,7 @@ def people_in_tier(
         session, tier, limit=page.limit + 1, offset=page.offset, scope=who.scope
     )
     recorder.read(session, "tier_labels", tier, [r.person_id for r in rows], view="tier")
-    items = [
-        TieredPersonOut(
-            person_id=r.person_id,
-            tier=r.level,
-            exposed_on=r.exposed_on,
-            source_case_id=r.source_case_id,
-        )
-        for r in rows[: page.limit]
-    ]
+    items = [TieredPersonOut.of(r, tier=r.level) for r in rows[: page.limit]]
     total = service.count_in_tier(session, tier, who.scope)
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -177,11 +169,6 @@ def people_in_tier(
 def recompute(session: SessionDep, who: TierRecomputer) -> RecomputeOut:
     """TierRecomputer every tier of the city from scratch (after a policy change, for instance)."""
     r = service.recompute_all(session, cause="full recomputation (API)")
-    return RecomputeOut(
-        labels=r.labels,
-        tiered_people=r.tiered,
-        written=r.written,
-        deleted=r.deleted,
-        tier_changes=r.moves,
-        seconds=round(r.seconds, 3),
+    return RecomputeOut.of(
+        r, tiered_people=r.tiered, tier_changes=r.moves, seconds=round(r.seconds, 3)
     )
