@@ -211,12 +211,7 @@ def list_users(session: SessionDep, who: UsersManager) -> list[UserOut]:
 @router.post("/users", response_model=UserCreatedOut, status_code=status.HTTP_201_CREATED)
 def create_user(session: SessionDep, who: UsersManager, body: UserIn) -> UserCreatedOut:
     user, password = service.create_user(
-        session,
-        username=body.username,
-        display_name=body.display_name,
-        role_key=body.role,
-        unit_code=body.unit_code,
-        language=body.language,
+        session, role_key=body.role, **body.model_dump(exclude={"role"})
     )
     return UserCreatedOut(**UserOut.model_validate(user).model_dump(), one_time_password=password)
 

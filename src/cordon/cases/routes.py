@@ -74,16 +74,7 @@ def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
 def create_case(session: SessionDep, who: CasesWriter, body: CaseIn) -> CaseOut:
     """Report a suspected or confirmed case; a code like HN-000123 is given when none is."""
     guard.person_field(session, who, body.person_id, "person_id")
-    fields = body.model_dump(exclude={"person_id", "code", "status", "created_by", "reason"})
-    case = service.create_case(
-        session,
-        person_id=body.person_id,
-        status=body.status,
-        code=body.code,
-        created_by=body.created_by,
-        reason=body.reason,
-        **fields,
-    )
+    case = service.create_case(session, **body.model_dump())
     return _out(session, case)
 
 
@@ -297,12 +288,7 @@ def discharge_case(
     (409) or ``symptom_free`` is not confirmed (422)."""
     guard.case(session, who, case_id)
     done = discharge.discharge(
-        session,
-        case_id,
-        version=body.version,
-        symptom_free=body.symptom_free,
-        by=who.username,
-        by_user_id=who.user_id,
+        session, case_id, by=who.username, by_user_id=who.user_id, **body.model_dump()
     )
     order = done.monitoring
     return DischargeOut(

@@ -88,17 +88,7 @@ def confirm_order(
 ) -> OrderOut:
     """Put a proposed order in force, as proposed or in another place or facility."""
     _order_in_sight(session, who, order_id)
-    order = service.confirm(
-        session,
-        order_id,
-        version=body.version,
-        by_user_id=who.user_id,
-        place=body.place,
-        facility_id=body.facility_id,
-        note=body.note,
-        regime_id=body.regime_id,
-        ends_on=body.ends_on,
-    )
+    order = service.confirm(session, order_id, by_user_id=who.user_id, **body.model_dump())
     return orders_out(session, who, [order])[0]
 
 
@@ -107,9 +97,7 @@ def decline_order(
     session: SessionDep, who: IsolationWriter, order_id: Id, body: DeclineIn
 ) -> OrderOut:
     _order_in_sight(session, who, order_id)
-    order = service.decline(
-        session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
-    )
+    order = service.decline(session, order_id, by_user_id=who.user_id, **body.model_dump())
     return orders_out(session, who, [order])[0]
 
 
@@ -120,15 +108,7 @@ def transfer_order(
     """Move an order in force to another facility, or between home and a facility; the
     person is told by SMS where to go."""
     _order_in_sight(session, who, order_id)
-    order = service.transfer(
-        session,
-        order_id,
-        version=body.version,
-        by_user_id=who.user_id,
-        place=body.place,
-        facility_id=body.facility_id,
-        reason=body.reason,
-    )
+    order = service.transfer(session, order_id, by_user_id=who.user_id, **body.model_dump())
     return orders_out(session, who, [order])[0]
 
 

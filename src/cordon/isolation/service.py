@@ -71,6 +71,18 @@ def check_version(order: IsolationOrder, version: int) -> None:
         )
 
 
+def in_status(
+    session: Session, order_id: int, status: OrderStatus, *, version: int, refusal: str
+) -> IsolationOrder:
+    """The order to act on: as read (``version``, else 409) and in ``status`` (else 409 with
+    ``refusal``, which names the status it is in)."""
+    order = get(session, order_id)
+    check_version(order, version)
+    if order.status is not status:
+        raise Conflict.of(refusal, status=order.status.value)
+    return order
+
+
 @atomic
 def confirm(
     session: Session,
@@ -87,13 +99,8 @@ def confirm(
     """Put a proposed order in force, as proposed or changed: another place or facility,
     another regime (its dates and test days from the same last exposure), another last day.
     The order it replaces (if any) is closed."""
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.proposed:
-        raise Conflict.of(
-            N_("Only a proposed order can be confirmed (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only a proposed order can be confirmed (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.proposed, version=version, refusal=refusal)
     if regime_id is not None and regime_id != order.regime_id:
         planned = _replan(session, order, regime_id)
         place = place or planned
@@ -137,13 +144,8 @@ def transfer(
     given back here), a facility instead of home, or home instead of a facility. The order
     stays the same — the person's link, reports, tasks and dates with it — and the move is
     kept with its reason (``Transfer``); the person is told where to go."""
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.confirmed:
-        raise Conflict.of(
-            N_("Only an order in force can be transferred (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only an order in force can be transferred (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.confirmed, version=version, refusal=refusal)
     if place is Place.monitoring:
         raise InvalidInput.on("place", N_("move the person to a facility or home"))
     if not reason.strip():
@@ -284,13 +286,8 @@ def _move(session: Session, order: IsolationOrder, place: Place, facility_id: in
 def decline(
     session: Session, order_id: int, *, version: int, by_user_id: int | None, reason: str
 ) -> IsolationOrder:
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.proposed:
-        raise Conflict.of(
-            N_("Only a proposed order can be declined (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only a proposed order can be declined (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.proposed, version=version, refusal=refusal)
     if not reason.strip():
         raise InvalidInput.on("reason", N_("say why the order is declined"))
     close(session, order, OrderStatus.declined, today(), reason.strip())

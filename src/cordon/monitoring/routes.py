@@ -46,14 +46,7 @@ def enter_report(
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
     done = service.report(
-        session,
-        order_id,
-        temperature=body.temperature,
-        symptoms=body.symptoms,
-        note=body.note,
-        reporter=Reporter.worker,
-        by_user_id=who.user_id,
-        submission=body.submission,
+        session, order_id, reporter=Reporter.worker, by_user_id=who.user_id, **body.model_dump()
     )
     return report_out(done.report, done.flags, before=not done.new)
 
