@@ -18,6 +18,7 @@ from cordon.core.errors import N_, FieldProblem, InvalidInput, NotFound
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 
+HIDDEN = "outside your jurisdiction"  # what the API says of a person out of sight
 _WARD_OF = select(Person.ward_id).where(Person.id == bindparam("person_id"))
 
 

@@ -41,7 +41,6 @@ from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CREATED = status.HTTP_201_CREATED
-HIDDEN = "outside your jurisdiction"
 
 
 def _out(session: SessionDep, case: Case) -> CaseOut:
@@ -58,7 +57,7 @@ def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
     recorder.read(session, "cases", chain.case_id, shown.values(), view="chain")
     hidden = [c for c in ids if c not in shown]
     alias = {f"case:{c}": f"hidden:{k}" for k, c in enumerate(hidden, 1)}
-    blank = {"label": HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
+    blank = {"label": guard.HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
     nodes = [
         n.model_copy(update={"id": alias[n.id], **blank}) if n.id in alias else n
         for n in chain.nodes

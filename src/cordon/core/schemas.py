@@ -4,9 +4,9 @@ mapper per schema (issue 18 §5)."""
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Out(BaseModel):
@@ -24,3 +24,16 @@ class Out(BaseModel):
             if name in given or hasattr(source, name)
         }
         return cls.model_validate(values)
+
+
+REMARKS = 2000  # characters of a remark on a step (a handover, a reach attempt, a decision)
+
+# The name of a person a list shows: a pseudonym for pseudonymised roles.
+PersonName = Annotated[
+    str, Field(description="The person's name (a pseudonym for pseudonymised roles).")
+]
+
+
+def remark(description: str) -> Any:
+    """An optional remark of at most ``REMARKS`` characters, described for the API."""
+    return Field(default=None, max_length=REMARKS, description=description)

@@ -28,7 +28,6 @@ from cordon.handovers.schemas import (
 )
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
-HIDDEN = "outside your jurisdiction"
 
 
 def _out(session: Session, who: Principal, rows: list[Handover]) -> list[HandoverOut]:
@@ -50,7 +49,7 @@ def _out(session: Session, who: Principal, rows: list[Handover]) -> list[Handove
             status=h.status,
             exposure_id=h.exposure_id,
             person_id=h.person_id if h.person_id in seen else None,
-            name=names.get(h.person_id, HIDDEN),
+            name=names.get(h.person_id, guard.HIDDEN),
             from_unit=units[h.from_unit_id],
             to_unit=units[h.to_unit_id],
             note=h.note,

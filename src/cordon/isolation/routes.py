@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -39,6 +40,19 @@ def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> 
         OrderOut.model_validate(o).model_copy(update={"name": names.get(o.person_id, "")})
         for o in rows
     ]
+
+
+def _acted(
+    session: Session,
+    who: Principal,
+    order_id: int,
+    act: Callable[..., IsolationOrder],
+    body: BaseModel,
+) -> OrderOut:
+    """An officer's decision on an order in sight: ``act`` with what ``body`` says."""
+    _order_in_sight(session, who, order_id)
+    order = act(session, order_id, by_user_id=who.user_id, **body.model_dump())
+    return orders_out(session, who, [order])[0]
 
 
 def _order_in_sight(session: Session, who: Principal, order_id: Id) -> IsolationOrder:
@@ -87,18 +101,14 @@ def confirm_order(
     session: SessionDep, who: IsolationWriter, order_id: Id, body: ConfirmIn
 ) -> OrderOut:
     """Put a proposed order in force, as proposed or in another place or facility."""
-    _order_in_sight(session, who, order_id)
-    order = service.confirm(session, order_id, by_user_id=who.user_id, **body.model_dump())
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.confirm, body)
 
 
 @router.post("/isolation/orders/{order_id}/decline", response_model=OrderOut)
 def decline_order(
     session: SessionDep, who: IsolationWriter, order_id: Id, body: DeclineIn
 ) -> OrderOut:
-    _order_in_sight(session, who, order_id)
-    order = service.decline(session, order_id, by_user_id=who.user_id, **body.model_dump())
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.decline, body)
 
 
 @router.post("/isolation/orders/{order_id}/transfer", response_model=OrderOut)
@@ -107,9 +117,7 @@ def transfer_order(
 ) -> OrderOut:
     """Move an order in force to another facility, or between home and a facility; the
     person is told by SMS where to go."""
-    _order_in_sight(session, who, order_id)
-    order = service.transfer(session, order_id, by_user_id=who.user_id, **body.model_dump())
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.transfer, body)
 
 
 @router.get("/isolation/orders/{order_id}/transfers", response_model=list[TransferOut])

@@ -5,16 +5,14 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from cordon.core.bounds import Day, Id
-from cordon.core.schemas import Out
+from cordon.core.schemas import Out, PersonName
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
 
 class OrderOut(Out):
     id: int
     person_id: int
-    name: str = Field(
-        default="", description="The person's name (a pseudonym for pseudonymised roles)."
-    )
+    name: PersonName = ""
     status: OrderStatus
     place: Place
     facility_id: int | None

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from cordon.core.bounds import NOTES
-from cordon.core.schemas import Out
+from cordon.core.schemas import Out, PersonName
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
 
 
@@ -22,13 +22,18 @@ class ReportIn(BaseModel):
     )
 
 
-class ReportOut(Out):
+class Said(Out):
+    """What a daily report said, and when: a report's and a reading's first fields."""
+
     id: int
     order_id: int
     reported_on: dt.date
     reported_at: dt.datetime
     temperature: float | None
     symptoms: list[str]
+
+
+class ReportOut(Said):
     note: str | None
     reporter: Reporter
     flags: list[FlagKind] = Field(default_factory=list, description="Flags this report raised.")
@@ -38,9 +43,7 @@ class ReportOut(Out):
 class FlagOut(Out):
     id: int
     person_id: int
-    name: str = Field(
-        default="", description="The person's name (a pseudonym for pseudonymised roles)."
-    )
+    name: PersonName = ""
     order_id: int
     kind: FlagKind
     status: FlagStatus
@@ -52,15 +55,9 @@ class FlagOut(Out):
     )
 
 
-class ReadingOut(BaseModel):
+class ReadingOut(Said):
     """One daily reading of the follow-up history, with the flags it raised."""
 
-    id: int
-    order_id: int
-    reported_on: dt.date
-    reported_at: dt.datetime
-    temperature: float | None
-    symptoms: list[str]
     reporter: Reporter
     entered_by: str | None = Field(description="The worker who entered it; null: the person.")
     note: str | None

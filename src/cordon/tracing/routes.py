@@ -26,7 +26,6 @@ from cordon.tracing.schemas import (
 )
 
 router = APIRouter(prefix="/tracing", tags=["tracing"])
-HIDDEN = "outside your jurisdiction"
 
 
 def tier_out(info: service.TierInfo, sight: Sight | None = None) -> TierOut:
@@ -68,7 +67,9 @@ def _step(s: service.Step) -> StepOut:
     )
 
 
-OUTSIDE = StepOut(person_id=None, tier=None, exposed_on=None, via_exposure_id=None, outside=HIDDEN)
+OUTSIDE = StepOut(
+    person_id=None, tier=None, exposed_on=None, via_exposure_id=None, outside=guard.HIDDEN
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def trace(
         nodes=[
             TraceNodeOut(
                 person_id=n.person_id,
-                name=names.get(n.person_id, HIDDEN),
+                name=names.get(n.person_id, guard.HIDDEN),
                 level=n.level,
                 tier=n.tier if n.person_id in seen else None,
                 exposed_on=n.exposed_on,
