@@ -11,7 +11,6 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Jurisdiction
 from cordon.access.who import IsolationReader, IsolationWriter
-from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, NotFound
@@ -34,8 +33,7 @@ router = APIRouter(tags=["isolation"])
 
 def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> list[OrderOut]:
     ids = [o.person_id for o in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "isolation_orders", None, ids, view="orders")
+    names = guard.shown(session, who, "isolation_orders", ids, view="orders")
     return [
         OrderOut.model_validate(o).model_copy(update={"name": names.get(o.person_id, "")})
         for o in rows

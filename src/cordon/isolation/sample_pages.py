@@ -12,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
-from cordon.audit import recorder
 from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
 from cordon.core.bounds import Id
@@ -44,12 +43,11 @@ def _page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     rows, total = tasks.due(session, scope=who.scope, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    ids = [t.person_id for t in rows]
-    recorder.read(session, "lab_tasks", None, ids, view="due")
+    names = guard.shown(session, who, "lab_tasks", [t.person_id for t in rows], view="due")
     context = {
         "tasks": rows,
         "total": total,
-        "names": guard.names(session, who, ids),
+        "names": names,
         "can_record": who.can(Permission.lab_write),
         "methods": list(TestMethod),
         "results": list(TestResult),
@@ -121,11 +119,11 @@ def _results_page(
 ) -> Response:
     rows, total = lab.awaiting_results(session, scope=who.scope, limit=PER_PAGE)
     ids = [t.person_id for t in rows]
-    recorder.read(session, "lab_tests", None, ids, view="awaiting results")
+    names = guard.shown(session, who, "lab_tests", ids, view="awaiting results")
     context = {
         "tests": rows,
         "total": total,
-        "names": guard.names(session, who, ids),
+        "names": names,
         "results": RESULTS,
         "failed": failed,
         "today": today().isoformat(),

@@ -30,8 +30,7 @@ def report_out(
 
 def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOut]:
     ids = [f.person_id for f in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "monitoring_flags", None, ids, view="flags")
+    names = guard.shown(session, who, "monitoring_flags", ids, view="flags")
     return [
         FlagOut.model_validate(f).model_copy(update={"name": names.get(f.person_id, "")})
         for f in rows

@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
 from cordon.access.roles import Permission
-from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.outreach import service
@@ -71,13 +70,12 @@ def to_reach_page(
     rows, total = service.still_to_reach(
         session, scope=who.scope, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
-    ids = [w.person_id for w in rows]
-    recorder.read(session, "people", None, ids, view="to-reach")
+    names = guard.shown(session, who, "people", [w.person_id for w in rows], view="to-reach")
     context = {
         "rows": rows,
         "total": total,
         **paging(total, page, PER_PAGE),
-        "names": guard.names(session, who, ids),
+        "names": names,
         "links": who.can(Permission.people_read),
     }
     return render(request, "outreach/to_reach.html", context, who=who)

@@ -56,8 +56,6 @@ def to_reach(session: SessionDep, who: TracingReader, page: PageDep) -> Page[Wai
     rows, total = service.still_to_reach(
         session, scope=who.scope, limit=page.limit, offset=page.offset
     )
-    ids = [w.person_id for w in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "people", None, ids, view="to-reach")
+    names = guard.shown(session, who, "people", [w.person_id for w in rows], view="to-reach")
     items = [WaitingOut(name=names.get(w.person_id, ""), **vars(w)) for w in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
