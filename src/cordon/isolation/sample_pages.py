@@ -4,9 +4,7 @@ to enter: the samples taken whose result is awaited, each with its result form."
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
@@ -20,6 +18,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.isolation import tasks
 from cordon.web.forms import PostedForm, Reader, value
+from cordon.web.lists import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -66,7 +65,7 @@ def samples_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     _may_see(who)
     return _page(request, session, who, page)

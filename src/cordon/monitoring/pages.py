@@ -35,6 +35,7 @@ from cordon.people import service as people
 from cordon.people.models import Person
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
+from cordon.web.lists import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -243,7 +244,7 @@ def worker_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
     saved: Annotated[Saved | None, Query()] = None,
 ) -> Response:
     """The ward health worker's day: flags to act on, and who has not reported today."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
@@ -15,6 +15,7 @@ from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people.pages import render_person
+from cordon.web.lists import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -63,7 +64,7 @@ def to_reach_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """The contacts still to reach, longest waiting first."""
     needs(who, Permission.tracing_read)

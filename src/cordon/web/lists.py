@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from cordon.web.filters import Filters, ListPage
+from fastapi import Query
+
+from cordon.web.filters import MAX_PAGE, Filters, ListPage
+
+# The page of a paged list that a page's address asks for (``?page=``), from 1.
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
 def sort_links(
