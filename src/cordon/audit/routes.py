@@ -45,7 +45,7 @@ def entries(
     subjects = service.subjects_of(session, [r.seq for r in rows])
     items = [AuditEntryOut.of(r, subjects=subjects[r.seq]) for r in rows]
     note(session, "read", "audit_entries", None, [], person_id=person_id, actor=actor_user_id)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/export.jsonl")

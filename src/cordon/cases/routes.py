@@ -127,7 +127,7 @@ def list_cases(
     recorder.read(session, "cases", None, [r.person_id for r in rows], view="list")
     codes = service.cluster_codes(session, [r.id for r in rows])
     items = [CaseOut.model_validate(r).model_copy(update={"clusters": codes[r.id]}) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/by-code/{code}", response_model=CaseOut)

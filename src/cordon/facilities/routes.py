@@ -33,7 +33,7 @@ def list_facilities(
     rows, total = service.listed(
         session, kind=kind, status=status, limit=page.limit, offset=page.offset
     )
-    return Page(items=[out(f) for f in rows], total=total, limit=page.limit, offset=page.offset)
+    return page.answer([out(f) for f in rows], total)
 
 
 @router.post("", response_model=FacilityOut, status_code=201)

@@ -122,7 +122,7 @@ def list_handovers(
             limit=page.limit,
             offset=page.offset,
         )
-    return Page(items=_out(session, who, rows), total=total, limit=page.limit, offset=page.offset)
+    return page.answer(_out(session, who, rows), total)
 
 
 @router.get("/{handover_id}", response_model=HandoverOut)

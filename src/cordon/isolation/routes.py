@@ -79,7 +79,7 @@ def list_orders(
         offset=page.offset,
     )
     items = orders_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/isolation/orders/{order_id}", response_model=OrderOut)

@@ -38,7 +38,7 @@ def due_tasks(
     rows, total = tasks.due(session, scope=who.scope, on=on, limit=page.limit, offset=page.offset)
     names = guard.shown(session, who, "lab_tasks", [t.person_id for t in rows], view="due")
     items = [DueTaskOut.of(t, name=names.get(t.person_id, "")) for t in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post(

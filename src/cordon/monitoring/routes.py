@@ -73,7 +73,7 @@ def list_flags(session: SessionDep, who: IsolationReader, page: PageDep) -> Page
     """Open flags in your jurisdiction, newest first: missed reports, fever, symptoms."""
     rows, total = service.open_flags(session, scope=who.scope, limit=page.limit, offset=page.offset)
     items = flags_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
@@ -90,4 +90,4 @@ def not_reported(session: SessionDep, who: IsolationReader, page: PageDep) -> Pa
         session, scope=who.scope, limit=page.limit, offset=page.offset
     )
     items = orders_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)

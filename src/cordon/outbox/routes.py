@@ -39,4 +39,4 @@ def list_messages(
         offset=page.offset,
     )
     items = [OutboxMessageOut.of(m, recipient=service.masked(m.channel, m.recipient)) for m in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)

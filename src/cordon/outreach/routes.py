@@ -58,4 +58,4 @@ def to_reach(session: SessionDep, who: TracingReader, page: PageDep) -> Page[Wai
     )
     names = guard.shown(session, who, "people", [w.person_id for w in rows], view="to-reach")
     items = [WaitingOut(name=names.get(w.person_id, ""), **vars(w)) for w in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)

@@ -163,7 +163,7 @@ def people_in_tier(
     recorder.read(session, "tier_labels", tier, [r.person_id for r in rows], view="tier")
     items = [TieredPersonOut.of(r, tier=r.level) for r in rows[: page.limit]]
     total = service.count_in_tier(session, tier, who.scope)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post("/recompute", response_model=RecomputeOut)
