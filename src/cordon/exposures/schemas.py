@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -12,7 +12,21 @@ from cordon.exposures.enums import Closeness, Setting
 Note = Annotated[str | None, Field(default=None, max_length=300)]
 
 
-class ContactIn(BaseModel):
+class _InOrder(BaseModel):
+    """What happened from ``first_on`` to ``last_on``: the last day is not before the first."""
+
+    if TYPE_CHECKING:
+        first_on: dt.date
+        last_on: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.last_on < self.first_on:
+            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
+        return self
+
+
+class ContactIn(_InOrder):
     """One contact of an index person."""
 
     model_config = ConfigDict(extra="forbid")
@@ -23,12 +37,6 @@ class ContactIn(BaseModel):
     setting: Setting
     closeness: Closeness = Closeness.close
     note: Note
-
-    @model_validator(mode="after")
-    def _order(self) -> ContactIn:
-        if self.last_on < self.first_on:
-            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
-        return self
 
 
 class ExposureIn(ContactIn):
@@ -76,7 +84,7 @@ class ExposureOut(Out):
     version: int
 
 
-class EventExposureIn(BaseModel):
+class EventExposureIn(_InOrder):
     model_config = ConfigDict(extra="forbid")
 
     person_id: Id
@@ -85,12 +93,6 @@ class EventExposureIn(BaseModel):
     last_on: Day
     closeness: Closeness = Closeness.close
     note: Note
-
-    @model_validator(mode="after")
-    def _order(self) -> EventExposureIn:
-        if self.last_on < self.first_on:
-            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
-        return self
 
 
 class EventExposureOut(Out):
