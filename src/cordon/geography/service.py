@@ -13,6 +13,7 @@ from cordon.core.db import get_or_404
 from cordon.core.errors import InvalidInput
 from cordon.core.pagination import paged
 from cordon.core.scope import Scope
+from cordon.core.sql import where_given
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 
@@ -128,10 +129,7 @@ def list_units(
     offset: int = 0,
 ) -> tuple[list[AdminUnit], int]:
     query = select(AdminUnit)
-    if level is not None:
-        query = query.where(AdminUnit.level == level)
-    if parent_id is not None:
-        query = query.where(AdminUnit.parent_id == parent_id)
+    query = where_given(query, (AdminUnit.level, level), (AdminUnit.parent_id, parent_id))
     return paged(session, query, AdminUnit.code, limit=limit, offset=offset)
 
 

@@ -23,6 +23,7 @@ from cordon.core.models import utcnow
 from cordon.core.pagination import paged
 from cordon.core.rulesets import UnknownRule
 from cordon.core.scope import CITY, Scope
+from cordon.core.sql import where_given
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
@@ -313,10 +314,9 @@ def listed(
     query = select(IsolationOrder).where(IsolationOrder.status.in_(sorted(statuses)))
     if not scope.whole_city:
         query = query.where(scope.where(IsolationOrder.ward_id, IsolationOrder.person_id))
-    if place is not None:
-        query = query.where(IsolationOrder.place == place)
-    if facility_id is not None:
-        query = query.where(IsolationOrder.facility_id == facility_id)
+    query = where_given(
+        query, (IsolationOrder.place, place), (IsolationOrder.facility_id, facility_id)
+    )
     return paged(session, query, IsolationOrder.id.desc(), limit=limit, offset=offset)
 
 
