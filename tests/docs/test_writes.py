@@ -7,7 +7,7 @@ Read statically, over the AST of ``src/cordon``: a table belongs to the package 
 - builds ``insert(T)``, ``update(T)``, ``delete(T)`` (or ``T.__table__.insert()`` …);
 - hands a T to the session: ``add``, ``add_all``, ``merge``, ``delete``, ``bulk_*``;
 - calls a core helper that writes: ``core.bulk.insert_rows``, ``insert_columns``,
-  ``next_ids``, ``core.db.move_person_rows``;
+  ``next_ids``, ``core.db.move_person_rows``, ``set_ward_copies``;
 - assigns an attribute (or ``setattr``) of a T instance it can be seen to hold: a parameter or
   variable annotated T, ``T(...)``, ``session.get(T, …)``, ``get_or_404(…, T, …)``,
   ``session.scalar(select(T)…)``, a loop over ``session.scalars(select(T)…)`` …;
@@ -31,13 +31,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "cordon"
 ALLOWED: dict[str, str] = {
     "demo/": "the demo is an entry point that builds a whole city, every feature's tables at "
     "once, as a line-list import would (set-based loads, not one service call per row)",
-    # debt: issue 18 §2, being cut
-    "people/service.py:_records_follow": "a transfer moves the ward copies of other features",
-    "people/service.py:_move_records": "a merge moves other features' rows",
-    "monitoring/service.py:_mark_reported": "a report marks the isolation order",
-    "monitoring/service.py:_suspect": "a symptom asks isolation for a lab task",
-    "linelists/case_import.py:CaseChunks._keep_warnings": "an import keeps warnings on cases",
-    "web/pages.py:choose_language": "the language page writes the user's language",
 }
 
 WRITING_HELPERS = {
@@ -45,7 +38,8 @@ WRITING_HELPERS = {
     "cordon.core.bulk.insert_columns": 1,
     "cordon.core.bulk.next_ids": 1,
 }
-SPREAD_HELPERS = {"cordon.core.db.move_person_rows"}  # every positional model after the session
+# every positional model after the session
+SPREAD_HELPERS = {"cordon.core.db.move_person_rows", "cordon.core.db.set_ward_copies"}
 STATEMENTS = {"insert", "update", "delete"}
 SESSION_WRITES = {"add", "merge", "delete", "add_all", "bulk_save_objects"}
 MAPPINGS = {"bulk_insert_mappings", "bulk_update_mappings"}
@@ -461,6 +455,7 @@ from cordon.cases import models
 from cordon.cases.models import Case
 from cordon.cases.service import get_case
 from cordon.core.bulk import insert_rows
+from cordon.core.db import set_ward_copies
 from cordon.people.models import Person
 
 COPIES = (Case,)
@@ -494,6 +489,10 @@ def looped(session):
 
 def helper(session):
     insert_rows(session, Case, ("id",), [])
+
+
+def ward(session):
+    set_ward_copies(session, Case, person_id=1, ward_id=2)
 
 
 def sql(session):
@@ -531,5 +530,5 @@ def test_the_reading_finds_planted_writes(tmp_path: Path) -> None:
     (root / "people" / "service.py").write_text(PLANTED, encoding="utf-8")
     (root / "cases" / "service.py").write_text(GETTER, encoding="utf-8")
     planted = ["statement", "added", "got", "returned", "annotated", "looped", "helper", "sql"]
-    planted.append("copies")
+    planted += ["ward", "copies"]
     assert foreign(root) == {f"people/service.py:{f}": {"cases.Case"} for f in planted}

@@ -114,6 +114,14 @@ def set_alert_contacts(
     return user
 
 
+def choose_language(session: Session, *, user_id: int, language: str) -> None:
+    """The language the user's pages speak from now on, remembered with the account (no such
+    user, say deleted meanwhile: nothing to remember)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.language = language
+
+
 def list_users(session: Session) -> Sequence[User]:
     return session.scalars(select(User).order_by(User.username)).all()
 
