@@ -14,6 +14,7 @@ from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, role
 from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.phones import normalize_phone
 from cordon.core.rulesets import UnknownRule
 from cordon.core.security import (
     MAX_PASSWORD,
@@ -25,7 +26,6 @@ from cordon.core.security import (
     new_token,
 )
 from cordon.geography.models import AdminUnit
-from cordon.people.phones import normalize_phone
 
 TOKEN_PREFIX = "cdn"
 MAX_TOKEN_DAYS = 366

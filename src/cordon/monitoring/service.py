@@ -19,8 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cordon.cases import service as cases
-from cordon.cases.enums import CaseStatus
-from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.db import atomic, set_ward_copies
@@ -184,17 +182,10 @@ def on_persons_merged(session: Session, event: PersonsMerged) -> None:
 def _suspect(session: Session, order: IsolationOrder) -> None:
     """A symptomatic F1 becomes a suspected case (unless one is under way) with a sample to
     take today."""
-    under_way = session.scalar(
-        select(Case.id).where(
-            Case.person_id == order.person_id,
-            Case.status.in_([CaseStatus.suspected, CaseStatus.confirmed]),
-        )
-    )
-    if under_way is None:
-        cases.create_case(
+    if cases.open_case(session, order.person_id) is None:
+        cases.create_case(  # suspected
             session,
             person_id=order.person_id,
-            status=CaseStatus.suspected,
             created_by="monitoring",
             reason="symptomatic F1 in isolation",
         )
