@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from cordon.cases import listing
+from cordon.cases.columns import CASE_DATES, DETAILS
 from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
@@ -50,18 +51,9 @@ STATUS_DATE = {
     CaseStatus.recovered: "discharged_on",
     CaseStatus.died: "died_on",
 }
-DATE_FIELDS = (
-    "onset_on",
-    "sample_on",
-    "confirmed_on",
-    "isolated_on",
-    "discharged_on",
-    "died_on",
-)
+DATE_FIELDS = CASE_DATES
 WINDOW_FIELDS = frozenset({"onset_on", "sample_on", "isolated_on", "asymptomatic"})
-EDITABLE = frozenset(
-    {*DATE_FIELDS, "classification", "asymptomatic", "province", "treated_at", "notes"}
-)
+EDITABLE = frozenset({*DETAILS, "notes"})
 OPEN = frozenset({CaseStatus.suspected, CaseStatus.confirmed})
 CODE_PREFIX = "HN-"
 _GENERATED = re.compile(r"^HN-(\d+)$")

@@ -26,6 +26,7 @@ from cordon.events import PersonMoved, PersonsMerged
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 from cordon.people.bulk import name_tokens
+from cordon.people.columns import DETAILS
 from cordon.people.enums import Sex
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.people.schemas import PersonCreate, PersonPatch
@@ -49,17 +50,7 @@ SAME_PHONE_NAME_YEAR = "same phone, name and birth year"
 # The name compared folded (accents, case and spaces): "Tran Van Minh" is "Trần Văn Minh".
 SAME_PHONE_NAME = "same phone and name, birth year not known on both"
 # Filled on the kept person from the merged one when empty on the kept one.
-MERGE_FILLS = (
-    "date_of_birth",
-    "birth_year",
-    "phone",
-    "national_id",
-    "nationality",
-    "address",
-    "residence",
-    "ward_id",
-    "household_id",
-)
+MERGE_FILLS = DETAILS
 
 
 @dataclass(frozen=True)
