@@ -106,9 +106,14 @@ def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]
     return out
 
 
+def under_way(case: Case) -> bool:
+    """Is the case still under way: suspected or confirmed (not recovered, died, discarded)?"""
+    return case.status in OPEN
+
+
 def open_case(session: Session, person_id: int) -> Case | None:
     """The person's case still under way (suspected or confirmed), if any."""
-    return next((c for c in cases_of(session, person_id) if c.status in OPEN), None)
+    return next((c for c in cases_of(session, person_id) if under_way(c)), None)
 
 
 def history(session: Session, case_id: int) -> list[CaseStatusChange]:
