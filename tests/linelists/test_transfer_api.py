@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from cordon.linelists.columns import Shape, column_names
 from cordon.linelists.export import INVESTIGATION_COLUMNS
+from cordon.linelists.routes import XLSX
 from cordon.linelists.service import ImportResult
 from linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
 
@@ -88,3 +89,24 @@ def test_exports_stream_csv_and_xlsx_with_filters(
         response = client.get(f"/api/v1/exports/exposures.{suffix}")
         assert response.status_code == 200
     assert client.get("/api/v1/exports/exposures.csv").text.count("\n") == 4
+
+
+def test_one_operation_serves_the_four_exports(client: TestClient, hanoi: Session) -> None:
+    """Issue 18 §5: one parametrised route; its list and format are path parameters."""
+    spec = client.get("/openapi.json").json()
+    exports = [path for path in spec["paths"] if path.startswith("/api/v1/exports/")]
+    assert exports == ["/api/v1/exports/{shape}.{fmt}"]
+    answers = spec["paths"][exports[0]]["get"]["responses"]["200"]["content"]
+    assert set(answers) == {"text/csv", XLSX}
+    for shape in Shape:
+        for fmt, media_type in (("csv", "text/csv"), ("xlsx", XLSX)):
+            response = client.get(f"/api/v1/exports/{shape.value}.{fmt}")
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith(media_type)
+            name = response.headers["content-disposition"]
+            assert name.startswith(f'attachment; filename="{shape.value}-'), name
+            assert name.endswith(f'.{fmt}"'), name
+    for wrong in ("people.csv", "cases.pdf", "cases"):
+        response = client.get(f"/api/v1/exports/{wrong}")
+        assert response.status_code in (404, 422), wrong
+        assert response.headers["content-type"] == "application/problem+json", wrong

@@ -7,18 +7,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from cordon.cases.columns import CASE_FIELDS
 from cordon.cases.enums import CaseStatus, Classification, SourceKind
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource
-from cordon.core.bulk import insert_columns, next_ids
+from cordon.core.bulk import insert_columns, next_ids, table_of
 from cordon.core.models import utcnow
 from cordon.people.models import Person
 
 
 @dataclass(frozen=True)
 class CaseRow:
+    """A case to insert: its fields are ``CASE_FIELDS``, in that order."""
+
     code: str
     person_id: int
     status: CaseStatus
@@ -44,26 +47,8 @@ class SourceRow:
     note: str | None = None
 
 
-CASE_COLUMNS = (
-    "id",
-    "code",
-    "person_id",
-    "status",
-    "classification",
-    "asymptomatic",
-    "onset_on",
-    "sample_on",
-    "confirmed_on",
-    "isolated_on",
-    "discharged_on",
-    "died_on",
-    "province",
-    "treated_at",
-    "version",
-    "created_at",
-    "updated_at",
-    "ward_id",
-)
+# The table's columns as the bulk insert writes them: the case's fields and the bookkeeping.
+CASE_COLUMNS = ("id", *CASE_FIELDS, "version", "created_at", "updated_at", "ward_id")
 
 
 def insert_cases(
@@ -71,7 +56,7 @@ def insert_cases(
 ) -> list[int]:
     """Insert ``rows``; each gets a first history entry (``changed_by``, ``reason``)."""
     columns: dict[str, Sequence[Any]] = {
-        name: [getattr(r, name) for r in rows] for name in CASE_COLUMNS[1:14]
+        name: [getattr(r, name) for r in rows] for name in CASE_FIELDS
     }
     ids = insert_case_columns(session, columns, changed_by=changed_by, reason=reason)
     return list(ids)
@@ -134,3 +119,14 @@ def insert_sources(session: Session, rows: Sequence[SourceRow]) -> int:
         SOURCE_COLUMNS,
         [[getattr(r, name) for r in rows] for name in SOURCE_COLUMNS],
     )
+
+
+def keep_warnings(session: Session, *, warnings: Mapping[int, list[dict[str, object]]]) -> None:
+    """The facts to review of an import, stored with their cases (case id → its warnings as
+    records): one Core statement, one executemany, not the ORM's bulk path."""
+    if not warnings:
+        return
+    table = table_of(Case)
+    statement = update(table).where(table.c.id == bindparam("case"))
+    rows = [{"case": case_id, "warnings": said} for case_id, said in warnings.items()]
+    session.execute(statement.values(warnings=bindparam("warnings")), rows)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from cordon.cases import listing
+from cordon.cases.columns import CASE_DATES, DETAILS
 from cordon.cases.enums import F0_STATUSES, CaseStatus, Classification
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.clusters.models import Cluster, ClusterCase
@@ -50,18 +51,9 @@ STATUS_DATE = {
     CaseStatus.recovered: "discharged_on",
     CaseStatus.died: "died_on",
 }
-DATE_FIELDS = (
-    "onset_on",
-    "sample_on",
-    "confirmed_on",
-    "isolated_on",
-    "discharged_on",
-    "died_on",
-)
+DATE_FIELDS = CASE_DATES
 WINDOW_FIELDS = frozenset({"onset_on", "sample_on", "isolated_on", "asymptomatic"})
-EDITABLE = frozenset(
-    {*DATE_FIELDS, "classification", "asymptomatic", "province", "treated_at", "notes"}
-)
+EDITABLE = frozenset({*DETAILS, "notes"})
 OPEN = frozenset({CaseStatus.suspected, CaseStatus.confirmed})
 CODE_PREFIX = "HN-"
 _GENERATED = re.compile(r"^HN-(\d+)$")
@@ -114,9 +106,14 @@ def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]
     return out
 
 
+def under_way(case: Case) -> bool:
+    """Is the case still under way: suspected or confirmed (not recovered, died, discarded)?"""
+    return case.status in OPEN
+
+
 def open_case(session: Session, person_id: int) -> Case | None:
     """The person's case still under way (suspected or confirmed), if any."""
-    return next((c for c in cases_of(session, person_id) if c.status in OPEN), None)
+    return next((c for c in cases_of(session, person_id) if under_way(c)), None)
 
 
 def history(session: Session, case_id: int) -> list[CaseStatusChange]:

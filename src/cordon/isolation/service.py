@@ -62,6 +62,33 @@ def get(session: Session, order_id: int) -> IsolationOrder:
     return order
 
 
+def mark_reported(session: Session, *, order_id: int, day: dt.date) -> None:
+    """The order remembers the day of its person's last report (*who has not reported
+    today*); by a Core statement, not the ORM: a report is not a change of the order (its
+    version stays)."""
+    session.execute(
+        update(IsolationOrder)
+        .where(IsolationOrder.id == order_id, IsolationOrder.last_report_on < day)
+        .values(last_report_on=day)
+    )
+
+
+def schedule_sample(
+    session: Session, *, order_id: int, person_id: int, due_on: dt.date, reason: str
+) -> LabTask:
+    """A sample to take from the person under the order on ``due_on`` (a symptomatic
+    contact's test, asked by monitoring)."""
+    task = LabTask(
+        person_id=person_id,
+        order_id=order_id,
+        due_on=due_on,
+        reason=reason,
+        status=TaskStatus.scheduled,
+    )
+    session.add(task)
+    return task
+
+
 def check_version(order: IsolationOrder, version: int) -> None:
     if order.version != version:
         raise Conflict.of(

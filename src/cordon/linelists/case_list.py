@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cordon.cases.columns import DETAILS
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.core.errors import N_, FieldProblem
 from cordon.core.text import fold
@@ -23,9 +24,8 @@ from cordon.linelists.source import Source, fold_line_names, parsed_cells
 from cordon.linelists.state import Ids, Seen
 from cordon.people.bulk import PersonRow
 
-CASE_DATES = ("onset_on", "sample_on", "confirmed_on", "isolated_on", "discharged_on", "died_on")
-CASE_TEXT = ("province", "treated_at")
-CASE_FIELDS = (*CASE_DATES, *CASE_TEXT, "status", "classification", "asymptomatic")
+# The case's fields that its line read gives (its code and person aside).
+CASE_FIELDS = ("status", *DETAILS)
 
 
 @dataclass(slots=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from cordon.cases.columns import CASE_DATES, DETAILS
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.exposures.enums import Closeness, Setting
+from cordon.people.columns import PERSON_FIELDS
 from cordon.people.enums import Sex
 
 
@@ -50,40 +52,61 @@ def _enum(name: str, cls: type[StrEnum], *, required: bool = False) -> Column:
     return Column(name, Kind.enum, required, tuple(cls))
 
 
+# A person's field → the columns of a line list that hold it, where they are not the field
+# itself: the age stands beside the birth year, the ward is named by code or by name (with
+# its district), the household is not in the line lists.
+PERSON_HELD_AS: dict[str, tuple[str, ...]] = {
+    "birth_year": ("birth_year", "age"),
+    "ward_id": ("ward_code", "ward_name", "district_name"),
+    "household_id": (),
+}
+# The columns of a person, in template order (the contacts' with ``contact_`` before them).
+PERSON_COLUMN_NAMES = tuple(
+    name for field in PERSON_FIELDS for name in PERSON_HELD_AS.get(field, (field,))
+)
+# How a column of a person or a case is read, where it is not text of 200 characters.
+_READ = {
+    column.name: column
+    for column in (
+        _enum("sex", Sex),
+        Column("date_of_birth", Kind.date),
+        Column("birth_year", Kind.integer),
+        Column("age", Kind.integer),
+        Column("phone", Kind.phone),
+        Column("national_id", Kind.national_id),
+        Column("nationality", Kind.country),
+        Column("address", max_length=300),
+        Column("ward_code", max_length=16),
+        Column("ward_name", max_length=120),
+        Column("district_name", max_length=120),
+        _enum("status", CaseStatus),
+        _enum("classification", Classification),
+        Column("asymptomatic", Kind.boolean),
+        *(Column(name, Kind.date) for name in CASE_DATES),
+        Column("province", max_length=80),
+    )
+}
+
+
+def _column(name: str) -> Column:
+    return _READ.get(name, Column(name))
+
+
 def person_columns(prefix: str = "") -> tuple[Column, ...]:
-    """A person's columns; ``prefix`` is ``contact_`` in the exposures list."""
-    p = prefix
-    return (
-        Column(f"{p}full_name", required=bool(prefix)),  # a contact needs a name
-        _enum(f"{p}sex", Sex),
-        Column(f"{p}date_of_birth", Kind.date),
-        Column(f"{p}birth_year", Kind.integer),
-        Column(f"{p}age", Kind.integer),
-        Column(f"{p}phone", Kind.phone),
-        Column(f"{p}national_id", Kind.national_id),
-        Column(f"{p}nationality", Kind.country),
-        Column(f"{p}address", max_length=300),
-        Column(f"{p}residence"),
-        Column(f"{p}ward_code", max_length=16),
-        Column(f"{p}ward_name", max_length=120),
-        Column(f"{p}district_name", max_length=120),
+    """A person's columns (``PERSON_COLUMN_NAMES``); ``prefix`` is ``contact_`` in the
+    exposures list, where a contact needs a name."""
+    return tuple(
+        replace(_column(name), name=prefix + name, required=bool(prefix) and name == "full_name")
+        for name in PERSON_COLUMN_NAMES
     )
 
 
+# A case's columns (``CASE_FIELDS``): its code, its person, its status and ``DETAILS``, then
+# the links that are rows of their own: its sources and clusters.
 CASE_COLUMNS: tuple[Column, ...] = (
     Column("case_code", Kind.code, required=True),
     *person_columns(),
-    _enum("status", CaseStatus),
-    _enum("classification", Classification),
-    Column("asymptomatic", Kind.boolean),
-    Column("onset_on", Kind.date),
-    Column("sample_on", Kind.date),
-    Column("confirmed_on", Kind.date),
-    Column("isolated_on", Kind.date),
-    Column("discharged_on", Kind.date),
-    Column("died_on", Kind.date),
-    Column("province", max_length=80),
-    Column("treated_at"),
+    *(_column(name) for name in ("status", *DETAILS)),
     Column("sources", Kind.sources, max_length=1000),
     Column("cluster", Kind.clusters, max_length=1000),
 )

@@ -12,14 +12,16 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from cordon.access.pseudonyms import IDENTIFYING, age_band, pseudonym
+from cordon.access.pseudonyms import COARSENED, IDENTIFYING, age_band, pseudonym
 from cordon.cases import listing as case_listing
+from cordon.cases.columns import DETAILS
 from cordon.cases.enums import CaseStatus, SourceKind
 from cordon.cases.investigation import visits_by_case
 from cordon.cases.listing import CaseFilter
@@ -29,27 +31,15 @@ from cordon.core.scope import CITY, Scope
 from cordon.core.text import safe_text
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
-from cordon.linelists.columns import Shape, column_names
+from cordon.linelists.columns import PERSON_COLUMN_NAMES, Shape, column_names
 from cordon.outreach import followup
 from cordon.outreach.followup import ContactFilter
+from cordon.people.columns import PERSON_FIELDS
 from cordon.people.models import Person
 
 BATCH = 5_000
-PERSON_FIELDS = ("full_name", "sex", "date_of_birth", "birth_year")
-PERSON_TAIL = ("phone", "national_id", "nationality", "address", "residence")
-CASE_FIELDS = (
-    "status",
-    "classification",
-    "asymptomatic",
-    "onset_on",
-    "sample_on",
-    "confirmed_on",
-    "isolated_on",
-    "discharged_on",
-    "died_on",
-    "province",
-    "treated_at",
-)
+# The fields of a case in its line list after its code and its person (see ``columns``).
+CASE_CELLS = ("status", *DETAILS)
 
 
 # After the template's columns, the case export carries the investigation (ADR 0016): an
@@ -103,20 +93,43 @@ def cell(value: Any, *, dates_as_text: bool = True) -> Any:
     return value
 
 
-def _person(
+# A person's columns are picked from their fields, then from what the export makes: the
+# ward's code; pseudonymised, the age band, the district and the pseudonym (in place of the
+# name); the last slot is empty. Pseudonymised, what identifies or is coarsened is empty.
+_FIELDS = attrgetter(*PERSON_FIELDS)
+_SLOTS = (*PERSON_FIELDS, "ward_code", "age", "district_name", "pseudonym", "")
+_WITHHELD = frozenset((*IDENTIFYING, *COARSENED))
+
+
+def _picks(pseudonymised: bool) -> tuple[int, ...]:
+    """Where each of ``PERSON_COLUMN_NAMES`` is among ``_SLOTS``."""
+
+    def slot(name: str) -> str:
+        if pseudonymised and name == "full_name":
+            return "pseudonym"
+        if pseudonymised and name in _WITHHELD:
+            return ""
+        return name if name in _SLOTS else ""
+
+    return tuple(_SLOTS.index(slot(name)) for name in PERSON_COLUMN_NAMES)
+
+
+_PICKS = {False: _picks(False), True: _picks(True)}
+
+
+def person_cells(
     person: Any, ward_code: str | None, f: ExportFilter, districts: dict[int, str]
 ) -> list[Any]:
-    """A person's columns. Pseudonymised: the pseudonym, no identifying detail, and in place
-    of birth year and ward the age band (in ``age``) and the district (``district_name``)."""
-    head = [getattr(person, name) for name in PERSON_FIELDS]
-    tail = [getattr(person, name) for name in PERSON_TAIL]
+    """A person's columns (``PERSON_COLUMN_NAMES``): their fields and the ward's code (age,
+    ward name and district left empty). Pseudonymised: the pseudonym, no identifying detail,
+    and in place of birth year and ward the age band (in ``age``) and the district."""
     if f.pseudonymised:
-        tail = [
-            None if name in IDENTIFYING else v for name, v in zip(PERSON_TAIL, tail, strict=True)
-        ]
         band, district = age_band(person.birth_year), districts.get(person.ward_id or 0)
-        return [pseudonym(person.id), person.sex, None, None, band, *tail, None, None, district]
-    return [*head, None, *tail, ward_code, None, None]  # age, ward name, district left empty
+        made: tuple[str | None, ...] = (None, band, district, pseudonym(person.id), None)
+    else:
+        made = (ward_code, None, None, None, None)
+    values = (*_FIELDS(person), *made)
+    return [values[i] for i in _PICKS[f.pseudonymised]]
 
 
 def districts_of_wards(session: Session, f: ExportFilter) -> dict[int, str]:
@@ -237,8 +250,8 @@ def case_records(session: Session, f: ExportFilter = ExportFilter()) -> Iterator
     for case, person, ward_code, found in rows:
         yield [
             case.code,
-            *_person(person, ward_code, f, districts),
-            *(getattr(case, name) for name in CASE_FIELDS),
+            *person_cells(person, ward_code, f, districts),
+            *(getattr(case, name) for name in CASE_CELLS),
             ";".join(sources.get(case.id, ())),
             ";".join(clusters.get(case.id, ())),
             *_investigation(found, visits.get(case.id, []), f),
@@ -298,7 +311,7 @@ def exposure_records(session: Session, f: ExportFilter = ExportFilter()) -> Iter
     for exposure, index, contact, ward_code in rows:
         yield [
             *_index_columns(index, codes, f.pseudonymised),
-            *_person(contact, ward_code, f, districts),
+            *person_cells(contact, ward_code, f, districts),
             exposure.first_on,
             exposure.last_on,
             exposure.setting,

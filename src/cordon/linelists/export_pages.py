@@ -20,14 +20,14 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import FieldProblem, InvalidInput
 from cordon.linelists import export
 from cordon.linelists.columns import Shape
-from cordon.linelists.routes import audited, csv_response, xlsx_response
+from cordon.linelists.routes import Format, send
 from cordon.outreach.followup_pages import contact_filter
 from cordon.web.filters import Filters
 from cordon.web.templating import texts_for
 from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
-Format = Annotated[str, Path(pattern="^(csv|xlsx)$")]
+FileFormat = Annotated[Format, Path()]
 
 
 def _refuse(form: Filters) -> None:
@@ -48,11 +48,9 @@ def _statuses(form: Filters) -> tuple[CaseStatus, ...]:
 
 
 def _send(
-    session: Session, who: Principal, shape: Shape, fmt: str, f: export.ExportFilter
+    session: Session, who: Principal, shape: Shape, fmt: Format, f: export.ExportFilter
 ) -> StreamingResponse:
-    pseudonymised = f.pseudonymised
-    f = audited(session, who, shape, f, pseudonymised)
-    return (csv_response if fmt == "csv" else xlsx_response)(session, shape, f)
+    return send(session, who, shape, fmt, f, f.pseudonymised)
 
 
 def _form(request: Request, who: Principal) -> Filters:
@@ -72,7 +70,7 @@ def _dates(form: Filters) -> export.ExportFilter:
 
 @router.get("/exports/cases.{fmt}")
 def export_cases(
-    request: Request, session: SessionDep, who: PageUser, fmt: Format
+    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
 ) -> StreamingResponse:
     """Cases in the import template's columns: the export page's statuses and dates, and the
     case list's filters (the same query string as the list)."""
@@ -86,7 +84,7 @@ def export_cases(
 
 @router.get("/exports/exposures.{fmt}")
 def export_exposures(
-    request: Request, session: SessionDep, who: PageUser, fmt: Format
+    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
 ) -> StreamingResponse:
     """Exposures between people of the jurisdiction, overlapping the dates if given."""
     form = _form(request, who)
@@ -97,7 +95,7 @@ def export_exposures(
 
 @router.get("/exports/contacts.{fmt}")
 def export_contacts(
-    request: Request, session: SessionDep, who: PageUser, fmt: Format
+    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
 ) -> StreamingResponse:
     """The exposures in which the people to follow up (the list's filters) are the contact,
     in the exposures template's columns."""

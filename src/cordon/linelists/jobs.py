@@ -101,13 +101,13 @@ def _run(
     options: tuple[bool, bool],
     actor: recorder.Actor,
 ) -> None:
+    """The thread's work: import the kept file, forget it, record the outcome."""
     dry_run, skip_invalid = options
 
     def progress(stage: str, done: int, total: int | None) -> None:
         with _lock:
             _live[job_id] = Live(stage, done, total)
 
-    outcome: dict[str, object] = {}
     report = Report()
     session = new_session()
     recorder.act_as(session, actor)
@@ -128,37 +128,10 @@ def _run(
             session.rollback()
         else:
             session.commit()
-        outcome = {
-            "status": "done",
-            "result": {
-                "rows": result.rows,
-                "people_created": result.people_created,
-                "people_reused": result.people_reused,
-                "cases": result.cases,
-                "sources": result.sources,
-                "exposures": result.exposures,
-                "ignored_columns": result.ignored_columns,
-                "encoding": result.encoding,
-                "header_line": result.header_line,
-                "clusters_created": result.clusters_created,
-                "cluster_members": result.cluster_members,
-                "catch_all": result.catch_all,
-                "rejected_rows": result.rejected_rows,
-            },
-            "problems": [w.to_record() for w in result.warnings[:KEPT_PROBLEMS]],
-            "problem_count": result.warning_count,
-            "rejected_file": _text(report.rejected_csv()) if result.rejected_rows else None,
-            "errors_file": _text(report.errors_csv()) if report.error_count else None,
-        }
+        outcome = _done(result, report)
     except InvalidInput as exc:
         session.rollback()
-        outcome = {
-            "status": "failed",
-            "summary": exc.detail,
-            "problems": [p.to_record() for p in exc.problems[:KEPT_PROBLEMS]],  # translatable
-            "problem_count": exc.problem_count,
-            "errors_file": _text(report.errors_csv()),
-        }
+        outcome = _refused(exc, report)
     except Exception:
         session.rollback()
         log.exception("import %s failed", job_id)  # names code, not data
@@ -167,6 +140,48 @@ def _run(
         session.close()
         path.unlink(missing_ok=True)
     _finish(job_id, outcome)
+
+
+# What a finished import's outcome keeps of its result.
+RESULT_FIELDS = (
+    "rows",
+    "people_created",
+    "people_reused",
+    "cases",
+    "sources",
+    "exposures",
+    "ignored_columns",
+    "encoding",
+    "header_line",
+    "clusters_created",
+    "cluster_members",
+    "catch_all",
+    "rejected_rows",
+)
+
+
+def _done(result: service.ImportResult, report: Report) -> dict[str, object]:
+    """The outcome of an import that ran: its counts, warnings and the files of the rows
+    left out and of their errors."""
+    return {
+        "status": "done",
+        "result": {name: getattr(result, name) for name in RESULT_FIELDS},
+        "problems": [w.to_record() for w in result.warnings[:KEPT_PROBLEMS]],
+        "problem_count": result.warning_count,
+        "rejected_file": _text(report.rejected_csv()) if result.rejected_rows else None,
+        "errors_file": _text(report.errors_csv()) if report.error_count else None,
+    }
+
+
+def _refused(exc: InvalidInput, report: Report) -> dict[str, object]:
+    """The outcome of an import refused: nothing written, every problem kept to show."""
+    return {
+        "status": "failed",
+        "summary": exc.detail,
+        "problems": [p.to_record() for p in exc.problems[:KEPT_PROBLEMS]],  # translatable
+        "problem_count": exc.problem_count,
+        "errors_file": _text(report.errors_csv()),
+    }
 
 
 def _text(data: bytes) -> str:

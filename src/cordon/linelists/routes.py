@@ -9,9 +9,10 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
+from enum import StrEnum
 from typing import IO, Annotated, Any
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -35,6 +36,14 @@ MAX_PROBLEMS = 1000
 MAX_MAPPING = 1024 * 1024  # a mapping file is a few kilobytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+class Format(StrEnum):
+    """What an export is written as."""
+
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 imports = APIRouter(prefix="/imports")
 exports = APIRouter(prefix="/exports")
 router = APIRouter(tags=["import and export"])
@@ -48,7 +57,13 @@ SkipInvalid = Annotated[
     bool,
     Query(description="Import the valid rows; the answer lists the rows left out and why."),
 ]
-Statuses = Annotated[list[CaseStatus] | None, Query(description="Only cases in these statuses.")]
+ListShape = Annotated[
+    Shape, Path(description="Which list: cases, or exposures (the contacts of index people).")
+]
+FileFormat = Annotated[Format, Path(description="CSV (UTF-8), or an XLSX workbook.")]
+Statuses = Annotated[
+    list[CaseStatus] | None, Query(description="Only cases in these statuses (cases only).")
+]
 From = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or after.")]
 To = Annotated[dt.date | None, Query(description="Confirmed (cases) / exposed on or before.")]
 Pseudonymised = Annotated[
@@ -161,15 +176,10 @@ def _filename(shape: Shape, suffix: str) -> dict[str, str]:
 
 
 class CsvFile(StreamingResponse):
-    """An export as CSV (how the OpenAPI names the answer's media type)."""
+    """An export as CSV (how the OpenAPI names the answer's media type; the route adds
+    XLSX's)."""
 
     media_type = "text/csv"
-
-
-class XlsxFile(StreamingResponse):
-    """An export as an XLSX workbook."""
-
-    media_type = XLSX
 
 
 def csv_response(session: Session, shape: Shape, f: export.ExportFilter) -> StreamingResponse:
@@ -201,62 +211,38 @@ def xlsx_response(session: Session, shape: Shape, f: export.ExportFilter) -> Str
     return StreamingResponse(stream(), media_type=XLSX, headers=_filename(shape, "xlsx"))
 
 
-@exports.get("/cases.csv", response_class=CsvFile)
-def export_cases_csv(
+def send(
+    session: Session,
+    who: Principal,
+    shape: Shape,
+    fmt: Format,
+    f: export.ExportFilter,
+    pseudonymised: bool,
+) -> StreamingResponse:
+    """``shape`` as a file of ``fmt``: the filter narrowed to ``who`` and audited."""
+    f = audited(session, who, shape, f, pseudonymised)
+    return (csv_response if fmt is Format.csv else xlsx_response)(session, shape, f)
+
+
+@exports.get(
+    "/{shape}.{fmt}",
+    response_class=CsvFile,
+    responses={200: {"content": {XLSX: {"schema": {"type": "string"}}}}},
+)
+def export_line_list(
     session: SessionDep,
     who: Exporter,
+    shape: ListShape,
+    fmt: FileFormat,
     status: Statuses = None,
     date_from: From = None,
     date_to: To = None,
     pseudonymised: Pseudonymised = False,
 ) -> StreamingResponse:
-    """Cases of the jurisdiction in the import template's columns, as CSV (UTF-8)."""
-    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
-    return csv_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
-
-
-@exports.get("/cases.xlsx", response_class=XlsxFile)
-def export_cases_xlsx(
-    session: SessionDep,
-    who: Exporter,
-    status: Statuses = None,
-    date_from: From = None,
-    date_to: To = None,
-    pseudonymised: Pseudonymised = False,
-) -> StreamingResponse:
-    """Cases of the jurisdiction in the import template's columns, as an XLSX workbook."""
-    f = export.ExportFilter(tuple(status or ()), date_from, date_to)
-    return xlsx_response(session, Shape.cases, audited(session, who, Shape.cases, f, pseudonymised))
-
-
-@exports.get("/exposures.csv", response_class=CsvFile)
-def export_exposures_csv(
-    session: SessionDep,
-    who: Exporter,
-    date_from: From = None,
-    date_to: To = None,
-    pseudonymised: Pseudonymised = False,
-) -> StreamingResponse:
-    """Exposures between people of the jurisdiction in the import template's columns, CSV."""
-    f = export.ExportFilter((), date_from, date_to)
-    return csv_response(
-        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
-    )
-
-
-@exports.get("/exposures.xlsx", response_class=XlsxFile)
-def export_exposures_xlsx(
-    session: SessionDep,
-    who: Exporter,
-    date_from: From = None,
-    date_to: To = None,
-    pseudonymised: Pseudonymised = False,
-) -> StreamingResponse:
-    """Exposures between people of the jurisdiction in the template's columns, as XLSX."""
-    f = export.ExportFilter((), date_from, date_to)
-    return xlsx_response(
-        session, Shape.exposures, audited(session, who, Shape.exposures, f, pseudonymised)
-    )
+    """A line list of the jurisdiction in its import template's columns, as CSV (UTF-8) or
+    an XLSX workbook: its cases, or the exposures between its people."""
+    f = export.ExportFilter(tuple(status or ()) if shape is Shape.cases else (), date_from, date_to)
+    return send(session, who, shape, fmt, f, pseudonymised)
 
 
 router.include_router(imports)

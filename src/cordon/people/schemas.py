@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from cordon.core.bounds import BirthDate, Day, Id, Offset
 from cordon.core.dates import today
 from cordon.core.pagination import Page
+from cordon.core.phones import normalize_phone
 from cordon.core.text import fold, normalize_name
 from cordon.people.enums import Sex
-from cordon.people.phones import normalize_phone
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NATIONAL_ID_DIGITS = (9, 12)  # CMND (9 digits) and CCCD (12 digits)
