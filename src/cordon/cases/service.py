@@ -324,7 +324,8 @@ def _record(
     session.flush()
 
 
-def _check_version(case: Case, version: int | None) -> None:
+def check_version(case: Case, version: int | None) -> None:
+    """409 when ``case`` is no longer at the ``version`` its editor read (None: unchecked)."""
     if version is not None and version != case.version:
         raise Conflict.of(
             N_(
@@ -342,7 +343,7 @@ def update_case(
 ) -> Case:
     """Change dates and other fields; ``version`` must be the one the editor read."""
     case = get_case(session, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput.on(sorted(unknown)[0], N_("cannot be changed here"))
@@ -373,7 +374,7 @@ def change_status(
 ) -> Case:
     """Move a case along the status machine, set the matching date and keep the history."""
     case = get_case(session, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     if to not in TRANSITIONS[case.status]:
         allowed = ", ".join(sorted(TRANSITIONS[case.status])) or "nothing (final)"
         raise Conflict(

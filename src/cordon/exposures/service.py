@@ -15,6 +15,7 @@ from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
 from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
+from cordon.core.sql import where_given
 from cordon.events import ExposuresAdded, ExposuresRemoved, PersonsMerged
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
@@ -190,10 +191,9 @@ def list_event_exposures(
 ) -> tuple[list[EventExposure], int]:
     query = select(EventExposure)
     query = query.where(scope.holds(EventExposure.person_id, Person.id, Person.ward_id))
-    if cluster_id is not None:
-        query = query.where(EventExposure.cluster_id == cluster_id)
-    if person_id is not None:
-        query = query.where(EventExposure.person_id == person_id)
+    query = where_given(
+        query, (EventExposure.cluster_id, cluster_id), (EventExposure.person_id, person_id)
+    )
     return paged(session, query, EventExposure.id.desc(), limit=limit, offset=offset)
 
 
