@@ -22,8 +22,7 @@ from cordon.clusters import service as clusters
 from cordon.core.deps import SessionDep
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
-from cordon.web.filters import Filters, ListPage
-from cordon.web.lists import page_of, sort_links
+from cordon.web.filters import Filters, ListPage, page_of, sort_links
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs
 

@@ -28,7 +28,7 @@ from cordon.cases.models import Case
 from cordon.clusters import graph, service
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
-from cordon.web.lists import PageNumber
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

@@ -19,7 +19,7 @@ from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
 from cordon.isolation import release, service
 from cordon.isolation.enums import OrderStatus, Place
-from cordon.web.lists import PageNumber
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

@@ -17,8 +17,8 @@ from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.isolation import tasks
+from cordon.web.filters import PageNumber
 from cordon.web.forms import PostedForm, Reader, value
-from cordon.web.lists import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

@@ -33,9 +33,9 @@ from cordon.monitoring import history, links, service
 from cordon.monitoring.enums import Reporter, Symptom
 from cordon.people import service as people
 from cordon.people.models import Person
+from cordon.web.filters import PageNumber
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
-from cordon.web.lists import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

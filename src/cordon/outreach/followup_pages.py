@@ -18,8 +18,7 @@ from cordon.cases.listing import in_unit
 from cordon.core.deps import SessionDep
 from cordon.geography.models import AdminUnit
 from cordon.outreach.followup import ContactFilter, FollowUpSort, OrderState, people_to_follow_up
-from cordon.web.filters import Filters, ListPage
-from cordon.web.lists import page_of, sort_links
+from cordon.web.filters import Filters, ListPage, page_of, sort_links
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs
 

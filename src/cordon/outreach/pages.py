@@ -15,7 +15,7 @@ from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people.pages import render_person
-from cordon.web.lists import PageNumber
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

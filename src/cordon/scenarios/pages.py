@@ -21,7 +21,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, InvalidInput, NotFound
 from cordon.scenarios import comparison, jobs, parse, service
 from cordon.scenarios.models import RunStatus, ScenarioRun
-from cordon.web.lists import PageNumber
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 

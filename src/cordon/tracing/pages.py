@@ -18,7 +18,7 @@ from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.tracing import service
-from cordon.web.lists import PageNumber
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render
 from cordon.web.viewer import PageUser, needs, paging
 
