@@ -92,6 +92,8 @@ def test_a_merge_moves_the_rows_before_the_tiers() -> None:
     order = [qualified(h) for h in REACTIONS.to(domain.PersonsMerged)]
     tiers = order.index("tracing.service.on_persons_merged")
     for mover in (
+        "cases.follow.on_persons_merged",
+        "exposures.service.on_persons_merged",
         "outreach.service.on_persons_merged",
         "handovers.service.on_persons_merged",
         "isolation.proposals.on_persons_merged",

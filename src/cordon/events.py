@@ -50,8 +50,8 @@ class ExposuresRemoved(Event):
 
 @dataclass(frozen=True)
 class PersonsMerged(Event):
-    """Two records of one person merged (``people``): the registry's own records (cases, lab
-    tests, exposures) are the kept person's already; each feature moves its own rows."""
+    """Two records of one person merged (``people``): each feature moves the duplicate's rows
+    to the kept person (the cases and exposures first, the tier engine after them)."""
 
     kept_id: int
     merged_id: int
@@ -59,7 +59,8 @@ class PersonsMerged(Event):
 
 @dataclass(frozen=True)
 class PersonMoved(Event):
-    """A person's ward changed (their records followed them: ADR 0007) (``people``)."""
+    """A person's ward changed (``people``): the records that carry a copy of it follow them,
+    each feature its own (ADR 0007)."""
 
     person_id: int
     from_ward: int | None

@@ -16,10 +16,10 @@ from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.clusters.models import Cluster
 from cordon.core.errors import Conflict
+from cordon.core.phones import normalize_phone
 from cordon.demo.synthetic import City, SyntheticOptions, _wards, generate, load_synthetic
 from cordon.exposures.models import Exposure
 from cordon.people.models import Household, Person
-from cordon.people.phones import normalize_phone
 
 PEOPLE = 2_000
 WARDS = np.arange(1, 580, dtype=np.int64)

@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cordon.cases.enums import CaseStatus
+from cordon.core.phones import normalize_phone
 from cordon.core.text import fold
 from cordon.linelists.cells import FastPhone, build_parser, parse_bool, parse_date, parse_int
 from cordon.linelists.columns import CASE_COLUMNS
 from cordon.linelists.mapping import Mapping
 from cordon.people.bulk import fold_names
-from cordon.people.phones import normalize_phone
 
 TODAY = dt.date(2025, 1, 1)
 STATUS = next(c for c in CASE_COLUMNS if c.name == "status")

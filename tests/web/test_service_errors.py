@@ -127,7 +127,7 @@ MET_ON_PAGES = [
     "exposures/service.py",
     "handovers/service.py",
     "people/service.py",
-    "people/phones.py",
+    "core/phones.py",
     "clusters/service.py",
     "access/guard.py",
     *(f"linelists/{name}" for name in ("cells.py", "lookups.py", "rows.py", "tables.py")),

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from cordon.access.principal import Principal
 from cordon.access.pseudonyms import pseudonym
+from cordon.audit import recorder
 from cordon.cases.models import Case
 from cordon.core.errors import N_, FieldProblem, InvalidInput, NotFound
 from cordon.exposures.models import Exposure
 from cordon.people.models import Person
 
+HIDDEN = "outside your jurisdiction"  # what the API says of a person out of sight
 _WARD_OF = select(Person.ward_id).where(Person.id == bindparam("person_id"))
 
 
@@ -119,6 +121,15 @@ def exposure(session: Session, who: Principal, exposure_id: int) -> None:
     ).first()
     if pair is None or not visible(session, who, pair):
         raise NotFound(f"No exposure with id {exposure_id}.")
+
+
+def shown(
+    session: Session, who: Principal, resource: str, people: list[int], *, view: str
+) -> dict[int, str]:
+    """The names (``names``) of the people a list shows ``who``, the showing recorded in the
+    audit log as a read of ``resource`` in ``view``."""
+    recorder.read(session, resource, None, people, view=view)
+    return names(session, who, people)
 
 
 def names(session: Session, who: Principal, seen: Iterable[int]) -> dict[int, str]:

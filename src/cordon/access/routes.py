@@ -42,18 +42,13 @@ T = TypeVar("T")
 def _me(user: User, who: Principal | None = None) -> MeOut:
     r = role(user.role)
     permissions = who.permissions if who else r.permissions
-    return MeOut(
+    return MeOut.of(
+        user,
         user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
         role_title=r.title,
-        unit_id=user.unit_id,
-        language=user.language,
         permissions=sorted(permissions),
         pseudonymised=r.pseudonymised,
         two_factor_enabled=user.totp_enabled,
-        must_change_password=user.must_change_password,
     )
 
 
@@ -216,12 +211,7 @@ def list_users(session: SessionDep, who: UsersManager) -> list[UserOut]:
 @router.post("/users", response_model=UserCreatedOut, status_code=status.HTTP_201_CREATED)
 def create_user(session: SessionDep, who: UsersManager, body: UserIn) -> UserCreatedOut:
     user, password = service.create_user(
-        session,
-        username=body.username,
-        display_name=body.display_name,
-        role_key=body.role,
-        unit_code=body.unit_code,
-        language=body.language,
+        session, role_key=body.role, **body.model_dump(exclude={"role"})
     )
     return UserCreatedOut(**UserOut.model_validate(user).model_dump(), one_time_password=password)
 

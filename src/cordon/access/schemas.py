@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from cordon.core.schemas import Out
 
 
 class SignInIn(BaseModel):
@@ -16,7 +18,7 @@ class SignInIn(BaseModel):
     )
 
 
-class MeOut(BaseModel):
+class MeOut(Out):
     user_id: int
     username: str
     display_name: str
@@ -83,9 +85,7 @@ class AlertContactsIn(BaseModel):
     email: str | None = Field(default=None, max_length=254, description="E-mail alerts.")
 
 
-class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserOut(Out):
     id: int
     username: str
     display_name: str
@@ -109,9 +109,7 @@ class TokenIn(BaseModel):
     days: int = Field(default=90, ge=1, le=366)
 
 
-class TokenOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class TokenOut(Out):
     id: int
     user_id: int
     name: str

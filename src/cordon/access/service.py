@@ -14,6 +14,7 @@ from cordon.access.models import ApiToken, User
 from cordon.access.roles import Permission, role
 from cordon.core.errors import N_, BadValue, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.models import utcnow
+from cordon.core.phones import normalize_phone
 from cordon.core.rulesets import UnknownRule
 from cordon.core.security import (
     MAX_PASSWORD,
@@ -25,7 +26,6 @@ from cordon.core.security import (
     new_token,
 )
 from cordon.geography.models import AdminUnit
-from cordon.people.phones import normalize_phone
 
 TOKEN_PREFIX = "cdn"
 MAX_TOKEN_DAYS = 366
@@ -112,6 +112,14 @@ def set_alert_contacts(
     user.alert_email = email.strip() if email else None
     session.flush()
     return user
+
+
+def choose_language(session: Session, *, user_id: int, language: str) -> None:
+    """The language the user's pages speak from now on, remembered with the account (no such
+    user, say deleted meanwhile: nothing to remember)."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.language = language
 
 
 def list_users(session: Session) -> Sequence[User]:

@@ -43,24 +43,9 @@ def entries(
         offset=page.offset,
     )
     subjects = service.subjects_of(session, [r.seq for r in rows])
-    items = [
-        AuditEntryOut(
-            seq=r.seq,
-            at=r.at,
-            actor_user_id=r.actor_user_id,
-            actor=r.actor,
-            client_address=r.client_address,
-            action=r.action,
-            resource=r.resource,
-            resource_id=r.resource_id,
-            subjects=subjects[r.seq],
-            detail=r.detail,
-            hash=r.hash,
-        )
-        for r in rows
-    ]
+    items = [AuditEntryOut.of(r, subjects=subjects[r.seq]) for r in rows]
     note(session, "read", "audit_entries", None, [], person_id=person_id, actor=actor_user_id)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/export.jsonl")
@@ -89,11 +74,4 @@ def export(session: SessionDep, who: AuditReader, person_id: Id | None = None) -
 @router.get("/verify", response_model=VerdictOut)
 def verify(session: SessionDep, who: AuditReader) -> VerdictOut:
     """Walk the whole chain: intact, or which entries were edited or removed."""
-    v = service.verify(session)
-    return VerdictOut(
-        intact=v.intact,
-        entries=v.entries,
-        head_seq=v.head_seq,
-        head_hash=v.head_hash,
-        problems=v.problems,
-    )
+    return VerdictOut.model_validate(service.verify(session))

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
+from cordon.core.schemas import Out
 
 
-class AuditEntryOut(BaseModel):
+class AuditEntryOut(Out):
     seq: int
     at: dt.datetime
     actor_user_id: int | None
@@ -20,7 +20,7 @@ class AuditEntryOut(BaseModel):
     hash: str
 
 
-class VerdictOut(BaseModel):
+class VerdictOut(Out):
     intact: bool
     entries: int
     head_seq: int

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from cordon.cases.columns import CASE_FIELDS
 from cordon.cases.enums import CaseStatus, Classification, SourceKind
 from cordon.cases.models import Case, CaseStatusChange, InfectionSource
-from cordon.core.bulk import insert_columns, next_ids
+from cordon.core.bulk import insert_columns, next_ids, table_of
 from cordon.core.models import utcnow
 from cordon.people.models import Person
 
@@ -119,3 +119,14 @@ def insert_sources(session: Session, rows: Sequence[SourceRow]) -> int:
         SOURCE_COLUMNS,
         [[getattr(r, name) for r in rows] for name in SOURCE_COLUMNS],
     )
+
+
+def keep_warnings(session: Session, *, warnings: Mapping[int, list[dict[str, object]]]) -> None:
+    """The facts to review of an import, stored with their cases (case id → its warnings as
+    records): one Core statement, one executemany, not the ORM's bulk path."""
+    if not warnings:
+        return
+    table = table_of(Case)
+    statement = update(table).where(table.c.id == bindparam("case"))
+    rows = [{"case": case_id, "warnings": said} for case_id, said in warnings.items()]
+    session.execute(statement.values(warnings=bindparam("warnings")), rows)

@@ -13,7 +13,7 @@ from cordon.cases import service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.cases.schemas import CaseOut, StatusChangeOut
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
 
 app = typer.Typer(help="Cases: list, show, change status, discharge.", no_args_is_help=True)
@@ -32,7 +32,7 @@ def _out(case: Case, clusters: list[str]) -> dict[str, Any]:
 def list_cases(
     status: Annotated[CaseStatus | None, typer.Option(help="Only cases in this status.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """The newest cases."""
     with user_errors(), session_scope() as session:
@@ -59,7 +59,7 @@ def list_cases(
 @app.command("show")
 def show(
     code: Annotated[str, typer.Argument(help="Case code, e.g. BN17.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """One case with its status history."""
     with user_errors(), session_scope() as session:

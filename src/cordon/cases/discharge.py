@@ -122,19 +122,6 @@ def readiness(session: Session, case: Case, on: dt.date | None = None) -> Readin
     return Readiness(case, rule, day, day0, tuple(problems))
 
 
-def _check_version(case: Case, version: int) -> None:
-    if version != case.version:
-        raise Conflict.of(
-            N_(
-                "Case %(code)s is at version %(version)s, not %(sent)s: someone else "
-                "changed it meanwhile; reload it and retry."
-            ),
-            code=case.code,
-            version=case.version,
-            sent=version,
-        )
-
-
 def _refuse(ready: Readiness, symptom_free: bool) -> None:
     """Raise what stands in the way, every problem named; return when nothing does."""
     case = ready.case
@@ -173,7 +160,7 @@ def discharge(
     ``discharged_on``, the change kept in its history by ``by``, and the rule's home
     monitoring in force from that day."""
     case = service.get_case(session, case_id)
-    _check_version(case, version)
+    service.check_version(case, version)
     ready = readiness(session, case, on)
     _refuse(ready, symptom_free)
     rule = ready.rule

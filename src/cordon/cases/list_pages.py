@@ -5,8 +5,6 @@ person shown is recorded in the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -24,7 +22,7 @@ from cordon.clusters import service as clusters
 from cordon.core.deps import SessionDep
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
-from cordon.web.filters import Filters, ListPage
+from cordon.web.filters import Filters, ListPage, page_of, sort_links
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs
 
@@ -71,18 +69,6 @@ def places(session: Session, who: Principal) -> list[tuple[int, str, list[tuple[
     return [(key, name, wards) for key, (name, wards) in districts.items()]
 
 
-def _sorts(form: Filters, sort: CaseSort) -> dict[str, dict[str, str]]:
-    """Each sortable column: the link that sorts by it (again: the other way) and its
-    ``aria-sort``."""
-    out = {}
-    for column in COLUMNS:
-        up, down = CaseSort(column), CaseSort(f"-{column}")
-        state = "ascending" if sort is up else "descending" if sort is down else "none"
-        target = down if sort is up else up
-        out[column] = {"href": "/cases?" + form.query(sort=target.value), "state": state}
-    return out
-
-
 @router.get("/cases")
 def case_list(request: Request, session: SessionDep, who: PageUser) -> Response:
     """The cases of the jurisdiction: filters, sortable columns, pages, export links."""
@@ -91,26 +77,14 @@ def case_list(request: Request, session: SessionDep, who: PageUser) -> Response:
     where = case_filter(session, form)
     sort = form.choice("sort", CaseSort) or CaseSort.newest
     page = ListPage.of(form)
-    rows: list[Any] = []
-    total = 0
-    if not form.errors:
-        rows, total = listing.list_cases(
-            session,
-            where,
-            sort=sort,
-            limit=page.limit,
-            offset=page.offset,
-            scope=who.scope,
-            cap=page.cap,
-        )
-    paged = page.context(rows, total)
+    paged = page_of(form, page, listing.list_cases, session, where, sort=sort, scope=who.scope)
     rows = paged["rows"]
     people = [c.person_id for c in rows]
     recorder.read(session, "cases", None, people, view="list")
     context = {
         **paged,
         "form": form,
-        "sorts": _sorts(form, sort),
+        "sorts": sort_links(form, sort, "/cases", COLUMNS),
         "names": guard.names(session, who, people),
         "tiers": listing.tiers_of(session, people),
         "clusters": cases.cluster_codes(session, [c.id for c in rows]),

@@ -6,11 +6,13 @@ discharge rule is met and offers the discharge."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from cordon.access import guard
 from cordon.access.principal import Principal
@@ -296,6 +298,22 @@ def _discharge_context(session: Session, t: Texts, case: Case) -> dict[str, Any]
     }
 
 
+def _posted_on_case(
+    request: Request,
+    session: Session,
+    who: Principal,
+    case_id: int,
+    posted: FormData,
+    may: Permission,
+    fields: Iterable[str],
+) -> tuple[Texts, dict[str, str]]:
+    """A form posted about a case, once the user may (``may``) and sees the case: the texts
+    to answer in and its ``fields`` as typed."""
+    needs(who, may)
+    guard.case(session, who, case_id)
+    return texts_for(request, who), {name: value(posted, name) for name in fields}
+
+
 @router.get("/cases/{case_id}")
 def case_page(request: Request, session: SessionDep, who: PageUser, case_id: Id) -> Response:
     """Code, person, status and dates, the timeline of the status, lab tests, contacts."""
@@ -307,10 +325,9 @@ def change_status(
     request: Request, session: SessionDep, who: PageUser, case_id: Id, posted: PostedForm
 ) -> Response:
     """One step along the status machine, with the day it happened and why."""
-    needs(who, Permission.cases_write)
-    guard.case(session, who, case_id)
-    t = texts_for(request, who)
-    typed = {name: value(posted, name) for name in STATUS_FIELDS}
+    t, typed = _posted_on_case(
+        request, session, who, case_id, posted, Permission.cases_write, STATUS_FIELDS
+    )
     reader = Reader(t)
     to = reader.choice("to", typed["to"], CaseStatus)
     on = reader.date("on", typed["on"], required=True)
@@ -350,10 +367,9 @@ def add_lab_test(
     request: Request, session: SessionDep, who: PageUser, case_id: Id, posted: PostedForm
 ) -> Response:
     """A test of the case's person; a positive PCR may confirm a suspected case."""
-    needs(who, Permission.lab_write)
-    guard.case(session, who, case_id)
-    t = texts_for(request, who)
-    typed = {name: value(posted, name) for name in LAB_FIELDS}
+    t, typed = _posted_on_case(
+        request, session, who, case_id, posted, Permission.lab_write, LAB_FIELDS
+    )
     reader = Reader(t)
     method = reader.choice("method", typed["method"], TestMethod)
     result = reader.choice("result", typed["result"], TestResult)
@@ -396,10 +412,9 @@ def discharge_case(
 ) -> Response:
     """Discharge by the rule in force today, the officer confirming that the patient has no
     symptoms; refused, saying why, when the rule is not met."""
-    needs(who, Permission.cases_write)
-    guard.case(session, who, case_id)
-    t = texts_for(request, who)
-    typed = {name: value(posted, name) for name in ("symptom_free", "version")}
+    t, typed = _posted_on_case(
+        request, session, who, case_id, posted, Permission.cases_write, ("symptom_free", "version")
+    )
     version = int(typed["version"]) if typed["version"].isdigit() else 0
     try:
         discharge.discharge(

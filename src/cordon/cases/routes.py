@@ -41,7 +41,6 @@ from cordon.core.pagination import Page, PageDep
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 CREATED = status.HTTP_201_CREATED
-HIDDEN = "outside your jurisdiction"
 
 
 def _out(session: SessionDep, case: Case) -> CaseOut:
@@ -58,7 +57,7 @@ def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
     recorder.read(session, "cases", chain.case_id, shown.values(), view="chain")
     hidden = [c for c in ids if c not in shown]
     alias = {f"case:{c}": f"hidden:{k}" for k, c in enumerate(hidden, 1)}
-    blank = {"label": HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
+    blank = {"label": guard.HIDDEN, "case_id": None, "status": None, "confirmed_on": None}
     nodes = [
         n.model_copy(update={"id": alias[n.id], **blank}) if n.id in alias else n
         for n in chain.nodes
@@ -74,16 +73,7 @@ def _masked(session: SessionDep, who: Principal, chain: ChainOut) -> ChainOut:
 def create_case(session: SessionDep, who: CasesWriter, body: CaseIn) -> CaseOut:
     """Report a suspected or confirmed case; a code like HN-000123 is given when none is."""
     guard.person_field(session, who, body.person_id, "person_id")
-    fields = body.model_dump(exclude={"person_id", "code", "status", "created_by", "reason"})
-    case = service.create_case(
-        session,
-        person_id=body.person_id,
-        status=body.status,
-        code=body.code,
-        created_by=body.created_by,
-        reason=body.reason,
-        **fields,
-    )
+    case = service.create_case(session, **body.model_dump())
     return _out(session, case)
 
 
@@ -137,7 +127,7 @@ def list_cases(
     recorder.read(session, "cases", None, [r.person_id for r in rows], view="list")
     codes = service.cluster_codes(session, [r.id for r in rows])
     items = [CaseOut.model_validate(r).model_copy(update={"clusters": codes[r.id]}) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/by-code/{code}", response_model=CaseOut)
@@ -297,12 +287,7 @@ def discharge_case(
     (409) or ``symptom_free`` is not confirmed (422)."""
     guard.case(session, who, case_id)
     done = discharge.discharge(
-        session,
-        case_id,
-        version=body.version,
-        symptom_free=body.symptom_free,
-        by=who.username,
-        by_user_id=who.user_id,
+        session, case_id, by=who.username, by_user_id=who.user_id, **body.model_dump()
     )
     order = done.monitoring
     return DischargeOut(

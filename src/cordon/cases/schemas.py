@@ -18,6 +18,7 @@ from cordon.cases.enums import (
 )
 from cordon.core.bounds import NOTES, Day, Id
 from cordon.core.dates import today
+from cordon.core.schemas import Out
 from cordon.monitoring.enums import Symptom
 
 
@@ -93,9 +94,7 @@ class StatusChangeIn(BaseModel):
     version: int | None = Field(default=None, ge=1, description="Checked when given.")
 
 
-class StatusChangeOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class StatusChangeOut(Out):
     id: int
     from_status: CaseStatus | None
     to_status: CaseStatus
@@ -125,9 +124,7 @@ class ResultIn(BaseModel):
     changed_by: str = Field(default="laboratory", min_length=1, max_length=120)
 
 
-class LabTestOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class LabTestOut(Out):
     id: int
     case_id: int | None
     method: TestMethod
@@ -148,9 +145,7 @@ class SourceIn(BaseModel):
     note: str | None = Field(default=None, max_length=300)
 
 
-class SourceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class SourceOut(Out):
     id: int
     case_id: int
     kind: SourceKind

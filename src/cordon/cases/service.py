@@ -106,9 +106,14 @@ def cluster_codes(session: Session, case_ids: list[int]) -> dict[int, list[str]]
     return out
 
 
+def under_way(case: Case) -> bool:
+    """Is the case still under way: suspected or confirmed (not recovered, died, discarded)?"""
+    return case.status in OPEN
+
+
 def open_case(session: Session, person_id: int) -> Case | None:
     """The person's case still under way (suspected or confirmed), if any."""
-    return next((c for c in cases_of(session, person_id) if c.status in OPEN), None)
+    return next((c for c in cases_of(session, person_id) if under_way(c)), None)
 
 
 def history(session: Session, case_id: int) -> list[CaseStatusChange]:
@@ -319,7 +324,8 @@ def _record(
     session.flush()
 
 
-def _check_version(case: Case, version: int | None) -> None:
+def check_version(case: Case, version: int | None) -> None:
+    """409 when ``case`` is no longer at the ``version`` its editor read (None: unchecked)."""
     if version is not None and version != case.version:
         raise Conflict.of(
             N_(
@@ -337,7 +343,7 @@ def update_case(
 ) -> Case:
     """Change dates and other fields; ``version`` must be the one the editor read."""
     case = get_case(session, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput.on(sorted(unknown)[0], N_("cannot be changed here"))
@@ -368,7 +374,7 @@ def change_status(
 ) -> Case:
     """Move a case along the status machine, set the matching date and keep the history."""
     case = get_case(session, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     if to not in TRANSITIONS[case.status]:
         allowed = ", ".join(sorted(TRANSITIONS[case.status])) or "nothing (final)"
         raise Conflict(

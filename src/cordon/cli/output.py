@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 T = TypeVar("T")
+
+# ``--json``: a command's output for machines instead of a table for people.
+AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def print_json(data: Any) -> None:

@@ -11,12 +11,10 @@ from rich.tree import Tree
 from cordon.cases import chains
 from cordon.cases import service as cases
 from cordon.cases.schemas import ChainNode, ChainOut
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.clusters import service
 from cordon.clusters.schemas import ClusterSummary
 from cordon.core.db import session_scope
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
 def _label(node: ChainNode) -> str:
@@ -54,7 +52,7 @@ def _tree(graph: ChainOut) -> Tree:
 
 def chain(
     case: Annotated[str, typer.Argument(help="Case code, e.g. BN17.")],
-    as_json: JsonOption = False,
+    as_json: AsJson = False,
 ) -> None:
     """The chain of transmission of CASE: who infected it, and whom it infected."""
     with user_errors(), session_scope() as session:
@@ -78,7 +76,7 @@ def _print_summary(s: ClusterSummary) -> None:
 
 def cluster(
     name: Annotated[str, typer.Argument(help="Cluster code (e.g. BVBM) or name.")],
-    as_json: JsonOption = False,
+    as_json: AsJson = False,
 ) -> None:
     """A cluster's summary: size, generations, dates, districts and statuses."""
     with user_errors(), session_scope() as session:

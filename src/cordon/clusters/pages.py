@@ -12,9 +12,9 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -28,20 +28,22 @@ from cordon.cases.models import Case
 from cordon.clusters import graph, service
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 ROWS = 100  # rows of the chain's table per page
-Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
 # -- clusters ----------------------------------------------------------------------------------
 
 
 @router.get("/clusters")
-def clusters_page(request: Request, session: SessionDep, who: PageUser, page: Page = 1) -> Response:
+def clusters_page(
+    request: Request, session: SessionDep, who: PageUser, page: PageNumber = 1
+) -> Response:
     """Every cluster of the city (aggregates: no one's record), by code, with its size."""
     needs(who, Permission.clusters_read)
     rows, total = service.list_clusters(session, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
@@ -56,7 +58,7 @@ def clusters_page(request: Request, session: SessionDep, who: PageUser, page: Pa
 
 @router.get("/clusters/{cluster_id}")
 def cluster_page(
-    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: PageNumber = 1
 ) -> Response:
     """Size, dates, generations, districts and statuses (whole: aggregates), and the
     cluster's cases in the jurisdiction."""
@@ -224,7 +226,7 @@ def _chain_json(
 
 @router.get("/cases/{case_id}/chain")
 def case_chain_page(
-    request: Request, session: SessionDep, who: PageUser, case_id: Id, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, case_id: Id, page: PageNumber = 1
 ) -> Response:
     """The chain of a case: who infected it, whom it infected, down every generation."""
     needs(who, Permission.cases_read)
@@ -246,7 +248,7 @@ def case_chain_json(request: Request, session: SessionDep, who: PageUser, case_i
 
 @router.get("/clusters/{cluster_id}/chain")
 def cluster_chain_page(
-    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: Page = 1
+    request: Request, session: SessionDep, who: PageUser, cluster_id: Id, page: PageNumber = 1
 ) -> Response:
     """The chain of a cluster: its cases and everyone they infected, under the cluster."""
     needs(who, Permission.clusters_read)

@@ -33,7 +33,7 @@ def create_cluster(session: SessionDep, who: ClustersWriter, body: ClusterIn) ->
 def list_clusters(session: SessionDep, who: ClustersReader, page: PageDep) -> Page[ClusterOut]:
     rows, total = service.list_clusters(session, limit=page.limit, offset=page.offset)
     items = [ClusterOut.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/by-code/{code}", response_model=ClusterOut)

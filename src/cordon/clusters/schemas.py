@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from cordon.cases.enums import CaseStatus
 from cordon.clusters.enums import ClusterKind
 from cordon.core.bounds import Day, Id
+from cordon.core.schemas import Out
 
 
 class ClusterIn(BaseModel):
@@ -21,9 +22,7 @@ class ClusterIn(BaseModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
-class ClusterOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ClusterOut(Out):
     id: int
     code: str
     name: str

@@ -156,6 +156,18 @@ def move_person_rows(
         )
 
 
+def set_ward_copies(
+    session: Session, *models: type[Base], person_id: int, ward_id: int | None
+) -> None:
+    """Rows of ``models`` of the person ``person_id`` carry the ward ``ward_id``: the copy of
+    the person's ward that lets a ward's lists read one index (ADR 0007, 0009). The person
+    moved, or their records were merged: each feature moves its own rows."""
+    for model in models:
+        session.execute(
+            update(model).where(model.__table__.c.person_id == person_id).values(ward_id=ward_id)
+        )
+
+
 def get_or_404(session: Session, model: type[ModelT], key: Any, *, what: str) -> ModelT:
     """The row of ``model`` with primary key ``key``, or a 404 "No {what} with id {key}."."""
     row = session.get(model, key)

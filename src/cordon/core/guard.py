@@ -21,9 +21,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from cordon.core import problems
+from cordon.core.asgi import HttpLayer
 from cordon.core.bounds import MAX_INT, NOTES
 from cordon.core.text import CONTROL
 
@@ -88,16 +89,10 @@ def _body_faults(content_type: str, body: bytes) -> list[dict[str, str]]:
     return long + _faults(iter(pairs))
 
 
-class InputGuard:
+class InputGuard(HttpLayer):
     """ASGI middleware: bounds every request's path, query and JSON or form body."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
         query = scope.get("query_string", b"").decode("latin-1")
         errors = _faults(iter(parse_qsl(query, True)))

@@ -8,7 +8,9 @@ guessing of content types, no page address sent to other sites.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from cordon.core.asgi import HttpLayer
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -33,18 +35,11 @@ HEADERS = (
 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpLayer):
     """ASGI layer around the whole app: adds ``HEADERS`` to every HTTP answer that does not
     set its own."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))

@@ -36,6 +36,10 @@ class PageParams(BaseModel):
     limit: int = 50
     offset: int = 0
 
+    def answer(self, items: list[T], total: int) -> Page[T]:
+        """The page asked for: ``items``, of ``total`` rows in all."""
+        return Page(items=items, total=total, limit=self.limit, offset=self.offset)
+
 
 def page_params(
     limit: Annotated[

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, any_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import BigInteger
+
+T = TypeVar("T")
 
 
 def member_of(dialect: str, column: Any, ids: Collection[int]) -> ColumnElement[bool]:
@@ -23,3 +25,12 @@ def member_of(dialect: str, column: Any, ids: Collection[int]) -> ColumnElement[
         func.json_each(bindparam("ids", json.dumps(values), unique=True))
     )
     return cast(ColumnElement[bool], column.in_(members.scalar_subquery()))
+
+
+def where_given(query: Select[T], *equal: tuple[Any, object]) -> Select[T]:
+    """``query`` kept to the rows whose ``column == value``, for each (column, value) pair
+    whose value is given (not None): the optional filters of a list."""
+    for column, value in equal:
+        if value is not None:
+            query = query.where(column == value)
+    return query

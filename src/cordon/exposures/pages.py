@@ -20,7 +20,6 @@ from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
-from cordon.cases.enums import CaseStatus
 from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
@@ -73,7 +72,7 @@ def _first_day(session: Session, person: Person) -> dt.date:
     """The first day that counts: the start of the transmission window of the person's case
     under way (at most the policy's days before onset, sample or confirmation), else today."""
     for case in cases.cases_of(session, person.id):
-        if case.status in (CaseStatus.suspected, CaseStatus.confirmed):
+        if cases.under_way(case):
             rules = get_policy().in_force(case.confirmed_on or today())
             start = rules.window_start(
                 onset_on=case.onset_on, sample_on=case.sample_on, confirmed_on=case.confirmed_on

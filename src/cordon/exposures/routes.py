@@ -70,12 +70,7 @@ def list_exposures(
         scope=who.scope,
     )
     recorder.read(session, "exposures", None, [person_id], view="list")
-    return Page(
-        items=[ExposureOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.answer([ExposureOut.model_validate(r) for r in rows], total)
 
 
 @router.get("/exposures/{exposure_id}", response_model=ExposureOut)
@@ -129,9 +124,4 @@ def list_event_exposures(
         offset=page.offset,
         scope=who.scope,
     )
-    return Page(
-        items=[EventExposureOut.model_validate(r) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.answer([EventExposureOut.model_validate(r) for r in rows], total)

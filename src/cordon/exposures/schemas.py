@@ -1,18 +1,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cordon.core.bounds import Day, Id
+from cordon.core.schemas import Out
 from cordon.exposures.enums import Closeness, Setting
 
 # its default sits on each field (`= None`), where the pydantic mypy plugin sees it
 Note = Annotated[str | None, Field(max_length=300)]
 
 
-class ContactIn(BaseModel):
+class _InOrder(BaseModel):
+    """What happened from ``first_on`` to ``last_on``: the last day is not before the first."""
+
+    if TYPE_CHECKING:
+        first_on: dt.date
+        last_on: dt.date
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if self.last_on < self.first_on:
+            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
+        return self
+
+
+class ContactIn(_InOrder):
     """One contact of an index person."""
 
     model_config = ConfigDict(extra="forbid")
@@ -23,12 +38,6 @@ class ContactIn(BaseModel):
     setting: Setting
     closeness: Closeness = Closeness.close
     note: Note = None
-
-    @model_validator(mode="after")
-    def _order(self) -> ContactIn:
-        if self.last_on < self.first_on:
-            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
-        return self
 
 
 class ExposureIn(ContactIn):
@@ -64,9 +73,7 @@ class ExposureUpdate(BaseModel):
         return value
 
 
-class ExposureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ExposureOut(Out):
     id: int
     person_id: int
     contact_id: int
@@ -78,7 +85,7 @@ class ExposureOut(BaseModel):
     version: int
 
 
-class EventExposureIn(BaseModel):
+class EventExposureIn(_InOrder):
     model_config = ConfigDict(extra="forbid")
 
     person_id: Id
@@ -88,16 +95,8 @@ class EventExposureIn(BaseModel):
     closeness: Closeness = Closeness.close
     note: Note = None
 
-    @model_validator(mode="after")
-    def _order(self) -> EventExposureIn:
-        if self.last_on < self.first_on:
-            raise ValueError(f"last_on ({self.last_on}) is before first_on ({self.first_on})")
-        return self
 
-
-class EventExposureOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class EventExposureOut(Out):
     id: int
     person_id: int
     cluster_id: int

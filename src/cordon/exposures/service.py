@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from cordon.clusters.models import Cluster
 from cordon.core.dates import today
-from cordon.core.db import get_or_404
+from cordon.core.db import get_or_404, move_person_rows
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput
 from cordon.core.events import publish
 from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
-from cordon.events import ExposuresAdded, ExposuresRemoved
+from cordon.core.sql import where_given
+from cordon.events import ExposuresAdded, ExposuresRemoved, PersonsMerged
 from cordon.exposures.models import EventExposure, Exposure
 from cordon.exposures.schemas import ContactIn, EventExposureIn, ExposureUpdate
 from cordon.people.models import Person
@@ -190,8 +191,20 @@ def list_event_exposures(
 ) -> tuple[list[EventExposure], int]:
     query = select(EventExposure)
     query = query.where(scope.holds(EventExposure.person_id, Person.id, Person.ward_id))
-    if cluster_id is not None:
-        query = query.where(EventExposure.cluster_id == cluster_id)
-    if person_id is not None:
-        query = query.where(EventExposure.person_id == person_id)
+    query = where_given(
+        query, (EventExposure.cluster_id, cluster_id), (EventExposure.person_id, person_id)
+    )
     return paged(session, query, EventExposure.id.desc(), limit=limit, offset=offset)
+
+
+def on_persons_merged(session: Session, event: PersonsMerged) -> None:
+    """The duplicate's exposures and event exposures become the kept person's, on either
+    side; an exposure between the two would be a self-contact and is dropped. Before the
+    tier engine reacts: it reads the exposures."""
+    pair = (event.kept_id, event.merged_id)
+    session.execute(
+        delete(Exposure).where(Exposure.person_id.in_(pair), Exposure.contact_id.in_(pair))
+    )
+    merged, kept = event.merged_id, event.kept_id
+    move_person_rows(session, Exposure, EventExposure, merged_id=merged, kept_id=kept)
+    move_person_rows(session, Exposure, merged_id=merged, kept_id=kept, column="contact_id")

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.facilities import service
 from cordon.facilities.enums import FacilityKind, FacilityStatus
@@ -44,7 +44,7 @@ def add(
 @app.command("list")
 def list_facilities(
     status: Annotated[FacilityStatus | None, typer.Option(help="Only this status.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """The facilities with their beds: capacity, taken, free."""
     with session_scope() as session:

@@ -17,19 +17,7 @@ router = APIRouter(prefix="/facilities", tags=["isolation"])
 
 
 def out(f: Facility) -> FacilityOut:
-    return FacilityOut(
-        id=f.id,
-        code=f.code,
-        name=f.name,
-        kind=f.kind,
-        ward_id=f.ward_id,
-        address=f.address,
-        capacity=f.capacity,
-        booked=f.booked,
-        free=f.free,
-        status=f.status,
-        manager_user_id=f.manager_user_id,
-    )
+    return FacilityOut.model_validate(f)
 
 
 @router.get("", response_model=Page[FacilityOut])
@@ -45,7 +33,7 @@ def list_facilities(
     rows, total = service.listed(
         session, kind=kind, status=status, limit=page.limit, offset=page.offset
     )
-    return Page(items=[out(f) for f in rows], total=total, limit=page.limit, offset=page.offset)
+    return page.answer([out(f) for f in rows], total)
 
 
 @router.post("", response_model=FacilityOut, status_code=201)

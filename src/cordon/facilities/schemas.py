@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from cordon.core.bounds import Id
+from cordon.core.schemas import Out
 from cordon.facilities.enums import FacilityKind, FacilityStatus
 
 
@@ -26,7 +27,7 @@ class FacilityPatch(BaseModel):
     manager_user_id: Id | None = None
 
 
-class FacilityOut(BaseModel):
+class FacilityOut(Out):
     id: int
     code: str
     name: str

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from cordon.access.service import usernames
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.pagination import paged
+from cordon.core.sql import where_given
 from cordon.facilities.enums import FacilityKind, FacilityStatus
 from cordon.facilities.models import Facility
 from cordon.geography.enums import UnitLevel
@@ -154,10 +155,7 @@ def listed(
     offset: int = 0,
 ) -> tuple[list[Facility], int]:
     query = select(Facility)
-    if kind is not None:
-        query = query.where(Facility.kind == kind)
-    if status is not None:
-        query = query.where(Facility.status == status)
+    query = where_given(query, (Facility.kind, kind), (Facility.status, status))
     return paged(session, query, Facility.code, limit=limit, offset=offset)
 
 

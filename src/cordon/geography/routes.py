@@ -32,7 +32,7 @@ def list_units(
         session, level=level, parent_id=parent_id, limit=page.limit, offset=page.offset
     )
     items = [AdminUnitOut.model_validate(r) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/{unit_id}", response_model=AdminUnitOut)

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
-
+from cordon.core.schemas import Out
 from cordon.geography.enums import UnitLevel
 
 
-class AdminUnitOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class AdminUnitOut(Out):
     id: int
     code: str
     level: UnitLevel

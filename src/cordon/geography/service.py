@@ -13,6 +13,7 @@ from cordon.core.db import get_or_404
 from cordon.core.errors import InvalidInput
 from cordon.core.pagination import paged
 from cordon.core.scope import Scope
+from cordon.core.sql import where_given
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
 
@@ -58,6 +59,17 @@ class _Units:
             setattr(unit, key, value)
         return unit
 
+    def upsert_row(self, row: dict[str, str], columns: str = "", **values: object) -> AdminUnit:
+        """The unit of a row of the city's files: its code, names and kind from the row's
+        columns (their names begin with ``columns``), the rest from ``values``."""
+        return self.upsert(
+            row[f"{columns}code"],
+            name=row[f"{columns}name_vi"],
+            name_ascii=row[f"{columns}name_ascii"],
+            kind=row[f"{columns}kind"],
+            **values,
+        )
+
 
 def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
     """Load (or refresh) one city's units from ``city.csv``, ``districts.csv`` and ``wards.csv``."""
@@ -66,12 +78,9 @@ def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
     wards = _read(directory / "wards.csv")
     units = _Units(session)
     total = sum(int(d["population_2019"]) for d in districts)
-    city = units.upsert(
-        city_row["code"],
+    city = units.upsert_row(
+        city_row,
         level=UnitLevel.city,
-        name=city_row["name_vi"],
-        name_ascii=city_row["name_ascii"],
-        kind=city_row["kind"],
         parent_id=None,
         population=total,
         area_km2=sum(float(d["area_km2"]) for d in districts if d.get("area_km2")) or None,
@@ -89,27 +98,17 @@ def load_city(session: Session, directory: Path = HANOI) -> LoadResult:
 def _load_district(
     units: _Units, row: dict[str, str], wards: list[dict[str, str]], *, city_id: int
 ) -> None:
-    district = units.upsert(
-        row["code"],
+    district = units.upsert_row(
+        row,
         level=UnitLevel.district,
-        name=row["name_vi"],
-        name_ascii=row["name_ascii"],
-        kind=row["kind"],
         parent_id=city_id,
         population=int(row["population_2019"]),
         area_km2=float(row["area_km2"]) if row.get("area_km2") else None,
     )
     units.session.flush()
     for w, pop in zip(wards, ward_populations(district.population, len(wards)), strict=True):
-        units.upsert(
-            w["ward_code"],
-            level=UnitLevel.ward,
-            name=w["ward_name_vi"],
-            name_ascii=w["ward_name_ascii"],
-            kind=w["ward_kind"],
-            parent_id=district.id,
-            population=pop,
-            area_km2=None,
+        units.upsert_row(
+            w, "ward_", level=UnitLevel.ward, parent_id=district.id, population=pop, area_km2=None
         )
 
 
@@ -130,10 +129,7 @@ def list_units(
     offset: int = 0,
 ) -> tuple[list[AdminUnit], int]:
     query = select(AdminUnit)
-    if level is not None:
-        query = query.where(AdminUnit.level == level)
-    if parent_id is not None:
-        query = query.where(AdminUnit.parent_id == parent_id)
+    query = where_given(query, (AdminUnit.level, level), (AdminUnit.parent_id, parent_id))
     return paged(session, query, AdminUnit.code, limit=limit, offset=offset)
 
 

@@ -28,7 +28,6 @@ from cordon.handovers.schemas import (
 )
 
 router = APIRouter(prefix="/handovers", tags=["handovers"])
-HIDDEN = "outside your jurisdiction"
 
 
 def _out(session: Session, who: Principal, rows: list[Handover]) -> list[HandoverOut]:
@@ -50,7 +49,7 @@ def _out(session: Session, who: Principal, rows: list[Handover]) -> list[Handove
             status=h.status,
             exposure_id=h.exposure_id,
             person_id=h.person_id if h.person_id in seen else None,
-            name=names.get(h.person_id, HIDDEN),
+            name=names.get(h.person_id, guard.HIDDEN),
             from_unit=units[h.from_unit_id],
             to_unit=units[h.to_unit_id],
             note=h.note,
@@ -123,7 +122,7 @@ def list_handovers(
             limit=page.limit,
             offset=page.offset,
         )
-    return Page(items=_out(session, who, rows), total=total, limit=page.limit, offset=page.offset)
+    return page.answer(_out(session, who, rows), total)
 
 
 @router.get("/{handover_id}", response_model=HandoverOut)

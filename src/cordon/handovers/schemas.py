@@ -5,9 +5,14 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from cordon.core.bounds import Id
+from cordon.core.schemas import remark
 from cordon.exposures.enums import Closeness, Setting
 from cordon.handovers.enums import HandoverStatus
 from cordon.people.schemas import PersonCreate
+
+FOR_THE_WARD = (
+    "What the receiving ward needs to know: where and when they met, how to reach the contact."
+)
 
 
 class HandoverIn(BaseModel):
@@ -15,12 +20,7 @@ class HandoverIn(BaseModel):
         description="An exposure you see from one side: its other person, who lives outside "
         "your jurisdiction, is handed over to the ward where they live."
     )
-    note: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="What the receiving ward needs to know: where and when they met, how to "
-        "reach the contact.",
-    )
+    note: str | None = remark(FOR_THE_WARD)
 
 
 class MetIn(BaseModel):
@@ -47,12 +47,7 @@ class HandoverContactIn(BaseModel):
         "telling you whom, else they are registered in that ward."
     )
     met: MetIn
-    note: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="What the receiving ward needs to know: where and when they met, how to "
-        "reach the contact.",
-    )
+    note: str | None = remark(FOR_THE_WARD)
 
 
 class HandoverAnswerIn(BaseModel):
@@ -60,11 +55,7 @@ class HandoverAnswerIn(BaseModel):
         description="accepted, completed or declined (the receiving side); cancelled (the "
         "sender, while it is still open)."
     )
-    note: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="Required to complete (what was done) and to decline (why).",
-    )
+    note: str | None = remark("Required to complete (what was done) and to decline (why).")
 
 
 class UnitRef(BaseModel):

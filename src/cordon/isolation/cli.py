@@ -9,7 +9,7 @@ from rich.table import Table
 
 from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.isolation import release as releasing
 from cordon.isolation import service, tasks
@@ -26,7 +26,7 @@ def list_orders(
     status: Annotated[list[OrderStatus] | None, typer.Option(help="Default: open orders.")] = None,
     place: Annotated[Place | None, typer.Option(help="Only this place.")] = None,
     limit: Annotated[int, typer.Option(help="Most orders shown.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """The city's isolation orders, newest first (people by number)."""
     with session_scope() as session:
@@ -150,7 +150,7 @@ def samples(
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Due on or before.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Most tasks shown.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Samples still to take from people in isolation, oldest first (people by number)."""
     with session_scope() as session:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
@@ -19,6 +19,7 @@ from cordon.facilities import service as facilities
 from cordon.facilities.enums import FacilityStatus
 from cordon.isolation import release, service
 from cordon.isolation.enums import OrderStatus, Place
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -68,7 +69,7 @@ def orders_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     needs(who, Permission.isolation_read)
     return _page(request, session, who, page)

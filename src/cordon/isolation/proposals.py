@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from cordon.core.bulk import insert_rows, next_ids
 from cordon.core.dates import today
-from cordon.core.db import move_person_rows
+from cordon.core.db import move_person_rows, set_ward_copies
 from cordon.core.errors import N_
 from cordon.core.models import utcnow
 from cordon.core.sql import member_of
-from cordon.events import ExposuresAdded, PersonsMerged, TiersMoved
+from cordon.events import ExposuresAdded, PersonMoved, PersonsMerged, TiersMoved
 from cordon.exposures.enums import Closeness
 from cordon.exposures.models import CLOSE_ONLY, Exposure
 from cordon.facilities import service as facilities
@@ -26,6 +26,7 @@ from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.regimes import Plan, Regime, get_regimes, isolated_tiers, plan
 from cordon.isolation.service import TEST_DAY, close, reschedule
+from cordon.people import service as people
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from cordon.tracing.policy import get_policy
@@ -125,12 +126,20 @@ class Proposed:
     without_bed: int  # facility orders proposed with no free bed: an officer must choose
 
 
+def on_person_moved(session: Session, event: PersonMoved) -> None:
+    """The person's orders are listed in the ward the person lives in now (ADR 0009)."""
+    set_ward_copies(session, IsolationOrder, person_id=event.person_id, ward_id=event.to_ward)
+
+
 def on_persons_merged(session: Session, event: PersonsMerged) -> None:
     """A duplicate's orders and lab tasks become the kept person's — before the tier engine
     moves the two records' tiers (``cordon.reactions``), so that the orders it then judges
     are the kept person's: an order in force goes on. A person holds one open order at most:
     when both records held one, the one in force stays (the kept person's, if both or
-    neither are), and the other ends, its bed given back."""
+    neither are), and the other ends, its bed given back. The kept person's own orders carry
+    their ward (which the merge may have given them); the duplicate's keep theirs."""
+    ward = people.ward_of(session, event.kept_id)
+    set_ward_copies(session, IsolationOrder, person_id=event.kept_id, ward_id=ward)
     held = list(
         session.scalars(
             select(IsolationOrder).where(

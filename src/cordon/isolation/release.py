@@ -18,7 +18,7 @@ from cordon.core.scope import CITY, Scope
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
-from cordon.isolation.service import check_version, close, get, tell
+from cordon.isolation.service import close, in_status, tell
 from cordon.monitoring.enums import FlagStatus
 from cordon.monitoring.models import Flag
 from cordon.outbox.enums import MessageKind
@@ -125,13 +125,8 @@ def release(
     """An officer approves the release. After a facility stay that the regime follows with
     home monitoring, the order moves home (the bed is given back) until ``monitor_until``;
     otherwise it is released. Refused, saying why, when the rule is not met."""
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.confirmed:
-        raise Conflict.of(
-            N_("Only an order in force can be released (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only an order in force can be released (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.confirmed, version=version, refusal=refusal)
     ready = readiness(session, order)
     if not ready.ready:
         raise Conflict.of(N_("Not ready for release: %(why)s."), why=ready.problems[0])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +11,6 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Jurisdiction
 from cordon.access.who import IsolationReader, IsolationWriter
-from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, NotFound
@@ -33,12 +33,24 @@ router = APIRouter(tags=["isolation"])
 
 def orders_out(session: Session, who: Principal, rows: list[IsolationOrder]) -> list[OrderOut]:
     ids = [o.person_id for o in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "isolation_orders", None, ids, view="orders")
+    names = guard.shown(session, who, "isolation_orders", ids, view="orders")
     return [
         OrderOut.model_validate(o).model_copy(update={"name": names.get(o.person_id, "")})
         for o in rows
     ]
+
+
+def _acted(
+    session: Session,
+    who: Principal,
+    order_id: int,
+    act: Callable[..., IsolationOrder],
+    body: BaseModel,
+) -> OrderOut:
+    """An officer's decision on an order in sight: ``act`` with what ``body`` says."""
+    _order_in_sight(session, who, order_id)
+    order = act(session, order_id, by_user_id=who.user_id, **body.model_dump())
+    return orders_out(session, who, [order])[0]
 
 
 def _order_in_sight(session: Session, who: Principal, order_id: Id) -> IsolationOrder:
@@ -67,7 +79,7 @@ def list_orders(
         offset=page.offset,
     )
     items = orders_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.get("/isolation/orders/{order_id}", response_model=OrderOut)
@@ -87,30 +99,14 @@ def confirm_order(
     session: SessionDep, who: IsolationWriter, order_id: Id, body: ConfirmIn
 ) -> OrderOut:
     """Put a proposed order in force, as proposed or in another place or facility."""
-    _order_in_sight(session, who, order_id)
-    order = service.confirm(
-        session,
-        order_id,
-        version=body.version,
-        by_user_id=who.user_id,
-        place=body.place,
-        facility_id=body.facility_id,
-        note=body.note,
-        regime_id=body.regime_id,
-        ends_on=body.ends_on,
-    )
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.confirm, body)
 
 
 @router.post("/isolation/orders/{order_id}/decline", response_model=OrderOut)
 def decline_order(
     session: SessionDep, who: IsolationWriter, order_id: Id, body: DeclineIn
 ) -> OrderOut:
-    _order_in_sight(session, who, order_id)
-    order = service.decline(
-        session, order_id, version=body.version, by_user_id=who.user_id, reason=body.reason
-    )
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.decline, body)
 
 
 @router.post("/isolation/orders/{order_id}/transfer", response_model=OrderOut)
@@ -119,17 +115,7 @@ def transfer_order(
 ) -> OrderOut:
     """Move an order in force to another facility, or between home and a facility; the
     person is told by SMS where to go."""
-    _order_in_sight(session, who, order_id)
-    order = service.transfer(
-        session,
-        order_id,
-        version=body.version,
-        by_user_id=who.user_id,
-        place=body.place,
-        facility_id=body.facility_id,
-        reason=body.reason,
-    )
-    return orders_out(session, who, [order])[0]
+    return _acted(session, who, order_id, service.transfer, body)
 
 
 @router.get("/isolation/orders/{order_id}/transfers", response_model=list[TransferOut])

@@ -4,15 +4,12 @@ to enter: the samples taken whose result is awaited, each with its result form."
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
-from cordon.audit import recorder
 from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
 from cordon.core.bounds import Id
@@ -20,6 +17,7 @@ from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
 from cordon.isolation import tasks
+from cordon.web.filters import PageNumber
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
@@ -44,12 +42,11 @@ def _page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     rows, total = tasks.due(session, scope=who.scope, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    ids = [t.person_id for t in rows]
-    recorder.read(session, "lab_tasks", None, ids, view="due")
+    names = guard.shown(session, who, "lab_tasks", [t.person_id for t in rows], view="due")
     context = {
         "tasks": rows,
         "total": total,
-        "names": guard.names(session, who, ids),
+        "names": names,
         "can_record": who.can(Permission.lab_write),
         "methods": list(TestMethod),
         "results": list(TestResult),
@@ -68,7 +65,7 @@ def samples_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     _may_see(who)
     return _page(request, session, who, page)
@@ -121,11 +118,11 @@ def _results_page(
 ) -> Response:
     rows, total = lab.awaiting_results(session, scope=who.scope, limit=PER_PAGE)
     ids = [t.person_id for t in rows]
-    recorder.read(session, "lab_tests", None, ids, view="awaiting results")
+    names = guard.shown(session, who, "lab_tests", ids, view="awaiting results")
     context = {
         "tests": rows,
         "total": total,
-        "names": guard.names(session, who, ids),
+        "names": names,
         "results": RESULTS,
         "failed": failed,
         "today": today().isoformat(),

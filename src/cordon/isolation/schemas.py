@@ -2,20 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from cordon.core.bounds import Day, Id
+from cordon.core.schemas import Out, PersonName
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 
 
-class OrderOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class OrderOut(Out):
     id: int
     person_id: int
-    name: str = Field(
-        default="", description="The person's name (a pseudonym for pseudonymised roles)."
-    )
+    name: PersonName = ""
     status: OrderStatus
     place: Place
     facility_id: int | None
@@ -50,9 +47,7 @@ class DeclineIn(BaseModel):
     reason: str = Field(min_length=1, max_length=300)
 
 
-class TaskOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class TaskOut(Out):
     id: int
     due_on: dt.date
     reason: str
@@ -74,9 +69,7 @@ class TransferIn(BaseModel):
     reason: str = Field(min_length=1, max_length=300)
 
 
-class TransferOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class TransferOut(Out):
     id: int
     order_id: int
     from_place: Place

@@ -23,6 +23,7 @@ from cordon.core.models import utcnow
 from cordon.core.pagination import paged
 from cordon.core.rulesets import UnknownRule
 from cordon.core.scope import CITY, Scope
+from cordon.core.sql import where_given
 from cordon.facilities import service as facilities
 from cordon.isolation.enums import OPEN, OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
@@ -62,6 +63,33 @@ def get(session: Session, order_id: int) -> IsolationOrder:
     return order
 
 
+def mark_reported(session: Session, *, order_id: int, day: dt.date) -> None:
+    """The order remembers the day of its person's last report (*who has not reported
+    today*); by a Core statement, not the ORM: a report is not a change of the order (its
+    version stays)."""
+    session.execute(
+        update(IsolationOrder)
+        .where(IsolationOrder.id == order_id, IsolationOrder.last_report_on < day)
+        .values(last_report_on=day)
+    )
+
+
+def schedule_sample(
+    session: Session, *, order_id: int, person_id: int, due_on: dt.date, reason: str
+) -> LabTask:
+    """A sample to take from the person under the order on ``due_on`` (a symptomatic
+    contact's test, asked by monitoring)."""
+    task = LabTask(
+        person_id=person_id,
+        order_id=order_id,
+        due_on=due_on,
+        reason=reason,
+        status=TaskStatus.scheduled,
+    )
+    session.add(task)
+    return task
+
+
 def check_version(order: IsolationOrder, version: int) -> None:
     if order.version != version:
         raise Conflict.of(
@@ -69,6 +97,18 @@ def check_version(order: IsolationOrder, version: int) -> None:
             now=order.version,
             sent=version,
         )
+
+
+def in_status(
+    session: Session, order_id: int, status: OrderStatus, *, version: int, refusal: str
+) -> IsolationOrder:
+    """The order to act on: as read (``version``, else 409) and in ``status`` (else 409 with
+    ``refusal``, which names the status it is in)."""
+    order = get(session, order_id)
+    check_version(order, version)
+    if order.status is not status:
+        raise Conflict.of(refusal, status=order.status.value)
+    return order
 
 
 @atomic
@@ -87,13 +127,8 @@ def confirm(
     """Put a proposed order in force, as proposed or changed: another place or facility,
     another regime (its dates and test days from the same last exposure), another last day.
     The order it replaces (if any) is closed."""
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.proposed:
-        raise Conflict.of(
-            N_("Only a proposed order can be confirmed (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only a proposed order can be confirmed (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.proposed, version=version, refusal=refusal)
     if regime_id is not None and regime_id != order.regime_id:
         planned = _replan(session, order, regime_id)
         place = place or planned
@@ -137,13 +172,8 @@ def transfer(
     given back here), a facility instead of home, or home instead of a facility. The order
     stays the same — the person's link, reports, tasks and dates with it — and the move is
     kept with its reason (``Transfer``); the person is told where to go."""
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.confirmed:
-        raise Conflict.of(
-            N_("Only an order in force can be transferred (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only an order in force can be transferred (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.confirmed, version=version, refusal=refusal)
     if place is Place.monitoring:
         raise InvalidInput.on("place", N_("move the person to a facility or home"))
     if not reason.strip():
@@ -284,13 +314,8 @@ def _move(session: Session, order: IsolationOrder, place: Place, facility_id: in
 def decline(
     session: Session, order_id: int, *, version: int, by_user_id: int | None, reason: str
 ) -> IsolationOrder:
-    order = get(session, order_id)
-    check_version(order, version)
-    if order.status is not OrderStatus.proposed:
-        raise Conflict.of(
-            N_("Only a proposed order can be declined (this one is %(status)s)."),
-            status=order.status.value,
-        )
+    refusal = N_("Only a proposed order can be declined (this one is %(status)s).")
+    order = in_status(session, order_id, OrderStatus.proposed, version=version, refusal=refusal)
     if not reason.strip():
         raise InvalidInput.on("reason", N_("say why the order is declined"))
     close(session, order, OrderStatus.declined, today(), reason.strip())
@@ -316,10 +341,9 @@ def listed(
     query = select(IsolationOrder).where(IsolationOrder.status.in_(sorted(statuses)))
     if not scope.whole_city:
         query = query.where(scope.where(IsolationOrder.ward_id, IsolationOrder.person_id))
-    if place is not None:
-        query = query.where(IsolationOrder.place == place)
-    if facility_id is not None:
-        query = query.where(IsolationOrder.facility_id == facility_id)
+    query = where_given(
+        query, (IsolationOrder.place, place), (IsolationOrder.facility_id, facility_id)
+    )
     return paged(session, query, IsolationOrder.id.desc(), limit=limit, offset=offset)
 
 

@@ -11,7 +11,6 @@ from cordon.access import guard
 from cordon.access.deps import CurrentPrincipal
 from cordon.access.roles import Permission
 from cordon.access.who import LabWriter
-from cordon.audit import recorder
 from cordon.cases import lab
 from cordon.cases.lab import LabReport
 from cordon.cases.schemas import LabTestIn, LabTestOut, ResultIn
@@ -37,22 +36,9 @@ def due_tasks(
     if not (who.can(Permission.isolation_read) or who.can(Permission.lab_write)):
         raise Forbidden(f"Your role ({who.role.title}) may not see sampling tasks.")
     rows, total = tasks.due(session, scope=who.scope, on=on, limit=page.limit, offset=page.offset)
-    ids = [t.person_id for t in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "lab_tasks", None, ids, view="due")
-    items = [
-        DueTaskOut(
-            id=t.id,
-            due_on=t.due_on,
-            reason=t.reason,
-            status=t.status,
-            person_id=t.person_id,
-            name=names.get(t.person_id, ""),
-            order_id=t.order_id,
-        )
-        for t in rows
-    ]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    names = guard.shown(session, who, "lab_tasks", [t.person_id for t in rows], view="due")
+    items = [DueTaskOut.of(t, name=names.get(t.person_id, "")) for t in rows]
+    return page.answer(items, total)
 
 
 @router.post(

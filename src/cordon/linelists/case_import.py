@@ -11,14 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources
+from cordon.cases.bulk import SourceRow, insert_case_columns, insert_sources, keep_warnings
 from cordon.cases.enums import SourceKind
-from cordon.cases.models import Case
 from cordon.clusters.service import add_members, create_cluster
-from cordon.core.bulk import table_of
 from cordon.core.errors import FieldProblem
 from cordon.core.text import fold
 from cordon.linelists import lookups
@@ -127,18 +124,15 @@ class CaseChunks:
 
     def _keep_warnings(self, plan: CasePlan, case_ids: range) -> None:
         """The facts to review, stored with their cases (one statement for the chunk)."""
-        flagged = [
-            {"case": case_ids[i], "warnings": [w.to_record() for w in item.warnings]}
+        flagged = {
+            case_ids[i]: [w.to_record() for w in item.warnings]
             for i, item in enumerate(plan.lines)
             if item.warnings
-        ]
+        }
         found = plan.warnings
         self.warning_count += len(found)
         self.warnings += found[: max(0, WARNINGS_KEPT - len(self.warnings))]
-        if flagged:
-            table = table_of(Case)  # a Core statement: one executemany, not the ORM's bulk path
-            statement = update(table).where(table.c.id == bindparam("case"))
-            self.session.execute(statement.values(warnings=bindparam("warnings")), flagged)
+        keep_warnings(self.session, warnings=flagged)
 
     def _join_clusters(self, clusters: ClusterPlan, case_ids: range) -> None:
         """New clusters made by the clusters service (a code from the name) — once for the

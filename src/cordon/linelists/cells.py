@@ -18,11 +18,11 @@ from typing import Any, NamedTuple
 import phonenumbers
 
 from cordon.core.errors import N_, BadValue
+from cordon.core.phones import normalize_phone
 from cordon.core.text import normalize_name
 from cordon.linelists.columns import Column, Kind
 from cordon.linelists.countries import country_code
 from cordon.linelists.mapping import CATCH_ALL, CodeRule, Layout, Mapping
-from cordon.people.phones import normalize_phone
 
 Parser = Callable[[str], Any]
 TRUE = frozenset({"true", "yes", "y", "1", "x", "có"})

@@ -33,6 +33,7 @@ from cordon.monitoring import history, links, service
 from cordon.monitoring.enums import Reporter, Symptom
 from cordon.people import service as people
 from cordon.people.models import Person
+from cordon.web.filters import PageNumber
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
 from cordon.web.templating import render, texts_for
@@ -114,34 +115,50 @@ def send_report(request: Request, session: SessionDep, token: str, form: PostedF
         return _gone(request)
     t = texts_for(request)
     reader = Reader(t)
-    typed: dict[str, object] = {
-        "temperature": value(form, "temperature"),
-        "note": value(form, "note"),
-        "submission": value(form, "submission"),
-        "for_order": value(form, "for_order"),
-        "symptoms": [s for s in form.getlist("symptoms") if isinstance(s, str)],
-    }
+    typed = _typed_report(form, "for_order")
     temperature = reader.number("temperature", str(typed["temperature"]), 34, 43)
     allowed = {str(i) for i, _ in _household(session, order)}
     target = int(str(typed["for_order"])) if typed["for_order"] in allowed else order.id
     if reader.ok():
         recorder.act_as(session, SELF_REPORT)
         try:
-            service.report(
-                session,
-                target,
-                temperature=temperature,
-                symptoms=list(typed["symptoms"]),  # type: ignore[call-overload]
-                note=str(typed["note"]) or None,
-                reporter=Reporter.self if target == order.id else Reporter.household,
-                by_user_id=None,
-                submission=str(typed["submission"]),
-            )
+            reporter = Reporter.self if target == order.id else Reporter.household
+            _send(session, target, typed, temperature, reporter=reporter, by_user_id=None)
         except CordonError as exc:
             reader.refused(exc)
     if not reader.ok():
         return _form(request, session, order, token, typed=typed, errors=reader.errors, status=422)
     return RedirectResponse(f"/r/{token}?sent=1", status_code=303)
+
+
+def _typed_report(form: FormData, *more: str) -> dict[str, object]:
+    """A daily report's fields as typed (and ``more`` fields of the form)."""
+    names = ("temperature", "note", "submission", *more)
+    typed: dict[str, object] = {name: value(form, name) for name in names}
+    typed["symptoms"] = [s for s in form.getlist("symptoms") if isinstance(s, str)]
+    return typed
+
+
+def _send(
+    session: Session,
+    order_id: int,
+    typed: dict[str, object],
+    temperature: float | None,
+    *,
+    reporter: Reporter,
+    by_user_id: int | None,
+) -> None:
+    """The daily report ``typed`` for ``order_id``, stored (once per its submission key)."""
+    service.report(
+        session,
+        order_id,
+        temperature=temperature,
+        symptoms=list(typed["symptoms"]),  # type: ignore[call-overload]
+        note=str(typed["note"]) or None,
+        reporter=reporter,
+        by_user_id=by_user_id,
+        submission=str(typed["submission"]),
+    )
 
 
 # -- the ward health worker's page -------------------------------------------------------------
@@ -227,7 +244,7 @@ def worker_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
     saved: Annotated[Saved | None, Query()] = None,
 ) -> Response:
     """The ward health worker's day: flags to act on, and who has not reported today."""
@@ -260,27 +277,15 @@ def enter_report(
     needs(who, Permission.isolation_write)
     guard.person(session, who, isolation.get(session, order_id).person_id)
     reader = Reader(texts_for(request, who))
-    typed: dict[str, object] = {
-        "temperature": value(form, "temperature"),
-        "note": value(form, "note"),
-        "submission": value(form, "submission"),
-        "symptoms": [s for s in form.getlist("symptoms") if isinstance(s, str)],
-    }
+    typed = _typed_report(form)
     low, high = service.TEMPERATURE_RANGE
     temperature = reader.number("temperature", str(typed["temperature"]), low, high)
     page, row = _page_of(form), f"order-{order_id}"
     if not reader.ok():
         return _refused(request, session, who, page, row, typed, reader)
     try:
-        service.report(
-            session,
-            order_id,
-            temperature=temperature,
-            symptoms=list(typed["symptoms"]),  # type: ignore[call-overload]
-            note=str(typed["note"]) or None,
-            reporter=Reporter.worker,
-            by_user_id=who.user_id,
-            submission=str(typed["submission"]),
+        _send(
+            session, order_id, typed, temperature, reporter=Reporter.worker, by_user_id=who.user_id
         )
     except CordonError as exc:
         return _refused(request, session, who, page, row, typed, reader, exc)

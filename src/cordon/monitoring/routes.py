@@ -30,8 +30,7 @@ def report_out(
 
 def flags_out(session: Session, who: Principal, rows: list[Flag]) -> list[FlagOut]:
     ids = [f.person_id for f in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "monitoring_flags", None, ids, view="flags")
+    names = guard.shown(session, who, "monitoring_flags", ids, view="flags")
     return [
         FlagOut.model_validate(f).model_copy(update={"name": names.get(f.person_id, "")})
         for f in rows
@@ -46,14 +45,7 @@ def enter_report(
     order = isolation.get(session, order_id)
     guard.person(session, who, order.person_id)
     done = service.report(
-        session,
-        order_id,
-        temperature=body.temperature,
-        symptoms=body.symptoms,
-        note=body.note,
-        reporter=Reporter.worker,
-        by_user_id=who.user_id,
-        submission=body.submission,
+        session, order_id, reporter=Reporter.worker, by_user_id=who.user_id, **body.model_dump()
     )
     return report_out(done.report, done.flags, before=not done.new)
 
@@ -81,7 +73,7 @@ def list_flags(session: SessionDep, who: IsolationReader, page: PageDep) -> Page
     """Open flags in your jurisdiction, newest first: missed reports, fever, symptoms."""
     rows, total = service.open_flags(session, scope=who.scope, limit=page.limit, offset=page.offset)
     items = flags_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post("/monitoring/flags/{flag_id}/close", response_model=FlagOut)
@@ -98,4 +90,4 @@ def not_reported(session: SessionDep, who: IsolationReader, page: PageDep) -> Pa
         session, scope=who.scope, limit=page.limit, offset=page.offset
     )
     items = orders_out(session, who, rows)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)

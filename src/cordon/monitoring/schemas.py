@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from cordon.core.bounds import NOTES
+from cordon.core.schemas import Out, PersonName
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
 
 
@@ -21,8 +22,8 @@ class ReportIn(BaseModel):
     )
 
 
-class ReportOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class Said(Out):
+    """What a daily report said, and when: a report's and a reading's first fields."""
 
     id: int
     order_id: int
@@ -30,20 +31,19 @@ class ReportOut(BaseModel):
     reported_at: dt.datetime
     temperature: float | None
     symptoms: list[str]
+
+
+class ReportOut(Said):
     note: str | None
     reporter: Reporter
     flags: list[FlagKind] = Field(default_factory=list, description="Flags this report raised.")
     stored_before: bool = False
 
 
-class FlagOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class FlagOut(Out):
     id: int
     person_id: int
-    name: str = Field(
-        default="", description="The person's name (a pseudonym for pseudonymised roles)."
-    )
+    name: PersonName = ""
     order_id: int
     kind: FlagKind
     status: FlagStatus
@@ -55,15 +55,9 @@ class FlagOut(BaseModel):
     )
 
 
-class ReadingOut(BaseModel):
+class ReadingOut(Said):
     """One daily reading of the follow-up history, with the flags it raised."""
 
-    id: int
-    order_id: int
-    reported_on: dt.date
-    reported_at: dt.datetime
-    temperature: float | None
-    symptoms: list[str]
     reporter: Reporter
     entered_by: str | None = Field(description="The worker who entered it; null: the person.")
     note: str | None

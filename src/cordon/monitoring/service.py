@@ -14,29 +14,28 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import exists, insert, literal, or_, select, update
+from sqlalchemy import exists, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cordon.cases import service as cases
-from cordon.cases.enums import CaseStatus
-from cordon.cases.models import Case
 from cordon.core.config import get_settings
 from cordon.core.dates import today
-from cordon.core.db import atomic
+from cordon.core.db import atomic, set_ward_copies
 from cordon.core.errors import N_, Conflict, InvalidInput, NotFound
 from cordon.core.models import UtcDateTime, utcnow
 from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
-from cordon.events import LabTested
+from cordon.events import LabTested, PersonMoved, PersonsMerged
 from cordon.isolation import service as isolation
-from cordon.isolation.enums import OrderStatus, TaskStatus
-from cordon.isolation.models import IsolationOrder, LabTask
+from cordon.isolation.enums import OrderStatus
+from cordon.isolation.models import IsolationOrder
 from cordon.monitoring import alerts, links
 from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter, Symptom
 from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox import service as outbox
 from cordon.outbox.enums import Channel, MessageKind
+from cordon.people import service as people
 from cordon.people.models import Person
 
 FEVER_AT = 37.5  # °C (docs/domain.md §6)
@@ -110,7 +109,7 @@ def report(
         stored = session.scalar(select(SelfReport).where(SelfReport.submission == submission))
         assert stored is not None
         return Reported(stored, [], new=False)
-    _mark_reported(session, order, entry.reported_on)
+    isolation.mark_reported(session, order_id=order.id, day=entry.reported_on)
     kinds = flags_called_for(temperature, said)
     flags = [f for k in kinds if (f := _raise(session, order, k, entry)) is not None]
     if kinds and order.tier == 1:
@@ -125,16 +124,6 @@ def flags_called_for(temperature: float | None, symptoms: Collection[str]) -> li
     if len(symptoms) >= SYMPTOMS_AT:
         kinds.append(FlagKind.symptoms)
     return kinds
-
-
-def _mark_reported(session: Session, order: IsolationOrder, day: dt.date) -> None:
-    """The order remembers the day of the last report (*who has not reported today*); by a
-    Core statement, not the ORM: a report is not a change of the order (its version stays)."""
-    session.execute(
-        update(IsolationOrder)
-        .where(IsolationOrder.id == order.id, IsolationOrder.last_report_on < day)
-        .values(last_report_on=day)
-    )
 
 
 def _raise(
@@ -178,31 +167,30 @@ def on_lab_tested(session: Session, event: LabTested) -> None:
         _raise(session, order, FlagKind.positive_test)
 
 
+def on_person_moved(session: Session, event: PersonMoved) -> None:
+    """The person's flags land on the list of the ward the person lives in now."""
+    set_ward_copies(session, Flag, person_id=event.person_id, ward_id=event.to_ward)
+
+
+def on_persons_merged(session: Session, event: PersonsMerged) -> None:
+    """The kept person's flags carry their ward (which the merge may have given them); the
+    duplicate's stay as they were."""
+    ward = people.ward_of(session, event.kept_id)
+    set_ward_copies(session, Flag, person_id=event.kept_id, ward_id=ward)
+
+
 def _suspect(session: Session, order: IsolationOrder) -> None:
     """A symptomatic F1 becomes a suspected case (unless one is under way) with a sample to
     take today."""
-    under_way = session.scalar(
-        select(Case.id).where(
-            Case.person_id == order.person_id,
-            Case.status.in_([CaseStatus.suspected, CaseStatus.confirmed]),
-        )
-    )
-    if under_way is None:
-        cases.create_case(
+    if cases.open_case(session, order.person_id) is None:
+        cases.create_case(  # suspected
             session,
             person_id=order.person_id,
-            status=CaseStatus.suspected,
             created_by="monitoring",
             reason="symptomatic F1 in isolation",
         )
-    session.add(
-        LabTask(
-            person_id=order.person_id,
-            order_id=order.id,
-            due_on=today(),
-            reason=SYMPTOMATIC,
-            status=TaskStatus.scheduled,
-        )
+    isolation.schedule_sample(
+        session, order_id=order.id, person_id=order.person_id, due_on=today(), reason=SYMPTOMATIC
     )
 
 

@@ -38,21 +38,5 @@ def list_messages(
         limit=page.limit,
         offset=page.offset,
     )
-    items = [
-        OutboxMessageOut(
-            id=m.id,
-            channel=m.channel,
-            kind=m.kind,
-            language=m.language,
-            recipient=service.masked(m.channel, m.recipient),
-            status=m.status,
-            attempts=m.attempts,
-            next_attempt_at=m.next_attempt_at,
-            last_error=m.last_error,
-            provider_id=m.provider_id,
-            created_at=m.created_at,
-            sent_at=m.sent_at,
-        )
-        for m in rows
-    ]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    items = [OutboxMessageOut.of(m, recipient=service.masked(m.channel, m.recipient)) for m in rows]
+    return page.answer(items, total)

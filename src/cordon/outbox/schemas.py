@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from cordon.core.schemas import Out
 from cordon.outbox.enums import Channel, Language, MessageKind, MessageStatus
 
 
-class OutboxMessageOut(BaseModel):
+class OutboxMessageOut(Out):
     """A message without its text, its recipient masked."""
 
     id: int

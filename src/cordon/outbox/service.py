@@ -21,10 +21,10 @@ from cordon.core.db import is_sqlite
 from cordon.core.errors import InvalidInput
 from cordon.core.models import utcnow
 from cordon.core.pagination import paged
+from cordon.core.phones import normalize_phone
 from cordon.outbox import templates
 from cordon.outbox.enums import Channel, Language, MessageKind, MessageStatus
 from cordon.outbox.models import OutboxMessage
-from cordon.people.phones import normalize_phone
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 PENDING = (MessageStatus.queued, MessageStatus.sending)

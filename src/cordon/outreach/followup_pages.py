@@ -5,8 +5,6 @@ every person shown is recorded in the audit log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -20,7 +18,7 @@ from cordon.cases.listing import in_unit
 from cordon.core.deps import SessionDep
 from cordon.geography.models import AdminUnit
 from cordon.outreach.followup import ContactFilter, FollowUpSort, OrderState, people_to_follow_up
-from cordon.web.filters import Filters, ListPage
+from cordon.web.filters import Filters, ListPage, page_of, sort_links
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs
 
@@ -54,16 +52,6 @@ def contact_filter(session: Session, form: Filters) -> ContactFilter:
     return where
 
 
-def _sorts(form: Filters, sort: FollowUpSort) -> dict[str, dict[str, str]]:
-    out = {}
-    for column in COLUMNS:
-        up, down = FollowUpSort(column), FollowUpSort(f"-{column}")
-        state = "ascending" if sort is up else "descending" if sort is down else "none"
-        target = down if sort is up else up
-        out[column] = {"href": "/contacts?" + form.query(sort=target.value), "state": state}
-    return out
-
-
 def _ward_names(session: Session, ward_ids: set[int | None]) -> dict[int, str]:
     ids = sorted(w for w in ward_ids if w is not None)
     if not ids:
@@ -80,26 +68,14 @@ def follow_up_list(request: Request, session: SessionDep, who: PageUser) -> Resp
     where = contact_filter(session, form)
     sort = form.choice("sort", FollowUpSort) or FollowUpSort.tier
     page = ListPage.of(form)
-    rows: list[Any] = []
-    total = 0
-    if not form.errors:
-        rows, total = people_to_follow_up(
-            session,
-            where,
-            sort=sort,
-            limit=page.limit,
-            offset=page.offset,
-            scope=who.scope,
-            cap=page.cap,
-        )
-    paged = page.context(rows, total)
+    paged = page_of(form, page, people_to_follow_up, session, where, sort=sort, scope=who.scope)
     rows = paged["rows"]
     people = [r.person_id for r in rows]
     recorder.read(session, "people", None, people, view="follow-up")
     context = {
         **paged,
         "form": form,
-        "sorts": _sorts(form, sort),
+        "sorts": sort_links(form, sort, "/contacts", COLUMNS),
         "names": guard.names(session, who, people),
         "wards": _ward_names(session, {r.ward_id for r in rows}),
         "places": places(session, who),

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cordon.access import guard
 from cordon.access.roles import Permission
-from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.outreach import service
 from cordon.outreach.enums import Channel, Outcome
 from cordon.people.pages import render_person
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -64,20 +64,19 @@ def to_reach_page(
     request: Request,
     session: SessionDep,
     who: PageUser,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """The contacts still to reach, longest waiting first."""
     needs(who, Permission.tracing_read)
     rows, total = service.still_to_reach(
         session, scope=who.scope, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
-    ids = [w.person_id for w in rows]
-    recorder.read(session, "people", None, ids, view="to-reach")
+    names = guard.shown(session, who, "people", [w.person_id for w in rows], view="to-reach")
     context = {
         "rows": rows,
         "total": total,
         **paging(total, page, PER_PAGE),
-        "names": guard.names(session, who, ids),
+        "names": names,
         "links": who.can(Permission.people_read),
     }
     return render(request, "outreach/to_reach.html", context, who=who)

@@ -21,19 +21,11 @@ router = APIRouter(tags=["outreach"])
 def attempts_out(session: Session, rows: list[ReachAttempt]) -> list[ReachAttemptOut]:
     user_ids = sorted({a.by_user_id for a in rows if a.by_user_id is not None})
     users = dict(session.execute(select(User.id, User.username).where(User.id.in_(user_ids))).all())
-    return [
-        ReachAttemptOut(
-            id=a.id,
-            person_id=a.person_id,
-            at=a.at,
-            channel=a.channel,
-            outcome=a.outcome,
-            tier=a.tier,
-            note=a.note,
-            by=users.get(a.by_user_id) if a.by_user_id is not None else None,
-        )
-        for a in rows
-    ]
+    return [ReachAttemptOut.of(a, by=_name(users, a.by_user_id)) for a in rows]
+
+
+def _name(users: dict[int, str], user_id: int | None) -> str | None:
+    return None if user_id is None else users.get(user_id)
 
 
 @router.post("/people/{person_id}/reach-attempts", response_model=ReachAttemptOut, status_code=201)
@@ -43,12 +35,7 @@ def record_attempt(
     """Record a call, visit or message to a contact and what came of it."""
     guard.person(session, who, person_id)
     attempt = service.record(
-        session,
-        person_id=person_id,
-        channel=body.channel,
-        outcome=body.outcome,
-        note=body.note,
-        by_user_id=who.user_id,
+        session, person_id=person_id, by_user_id=who.user_id, **body.model_dump()
     )
     return attempts_out(session, [attempt])[0]
 
@@ -69,8 +56,6 @@ def to_reach(session: SessionDep, who: TracingReader, page: PageDep) -> Page[Wai
     rows, total = service.still_to_reach(
         session, scope=who.scope, limit=page.limit, offset=page.offset
     )
-    ids = [w.person_id for w in rows]
-    names = guard.names(session, who, ids)
-    recorder.read(session, "people", None, ids, view="to-reach")
+    names = guard.shown(session, who, "people", [w.person_id for w in rows], view="to-reach")
     items = [WaitingOut(name=names.get(w.person_id, ""), **vars(w)) for w in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)

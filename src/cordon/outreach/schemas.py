@@ -4,6 +4,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from cordon.core.schemas import Out, remark
 from cordon.outreach.enums import Channel, Outcome
 
 
@@ -13,14 +14,10 @@ class ReachAttemptIn(BaseModel):
         description="reached (told of the exposure and what to do), no_answer, wrong_number, "
         "refused or moved_away."
     )
-    note: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="What was said or agreed; where they are if they moved.",
-    )
+    note: str | None = remark("What was said or agreed; where they are if they moved.")
 
 
-class ReachAttemptOut(BaseModel):
+class ReachAttemptOut(Out):
     id: int
     person_id: int
     at: dt.datetime

@@ -17,7 +17,6 @@ from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import service as cases
-from cordon.cases.enums import CaseStatus
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.exposures import service as exposures
@@ -132,9 +131,7 @@ def render_person(
         "contacts": contacts,
         "names": guard.names(session, who, seen),
         "tiers": tracing.lowest_tiers(session, seen) if tracing_ok else {},
-        "under_way": any(
-            c.status in (CaseStatus.suspected, CaseStatus.confirmed) for c in its_cases
-        ),
+        "under_way": any(cases.under_way(c) for c in its_cases),
         "attempts": outreach.attempts_of(session, person_id, limit=20) if tracing_ok else [],
         "orders": isolation.orders_of(session, person_id)
         if who.can(Permission.isolation_read)

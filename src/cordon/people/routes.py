@@ -93,7 +93,7 @@ def list_people(
         session, ward_id=ward_id, limit=page.limit, offset=page.offset, scope=who.scope
     )
     items = _shown(session, who, rows, "list")
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post("/search", response_model=SearchPage)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import phonenumbers
@@ -13,9 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from cordon.core.bounds import BirthDate, Day, Id, Offset
 from cordon.core.dates import today
 from cordon.core.pagination import Page
+from cordon.core.phones import normalize_phone
+from cordon.core.schemas import Out
 from cordon.core.text import fold, normalize_name
 from cordon.people.enums import Sex
-from cordon.people.phones import normalize_phone
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 NATIONAL_ID_DIGITS = (9, 12)  # CMND (9 digits) and CCCD (12 digits)
@@ -75,6 +77,15 @@ def _birth_year(value: int, date_of_birth: dt.date | None) -> int:
     return value
 
 
+# each field's own check, for a value given (None stays None)
+CHECKED: dict[str, Callable[[Any], Any]] = {
+    "phone": _phone,
+    "national_id": _national_id,
+    "nationality": _nationality,
+    "date_of_birth": _date_of_birth,
+}
+
+
 class PersonFields(BaseModel):
     """Fields shared by create and update: every one validated the same way."""
 
@@ -115,25 +126,10 @@ class PersonFields(BaseModel):
             return None
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("phone")
+    @field_validator(*CHECKED)
     @classmethod
-    def _check_phone(cls, value: str | None) -> str | None:
-        return None if value is None else _phone(value)
-
-    @field_validator("national_id")
-    @classmethod
-    def _check_national_id(cls, value: str | None) -> str | None:
-        return None if value is None else _national_id(value)
-
-    @field_validator("nationality")
-    @classmethod
-    def _check_nationality(cls, value: str | None) -> str | None:
-        return None if value is None else _nationality(value)
-
-    @field_validator("date_of_birth")
-    @classmethod
-    def _check_date_of_birth(cls, value: dt.date | None) -> dt.date | None:
-        return None if value is None else _date_of_birth(value)
+    def _check(cls, value: Any, info: ValidationInfo) -> Any:
+        return None if value is None else CHECKED[str(info.field_name)](value)
 
     @field_validator("birth_year")
     @classmethod
@@ -178,9 +174,7 @@ class PersonUpdate(PersonPatch):
     version: int = Field(ge=1, description="The person's version as last read (optimistic lock).")
 
 
-class PersonOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class PersonOut(Out):
     id: int
     full_name: str
     sex: Sex

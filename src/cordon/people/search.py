@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session, aliased
 
 from cordon.core.errors import InvalidInput
 from cordon.core.pagination import count_of, page_size
+from cordon.core.phones import normalize_phone
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.people.bulk import name_tokens
 from cordon.people.models import Person, PersonNameToken
-from cordon.people.phones import normalize_phone
 
 CANDIDATE_BOUND = 1_500  # a word matching fewer people than this makes a narrow query
 TOTAL_BOUND = 1_000  # a broad query counts the names typed in order up to this

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from cordon.cases.models import Case, LabTest
 from cordon.core.db import move_person_rows
 from cordon.core.errors import N_, Conflict, FieldProblem, InvalidInput, NotFound
 from cordon.core.events import publish
@@ -24,18 +23,14 @@ from cordon.core.pagination import paged
 from cordon.core.scope import CITY, Scope
 from cordon.core.text import fold
 from cordon.events import PersonMoved, PersonsMerged
-from cordon.exposures.models import EventExposure, Exposure
 from cordon.geography.enums import UnitLevel
 from cordon.geography.models import AdminUnit
-from cordon.isolation.models import IsolationOrder
-from cordon.monitoring.models import Flag
 from cordon.people.bulk import name_tokens
 from cordon.people.columns import DETAILS
 from cordon.people.enums import Sex
 from cordon.people.models import Household, Person, PersonNameToken
 from cordon.people.schemas import PersonCreate, PersonPatch
 from cordon.people.search import SearchResult, search_people
-from cordon.tracing.models import PersonTier
 
 __all__ = [
     "DuplicateCandidate",
@@ -108,6 +103,11 @@ def get_person(session: Session, person_id: int) -> Person:
             [FieldProblem.of("id", N_("merged into person %(id)s"), id=person.merged_into_id)],
         )
     return person
+
+
+def ward_of(session: Session, person_id: int) -> int | None:
+    """The ward the person lives in (None: not known), which their records carry a copy of."""
+    return session.scalar(select(Person.ward_id).where(Person.id == person_id))
 
 
 def phones_of(session: Session, person_ids: list[int]) -> dict[int, str]:
@@ -306,8 +306,7 @@ def update_person(
         _set_name(session, person, full_name)
     _flush(session)
     if "ward_id" in changes and person.ward_id != was_in:
-        _records_follow(session, person)
-        publish(
+        publish(  # the records that carry the person's ward follow them (the reactions)
             session,
             PersonMoved(
                 cause=f"person {person.id} moved",
@@ -319,35 +318,7 @@ def update_person(
     return person
 
 
-# Records that carry a copy of their person's ward, so that a ward's lists read one index
-# (ADR 0007, 0009): a transfer or a merge moves them with the person.
-WARD_COPIES = (Case, PersonTier, IsolationOrder, Flag)
-
-
-def _records_follow(session: Session, person: Person) -> None:
-    """A person's records are seen where the person lives: they move with a transfer."""
-    for copy in WARD_COPIES:
-        session.execute(
-            update(copy).where(copy.person_id == person.id).values(ward_id=person.ward_id)
-        )
-
-
 # --- merging ---------------------------------------------------------------------------------
-
-
-def _move_records(session: Session, keep_id: int, merge_id: int) -> None:
-    """Cases, lab tests, exposures and event exposures of ``merge_id`` become ``keep_id``'s;
-    an exposure between the two would be a self-contact and is dropped."""
-    pair = (keep_id, merge_id)
-    session.execute(
-        delete(Exposure).where(Exposure.person_id.in_(pair), Exposure.contact_id.in_(pair))
-    )
-    for models, column in (
-        ((Case, LabTest, Exposure, EventExposure), "person_id"),
-        ((Exposure,), "contact_id"),
-        ((Person,), "merged_into_id"),  # who had been merged into the duplicate
-    ):
-        move_person_rows(session, *models, merged_id=merge_id, kept_id=keep_id, column=column)
 
 
 def _fill_empty(kept: Person, merged: Person) -> None:
@@ -381,7 +352,9 @@ def merge_people(
     merged = get_person(session, merge_id)
     _check_version(kept, keep_version)
     _check_version(merged, merge_version)
-    _move_records(session, keep_id, merge_id)
+    # who had been merged into the duplicate is merged into the kept person; the other
+    # features move their own rows (the cases first) reacting to ``PersonsMerged``
+    move_person_rows(session, Person, merged_id=merge_id, kept_id=keep_id, column="merged_into_id")
     session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == merge_id))
     national_id = merged.national_id
     _fill_empty(kept, merged)
@@ -389,7 +362,6 @@ def merge_people(
     if national_id and kept.national_id is None:
         kept.national_id = national_id
         _flush(session)
-    _records_follow(session, kept)
     publish(
         session,
         PersonsMerged(

@@ -9,10 +9,12 @@ current Rt — all from the daily counts, rendered once per change (``served``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
@@ -22,10 +24,17 @@ from cordon.public.figures import Dashboard, dashboard
 from cordon.public.served import served
 from cordon.rt.estimate import Incidence, WindowEstimate, estimate
 from cordon.rt.serial_interval import covid19
+from cordon.web.i18n import Texts
 from cordon.web.templating import render, texts_for
 
 router = APIRouter(include_in_schema=False)
 SHOWN_DAYS = 28  # the daily table: the last four weeks
+On = Annotated[dt.date | None, Query(description="The figures as of this day.")]
+
+
+def as_of(on: dt.date | None) -> dt.date:
+    """The day the figures are shown as of: ``on``, never after today."""
+    return min(on or today(), today())
 
 
 def rt_windows(board: Dashboard) -> list[WindowEstimate]:
@@ -45,18 +54,27 @@ def rt_windows(board: Dashboard) -> list[WindowEstimate]:
     return estimate(Incidence.of(board.days[0], local, board.series["imported"]), covid19())
 
 
-@router.get("/public")
-def public_dashboard(
+def _served_board(
     request: Request,
-    session: SessionDep,
-    on: Annotated[dt.date | None, Query(description="The figures as of this day.")] = None,
+    session: Session,
+    day: dt.date,
+    key: tuple[str, ...],
+    draw: Callable[[Dashboard, Texts], tuple[bytes, str]],
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    day = min(on or today(), today())
+    """What ``draw`` makes of the dashboard as of ``day`` in the reader's language (bytes and
+    their media type), made once per change of the counts (``served``)."""
     lang = texts_for(request).lang
 
     def make() -> tuple[bytes, str]:
-        t = texts_for(request)
-        board = dashboard(session, on=day)
+        return draw(dashboard(session, on=day), texts_for(request))
+
+    return served(request, session, (*key, day, lang), make, headers=headers)
+
+
+@router.get("/public")
+def public_dashboard(request: Request, session: SessionDep, on: On = None) -> Response:
+    def draw(board: Dashboard, t: Texts) -> tuple[bytes, str]:
         windows = rt_windows(board)
         reliable = [w for w in windows if w.reliable]
         recent = list(zip(board.days, *board.series.values(), strict=True))[-SHOWN_DAYS:]
@@ -73,7 +91,7 @@ def public_dashboard(
         page = render(request, "public/dashboard.html", context)
         return bytes(page.body), "text/html; charset=utf-8"
 
-    return served(request, session, ("dashboard", day, lang), make)
+    return _served_board(request, session, as_of(on), ("dashboard",), draw)
 
 
 @router.get("/public/charts/{name}.svg")
@@ -81,15 +99,11 @@ def chart_file(
     request: Request,
     session: SessionDep,
     name: Literal["map-7", "map-14", "cases", "rt"],
-    on: Annotated[dt.date | None, Query(description="The figures as of this day.")] = None,
+    on: On = None,
 ) -> Response:
     """A map or chart of the dashboard as an image to download (the curve with every day)."""
-    day = min(on or today(), today())
-    lang = texts_for(request).lang
 
-    def make() -> tuple[bytes, str]:
-        t = texts_for(request)
-        board = dashboard(session, on=day)
+    def draw(board: Dashboard, t: Texts) -> tuple[bytes, str]:
         if name in ("map-7", "map-14"):
             svg = pictures.map_of(board, t, 7 if name == "map-7" else 14)
         elif name == "cases":
@@ -101,5 +115,6 @@ def chart_file(
             raise NotFound.of(N_("Not enough cases for this chart yet."))
         return svg.encode("utf-8"), "image/svg+xml; charset=utf-8"
 
+    day = as_of(on)
     attachment = {"Content-Disposition": f'attachment; filename="{name}-{day.isoformat()}.svg"'}
-    return served(request, session, ("chart", name, day, lang), make, headers=attachment)
+    return _served_board(request, session, day, ("chart", name), draw, headers=attachment)

@@ -21,6 +21,7 @@ from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, InvalidInput, NotFound
 from cordon.scenarios import comparison, jobs, parse, service
 from cordon.scenarios.models import RunStatus, ScenarioRun
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -120,7 +121,7 @@ def runs_page(
     session: SessionDep,
     who: PageUser,
     chosen: Chosen = [],  # noqa: B006 — FastAPI copies a query list's default
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     needs(who, Permission.scenarios_read)
     return _page(request, session, who, chosen=chosen, page=page)

@@ -111,12 +111,7 @@ def list_runs(session: SessionDep, who: ScenariosReader, page: PageDep) -> Page[
     """Scenario runs, newest first."""
     rows, total = service.list_runs(session, limit=page.limit, offset=page.offset)
     names = access.usernames(session, {r.started_by for r in rows})
-    return Page(
-        items=[RunOut.of(r, names) for r in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page.answer([RunOut.of(r, names) for r in rows], total)
 
 
 @router.get("/runs/{run_id}", response_model=RunDetail)

@@ -47,6 +47,17 @@ def community_pick(
     return low + int(rng.uniform(seed, rng.COMMUNITY_PICK, i, t, c) * (high - low))
 
 
+@njit(cache=True, inline="always")
+def infects(
+    u: float, hazard: float, weight: float, by_age: float, ve: float, protected: float
+) -> bool:
+    """Whether one contact infects: ``u`` its keyed draw, ``weight`` the setting's, ``by_age``
+    the susceptibility of the contact's age, ``protected`` (0 to 1) the share of the vaccine's
+    efficacy ``ve`` the contact holds. (Scalars only, as ``community_pick``.)"""
+    sus = by_age * (1.0 - ve * protected)
+    return u < 1.0 - math.exp(-hazard * weight * sus)
+
+
 @njit(cache=True)
 def community_mean(i: int, t: int, pop: Any, ag: Any, d: Any, today: Any) -> float:
     """How many people ``i`` meets in the community on day ``t``, on average."""
@@ -91,10 +102,9 @@ def transmit(i: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any
             continue
         if held_kind[j] >= FACILITY and t < held_until[j]:
             continue
-        sus = by_age[0, band[j]] * (
-            1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-        )
-        if rng.uniform(seed, rng.HOUSEHOLD, i, j, t) < 1.0 - math.exp(-hazard * home * sus):
+        protected = protection(doses[j], dose_on[j], t, share, per_person)
+        u = rng.uniform(seed, rng.HOUSEHOLD, i, j, t)
+        if infects(u, hazard, home, by_age[0, band[j]], ve, protected):
             candidates[count] = j
             count += 1
             state[j] = EXPOSED  # taken: nobody else infects them today
@@ -111,12 +121,9 @@ def transmit(i: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any
                 continue
             if held_kind[j] != FREE and t < held_until[j]:
                 continue
-            sus = by_age[0, band[j]] * (
-                1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-            )
-            if rng.uniform(seed, rng.GROUP_INFECT, i, t, c) < 1.0 - math.exp(
-                -hazard * weight * sus
-            ):
+            protected = protection(doses[j], dose_on[j], t, share, per_person)
+            u = rng.uniform(seed, rng.GROUP_INFECT, i, t, c)
+            if infects(u, hazard, weight, by_age[0, band[j]], ve, protected):
                 candidates[count] = j
                 count += 1
                 state[j] = EXPOSED
@@ -132,12 +139,9 @@ def transmit(i: int, t: int, seed: np.uint64, pop: Any, ag: Any, ls: Any, d: Any
             continue
         if held_kind[j] != FREE and t < held_until[j]:
             continue
-        sus = by_age[0, band[j]] * (
-            1.0 - ve * protection(doses[j], dose_on[j], t, share, per_person)
-        )
-        if rng.uniform(seed, rng.COMMUNITY_INFECT, i, t, c) < 1.0 - math.exp(
-            -hazard * weight * sus
-        ):
+        protected = protection(doses[j], dose_on[j], t, share, per_person)
+        u = rng.uniform(seed, rng.COMMUNITY_INFECT, i, t, c)
+        if infects(u, hazard, weight, by_age[0, band[j]], ve, protected):
             candidates[count] = j
             count += 1
             state[j] = EXPOSED

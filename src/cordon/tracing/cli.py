@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 from rich.tree import Tree
 
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.tracing import service
 from cordon.tracing.routes import tier_out
@@ -19,7 +19,7 @@ def _tier_name(level: int | None) -> str:
 
 def trace(
     person: Annotated[int, typer.Argument(help="Person id.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: AsJson = False,
     max_nodes: Annotated[int, typer.Option(help="Largest tree shown.")] = 2000,
 ) -> None:
     """The tier tree of PERSON: their tier and why, and everyone whose tier came through them."""

@@ -18,6 +18,7 @@ from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.tracing import service
+from cordon.web.filters import PageNumber
 from cordon.web.templating import render
 from cordon.web.viewer import PageUser, needs, paging
 
@@ -107,7 +108,7 @@ def tier_page(
     session: SessionDep,
     who: PageUser,
     tier: Annotated[int, Path(ge=0, le=10)],
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> Response:
     """The people of one tier (their lowest) in the jurisdiction, by id, a page at a time."""
     needs(who, Permission.tracing_read)

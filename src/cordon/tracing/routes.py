@@ -26,7 +26,6 @@ from cordon.tracing.schemas import (
 )
 
 router = APIRouter(prefix="/tracing", tags=["tracing"])
-HIDDEN = "outside your jurisdiction"
 
 
 def tier_out(info: service.TierInfo, sight: Sight | None = None) -> TierOut:
@@ -68,7 +67,9 @@ def _step(s: service.Step) -> StepOut:
     )
 
 
-OUTSIDE = StepOut(person_id=None, tier=None, exposed_on=None, via_exposure_id=None, outside=HIDDEN)
+OUTSIDE = StepOut(
+    person_id=None, tier=None, exposed_on=None, via_exposure_id=None, outside=guard.HIDDEN
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def trace(
         nodes=[
             TraceNodeOut(
                 person_id=n.person_id,
-                name=names.get(n.person_id, HIDDEN),
+                name=names.get(n.person_id, guard.HIDDEN),
                 level=n.level,
                 tier=n.tier if n.person_id in seen else None,
                 exposed_on=n.exposed_on,
@@ -160,28 +161,15 @@ def people_in_tier(
         session, tier, limit=page.limit + 1, offset=page.offset, scope=who.scope
     )
     recorder.read(session, "tier_labels", tier, [r.person_id for r in rows], view="tier")
-    items = [
-        TieredPersonOut(
-            person_id=r.person_id,
-            tier=r.level,
-            exposed_on=r.exposed_on,
-            source_case_id=r.source_case_id,
-        )
-        for r in rows[: page.limit]
-    ]
+    items = [TieredPersonOut.of(r, tier=r.level) for r in rows[: page.limit]]
     total = service.count_in_tier(session, tier, who.scope)
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return page.answer(items, total)
 
 
 @router.post("/recompute", response_model=RecomputeOut)
 def recompute(session: SessionDep, who: TierRecomputer) -> RecomputeOut:
     """TierRecomputer every tier of the city from scratch (after a policy change, for instance)."""
     r = service.recompute_all(session, cause="full recomputation (API)")
-    return RecomputeOut(
-        labels=r.labels,
-        tiered_people=r.tiered,
-        written=r.written,
-        deleted=r.deleted,
-        tier_changes=r.moves,
-        seconds=round(r.seconds, 3),
+    return RecomputeOut.of(
+        r, tiered_people=r.tiered, tier_changes=r.moves, seconds=round(r.seconds, 3)
     )

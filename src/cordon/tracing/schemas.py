@@ -4,6 +4,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from cordon.core.schemas import Out
+
 
 class StepOut(BaseModel):
     person_id: int | None = Field(description="Null for a person outside your jurisdiction.")
@@ -77,14 +79,14 @@ class TierCountOut(BaseModel):
     people: int
 
 
-class TieredPersonOut(BaseModel):
+class TieredPersonOut(Out):
     person_id: int
     tier: int
     exposed_on: dt.date
     source_case_id: int
 
 
-class RecomputeOut(BaseModel):
+class RecomputeOut(Out):
     labels: int
     tiered_people: int
     written: int

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.core.dates import today
-from cordon.core.db import get_or_404
+from cordon.core.db import get_or_404, set_ward_copies
 from cordon.core.events import publish
 from cordon.core.models import utcnow
 from cordon.core.pagination import count_of, page_size
@@ -28,6 +28,7 @@ from cordon.events import (
     CaseChanged,
     ExposuresAdded,
     ExposuresRemoved,
+    PersonMoved,
     PersonsMerged,
     RegistryLoaded,
     TiersMoved,
@@ -139,8 +140,15 @@ def on_exposures_removed(session: Session, event: ExposuresRemoved) -> list[Tier
     return _finish(v, cascade, event.cause)
 
 
+def on_person_moved(session: Session, event: PersonMoved) -> None:
+    """The person's tier is listed in the ward the person lives in now (ADR 0009)."""
+    set_ward_copies(session, PersonTier, person_id=event.person_id, ward_id=event.to_ward)
+
+
 @collector_paused
 def on_persons_merged(session: Session, event: PersonsMerged) -> list[TierMove]:
+    ward = session.scalar(select(Person.ward_id).where(Person.id == event.kept_id))
+    set_ward_copies(session, PersonTier, person_id=event.kept_id, ward_id=ward)
     v = view(session)
     cascade = Cascade(v)
     cascade.rebuild([event.merged_id])  # its exposures now belong to the kept person

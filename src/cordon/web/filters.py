@@ -6,11 +6,13 @@ into the form, the sort links, the pager and the export links."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
-from typing import Any, TypeVar
+from enum import Enum, StrEnum
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+from fastapi import Query
 from starlette.datastructures import QueryParams
 
 from cordon.core.bounds import MAX_INT
@@ -118,3 +120,42 @@ class ListPage:
             "pages": max(1, -(-total // PER_PAGE)),
             "first": self.offset + 1,
         }
+
+
+# What every filtered list page does alike (the cases, the contacts to follow up): the links
+# that sort its columns, and the page of rows its form asks for.
+
+# The page of a paged list that a page's address asks for (``?page=``), from 1.
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def sort_links(
+    form: Filters, sort: StrEnum, path: str, columns: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """Each sortable column: the link that sorts by it (again: the other way) and its
+    ``aria-sort``. ``sort`` is the order in force; its kind names each order ``column``
+    (ascending) and ``-column`` (descending)."""
+    kind = type(sort)
+    out = {}
+    for column in columns:
+        up, down = kind(column), kind(f"-{column}")
+        state = "ascending" if sort is up else "descending" if sort is down else "none"
+        target = down if sort is up else up
+        out[column] = {"href": f"{path}?" + form.query(sort=target.value), "state": state}
+    return out
+
+
+def page_of(
+    form: Filters,
+    page: ListPage,
+    lister: Callable[..., tuple[list[Any], int]],
+    *args: Any,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """The template's context for the page of rows ``lister(*args, **kwargs)`` finds, read
+    in the window ``page`` asks for; no rows while the form has errors."""
+    rows: list[Any] = []
+    total = 0
+    if not form.errors:
+        rows, total = lister(*args, limit=page.limit, offset=page.offset, cap=page.cap, **kwargs)
+    return page.context(rows, total)

@@ -115,9 +115,7 @@ def choose_language(
         return response
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
     if web is not None:
-        user = session.get(User, web.user_id)
-        if user is not None:
-            user.language = lang
+        service.choose_language(session, user_id=web.user_id, language=lang)
     return response
 
 
