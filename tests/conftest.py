@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from fastapi.testclient import TestClient
@@ -146,7 +146,12 @@ def sign_in_as(
     return {"Authorization": f"Bearer {secret}"}
 
 
-SignIn = Callable[..., dict[str, str]]
+class SignIn(Protocol):
+    """The ``sign_in`` fixture: headers of a new user of ``role`` at ``unit_code``."""
+
+    def __call__(
+        self, role: str, unit_code: str = ..., username: str | None = ...
+    ) -> dict[str, str]: ...
 
 
 @pytest.fixture
@@ -159,8 +164,23 @@ def sign_in(hanoi: Session) -> SignIn:
     return make
 
 
+class Account(Protocol):
+    """The ``account`` fixture: a user who signs in with ``password``."""
+
+    def __call__(
+        self,
+        username: str,
+        role: str,
+        unit_code: str = ...,
+        *,
+        password: str,
+        display_name: str | None = ...,
+        language: str = ...,
+    ) -> None: ...
+
+
 @pytest.fixture
-def account(hanoi: Session) -> Callable[..., None]:
+def account(hanoi: Session) -> Account:
     """``account(username, role, unit_code, password=…, display_name=…)``: a user who signs
     in with that password, nothing pending (no password change, no two-factor enrolment)."""
     from cordon.access.models import User
@@ -197,7 +217,7 @@ def account(hanoi: Session) -> Callable[..., None]:
 
 
 @pytest.fixture
-def browser(account: Callable[..., None]) -> Iterator[Browser]:
+def browser(account: Account) -> Iterator[Browser]:
     """``browser(role, unit_code, lang=…)``: a client of its own signed in through the sign-in
     page, as a new user of that role at that unit (its session cookie kept, like a browser)."""
     from cordon.api import create_app
@@ -255,8 +275,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # -- factories shared by feature tests -----------------------------------------------------
 
-MakePerson = Callable[..., int]
-MakeCase = Callable[..., Case]
+
+class MakePerson(Protocol):
+    """The ``make_person`` fixture: a committed person's id."""
+
+    def __call__(self, name: str = ..., ward_id: int | None = ...) -> int: ...
+
+
+class MakeCase(Protocol):
+    """The ``make_case`` fixture: a committed case (any column of ``create_case`` by name)."""
+
+    def __call__(self, code: str, status: CaseStatus = ..., **fields: Any) -> Case: ...
 
 
 @pytest.fixture

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery staple"
-Browser = Callable[..., TestClient]
+
+
+class Browser(Protocol):
+    """The ``browser`` fixture: a client of its own, signed in through the sign-in page as a
+    new user of ``role`` at ``unit_code``."""
+
+    def __call__(self, role: str = ..., unit_code: str = ..., lang: str = ...) -> TestClient: ...
 
 
 def csrf_of(page: str) -> str:

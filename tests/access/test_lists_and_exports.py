@@ -3,20 +3,19 @@ analysts get pseudonyms."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson, SignIn
+from cordon.cases.enums import SourceKind
 from cordon.geography.models import AdminUnit
-
-Factory = Any
+from pagekit import Browser
 
 
 @pytest.fixture
-def two_wards(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[str, int]:
+def two_wards(hanoi: Session, make_person: MakePerson, make_case: MakeCase) -> dict[str, int]:
     ward = {
         code: hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
         for code in ("00001", "00037")
@@ -29,7 +28,7 @@ def two_wards(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[
 
 
 def test_ward_worker_lists_and_searches_only_their_ward(
-    anonymous: TestClient, sign_in: Factory, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, two_wards: dict[str, int]
 ) -> None:
     headers = sign_in("ward_worker", "00001")
     people = anonymous.get("/api/v1/people", headers=headers).json()
@@ -44,7 +43,7 @@ def test_ward_worker_lists_and_searches_only_their_ward(
 
 
 def test_district_officer_export_holds_only_the_district(
-    anonymous: TestClient, sign_in: Factory, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, two_wards: dict[str, int]
 ) -> None:
     headers = sign_in("district_officer", "001")
     text = anonymous.get("/api/v1/exports/cases.csv", headers=headers).text
@@ -54,7 +53,7 @@ def test_district_officer_export_holds_only_the_district(
 
 
 def test_analyst_sees_stable_pseudonyms_never_names(
-    anonymous: TestClient, sign_in: Factory, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, two_wards: dict[str, int]
 ) -> None:
     headers = sign_in("analyst")
     first = anonymous.get(f"/api/v1/people/{two_wards['own']}", headers=headers).json()
@@ -71,7 +70,7 @@ def test_analyst_sees_stable_pseudonyms_never_names(
 
 
 def test_transfer_moves_the_person_out_of_sight(
-    anonymous: TestClient, sign_in: Factory, hanoi: Session, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, hanoi: Session, two_wards: dict[str, int]
 ) -> None:
     headers = sign_in("ward_worker", "00001")
     url = f"/api/v1/people/{two_wards['own']}"
@@ -84,7 +83,7 @@ def test_transfer_moves_the_person_out_of_sight(
 
 
 def test_chain_and_trace_hide_people_of_other_wards(
-    anonymous: TestClient, sign_in: Factory, hanoi: Session, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, hanoi: Session, two_wards: dict[str, int]
 ) -> None:
     from cordon.cases import chains
     from cordon.cases.models import Case
@@ -93,7 +92,7 @@ def test_chain_and_trace_hide_people_of_other_wards(
     other_case = hanoi.scalar(select(Case).where(Case.code == "BN2"))
     assert own_case is not None
     assert other_case is not None
-    chains.add_source(hanoi, other_case.id, kind="case", source_case_id=own_case.id)
+    chains.add_source(hanoi, other_case.id, kind=SourceKind.case, source_case_id=own_case.id)
     hanoi.commit()
     headers = sign_in("ward_worker", "00001")
     chain = anonymous.get(f"/api/v1/cases/{own_case.id}/chain", headers=headers).json()
@@ -104,7 +103,7 @@ def test_chain_and_trace_hide_people_of_other_wards(
 
 
 def test_pseudonymised_output_shows_an_age_band_and_the_district_never_year_or_ward(
-    anonymous: TestClient, sign_in: Factory, hanoi: Session, two_wards: dict[str, int]
+    anonymous: TestClient, sign_in: SignIn, hanoi: Session, two_wards: dict[str, int]
 ) -> None:
     import csv
     import io
@@ -138,7 +137,7 @@ def test_pseudonymised_output_shows_an_age_band_and_the_district_never_year_or_w
 
 
 def test_the_person_page_of_an_analyst_shows_the_band_and_district(
-    browser: Factory, hanoi: Session, two_wards: dict[str, int]
+    browser: Browser, hanoi: Session, two_wards: dict[str, int]
 ) -> None:
     from cordon.people.models import Person
 

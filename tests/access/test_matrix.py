@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson, SignIn
 from cordon.access.roles import Permission, role
+from cordon.clusters.enums import ClusterKind
 from cordon.geography.models import AdminUnit
-
-Factory = Any
 
 OWN, OTHER = "00001", "00037"  # Phúc Xá (Ba Đình) / Phúc Tân (Hoàn Kiếm)
 # role → the unit its user works at
@@ -132,7 +133,7 @@ ACTIONS = [
 
 
 @pytest.fixture
-def registry(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[str, Any]:
+def registry(hanoi: Session, make_person: MakePerson, make_case: MakeCase) -> dict[str, Any]:
     unit = {
         code: hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
         for code in (OWN, OTHER)
@@ -159,7 +160,9 @@ def registry(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[s
             )
         ],
     )
-    out["cluster"] = clusters.create_cluster(hanoi, code="C1", name="Test", kind="other").id
+    out["cluster"] = clusters.create_cluster(
+        hanoi, code="C1", name="Test", kind=ClusterKind.other
+    ).id
     hanoi.commit()
     return out
 
@@ -187,7 +190,7 @@ def _expected(role_key: str, action: Action, owner: str) -> int | None:
 @pytest.mark.parametrize("role_key", sorted(USERS))
 def test_matrix(
     anonymous: TestClient,
-    sign_in: Factory,
+    sign_in: SignIn,
     registry: dict[str, Any],
     role_key: str,
     action: Action,
@@ -214,10 +217,13 @@ def test_every_request_needs_credentials(anonymous: TestClient) -> None:
     from fastapi.routing import APIRoute
 
     open_paths = {"/api/v1/auth/sign-in", "/healthz"}
-    for route in anonymous.app.routes:  # type: ignore[attr-defined]
+    app = anonymous.app
+    assert isinstance(app, FastAPI)
+    for route in app.routes:
         if not isinstance(route, APIRoute) or route.path in open_paths:
             continue
         path = route.path.replace("{", "").replace("}", "")
+        assert route.methods is not None
         for method in route.methods:
             if method == "HEAD":
                 continue

@@ -13,12 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, SignIn
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.handovers.models import Handover
 from cordon.people.models import Person
+from pagekit import Browser
 
-Factory = Any
 OWN, FAR = "00001", "00037"  # Phúc Xá (Ba Đình), Phúc Tân (Hoàn Kiếm)
 NATIONAL_ID = "001090000777"
 MET = {"first_on": "2020-03-05", "last_on": "2020-03-05", "setting": "workplace"}
@@ -32,12 +33,12 @@ def _names(answer: Any, number: int) -> bool:
         return any(_names(v, number) for v in answer)
     if isinstance(answer, str):
         return re.search(rf"(?<![\w/]){number}(?!\w)", answer) is not None
-    return answer == number
+    return bool(answer == number)
 
 
 @pytest.fixture
 def far_case(
-    hanoi: Session, client: TestClient, make_case: Factory, sign_in: Factory
+    hanoi: Session, client: TestClient, make_case: MakeCase, sign_in: SignIn
 ) -> dict[str, Any]:
     """An F0 in another district, registered with a national ID; a ward worker's own person."""
     ward = {c: hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == c)) for c in (OWN, FAR)}
@@ -95,7 +96,7 @@ def test_an_exposure_to_a_person_out_of_sight_is_refused_like_an_unknown_id(
 
 
 def test_the_handover_flow_records_the_contact_without_saying_whom(
-    anonymous: TestClient, far_case: dict[str, Any], hanoi: Session, sign_in: Factory
+    anonymous: TestClient, far_case: dict[str, Any], hanoi: Session, sign_in: SignIn
 ) -> None:
     contact = {"full_name": "Le Thi Xa", "ward_id": far_case["ward"][FAR]}
     body = {
@@ -156,7 +157,7 @@ def test_the_city_sees_the_whole_why(
 
 @pytest.mark.parametrize("role", ["ward_worker", "district_officer"])
 def test_nobody_registers_people_they_could_not_see(
-    anonymous: TestClient, far_case: dict[str, Any], sign_in: Factory, role: str, hanoi: Session
+    anonymous: TestClient, far_case: dict[str, Any], sign_in: SignIn, role: str, hanoi: Session
 ) -> None:
     headers = far_case["worker"] if role == "ward_worker" else sign_in(role, "001")
     before = hanoi.scalar(select(func.count()).select_from(Person))
@@ -173,8 +174,8 @@ def test_a_trace_tree_hides_the_own_tier_of_people_out_of_sight(
     anonymous: TestClient,
     client: TestClient,
     far_case: dict[str, Any],
-    make_case: Factory,
-    browser: Any,
+    make_case: MakeCase,
+    browser: Browser,
     hanoi: Session,
 ) -> None:
     """Someone out of sight below a person of the jurisdiction keeps their place in the tree,

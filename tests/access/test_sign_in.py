@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson, SignIn
 from cordon.access import service
 from cordon.access.models import User
 
-Factory = Any
 NEW = "a new long passphrase"
 
 
@@ -105,7 +105,7 @@ def test_two_factor_enrolment_then_required(anonymous: TestClient, hanoi: Sessio
 
 
 def test_tokens_are_scoped_and_revocable(
-    anonymous: TestClient, hanoi: Session, sign_in: Factory, make_person: Factory
+    anonymous: TestClient, hanoi: Session, sign_in: SignIn, make_person: MakePerson
 ) -> None:
     person = make_person()
     headers = sign_in("epidemiologist", username="epi")

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import SignIn
 from cordon.access import service
 from cordon.access.models import User
 from cordon.audit.models import AuditEntry
@@ -32,6 +33,7 @@ def _enrolled(client: TestClient, hanoi: Session, role: str = "city_admin") -> d
     csrf = {"X-CSRF-Token": signed.json()["csrf_token"]}
     uri = client.post(f"{API}/two-factor", headers=csrf).json()["otpauth_uri"]
     totp = pyotp.parse_uri(uri)
+    assert isinstance(totp, pyotp.TOTP)
     codes = client.post(f"{API}/two-factor/confirm", json={"code": totp.now()}, headers=csrf)
     assert codes.status_code == 200, codes.text
     return {"totp": totp, "codes": codes.json()["recovery_codes"], "csrf": csrf}
@@ -126,6 +128,7 @@ def test_re_enrolment_keeps_the_old_app_until_the_new_one_is_confirmed(
     started = anonymous.post(f"{API}/two-factor", json=body, headers=me["csrf"])
     assert started.status_code == 200, started.text
     new = pyotp.parse_uri(started.json()["otpauth_uri"])
+    assert isinstance(new, pyotp.TOTP)
     assert other.get(f"{API}/me").status_code == 200  # nothing changed yet
     confirmed = anonymous.post(
         f"{API}/two-factor/confirm", json={"code": new.now()}, headers=me["csrf"]
@@ -167,7 +170,7 @@ def test_recovery_codes_are_stored_hashed(anonymous: TestClient, hanoi: Session)
 
 
 def test_a_password_reset_ends_the_tokens_and_sessions(
-    anonymous: TestClient, hanoi: Session, sign_in: Any
+    anonymous: TestClient, hanoi: Session, sign_in: SignIn
 ) -> None:
     me = _enrolled(anonymous, hanoi, role="epidemiologist")
     made = anonymous.post(

@@ -10,12 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import SignIn
 from cordon.cases.models import Case
 from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
-
-Factory = Any
 
 
 def misplaced(session: Session) -> int:
@@ -58,7 +57,7 @@ def _case(client: TestClient, person: dict[str, Any], code: str) -> None:
 
 
 def test_the_ward_follows_the_person(
-    client: TestClient, hanoi: Session, sign_in: Factory, anonymous: TestClient
+    client: TestClient, hanoi: Session, sign_in: SignIn, anonymous: TestClient
 ) -> None:
     phuc_xa, truc_bach, phuc_tan = (_ward(hanoi, c) for c in ("00001", "00004", "00037"))
     an = _person(client, "Nguyễn Văn An", phuc_xa, "0912000001")

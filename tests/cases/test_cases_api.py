@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,15 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.cases import service
+from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case, CaseStatusChange
 from cordon.core.errors import Conflict
 from cordon.events import CaseChanged
 from cordon.geography.service import unit_by_code
 from eventkit import recording
-
-MakeCase = Callable[..., Case]
-MakePerson = Callable[..., int]
 
 URL = "/api/v1/cases"
 
@@ -179,7 +178,7 @@ def test_list_filters_and_keyset_paging(
     assert ward.parent_id is not None
     make_case("BN1", confirmed_on=dt.date(2020, 3, 6), classification="imported")
     make_case("BN2", confirmed_on=dt.date(2020, 3, 20), person_id=make_person(ward_id=ward.id))
-    make_case("BN3", status="suspected", province="Hà Nội")
+    make_case("BN3", status=CaseStatus.suspected, province="Hà Nội")
 
     def codes(**params: Any) -> list[str]:
         response = client.get(URL, params=params)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase
 from cordon.cases import chains
-from cordon.cases.models import Case
 
-MakeCase = Callable[..., Case]
 URL = "/api/v1/cases"
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import MakePerson, SignIn
 from cordon.cases import discharge, lab
 from cordon.cases import service as cases
 from cordon.cases.discharge_rules import (
@@ -478,7 +479,7 @@ def test_a_discharge_recovers_the_case_and_starts_home_monitoring(
 
 
 def test_a_new_exposure_of_a_discharged_case_keeps_their_monitoring(
-    client: TestClient, session: Session, f0: Callable[..., Case], make_person: Any
+    client: TestClient, session: Session, f0: Callable[..., Case], make_person: MakePerson
 ) -> None:
     """The case's own monitoring is not a contact's order: a contact recorded after the
     discharge (the person is still F0) does not end it as "confirmed case"."""
@@ -613,7 +614,7 @@ def test_a_missing_rules_file_is_named(tmp_path: Path) -> None:
 
 
 def test_jurisdiction_and_permission(
-    anonymous: TestClient, sign_in: Callable[..., dict[str, str]], f0: Callable[..., Case]
+    anonymous: TestClient, sign_in: SignIn, f0: Callable[..., Case]
 ) -> None:
     case = _ready_today(f0)  # in Phúc Xá, Ba Đình (001)
     url = f"{URL}/{case.id}/discharge"

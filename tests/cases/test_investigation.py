@@ -6,20 +6,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.audit.models import AuditEntry
-from cordon.cases.models import Case, CaseInvestigation, CaseVisit
+from cordon.cases.models import CaseInvestigation, CaseVisit
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from pagekit import Browser, csrf_of
-
-MakeCase = Callable[..., Case]
 
 
 def _days(n: int) -> str:
@@ -87,7 +85,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
     case = make_case("BN18")
     url = f"/api/v1/cases/{case.id}/investigation"
     future = {"symptom": "fever", "from_on": str(today() + dt.timedelta(days=1))}
-    bad_bodies = [
+    bad_bodies: list[dict[str, Any]] = [
         {"symptoms": [future]},
         {"occupation": "x" * 121},
         {"visits": [{"place": "p" * 201, "first_on": _days(1), "last_on": _days(1)}]},
@@ -108,7 +106,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
 
 
 def test_the_phone_form_saves_the_investigation_and_keeps_a_bad_one_as_typed(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Callable[..., int]
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     person = make_person("Vũ Thị Mai", ward_id=ward)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import MakeCase
 from cordon.cases.enums import CaseStatus
-from cordon.cases.models import Case
 from cordon.events import CaseChanged
 from eventkit import recording
 
-MakeCase = Callable[..., Case]
 URL = "/api/v1/cases"
 PCR = {"method": "pcr", "sample_taken_on": "2020-03-05", "result_on": "2020-03-06"}
 

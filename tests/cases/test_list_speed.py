@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cordon.cases.bulk import CaseRow, insert_cases
@@ -35,8 +36,10 @@ def _load(session: Session) -> None:
     ]
     insert_cases(session, rows, changed_by="test", reason="load")
     session.commit()
-    if session.get_bind().dialect.name == "postgresql":  # what autovacuum does after a load
-        with session.get_bind().connect() as conn:
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
+    if bind.dialect.name == "postgresql":  # what autovacuum does after a load
+        with bind.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("VACUUM ANALYZE cases, people")
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,13 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase
 from cordon.cases import service
 from cordon.cases.enums import CaseStatus
-from cordon.cases.models import Case
 from cordon.core.errors import Conflict
 from cordon.people.bulk import PersonRow, insert_people
 
-MakeCase = Callable[..., Case]
 URL = "/api/v1/cases"
 ALLOWED = {
     (CaseStatus.suspected, CaseStatus.confirmed),
@@ -40,7 +38,8 @@ DATE_SET = {"confirmed": "confirmed_on", "recovered": "discharged_on", "died": "
 
 def _move(client: TestClient, case_id: int, to: str, on: str = "2020-03-10") -> Response:
     body = {"to": to, "changed_by": "Dr. Lan", "reason": "test", "on": on}
-    return client.post(f"{URL}/{case_id}/status", json=body)
+    response: Response = client.post(f"{URL}/{case_id}/status", json=body)
+    return response
 
 
 @pytest.mark.parametrize("start", list(CaseStatus))
@@ -92,7 +91,7 @@ def test_status_change_with_stale_version_is_409(client: TestClient, make_case: 
 def test_random_sequences_follow_the_machine(session: Session, steps: list[CaseStatus]) -> None:
     (pid,) = insert_people(session, [PersonRow(full_name="Trần Thị Bình")])
     case = service.create_case(session, person_id=pid, code="P1", created_by="t")
-    expected = [(None, CaseStatus.suspected)]
+    expected: list[tuple[CaseStatus | None, CaseStatus]] = [(None, CaseStatus.suspected)]
     for i, to in enumerate(steps):
         current = case.status
         try:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -20,8 +21,9 @@ WORDS = {
 }
 
 
-def _hanoi(values: dict[str, float | None], **kw: object) -> str:
-    return district_map(load_shapes(), values, **{**WORDS, **kw})  # type: ignore[arg-type]
+def _hanoi(values: dict[str, float | None], **kw: Any) -> str:
+    options: dict[str, Any] = {**WORDS, **kw}
+    return district_map(load_shapes(), values, **options)
 
 
 def _values() -> dict[str, float | None]:
@@ -171,9 +173,9 @@ def test_classes_can_be_chosen() -> None:
         ({"breaks": ()}, "at least one"),
     ],
 )
-def test_bad_classes_are_refused(kwargs: dict[str, object], message: str) -> None:
+def test_bad_classes_are_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        Classes(**kwargs)  # type: ignore[arg-type]
+        Classes(**kwargs)
 
 
 def test_the_attribution_is_inside_the_image() -> None:

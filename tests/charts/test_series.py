@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -28,15 +29,15 @@ def _days(n: int) -> list[dt.date]:
     return [START + dt.timedelta(days=i) for i in range(n)]
 
 
-def _curve(stacks: dict[str, list[int]], **kw: object) -> str:
+def _curve(stacks: dict[str, list[int]], **kw: Any) -> str:
     n = len(next(iter(stacks.values())))
-    words = {"title": "Ca mắc mới theo ngày", "y_label": "Ca mỗi ngày"}
+    words: dict[str, Any] = {"title": "Ca mắc mới theo ngày", "y_label": "Ca mỗi ngày"}
     return epidemic_curve(
         _days(n),
         stacks,
         colours=COLOURS,
         labels=LABELS,
-        **{**words, **kw},  # type: ignore[arg-type]
+        **{**words, **kw},
     )
 
 
@@ -172,8 +173,8 @@ def test_the_band_holds_the_line_and_breaks_where_it_does(
     assert len(bands) == len(means) == runs
     for band, line in zip(bands, means, strict=True):
         if line.tag == f"{NS}circle":  # a lone day: a dot on a bar
-            top, low = points(band.get("d", ""))
-            assert top[1] <= float(line.get("cy", "")) <= low[1]
+            dot_top, dot_low = points(band.get("d", ""))
+            assert dot_top[1] <= float(line.get("cy", "")) <= dot_low[1]
             continue
         centre = points(line.get("d", ""))
         outline = points(band.get("d", ""))

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import MakeCase
 from cordon.cases.chains import add_source
 from cordon.cases.enums import CaseStatus, SourceKind
-from cordon.cases.models import Case
 from cordon.cli.main import app
 from cordon.clusters import service as clusters
 from cordon.clusters.enums import ClusterKind
 
-MakeCase = Callable[..., Case]
 runner = CliRunner()
 
 
@@ -87,8 +85,8 @@ def test_cluster_summary_by_code_or_name(session: Session, make_case: MakeCase) 
         session, code="BVBM", name="Bệnh viện Bạch Mai", kind=ClusterKind.place
     )
     session.commit()
-    for code in ("BN86", "BN87"):
-        clusters.add_member(session, cluster.id, case_id=make_case(code).id)
+    for case_code in ("BN86", "BN87"):
+        clusters.add_member(session, cluster.id, case_id=make_case(case_code).id)
     session.commit()
     code, out = _run("cluster", "BVBM", "--json")
     assert code == 0, out

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.cases import chains
 from cordon.cases.enums import CaseStatus, SourceKind
-from cordon.cases.models import Case
 from cordon.geography.service import unit_by_code
 
-MakeCase = Callable[..., Case]
-MakePerson = Callable[..., int]
 URL = "/api/v1/clusters"
 BACH_MAI = {"code": "BVBM", "name": "Bệnh viện Bạch Mai", "kind": "place"}
 

@@ -5,11 +5,11 @@ its children, survives loops and stays fast at tens of thousands of nodes."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase
 from cordon.access.principal import Principal
 from cordon.access.roles import role
 from cordon.cases import chains
@@ -29,7 +29,7 @@ def _link(session: Session, source: int, case: int) -> None:
     chains.add_source(session, case, kind=SourceKind.case, source_case_id=source)
 
 
-def test_a_case_chain_has_the_apis_nodes_and_edges(session: Session, make_case: Any) -> None:
+def test_a_case_chain_has_the_apis_nodes_and_edges(session: Session, make_case: MakeCase) -> None:
     """GB → A → F (the case) → D → E, with A also a source of D (an ancestor infecting a
     descendant) and an unknown source of B, who infected F too."""
     a, b, f, d, e = (make_case(code) for code in ("A", "B", "F", "D", "E"))
@@ -47,7 +47,7 @@ def test_a_case_chain_has_the_apis_nodes_and_edges(session: Session, make_case: 
 
 
 def test_a_clusters_chain_hangs_its_first_cases_from_the_cluster(
-    session: Session, make_case: Any
+    session: Session, make_case: MakeCase
 ) -> None:
     a, b, c, outside = (make_case(code) for code in ("A", "B", "C", "X"))
     cluster = Cluster(code="BVBM", name="Bạch Mai", kind="place")
@@ -75,7 +75,7 @@ def test_a_clusters_chain_hangs_its_first_cases_from_the_cluster(
     assert [n.generation for n in drawn.nodes] == [0, 1, 2, 3]
 
 
-def test_a_loop_left_by_a_bulk_load_ends(session: Session, make_case: Any) -> None:
+def test_a_loop_left_by_a_bulk_load_ends(session: Session, make_case: MakeCase) -> None:
     a, b = make_case("A"), make_case("B")
     insert_sources(
         session,

@@ -7,10 +7,11 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -49,8 +50,8 @@ def city_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     rulesets.clear()
 
 
-def _count(session: Session, query: object) -> int:
-    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)  # type: ignore[attr-defined]
+def _count(session: Session, query: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
 
 
 def _ward(session: Session, code: str) -> int:

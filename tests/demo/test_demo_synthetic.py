@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +31,7 @@ def _city(seed: int, people: int = PEOPLE, **kw: float) -> City:
     return generate(options, WARDS, WARD_POP)
 
 
-def _arrays(city: City) -> list[np.ndarray]:  # type: ignore[type-arg,unused-ignore]
+def _arrays(city: City) -> list[NDArray[Any]]:
     p, c, o = city.population, city.contacts, city.outbreak
     return [p.household_of, p.age, p.female, p.full_name, p.phone, p.national_id,
             c.person, c.contact, c.first, c.last, c.setting, c.close,

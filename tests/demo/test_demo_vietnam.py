@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from cordon.cases.enums import CaseStatus, Classification, SourceKind
@@ -17,6 +17,7 @@ from cordon.demo.vietnam import load_vietnam_2020
 from cordon.events import RegistryLoaded
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
+from cordon.models import Base
 from cordon.people.models import Person
 from eventkit import recording
 
@@ -31,8 +32,8 @@ def loaded(session: Session) -> Session:
     return session
 
 
-def _count(session: Session, model: type, *where: object) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0  # type: ignore[arg-type]
+def _count(session: Session, model: type[Base], *where: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
 def test_loads_every_patient_link_and_the_city(loaded: Session) -> None:

@@ -362,9 +362,10 @@ class Reader(ast.NodeVisitor):
 
     def _each(self, column: list[ast.expr]) -> Kind | None:
         kinds = [self.kind(e) for e in column]
-        if not kinds or None in kinds or len({k.of for k in kinds if k}) != 1:
+        known = [k for k in kinds if k is not None]
+        if not kinds or len(known) != len(kinds) or len({k.of for k in known}) != 1:
             return None
-        return Kind(kinds[0].of, frozenset().union(*(k.models for k in kinds if k)))  # type: ignore[union-attr]
+        return Kind(known[0].of, frozenset[str]().union(*(k.models for k in known)))
 
     @staticmethod
     def _one(held: Kind | None) -> Kind | None:

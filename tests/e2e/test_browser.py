@@ -7,17 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import Account, MakePerson
 from cordon.geography.models import AdminUnit
 from pagekit import PASSWORD
 
+from .browsing import accessibility_problems, screenshot
+
 
 def _registry(
-    session: Session, client: TestClient, make_person: Any, account: Any
+    session: Session, client: TestClient, make_person: MakePerson, account: Account
 ) -> tuple[int, int]:
     ward = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     account("lan", "ward_worker", "00001", password=PASSWORD, display_name="Nguyễn Thị Lan")
@@ -54,7 +56,7 @@ def _sign_in(page: Any) -> None:
 
 
 def test_sign_in_search_and_person_page(
-    page: Any, hanoi: Session, client: TestClient, make_person: Any, account: Any
+    page: Any, hanoi: Session, client: TestClient, make_person: MakePerson, account: Account
 ) -> None:
     _, contact = _registry(hanoi, client, make_person, account)
     page.goto("/sign-in")

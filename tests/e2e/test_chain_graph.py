@@ -12,11 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-try:  # the helpers' own module once they leave conftest (on main after 25c4057)
-    from browsing import accessibility_problems, screenshot  # type: ignore[import-not-found]
-except ImportError:
-    from conftest import accessibility_problems, screenshot
+from conftest import Account, MakePerson
 from cordon.geography.models import AdminUnit
+
+from .browsing import accessibility_problems, screenshot
 
 PASSWORD = "correct horse battery staple"
 DAY = dt.date.today() - dt.timedelta(days=3)
@@ -29,7 +28,7 @@ def _ok(response: Any) -> Any:
 
 
 def _outbreak(
-    session: Session, client: TestClient, make_person: Any, account: Any
+    session: Session, client: TestClient, make_person: MakePerson, account: Account
 ) -> dict[str, Any]:
     """A cluster at Bach Mai hospital: HN-0 infected three, each of them a few more …"""
     here = session.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
@@ -114,7 +113,7 @@ def _tap(page: Any, key: str) -> None:
 
 
 def test_tiers_trace_cluster_and_its_chain_graph(
-    page: Any, hanoi: Session, client: TestClient, make_person: Any, account: Any
+    page: Any, hanoi: Session, client: TestClient, make_person: MakePerson, account: Account
 ) -> None:
     world = _outbreak(hanoi, client, make_person, account)
     cases, people = world["cases"], world["people"]

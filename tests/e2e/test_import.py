@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import Account
 from cordon.cases.models import Case
+
+from .browsing import accessibility_problems, screenshot
 
 PASSWORD = "correct horse battery staple"
 LIST = (
@@ -20,7 +22,7 @@ LIST = (
 
 
 def test_a_bad_row_is_shown_by_row_and_column(
-    page: Any, hanoi: Session, tmp_path: Any, account: Any
+    page: Any, hanoi: Session, tmp_path: Any, account: Account
 ) -> None:
     account("cdc", "epidemiologist", "01", password=PASSWORD, display_name="CDC Hà Nội")
     page.goto("/imports")

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import SHOTS, accessibility_problems, screenshot
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from conftest import Account
 from cordon.core.dates import today
 from cordon.core.models import utcnow
 from cordon.geography.models import AdminUnit
@@ -37,6 +37,8 @@ from cordon.outbox.worker import Worker
 from outbox import conftest as outbox_fixtures
 from outbox.smsc import FakeSmsc
 from pagekit import PASSWORD
+
+from .browsing import SHOTS, accessibility_problems, screenshot
 
 PHONE = {"Phạm Thị Mai": "0912 345 001", "Đinh Thị Nga": "0912 345 002"}
 F1S = ("Phạm Thị Mai", "Phạm Văn Long")
@@ -103,7 +105,7 @@ def test_orders_confirmed_reported_flagged_closed_and_released(
     engine: Engine,
     hanoi: Session,
     client: TestClient,
-    account: Any,
+    account: Account,
     smsc: FakeSmsc,
     configure: outbox_fixtures.Configure,
     tmp_path: Path,

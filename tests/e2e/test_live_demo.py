@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import screenshot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import Account
 from cordon.cases.models import Case
 from cordon.core import rulesets
 from cordon.core.config import get_settings
@@ -31,10 +31,12 @@ from cordon.isolation.models import IsolationOrder
 from cordon.people.models import Person
 from pagekit import PASSWORD
 
+from .browsing import screenshot
+
 
 @pytest.fixture
 def live_demo(
-    hanoi: Session, account: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    hanoi: Session, account: Account, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Session]:
     monkeypatch.setattr(get_settings(), "regime_file", None)
     account("phucxa", "ward_worker", "00001", password=PASSWORD, display_name="Vũ Thị Lan")

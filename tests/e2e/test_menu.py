@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
 from sqlalchemy.orm import Session
 
+from conftest import Account
 from pagekit import PASSWORD
+
+from .browsing import accessibility_problems, screenshot
 
 SCREEN = 740
 
@@ -27,7 +29,7 @@ def _header_share(page: Any) -> float:
 
 
 def test_the_menu_button_folds_the_navigation_on_a_phone(
-    page: Any, hanoi: Session, account: Any
+    page: Any, hanoi: Session, account: Account
 ) -> None:
     account("tracer", "epidemiologist", "01", password=PASSWORD)
     errors: list[str] = []
@@ -59,7 +61,7 @@ def test_the_menu_button_folds_the_navigation_on_a_phone(
 
 
 def test_a_wide_screen_shows_the_navigation_without_the_button(
-    page: Any, hanoi: Session, account: Any
+    page: Any, hanoi: Session, account: Account
 ) -> None:
     account("tracer", "epidemiologist", "01", password=PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 800})

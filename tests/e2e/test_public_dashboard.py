@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
 from sqlalchemy.orm import Session
 
 from cordon.demo.vietnam import load_vietnam_2020
 from cordon.public.served import forget
+
+from .browsing import accessibility_problems, screenshot
 
 
 def test_the_public_dashboard_at_phone_width(

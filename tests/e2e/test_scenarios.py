@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
 from sqlalchemy.orm import Session
+
+from conftest import Account
+
+from .browsing import accessibility_problems, screenshot
 
 PASSWORD = "correct horse battery staple"
 TINY = """name = "Thử nghiệm: truy vết F1"
@@ -28,7 +31,7 @@ depth = 1
 
 
 def test_a_run_started_on_the_page_ends_with_its_chart(
-    page: Any, hanoi: Session, account: Any
+    page: Any, hanoi: Session, account: Account
 ) -> None:
     account("phan-tich", "analyst", "01", password=PASSWORD, display_name="Phân tích")
     page.goto("/scenarios")

@@ -10,13 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import Account, MakePerson
 from cordon.geography.models import AdminUnit
 
 PASSWORD = "correct horse battery staple"
 HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options")
 
 
-def _world(hanoi: Session, client: TestClient, make_person: Any, account: Any) -> dict[str, int]:
+def _world(
+    hanoi: Session, client: TestClient, make_person: MakePerson, account: Account
+) -> dict[str, int]:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     account("lan", "epidemiologist", "01", password=PASSWORD, display_name="Lê Thị Lan")
     person = make_person("Nguyễn Văn An", ward_id=ward)
@@ -38,8 +41,8 @@ def test_main_pages_keep_to_their_content_security_policy(
     live_server: str,
     hanoi: Session,
     client: TestClient,
-    make_person: Any,
-    account: Any,
+    make_person: MakePerson,
+    account: Account,
 ) -> None:
     world = _world(hanoi, client, make_person, account)
     context = chromium.new_context(base_url=live_server, locale="vi-VN")  # CSP enforced

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from browsing import accessibility_problems, screenshot
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from conftest import Account, MakePerson
 from cordon.access.models import User
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
+
+from .browsing import accessibility_problems, screenshot
 
 PASSWORD = "correct horse battery staple"
 HOUSEHOLD = (("Bùi Thị Hạnh", "1984"), ("Bùi Văn Nam", "2012"), ("Bùi Thị Ngọc", "1956"))
 
 
-def _officer(account: Any) -> None:
+def _officer(account: Account) -> None:
     account("hoa", "district_officer", "001", password=PASSWORD, display_name="Trần Thu Hoa")
 
 
@@ -38,7 +40,7 @@ def _tier_of_contact(page: Any, name: str) -> str:
 
 
 def test_register_a_case_enter_the_household_and_see_the_tiers_move(
-    page: Any, hanoi: Session, account: Any
+    page: Any, hanoi: Session, account: Account
 ) -> None:
     _officer(account)
     day = today().isoformat()
@@ -156,16 +158,16 @@ def test_register_a_case_enter_the_household_and_see_the_tiers_move(
 
 
 def test_a_positive_pcr_confirms_the_case_and_the_status_moves_on(
-    page: Any, hanoi: Session, client: Any, make_person: Any, account: Any
+    page: Any, hanoi: Session, client: Any, make_person: MakePerson, account: Account
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     person = make_person("Đoàn Thị Thu", ward_id=ward)
     made = client.post("/api/v1/cases", json={"person_id": person, "status": "suspected"})
     case_id = made.json()["id"]
     _officer(account)
-    hanoi.execute(
-        User.__table__.update().where(User.username == "hoa").values(role="epidemiologist")
-    )
+    users = User.__table__
+    assert isinstance(users, Table)  # updated as a table, past the ORM
+    hanoi.execute(users.update().where(User.username == "hoa").values(role="epidemiologist"))
     hanoi.commit()
     day = today().isoformat()
     page.goto(f"/cases/{case_id}")

@@ -11,15 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson, SignIn
 from cordon.geography.models import AdminUnit
 
-Factory = Any
 SENDER, RECEIVER, BYSTANDER = "00001", "00037", "00004"  # Phúc Xá, Phúc Tân, Trúc Bạch
 API = "/api/v1/handovers"
 
 
 @pytest.fixture
-def world(hanoi: Session, make_person: Factory, make_case: Factory, sign_in: Factory) -> Any:
+def world(hanoi: Session, make_person: MakePerson, make_case: MakeCase, sign_in: SignIn) -> Any:
     from cordon.exposures import service as exposures
     from cordon.exposures.schemas import ContactIn
 
@@ -181,7 +181,7 @@ def test_handover_follows_the_person(
 
 
 def test_a_merged_duplicates_handover_goes_to_the_kept_persons_ward(
-    anonymous: TestClient, world: Any, make_person: Factory, client: TestClient
+    anonymous: TestClient, world: Any, make_person: MakePerson, client: TestClient
 ) -> None:
     """The contact handed over was a duplicate of someone registered in another ward: after
     the merge the handover names the kept person and waits in that ward's inbox."""
@@ -207,9 +207,7 @@ def test_a_merged_duplicates_handover_goes_to_the_kept_persons_ward(
     assert accepted.status_code == 200, accepted.text
 
 
-def test_handovers_are_in_the_audit_log(
-    anonymous: TestClient, world: Any, sign_in: Factory
-) -> None:
+def test_handovers_are_in_the_audit_log(anonymous: TestClient, world: Any, sign_in: SignIn) -> None:
     _send(anonymous, world)
     anonymous.get(API, headers=world["receiver"])
     log = anonymous.get(

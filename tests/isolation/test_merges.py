@@ -6,7 +6,6 @@ most."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.core.dates import today
 from cordon.isolation.models import IsolationOrder
 from cordon.outreach.models import ReachAttempt
 
 from .test_orders import confirm_case, contact, facility, orders, ward
 
-MakePerson = Callable[..., int]
 pytestmark = pytest.mark.usefixtures("city_regime")
 
 

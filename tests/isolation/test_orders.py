@@ -6,7 +6,6 @@ a confirmed case ends the order; beds are never overbooked; bad input changes no
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson, SignIn
 from cordon.core.dates import today
 from cordon.facilities.models import Facility
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder, LabTask
 
-MakePerson = Callable[..., int]
 pytestmark = pytest.mark.usefixtures("city_regime")
 
 
@@ -178,7 +177,9 @@ def test_a_confirmed_case_ends_the_order(
     assert (newer["place"], newer["facility_id"]) == ("facility", outbreak["camp"]["id"])
     assert (older["status"], older["close_reason"]) == ("replaced", "the tier moved: a new place")
     session.expire_all()
-    assert session.get(Facility, outbreak["camp"]["id"]).booked == 2  # type: ignore[union-attr]
+    camp = session.get(Facility, outbreak["camp"]["id"])
+    assert camp is not None
+    assert camp.booked == 2
     cancelled = session.scalar(
         select(func.count()).select_from(LabTask).where(LabTask.status == "cancelled")
     )
@@ -223,7 +224,7 @@ def facility_raw(client: TestClient, code: str, ward_id: int) -> Any:
 
 
 def test_a_facility_manager_sees_who_is_inside_and_who_arrives(
-    client: TestClient, outbreak: dict[str, Any], hanoi: Session, sign_in: Callable[..., Any]
+    client: TestClient, outbreak: dict[str, Any], hanoi: Session, sign_in: SignIn
 ) -> None:
     from cordon.access.models import User
 

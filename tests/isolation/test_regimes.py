@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import MakePerson
 from cordon.core.errors import InvalidInput
 from cordon.isolation.enums import Place
-from cordon.isolation.regimes import BUILT_IN, load_regimes, plan
+from cordon.isolation.regimes import BUILT_IN, Regime, Rule, load_regimes, plan
 
 REGIMES = load_regimes(BUILT_IN)
 F, H, M = Place.facility, Place.home, Place.monitoring
@@ -77,8 +78,8 @@ def test_a_plan_counts_from_the_last_exposure() -> None:
     st.sampled_from([(r, rule) for r in REGIMES.rules for rule in r.rules]),
     st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
 )
-def test_every_plan_is_one_unbroken_stretch(pair: object, last: dt.date) -> None:
-    _, rule = pair  # type: ignore[misc]
+def test_every_plan_is_one_unbroken_stretch(pair: tuple[Regime, Rule], last: dt.date) -> None:
+    _, rule = pair
     p = plan(rule, last)
     assert p.legs[0].first_day == last + dt.timedelta(days=1)
     for before, after in zip(p.legs, p.legs[1:], strict=False):
@@ -140,7 +141,7 @@ def test_who_counts_as_vaccinated(
 
 
 def test_a_vaccinated_f1_is_proposed_home_under_the_december_2021_regime(
-    client: Any, hanoi: Any, make_person: Any
+    client: Any, hanoi: Any, make_person: MakePerson
 ) -> None:
     """Through the API: the same F1 twice, once with two doses declared a month before."""
     from cordon.isolation import proposals

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import SignIn
 from cordon.core.dates import today
+from cordon.isolation.enums import TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
 from cordon.monitoring.models import Flag
 from cordon.outbox.models import OutboxMessage
@@ -82,7 +84,7 @@ def test_a_sample_meets_its_task_and_the_order_can_be_released(
 
 
 def test_a_positive_sample_makes_a_suspected_case_and_alerts_the_ward(
-    client: TestClient, outbreak: dict[str, Any], session: Session, sign_in: Any
+    client: TestClient, outbreak: dict[str, Any], session: Session, sign_in: SignIn
 ) -> None:
     from cordon.access.models import User
 
@@ -148,7 +150,7 @@ def test_an_open_flag_stands_in_the_way_of_release_until_the_ward_closes_it(
     assert client.post(f"/api/v1/isolation/orders/{b['id']}/reports", json=report).is_success
     _ended_yesterday(session, b["id"])
     for task in session.scalars(select(LabTask).where(LabTask.order_id == b["id"])):
-        task.status = "cancelled"  # type: ignore[assignment]  # the regime's tests aside here
+        task.status = TaskStatus.cancelled  # the regime's tests aside here
     session.commit()
     (due,) = client.get("/api/v1/isolation/releases").json()
     assert "a monitoring flag is still open" in due["problems"]

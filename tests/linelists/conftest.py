@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult, import_file
-from linelists import CASE_ROWS, to_csv
+
+from .linelists import CASE_ROWS, to_csv
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from form5 import MAPPING, ROWS, form5_csv
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -27,7 +26,9 @@ from cordon.core.errors import InvalidInput
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
-from linelists import counts
+
+from .form5 import MAPPING, ROWS, form5_csv
+from .linelists import counts
 
 Run = Callable[..., ImportResult]
 runner = CliRunner()

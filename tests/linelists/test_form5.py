@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from form5 import EXPECTED_CLUSTERS, EXPECTED_COUNTRIES, MAPPING, ROWS, form5_csv, form5_xlsx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,8 @@ from cordon.clusters.models import Cluster, ClusterCase
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
+
+from .form5 import EXPECTED_CLUSTERS, EXPECTED_COUNTRIES, MAPPING, ROWS, form5_csv, form5_xlsx
 
 Run = Callable[..., ImportResult]
 

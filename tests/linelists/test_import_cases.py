@@ -20,7 +20,8 @@ from cordon.core.errors import InvalidInput
 from cordon.linelists.columns import Shape, column_names
 from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
-from linelists import CASE_ROWS, DATA, counts, to_csv
+
+from .linelists import CASE_ROWS, DATA, counts, to_csv
 
 Run = Callable[..., ImportResult]
 

@@ -26,7 +26,8 @@ from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
 from cordon.tracing.models import PersonTier
 from eventkit import recording
-from linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
+
+from .linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
 
 Run = Callable[..., ImportResult]
 
@@ -186,7 +187,7 @@ def test_what_the_chunks_keep_answers_like_a_dict(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(state, "SEGMENT", 64)  # many segments, merged and not
     rng = random.Random(17)
-    seen, expected = state.Seen(2), {}
+    seen, expected = state.Seen(2), dict[str, int]()
     for _ in range(40):
         keys = [f"C{rng.randrange(500)}" for _ in range(rng.randrange(1, 30))]
         lines = [rng.randrange(1, 10**6) for _ in keys]

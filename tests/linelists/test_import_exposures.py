@@ -14,7 +14,8 @@ from cordon.exposures.models import Exposure
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
-from linelists import EXPOSURE_ROWS, counts, to_csv
+
+from .linelists import EXPOSURE_ROWS, counts, to_csv
 
 Run = Callable[..., ImportResult]
 

@@ -16,7 +16,8 @@ from cordon.core.errors import InvalidInput
 from cordon.linelists import service
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult
-from linelists import CASE_ROWS, to_csv
+
+from .linelists import CASE_ROWS, to_csv
 
 Run = Callable[..., ImportResult]
 

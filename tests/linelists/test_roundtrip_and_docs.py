@@ -21,7 +21,8 @@ from cordon.linelists.columns import Shape, column_names
 from cordon.linelists.export import INVESTIGATION_COLUMNS, ExportFilter, export_file
 from cordon.linelists.service import ImportResult, import_file
 from cordon.people.models import Person
-from linelists import EXPOSURE_ROWS, counts, to_csv
+
+from .linelists import EXPOSURE_ROWS, counts, to_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "src/cordon/linelists/templates"

@@ -16,7 +16,8 @@ from cordon.geography.models import AdminUnit
 from cordon.linelists.columns import Shape
 from cordon.linelists.service import ImportResult
 from cordon.people.models import Person
-from linelists import CASE_ROWS, to_csv
+
+from .linelists import CASE_ROWS, to_csv
 
 Run = Callable[..., ImportResult]
 

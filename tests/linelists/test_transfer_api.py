@@ -13,7 +13,8 @@ from cordon.linelists.columns import Shape, column_names
 from cordon.linelists.export import INVESTIGATION_COLUMNS
 from cordon.linelists.routes import XLSX
 from cordon.linelists.service import ImportResult
-from linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
+
+from .linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
 
 MAPPING = b'[columns]\n"code" = "case_code"\n'
 

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from cordon.cli.main import app
 from cordon.linelists.columns import Shape
-from linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
+
+from .linelists import CASE_ROWS, EXPOSURE_ROWS, counts, to_csv
 
 runner = CliRunner()
 

@@ -7,7 +7,6 @@ done; bad input changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.core.models import utcnow
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("city_regime")
 
 
 @pytest.fixture
-def isolated(client: TestClient, make_person: Callable[..., int]) -> dict[str, Any]:
+def isolated(client: TestClient, make_person: MakePerson) -> dict[str, Any]:
     """An F1 and an F2 of a case, both confirmed at home (no facility in the city)."""
     f0, f1, f2 = make_person(), make_person("Phan Văn Một"), make_person("Vũ Thị Hai")
     day = today() - dt.timedelta(days=2)

@@ -4,18 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import SignIn
 from cordon.cli.main import app
 from cordon.outbox import service
 
 from .conftest import Configure
-
-SignIn = Callable[..., dict[str, str]]
 
 
 def _enqueue(session: Session) -> None:

@@ -4,18 +4,16 @@ reaches them, a tier that moves and asks for a new call, merges, and bad input."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson, SignIn
 from cordon.outreach import service
 from cordon.outreach.models import ReachAttempt
 
-MakePerson = Callable[..., int]
-SignIn = Callable[..., dict[str, str]]
 DAY = dt.date.today() - dt.timedelta(days=3)
 
 

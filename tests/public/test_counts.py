@@ -150,7 +150,8 @@ def test_changes_through_the_service_keep_the_counts(
             case = made[index % len(made)]
             if case.status is not CaseStatus.confirmed:
                 continue
-            day = case.confirmed_on + dt.timedelta(days=index)  # type: ignore[operator]
+            assert case.confirmed_on is not None
+            day = case.confirmed_on + dt.timedelta(days=index)
             cases.change_status(hanoi, case.id, to, changed_by="t", reason="t", on_date=day)
         assert _stored(hanoi) == _expected(hanoi)
     finally:

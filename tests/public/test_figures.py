@@ -4,11 +4,11 @@ without a new case), and a small registry whose every figure is counted by hand.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.cases.enums import Classification
 from cordon.demo.vietnam import load_vietnam_2020
 from cordon.geography.models import AdminUnit
@@ -34,7 +34,9 @@ def test_hanoi_on_2_june_2020_has_had_48_days_without_a_new_case(session: Sessio
     assert earlier.city.total.confirmed < board.city.total.confirmed or earlier.series
 
 
-def test_a_small_registry_counted_by_hand(hanoi: Session, make_case: Any, make_person: Any) -> None:
+def test_a_small_registry_counted_by_hand(
+    hanoi: Session, make_case: MakeCase, make_person: MakePerson
+) -> None:
     def ward(code: str) -> int:
         found = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == code))
         assert found is not None

@@ -5,11 +5,11 @@ a browser that has a file gets a 304; nothing personal anywhere."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.demo.vietnam import load_vietnam_2020
 from cordon.public.served import forget
 
@@ -76,7 +76,7 @@ def test_the_map_and_charts_download_as_images(anonymous: TestClient, session: S
 
 
 def test_a_new_case_is_on_the_dashboard_within_a_second_or_so(
-    anonymous: TestClient, hanoi: Session, make_case: Any, make_person: Any
+    anonymous: TestClient, hanoi: Session, make_case: MakeCase, make_person: MakePerson
 ) -> None:
     """Served from memory between changes; a change is seen once the fast path has read the
     counts' new version (every half second)."""

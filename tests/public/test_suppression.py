@@ -5,13 +5,13 @@ shown beside it (each hidden one may be 0 to 4)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.geography.models import AdminUnit
 from cordon.public import opendata
 from cordon.public.suppression import SMALL, suppress
@@ -51,7 +51,7 @@ def test_no_small_count_is_shown_or_worked_out(cells: dict[int, int]) -> None:
 
 
 def test_ward_files_hide_what_district_files_would_give_away(
-    hanoi: Session, make_case: Any, make_person: Any
+    hanoi: Session, make_case: MakeCase, make_person: MakePerson
 ) -> None:
     def ward(code: str) -> int:
         found = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == code))

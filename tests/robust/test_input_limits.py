@@ -5,7 +5,6 @@ NUL and other control characters, notes without end, bodies without end."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.cases.models import Case
 from cordon.exposures.models import Exposure
 from cordon.facilities.models import Facility
@@ -20,9 +20,6 @@ from cordon.geography.models import AdminUnit
 from cordon.people.models import Person
 
 HUGE = 2**63  # one past what SQLite's INTEGER and PostgreSQL's BIGINT hold
-
-MakeCase = Callable[..., Any]  # the factories of tests/conftest.py
-MakePerson = Callable[..., int]
 
 
 def _fields(response: Any) -> list[str]:

@@ -5,6 +5,7 @@ package lists before it installs Chromium."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -12,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBLEM = {"schema": {"$ref": "#/components/schemas/Problem"}}
 
 
-def _answers(spec: dict, method: str, path: str) -> dict:
-    return spec["paths"][path][method]["responses"]
+def _answers(spec: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    answers: dict[str, Any] = spec["paths"][path][method]["responses"]
+    return answers
 
 
 def test_every_operation_documents_its_errors_as_problems(anonymous: TestClient) -> None:

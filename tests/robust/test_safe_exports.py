@@ -5,19 +5,15 @@ them does not break the XLSX export for everyone."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from typing import Any
 
 import openpyxl
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase
 from cordon.people.bulk import PersonRow, insert_people
 
 FORMULA = '=HYPERLINK("http://x.test","click")'
-
-MakeCase = Callable[..., Any]  # the factories of tests/conftest.py
-MakePerson = Callable[..., int]
 
 
 def _person(session: Session, name: str, phone: str | None = None) -> int:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from conftest import MakeCase, MakePerson
 from cordon.cases.enums import Classification
 from cordon.cli.main import app
 
@@ -80,9 +80,7 @@ def test_a_missing_file() -> None:
     assert (code, "csv: file not found" in out) == (1, True)
 
 
-def test_from_the_registry(
-    hanoi: Session, make_case: Callable[..., object], make_person: Callable[..., int]
-) -> None:
+def test_from_the_registry(hanoi: Session, make_case: MakeCase, make_person: MakePerson) -> None:
     start = dt.date(2020, 7, 25)
     for i, n in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]):
         for k in range(n):

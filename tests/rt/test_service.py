@@ -4,12 +4,13 @@ by confirmation, local apart from imported, for the city, a district or a ward."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.core.errors import InvalidInput
@@ -26,9 +27,7 @@ def day(n: int) -> dt.date:
 
 
 @pytest.fixture
-def registry(
-    hanoi: Session, make_case: Callable[..., object], make_person: Callable[..., int]
-) -> Session:
+def registry(hanoi: Session, make_case: MakeCase, make_person: MakePerson) -> Session:
     """Six confirmed cases, five of them in two districts and one with no ward, and a
     suspected one, not counted."""
     ward = {
@@ -36,7 +35,7 @@ def registry(
         for code in (BA_DINH_WARD, HOAN_KIEM_WARD)
     }
 
-    def case(code: str, ward_code: str | None, **fields: object) -> None:
+    def case(code: str, ward_code: str | None, **fields: Any) -> None:
         person = make_person(ward_id=ward[ward_code] if ward_code else None)
         make_case(code, person_id=person, **fields)
 
@@ -102,11 +101,9 @@ def test_dates_chosen(registry: Session) -> None:
         ({"since": day(3), "until": day(1)}, "until"),
     ],
 )
-def test_bad_choices_name_the_field(
-    registry: Session, kwargs: dict[str, object], field: str
-) -> None:
+def test_bad_choices_name_the_field(registry: Session, kwargs: dict[str, Any], field: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        service.incidence(registry, **kwargs)  # type: ignore[arg-type]
+        service.incidence(registry, **kwargs)
     assert caught.value.problems[0].field == field
 
 

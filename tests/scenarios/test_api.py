@@ -6,7 +6,6 @@ server left running is failed when the server starts again."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import dask
 import pytest
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import SignIn
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.models import utcnow
@@ -22,8 +22,6 @@ from cordon.scenarios.models import RunStatus, ScenarioRun
 from cordon.sim.results import METRICS
 
 from .tiny import TINY, TINY_TOML, finished
-
-SignIn = Callable[..., dict[str, str]]
 
 
 def runs_stored(session: Session) -> int:

@@ -8,6 +8,7 @@ import re
 import time
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,10 +18,11 @@ from pagekit import Browser, csrf_of
 from .tiny import TINY_TOML, WAIT
 
 
-def start(client: TestClient, **fields: str) -> TestClient:
+def start(client: TestClient, **fields: str) -> Response:
     page = client.get("/scenarios")
     data = {"csrf_token": csrf_of(page.text), **fields}
-    return client.post("/scenarios", data=data, follow_redirects=False)  # type: ignore[return-value]
+    response: Response = client.post("/scenarios", data=data, follow_redirects=False)
+    return response
 
 
 def finished_page(client: TestClient, url: str) -> str:
@@ -29,7 +31,7 @@ def finished_page(client: TestClient, url: str) -> str:
         page = client.get(url)
         assert page.status_code == 200, page.text
         if 'hx-trigger="every 2s"' not in page.text:
-            return page.text
+            return str(page.text)
         time.sleep(0.3)
     raise AssertionError("the run did not finish")
 

@@ -5,7 +5,6 @@ through the registry's own services and read back through theirs."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.cases import service as cases
 from cordon.cases.enums import CaseStatus
 from cordon.core.dates import today
@@ -21,7 +21,6 @@ from cordon.scenarios.registry import read_registry, scenario_from_registry
 from cordon.sim.scenario import parse_scenario
 
 pytestmark = pytest.mark.usefixtures("city_regime")
-MakePerson = Callable[..., int]
 TODAY = today()
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.events import TiersMoved
 from cordon.exposures.enums import Closeness, Setting
 from cordon.exposures.schemas import ContactIn
@@ -36,7 +35,7 @@ def contact(who: int, *, days: int = 0, closeness: Closeness = Closeness.close) 
 
 
 def test_contacts_come_with_isolation_days(
-    session: Session, make_person: Callable[..., int], make_case: Callable[..., Any]
+    session: Session, make_person: MakePerson, make_case: MakeCase
 ) -> None:
     a, b, c, d = (make_person(f"Nguyễn Văn {n}") for n in "ABCD")
     record_contacts(session, person_id=a, contacts=[contact(b, days=2)])
@@ -57,7 +56,7 @@ def test_contacts_come_with_isolation_days(
 
 
 def test_saving_writes_over_and_deletes_single_labels(
-    session: Session, make_person: Callable[..., int], make_case: Callable[..., Any]
+    session: Session, make_person: MakePerson, make_case: MakeCase
 ) -> None:
     case = make_case("BN1", onset_on=MARCH_1)
     f0, f1 = case.person_id, make_person("Trần Thị Bình")
@@ -68,7 +67,7 @@ def test_saving_writes_over_and_deletes_single_labels(
 
 
 def test_moves_are_recorded_at_one_moment_with_their_path(
-    session: Session, make_person: Callable[..., int], make_case: Callable[..., Any]
+    session: Session, make_person: MakePerson, make_case: MakeCase
 ) -> None:
     case = make_case("BN1", onset_on=MARCH_1)
     f0, f1 = case.person_id, make_person("Trần Thị Bình")
@@ -115,8 +114,8 @@ def test_cascades_run_with_the_cycle_collector_paused() -> None:
 
 def test_a_cascade_tells_each_moved_persons_last_exposure_to_a_lower_tier(
     session: Session,
-    make_person: Callable[..., int],
-    make_case: Callable[..., Any],
+    make_person: MakePerson,
+    make_case: MakeCase,
 ) -> None:
     """The days isolation orders count from, as the cascade hands them over, equal what a read
     of every exposure and the stored tiers gives."""

@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakeCase, MakePerson
 from cordon.access.pseudonyms import pseudonym
 from cordon.cases.enums import CaseStatus, Classification
 from cordon.geography.models import AdminUnit
 from cordon.web import filters
 from pagekit import Browser
 
-Factory = Any
 D = dt.date
 
 
@@ -33,7 +33,7 @@ def _ward(session: Session, code: str) -> int:
 
 
 @pytest.fixture
-def registry(hanoi: Session, make_person: Factory, make_case: Factory) -> dict[str, Any]:
+def registry(hanoi: Session, make_person: MakePerson, make_case: MakeCase) -> dict[str, Any]:
     """Four cases: two in Phúc Xá (00001), one in Trúc Bạch (00004, same district), one in
     Phúc Tân (00037, another district); one of them in a cluster."""
     phuc_xa, truc_bach, phuc_tan = (_ward(hanoi, c) for c in ("00001", "00004", "00037"))

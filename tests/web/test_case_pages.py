@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import SignIn
 from cordon.cases.models import Case
 from cordon.core.dates import today
 from cordon.exposures.models import Exposure
@@ -22,7 +23,6 @@ from cordon.handovers.models import Handover
 from cordon.people.models import Person
 from pagekit import Browser, csrf_of
 
-Factory = Any
 OFFICER = ("district_officer", "001")  # Ba Đình: wards 00001, 00004 …; not 00037
 
 
@@ -234,7 +234,7 @@ def test_a_ward_worker_may_not_register_cases(
 
 
 def test_the_case_moves_along_the_status_machine_and_records_lab_tests(
-    browser: Browser, client: TestClient, hanoi: Session, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, sign_in: SignIn
 ) -> None:
     person = _person(client, _ward(hanoi, "00001"), "Lý Thị Hồng")
     epi = browser("epidemiologist", "001")
@@ -382,7 +382,7 @@ def _contacts_form(worker: TestClient, person: int) -> tuple[str, dict[str, str]
 
 
 def test_a_household_in_one_form_becomes_f1_at_once(
-    browser: Browser, client: TestClient, hanoi: Session, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, sign_in: SignIn
 ) -> None:
     ward = _ward(hanoi, "00001")
     index = _person(client, ward, "Nguyễn Văn Chủ")

@@ -8,13 +8,13 @@ import csv
 import datetime as dt
 import io
 import re
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.access.pseudonyms import pseudonym
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
@@ -22,7 +22,6 @@ from cordon.web import filters
 from pagekit import Browser, csrf_of
 
 pytestmark = pytest.mark.usefixtures("city_regime")
-Factory = Any
 
 
 def _day(days_ago: int) -> str:
@@ -30,7 +29,7 @@ def _day(days_ago: int) -> str:
 
 
 @pytest.fixture
-def contacts(client: TestClient, hanoi: Session, make_person: Factory) -> dict[str, int]:
+def contacts(client: TestClient, hanoi: Session, make_person: MakePerson) -> dict[str, int]:
     """A case in Phúc Xá (00001) with two F1s there (exposed 5 and 2 days ago), an F2
     behind the first, and an F1 in Trúc Bạch (00004). F1s are proposed an order (the city's
     regime); F2s stay at home, proposed too."""

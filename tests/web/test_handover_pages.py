@@ -4,18 +4,16 @@ receiving ward's list, answered there; the sender reads the answer, never the na
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.access.models import User
 from cordon.geography.models import AdminUnit
 from pagekit import Browser, csrf_of
-
-Factory = Any
 
 
 def _ward(session: Session, code: str) -> int:
@@ -25,7 +23,7 @@ def _ward(session: Session, code: str) -> int:
 
 
 def test_hand_over_answer_and_follow(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     case_person = make_person("Trần Văn Ca", ward_id=_ward(hanoi, "00001"))
     far = make_person("Phạm Thị Xa", ward_id=_ward(hanoi, "00037"))
@@ -79,7 +77,7 @@ def test_hand_over_answer_and_follow(
 
 
 def test_the_auditor_sees_who_looked_at_a_person(
-    browser: Browser, hanoi: Session, make_person: Factory
+    browser: Browser, hanoi: Session, make_person: MakePerson
 ) -> None:
     person = make_person("Vũ Thị Xem", ward_id=_ward(hanoi, "00001"))
     worker = browser("ward_worker", "00001")
@@ -102,7 +100,7 @@ def test_the_auditor_sees_who_looked_at_a_person(
 
 
 def test_the_senders_list_shows_the_ward_and_their_own_record(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     case_person = make_person("Trần Văn Ca", ward_id=_ward(hanoi, "00001"))
     far = make_person("Phạm Thị Xa", ward_id=_ward(hanoi, "00037"))

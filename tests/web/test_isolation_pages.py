@@ -5,13 +5,13 @@ decline needs a reason, and the person page lists the person's orders."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from pagekit import Browser, csrf_of
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("city_regime")
 
 
 def test_an_officer_decides_proposed_orders(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     camp = {"code": "CL-1", "name": "Trại Sóc Sơn", "kind": "military_camp", "capacity": 5}
@@ -69,7 +69,7 @@ def test_an_officer_decides_proposed_orders(
 
 
 def test_an_officer_releases_an_order_whose_period_is_over(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     from cordon.cases.enums import TestMethod, TestResult
     from cordon.cases.models import LabTest
@@ -108,7 +108,7 @@ def test_an_officer_releases_an_order_whose_period_is_over(
     assert client.get(f"/api/v1/isolation/orders/{order['id']}").json()["status"] == "released"
 
 
-def _placed(client: TestClient, hanoi: Session, make_person: Any) -> tuple[int, int, int]:
+def _placed(client: TestClient, hanoi: Session, make_person: MakePerson) -> tuple[int, int, int]:
     """A confirmed facility order of an F1 of Phúc Xá, at camp CL-9; a hotel KS-9 beside it.
     Returns the order, the hotel and the F1."""
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
@@ -133,7 +133,7 @@ def _placed(client: TestClient, hanoi: Session, make_person: Any) -> tuple[int, 
 
 
 def test_an_officer_moves_a_person_to_another_facility(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     order_id, hotel, _ = _placed(client, hanoi, make_person)
     version = client.get(f"/api/v1/isolation/orders/{order_id}").json()["version"]
@@ -153,7 +153,7 @@ def test_an_officer_moves_a_person_to_another_facility(
 
 
 def test_the_laboratory_records_a_sample_due_today(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     order_id, _, person = _placed(client, hanoi, make_person)  # day 7: its test is due today
     lab = browser("lab", "01")
@@ -184,7 +184,7 @@ def test_the_laboratory_records_a_sample_due_today(
 
 
 def test_the_laboratorys_home_page_lists_its_work(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     order_id, _, _person = _placed(client, hanoi, make_person)  # its day-7 test is due today
     lab = browser("lab", "01", lang="en")

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.core.dates import today
 from cordon.core.models import utcnow
 from cordon.geography.models import AdminUnit
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("city_regime")
 
 
 @pytest.fixture
-def ward(client: TestClient, hanoi: Session, make_person: Any) -> dict[str, Any]:
+def ward(client: TestClient, hanoi: Session, make_person: MakePerson) -> dict[str, Any]:
     """An F1 and an F2 of a case in Phúc Xá, both at home; neither has reported today; the
     F1, placed two days ago, has a missed-report flag."""
     phuc_xa = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
@@ -90,7 +91,8 @@ def test_the_worker_closes_a_flag_saying_what_was_done(
     )
     assert closed.status_code == 303
     assert closed.headers["location"] == "/monitoring?page=1&saved=flag"
-    session.refresh(flag)
+    flag = session.get(Flag, ward["flag"], populate_existing=True)  # read again
+    assert flag is not None
     assert flag.status is FlagStatus.closed
     assert flag.note == note
     again = worker.post(url, data={"note": note, "csrf_token": csrf_of(page.text)})

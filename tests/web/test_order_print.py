@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.audit import service as audit
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("city_regime")
 
 
 @pytest.fixture
-def orders(client: TestClient, hanoi: Session, make_person: Any) -> dict[str, Any]:
+def orders(client: TestClient, hanoi: Session, make_person: MakePerson) -> dict[str, Any]:
     """A case in Phúc Xá with an F1 in a hotel (proposed there) and an F2 at home
     (confirmed)."""
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
@@ -129,7 +130,7 @@ def test_a_pseudonymised_role_prints_no_name(browser: Browser, orders: dict[str,
 
 
 def test_the_printed_monitoring_after_discharge_names_the_rule_by_its_title(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Any
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     person = make_person("Phan Thị Thu", ward_id=ward)

@@ -5,21 +5,20 @@ typed when it is rejected, and the contact leaves the list once reached."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson
 from cordon.geography.models import AdminUnit
 from pagekit import Browser, csrf_of
 
-Factory = Any
 DAY = dt.date.today() - dt.timedelta(days=2)
 
 
 def test_reach_a_contact_from_my_work_today(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     f0 = make_person("Trần Văn Ca", ward_id=ward)
@@ -64,7 +63,7 @@ def test_reach_a_contact_from_my_work_today(
 
 
 def test_a_role_that_only_reads_sees_no_attempt_form(
-    browser: Browser, client: TestClient, make_person: Factory
+    browser: Browser, client: TestClient, make_person: MakePerson
 ) -> None:
     f0, f1 = make_person("Ca Bệnh"), make_person("Người Gần")
     day = {"first_on": str(DAY), "last_on": str(DAY), "setting": "household"}

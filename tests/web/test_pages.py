@@ -4,16 +4,14 @@ work, person search and the person page, in the user's language and jurisdiction
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson, SignIn
 from cordon.geography.models import AdminUnit
 from pagekit import PASSWORD, Browser, csrf_of
-
-Factory = Any
 
 
 def _ward(session: Session, code: str) -> int:
@@ -68,7 +66,7 @@ def test_a_form_without_its_csrf_token_is_refused(browser: Browser) -> None:
 
 
 def test_search_finds_people_of_the_jurisdiction_without_putting_names_in_urls(
-    browser: Browser, hanoi: Session, make_person: Factory
+    browser: Browser, hanoi: Session, make_person: MakePerson
 ) -> None:
     mine = make_person("Nguyễn Thị Hoà", ward_id=_ward(hanoi, "00001"))
     make_person("Nguyễn Thị Hoa", ward_id=_ward(hanoi, "00037"))  # another district
@@ -93,8 +91,8 @@ def test_person_page_shows_tier_cases_and_contacts_and_is_audited(
     browser: Browser,
     client: TestClient,
     hanoi: Session,
-    make_person: Factory,
-    sign_in: Factory,
+    make_person: MakePerson,
+    sign_in: SignIn,
 ) -> None:
     ward = _ward(hanoi, "00001")
     case_person = make_person("Trần Văn Ca", ward_id=ward)

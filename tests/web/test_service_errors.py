@@ -13,12 +13,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_transfer_pages import HEADER, _finished, _upload
 
 from cordon.core.errors import FieldProblem
 from cordon.geography.models import AdminUnit
 from cordon.web.i18n import Texts
 from pagekit import Browser, csrf_of
+
+from .test_transfer_pages import HEADER, _finished, _upload
 
 SAMPLE, RESULT = dt.date(2020, 3, 6), dt.date(2020, 3, 5)  # the result before the sample
 
@@ -55,7 +56,7 @@ def _lab_test(epi: TestClient, url: str) -> str:
         },
     )
     assert rejected.status_code == 422
-    return rejected.text
+    return str(rejected.text)
 
 
 def test_a_service_refusal_is_shown_in_the_users_language_and_english_in_the_api(

@@ -5,16 +5,15 @@ cases outside the jurisdiction keep their place without a name, reads are audite
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import MakePerson, SignIn
 from cordon.geography.models import AdminUnit
 from pagekit import Browser
 
-Factory = Any
 DAY = dt.date.today() - dt.timedelta(days=3)
 
 
@@ -59,14 +58,14 @@ def _met(client: TestClient, a: int, b: int, on: dt.date) -> None:
     assert response.is_success, response.text
 
 
-def _looks(client: TestClient, sign_in: Factory, person_id: int) -> set[tuple[str, str, str]]:
+def _looks(client: TestClient, sign_in: SignIn, person_id: int) -> set[tuple[str, str, str]]:
     log = client.get(
         "/api/v1/audit/entries", params={"person_id": person_id}, headers=sign_in("auditor")
     ).json()
     return {(e["actor"], e["action"], e["resource"]) for e in log["items"]}
 
 
-def _tiers(hanoi: Session, client: TestClient, make_person: Factory) -> dict[str, int]:
+def _tiers(hanoi: Session, client: TestClient, make_person: MakePerson) -> dict[str, int]:
     """F0 An (ward 00001) met Bình (00001) and Xa (another district); Xa then met Dũng (00001)."""
     here, far = _ward(hanoi, "00001"), _ward(hanoi, "00037")
     people = {
@@ -83,7 +82,7 @@ def _tiers(hanoi: Session, client: TestClient, make_person: Factory) -> dict[str
 
 
 def test_trace_page_nests_tiers_masks_the_outside_and_is_audited(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson, sign_in: SignIn
 ) -> None:
     p = _tiers(hanoi, client, make_person)
     worker = browser()
@@ -119,7 +118,7 @@ def test_trace_page_nests_tiers_masks_the_outside_and_is_audited(
 
 
 def test_tiers_of_the_jurisdiction_link_to_their_people(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson, sign_in: SignIn
 ) -> None:
     p = _tiers(hanoi, client, make_person)
     worker = browser(lang="en")
@@ -138,7 +137,7 @@ def test_tiers_of_the_jurisdiction_link_to_their_people(
     assert "Phạm Văn Xa" in city.text
 
 
-def _chain(hanoi: Session, client: TestClient, make_person: Factory) -> dict[str, int]:
+def _chain(hanoi: Session, client: TestClient, make_person: MakePerson) -> dict[str, int]:
     """HN-1 (ward 00001) → HN-2 (another district) → HN-3 (00001) → HN-4 (00001)."""
     here, far = _ward(hanoi, "00001"), _ward(hanoi, "00037")
     cases = {
@@ -154,7 +153,7 @@ def _chain(hanoi: Session, client: TestClient, make_person: Factory) -> dict[str
 
 
 def test_chain_graph_data_is_laid_out_and_masked_as_the_api_masks(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson, sign_in: SignIn
 ) -> None:
     c = _chain(hanoi, client, make_person)
     worker = browser()
@@ -205,7 +204,7 @@ def _person_of(client: TestClient, case_id: int) -> int:
 
 
 def test_chain_page_offers_the_graph_and_the_same_chain_as_a_table(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson
 ) -> None:
     c = _chain(hanoi, client, make_person)
     worker = browser()
@@ -238,7 +237,7 @@ def test_chain_page_offers_the_graph_and_the_same_chain_as_a_table(
 
 
 def test_cluster_pages_summarise_and_list_only_the_jurisdictions_cases(
-    browser: Browser, client: TestClient, hanoi: Session, make_person: Factory, sign_in: Factory
+    browser: Browser, client: TestClient, hanoi: Session, make_person: MakePerson, sign_in: SignIn
 ) -> None:
     c = _chain(hanoi, client, make_person)
     made = client.post(

@@ -32,9 +32,9 @@ def _upload(client: TestClient, body: str, **extra: str) -> str:
 
 def _finished(client: TestClient, url: str) -> str:
     for _ in range(200):
-        page = client.get(url)
-        if 'hx-trigger="every 1s"' not in page.text:
-            return page.text
+        page: str = client.get(url).text
+        if 'hx-trigger="every 1s"' not in page:
+            return page
         time.sleep(0.05)
     raise AssertionError("the import did not finish")
 

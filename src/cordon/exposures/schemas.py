@@ -9,7 +9,8 @@ from cordon.core.bounds import Day, Id
 from cordon.core.schemas import Out
 from cordon.exposures.enums import Closeness, Setting
 
-Note = Annotated[str | None, Field(default=None, max_length=300)]
+# its default sits on each field (`= None`), where the pydantic mypy plugin sees it
+Note = Annotated[str | None, Field(max_length=300)]
 
 
 class _InOrder(BaseModel):
@@ -36,7 +37,7 @@ class ContactIn(_InOrder):
     last_on: Day = Field(description="Last day of contact (same as first for one meeting).")
     setting: Setting
     closeness: Closeness = Closeness.close
-    note: Note
+    note: Note = None
 
 
 class ExposureIn(ContactIn):
@@ -62,7 +63,7 @@ class ExposureUpdate(BaseModel):
     last_on: Day | None = None
     setting: Setting | None = None
     closeness: Closeness | None = None
-    note: Note
+    note: Note = None
 
     @field_validator("first_on", "last_on", "setting", "closeness")
     @classmethod
@@ -92,7 +93,7 @@ class EventExposureIn(_InOrder):
     first_on: Day
     last_on: Day
     closeness: Closeness = Closeness.close
-    note: Note
+    note: Note = None
 
 
 class EventExposureOut(Out):

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from conftest import MakePerson, SignIn
 from cordon.audit import recorder
 from cordon.cli.main import app as cli
-
-Factory = Any
 
 
 def _viewers(client: TestClient, auditor: dict[str, str], person: int) -> list[tuple[str, str]]:
@@ -22,7 +19,7 @@ def _viewers(client: TestClient, auditor: dict[str, str], person: int) -> list[t
 
 
 def test_who_looked_at_this_person(
-    anonymous: TestClient, sign_in: Factory, make_person: Factory
+    anonymous: TestClient, sign_in: SignIn, make_person: MakePerson
 ) -> None:
     person = make_person("Nguyễn Văn An")
     epi = sign_in("epidemiologist", username="epi")
@@ -40,7 +37,7 @@ def test_who_looked_at_this_person(
 
 
 def test_a_rolled_back_change_leaves_no_entry(
-    anonymous: TestClient, sign_in: Factory, make_person: Factory
+    anonymous: TestClient, sign_in: SignIn, make_person: MakePerson
 ) -> None:
     person = make_person()
     epi = sign_in("epidemiologist", username="epi")
@@ -80,7 +77,7 @@ def _tamper(engine: Engine, sql: str) -> None:
     ids=["edited", "subject removed", "deleted"],
 )
 def test_verify_detects_tampering(
-    engine: Engine, make_person: Factory, tampering: list[str], found: str
+    engine: Engine, make_person: MakePerson, tampering: list[str], found: str
 ) -> None:
     for name in ("An", "Bình", "Chi"):
         make_person(name)
@@ -95,14 +92,14 @@ def test_verify_detects_tampering(
     assert found in broken.output
 
 
-def test_the_log_refuses_updates_and_deletes(engine: Engine, make_person: Factory) -> None:
+def test_the_log_refuses_updates_and_deletes(engine: Engine, make_person: MakePerson) -> None:
     make_person()
     for sql in ("UPDATE audit_entries SET actor = 'x'", "DELETE FROM audit_entries"):
         with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
             conn.execute(text(sql))
 
 
-def test_an_anchor_reveals_a_cut_tail(engine: Engine, make_person: Factory) -> None:
+def test_an_anchor_reveals_a_cut_tail(engine: Engine, make_person: MakePerson) -> None:
     make_person("An")
     runner = CliRunner()
     first = runner.invoke(cli, ["audit", "verify"])
