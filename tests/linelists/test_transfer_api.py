@@ -111,3 +111,18 @@ def test_one_operation_serves_the_four_exports(client: TestClient, hanoi: Sessio
         response = client.get(f"/api/v1/exports/{wrong}")
         assert response.status_code in (404, 422), wrong
         assert response.headers["content-type"] == "application/problem+json", wrong
+
+
+def test_one_operation_takes_both_imports(client: TestClient, hanoi: Session) -> None:
+    """Issue 18 §5: the two imports are one route whose list is a path parameter; a list it
+    does not know is refused, naming the parameter, and nothing is written."""
+    spec = client.get("/openapi.json").json()
+    imports = [path for path in spec["paths"] if path.startswith("/api/v1/imports/")]
+    assert imports == ["/api/v1/imports/{shape}"]
+    before = counts(hanoi)
+    files = {"file": ("people.csv", to_csv(Shape.cases, CASE_ROWS), "text/csv")}
+    response = client.post("/api/v1/imports/people", files=files)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "shape" in response.text
+    assert counts(hanoi) == before

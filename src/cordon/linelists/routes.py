@@ -138,36 +138,22 @@ def _import(
     return out
 
 
-@imports.post("/cases", status_code=201, response_model=ImportOut)
-def import_cases(
+@imports.post("/{shape}", status_code=201, response_model=ImportOut)
+def import_list(
     session: SessionDep,
     who: Importer,
     response: Response,
+    shape: ListShape,
     file: Upload,
     mapping: MappingUpload = None,
     dry_run: DryRun = False,
     skip_invalid: SkipInvalid = False,
 ) -> ImportOut | JSONResponse:
-    """Import a cases line list: every row valid, or nothing written (422 lists the problems);
-    with ``skip_invalid``, the valid rows. Larger than ``CORDON_MAX_UPLOAD_MB``: 413."""
+    """Import a line list of cases, or of exposures (contacts of index people): every row
+    valid, or nothing written (422 lists the problems); with ``skip_invalid``, the valid rows.
+    Larger than ``CORDON_MAX_UPLOAD_MB``: 413."""
     _whole_city(who)
-    return _import(session, Shape.cases, file, mapping, dry_run, skip_invalid, response)
-
-
-@imports.post("/exposures", status_code=201, response_model=ImportOut)
-def import_exposures(
-    session: SessionDep,
-    who: Importer,
-    response: Response,
-    file: Upload,
-    mapping: MappingUpload = None,
-    dry_run: DryRun = False,
-    skip_invalid: SkipInvalid = False,
-) -> ImportOut | JSONResponse:
-    """Import an exposures list (contacts of index people), completely or not at all (with
-    ``skip_invalid``, its valid rows)."""
-    _whole_city(who)
-    return _import(session, Shape.exposures, file, mapping, dry_run, skip_invalid, response)
+    return _import(session, shape, file, mapping, dry_run, skip_invalid, response)
 
 
 def _filename(shape: Shape, suffix: str) -> dict[str, str]:
