@@ -31,6 +31,7 @@ from cordon.exposures import service as exposures
 from cordon.handovers import service as handovers
 from cordon.isolation import proposals as isolation
 from cordon.isolation import tasks as lab_tasks
+from cordon.isolation.release import Held
 from cordon.monitoring import service as monitoring
 from cordon.outreach import service as outreach
 from cordon.public import counts as public
@@ -67,3 +68,7 @@ REACTIONS = (
     .on(TiersMoved, isolation.on_tiers_moved)
     .on(LabTested, lab_tasks.on_lab_tested, monitoring.on_lab_tested)
 )
+
+# What holds an isolation order's release besides the rule's own conditions (period, tests),
+# by reason, in the order the reasons are shown: isolation asks, without importing who answers.
+RELEASE_HOLDS: tuple[tuple[str, Held], ...] = ((monitoring.FLAG_OPEN, monitoring.orders_flagged),)

@@ -5,14 +5,16 @@ importing a module.
 
 - the reaction table (``cordon.reactions``) on the event bus (``core.events``);
 - the audit log's listeners on every SQLAlchemy session (``audit.recorder.install``);
-- the audit log told of every bulk insert (``core.bulk``).
+- the audit log told of every bulk insert (``core.bulk``);
+- what holds an isolation order's release (``cordon.reactions.RELEASE_HOLDS``).
 """
 
 from __future__ import annotations
 
 from cordon.audit import recorder
 from cordon.core import bulk, events
-from cordon.reactions import REACTIONS
+from cordon.isolation import release
+from cordon.reactions import REACTIONS, RELEASE_HOLDS
 
 
 def start() -> None:
@@ -20,3 +22,4 @@ def start() -> None:
     events.install(REACTIONS)
     recorder.install()
     bulk.tell_inserts_to(recorder.bulk_written)
+    release.install_holds(RELEASE_HOLDS)

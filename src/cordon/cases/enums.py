@@ -70,3 +70,18 @@ class Condition(StrEnum):
     obesity = "obesity"
     pregnancy = "pregnancy"
     other = "other"
+
+
+class Symptom(StrEnum):
+    """The symptoms of COVID-19 that a case's investigation records and a daily report of a
+    person in isolation can tick (the Ministry of Health's health declaration)."""
+
+    fever = "fever"
+    cough = "cough"
+    sore_throat = "sore_throat"
+    shortness_of_breath = "shortness_of_breath"
+    loss_of_smell_or_taste = "loss_of_smell_or_taste"
+    fatigue = "fatigue"
+    muscle_ache = "muscle_ache"
+    runny_nose = "runny_nose"
+    diarrhoea = "diarrhoea"

@@ -19,13 +19,12 @@ from cordon.access.roles import Permission
 from cordon.audit import recorder
 from cordon.cases import investigation
 from cordon.cases import service as cases
-from cordon.cases.enums import Condition, HowFound
+from cordon.cases.enums import Condition, HowFound, Symptom
 from cordon.cases.schemas import InvestigationIn, InvestigationOut
 from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError
-from cordon.monitoring.enums import Symptom
 from cordon.web.forms import PostedForm, Reader, value
 from cordon.web.labels import words
 from cordon.web.templating import render, texts_for

@@ -13,13 +13,13 @@ from cordon.cases.enums import (
     Condition,
     HowFound,
     SourceKind,
+    Symptom,
     TestMethod,
     TestResult,
 )
 from cordon.core.bounds import NOTES, Day, Id
 from cordon.core.dates import today
 from cordon.core.schemas import Out
-from cordon.monitoring.enums import Symptom
 
 
 class CaseDates(BaseModel):

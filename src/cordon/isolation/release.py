@@ -4,6 +4,7 @@ approval; a facility stay followed by home monitoring moves home first."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,8 +20,6 @@ from cordon.facilities import service as facilities
 from cordon.isolation.enums import OrderStatus, Place, TaskStatus
 from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.isolation.service import close, in_status, tell
-from cordon.monitoring.enums import FlagStatus
-from cordon.monitoring.models import Flag
 from cordon.outbox.enums import MessageKind
 
 RELEASED = N_("period over, released by an officer")
@@ -41,7 +40,19 @@ class Readiness:
 PERIOD_NOT_OVER = N_("the isolation period is not over")
 TESTS_PENDING = N_("a test of the regime is still to be taken or its result is awaited")
 TESTED_POSITIVE = N_("a test since the last exposure was positive")
-FLAG_OPEN = N_("a monitoring flag is still open")
+
+# What another feature says holds a release, asked for many orders at once: the ids of those
+# it holds. The reason is an N_ message, shown with the rule's own. The holds are handed in at
+# the program's start (``cordon.reactions.RELEASE_HOLDS``, installed by ``cordon.wiring``):
+# isolation does not import the features that hold its releases.
+Held = Callable[[Session, Sequence[int]], Collection[int]]
+_holds: tuple[tuple[str, Held], ...] = ()
+
+
+def install_holds(holds: Sequence[tuple[str, Held]]) -> None:
+    """The holds on a release, by reason, in the order their reasons are shown."""
+    global _holds
+    _holds = tuple(holds)
 
 
 def readiness(session: Session, order: IsolationOrder, *, on: dt.date | None = None) -> Readiness:
@@ -54,8 +65,8 @@ def readinesses(
 ) -> list[Readiness]:
     """The release rule for many orders in four statements: the period is over, the
     regime's tests are taken (a task is met by a result of a sample taken on its day or
-    later), none since the last exposure is positive or awaited, and no monitoring flag of
-    the order is open (the ward worker closes it once they have acted on it)."""
+    later), none since the last exposure is positive or awaited, and nothing another feature
+    says holds it (``install_holds``: a monitoring flag still open, say)."""
     day = on or today()
     ids = [o.id for o in orders]
     taken = (
@@ -83,11 +94,7 @@ def readinesses(
             LabTest.result.in_([TestResult.pending, TestResult.positive]),
         )
     )
-    flagged = set(
-        session.scalars(
-            select(Flag.order_id).where(Flag.order_id.in_(ids), Flag.status == FlagStatus.open)
-        )
-    )
+    held = [(reason, set(orders_held(session, ids))) for reason, orders_held in _holds]
     results: dict[int, set[TestResult]] = {}
     for order_id, result in session.execute(since):
         results.setdefault(order_id, set()).add(result)
@@ -99,8 +106,7 @@ def readinesses(
             problems.append(TESTS_PENDING)
         if TestResult.positive in found:
             problems.append(TESTED_POSITIVE)
-        if order.id in flagged:
-            problems.append(FLAG_OPEN)
+        problems.extend(reason for reason, orders in held if order.id in orders)
         out.append(Readiness(order, tuple(problems)))
     return out
 

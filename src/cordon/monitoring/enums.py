@@ -1,20 +1,6 @@
 from enum import StrEnum
 
 
-class Symptom(StrEnum):
-    """What a daily report can tick (the Ministry of Health's health declaration)."""
-
-    fever = "fever"
-    cough = "cough"
-    sore_throat = "sore_throat"
-    shortness_of_breath = "shortness_of_breath"
-    loss_of_smell_or_taste = "loss_of_smell_or_taste"
-    fatigue = "fatigue"
-    muscle_ache = "muscle_ache"
-    runny_nose = "runny_nose"
-    diarrhoea = "diarrhoea"
-
-
 class Reporter(StrEnum):
     self = "self"  # the person, through their link
     household = "household"  # the household head, for a dependent

@@ -23,6 +23,7 @@ from cordon.access import guard
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.audit import recorder
+from cordon.cases.enums import Symptom
 from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError, NotFound
@@ -30,7 +31,7 @@ from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.monitoring import history, links, service
-from cordon.monitoring.enums import Reporter, Symptom
+from cordon.monitoring.enums import Reporter
 from cordon.people import service as people
 from cordon.people.models import Person
 from cordon.web.filters import PageNumber

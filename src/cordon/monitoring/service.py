@@ -11,7 +11,7 @@ once a day per order; the ward worker closes it saying what was done.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import exists, insert, literal, or_, select
@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cordon.cases import service as cases
+from cordon.cases.enums import Symptom
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.core.db import atomic, set_ward_copies
@@ -31,7 +32,7 @@ from cordon.isolation import service as isolation
 from cordon.isolation.enums import OrderStatus
 from cordon.isolation.models import IsolationOrder
 from cordon.monitoring import alerts, links
-from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter, Symptom
+from cordon.monitoring.enums import FlagKind, FlagStatus, Reporter
 from cordon.monitoring.models import Flag, SelfReport
 from cordon.outbox import service as outbox
 from cordon.outbox.enums import Channel, MessageKind
@@ -234,6 +235,18 @@ def open_flags(
     if not scope.whole_city:
         query = query.where(scope.where(Flag.ward_id, Flag.person_id))
     return paged(session, query, Flag.raised_at.desc(), Flag.id.desc(), limit=limit, offset=offset)
+
+
+FLAG_OPEN = N_("a monitoring flag is still open")
+
+
+def orders_flagged(session: Session, order_ids: Sequence[int]) -> set[int]:
+    """Which of these orders have a flag still open: their release waits until the ward worker
+    has acted on it and closed it (a hold on the release rule, ``cordon.reactions``)."""
+    found = select(Flag.order_id).where(
+        Flag.order_id.in_(order_ids), Flag.status == FlagStatus.open
+    )
+    return set(session.scalars(found))
 
 
 def get_flag(session: Session, flag_id: int) -> Flag:
