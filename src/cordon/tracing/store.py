@@ -251,7 +251,9 @@ class Statements:
         insert = f"INSERT INTO tier_changes ({', '.join(CHANGE_COLUMNS)}) "
         rows = [_move_row(m) for m in moves]
         gone = [(p,) for p, _, n, *_ in rows if n is None]
-        now = [(p, n, at) for p, _, n, *_ in rows if n is not None]
+        # each mover's tier row carries the day of the label that gives it (``exposed_on``)
+        days = {m.person: m.after.day for m in moves if m.after is not None}
+        now = [(p, n, days[p]) for p, _, n, *_ in rows if n is not None]
         if self.pg:
             cursor.execute(insert + _PG_MOVE_ROWS, [at, cause, *map(list, zip(*rows, strict=True))])
             if gone:
@@ -262,7 +264,7 @@ class Statements:
             if now:
                 cursor.execute(
                     _TIERS_UPSERT.format(rows=_PG_TIER_ROWS),
-                    (at, [p for p, _, _ in now], [n for _, n, _ in now]),
+                    (at, *map(list, zip(*now, strict=True))),
                 )
             return
         cursor.executemany(
@@ -271,7 +273,8 @@ class Statements:
         )
         cursor.executemany("DELETE FROM person_tiers WHERE person_id = ?", gone)
         cursor.executemany(
-            _TIERS_UPSERT.format(rows=_SQLITE_TIER_ROW), [(p, n, a, p) for p, n, a in now]
+            _TIERS_UPSERT.format(rows=_SQLITE_TIER_ROW),
+            [(p, n, at, p, date_of(d).isoformat()) for p, n, d in now],
         )
 
     @staticmethod
@@ -306,13 +309,14 @@ _PG_LABEL_ROWS = (
 
 
 _TIERS_UPSERT = (
-    "INSERT INTO person_tiers (person_id, tier, since, ward_id) {rows} "
+    "INSERT INTO person_tiers (person_id, tier, since, ward_id, exposed_on) {rows} "
     "ON CONFLICT (person_id) DO UPDATE SET tier = excluded.tier, since = excluded.since, "
-    "ward_id = excluded.ward_id"
+    "ward_id = excluded.ward_id, exposed_on = excluded.exposed_on"
 )
-_SQLITE_TIER_ROW = "VALUES (?, ?, ?, (SELECT ward_id FROM people WHERE id = ?))"
+_SQLITE_TIER_ROW = "VALUES (?, ?, ?, (SELECT ward_id FROM people WHERE id = ?), ?)"
 _PG_TIER_ROWS = (
-    "SELECT t.p, t.n, %s, people.ward_id FROM unnest(%s::int8[], %s::int2[]) AS t(p, n) "
+    f"SELECT t.p, t.n, %s, people.ward_id, DATE '{EPOCH.isoformat()}' + t.d "
+    "FROM unnest(%s::int8[], %s::int2[], %s::int4[]) AS t(p, n, d) "
     "LEFT JOIN people ON people.id = t.p"
 )
 
@@ -339,18 +343,22 @@ def _links(lab: Label) -> tuple[int, int | None, int | None]:
 def keep_exposure_days(session: Session, persons: Collection[int] | None) -> None:
     """Copy onto ``person_tiers`` the day of the label that gives each of ``persons`` their
     tier (``None``: everyone's) — after the labels and tiers of a cascade or a whole-city
-    pass are written."""
+    pass are written. Only rows whose day differs are written: a cascade's movers have theirs
+    already (written with their tier), and on PostgreSQL every row updated is a new row
+    version with its index entries."""
     tiers, labels = table_of(PersonTier), table_of(TierLabel)
     day = (
         select(labels.c.exposed_on)
         .where(labels.c.person_id == tiers.c.person_id, labels.c.level == tiers.c.tier)
         .scalar_subquery()
     )
+    stale = tiers.c.exposed_on.is_distinct_from(day)
     if persons is None:
-        session.execute(update(tiers).values(exposed_on=day))
+        session.execute(update(tiers).where(stale).values(exposed_on=day))
         return
     for part in chunks(sorted(persons)):
-        session.execute(update(tiers).where(tiers.c.person_id.in_(part)).values(exposed_on=day))
+        chosen = tiers.c.person_id.in_(part)
+        session.execute(update(tiers).where(chosen, stale).values(exposed_on=day))
 
 
 def delete_labels(session: Session, keys: Collection[tuple[int, int]]) -> None:
