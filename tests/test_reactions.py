@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 from typing import NamedTuple
@@ -16,7 +18,8 @@ from sqlalchemy.orm import Session
 from cordon import events as domain
 from cordon.core import events
 from cordon.core.events import Event
-from cordon.reactions import REACTIONS
+from cordon.monitoring import service as monitoring
+from cordon.reactions import REACTIONS, RELEASE_HOLDS
 from eventkit import recording
 
 ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
@@ -104,6 +107,17 @@ def test_a_merge_moves_the_rows_before_the_tiers() -> None:
 def test_a_bus_with_no_reactions_installed_refuses_to_publish(session: Session) -> None:
     with pytest.raises(RuntimeError, match=r"cordon\.wiring\.start\(\)"):
         events.Bus().publish(session, domain.PersonMoved("moved", 1, None, None))
+
+
+def test_a_release_is_not_judged_without_its_holds() -> None:
+    """An open flag holds a release through ``RELEASE_HOLDS``: a process that did not start
+    (so has no holds) refuses to judge a release rather than free a flagged person."""
+    assert (monitoring.FLAG_OPEN, monitoring.orders_flagged) in RELEASE_HOLDS
+    unstarted = "from cordon.isolation import release; release.readinesses(None, [])"
+    ran = subprocess.run([sys.executable, "-c", unstarted], capture_output=True, text=True)
+    assert ran.returncode != 0
+    assert "RuntimeError" in ran.stderr
+    assert "cordon.wiring.start()" in ran.stderr
 
 
 def test_recording_sees_events_only_inside_its_block(session: Session) -> None:

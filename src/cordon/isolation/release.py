@@ -46,7 +46,7 @@ TESTED_POSITIVE = N_("a test since the last exposure was positive")
 # the program's start (``cordon.reactions.RELEASE_HOLDS``, installed by ``cordon.wiring``):
 # isolation does not import the features that hold its releases.
 Held = Callable[[Session, Sequence[int]], Collection[int]]
-_holds: tuple[tuple[str, Held], ...] = ()
+_holds: tuple[tuple[str, Held], ...] | None = None  # None: not handed in yet
 
 
 def install_holds(holds: Sequence[tuple[str, Held]]) -> None:
@@ -67,6 +67,11 @@ def readinesses(
     regime's tests are taken (a task is met by a result of a sample taken on its day or
     later), none since the last exposure is positive or awaited, and nothing another feature
     says holds it (``install_holds``: a monitoring flag still open, say)."""
+    if _holds is None:  # a release judged without its holds could free a flagged person
+        raise RuntimeError(
+            "no holds on a release are installed: "
+            "the program must call cordon.wiring.start() when it starts"
+        )
     day = on or today()
     ids = [o.id for o in orders]
     taken = (
