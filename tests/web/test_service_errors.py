@@ -19,7 +19,7 @@ from cordon.geography.models import AdminUnit
 from cordon.web.i18n import Texts
 from pagekit import Browser, csrf_of
 
-from .test_transfer_pages import HEADER, _finished, _upload
+from .test_linelist_pages import HEADER, _finished, _upload
 
 SAMPLE, RESULT = dt.date(2020, 3, 6), dt.date(2020, 3, 5)  # the result before the sample
 
