@@ -199,16 +199,22 @@ def test_full_recomputation_agrees_with_the_cascades(
 ) -> None:
     confirm(client, people["A"], "2020-03-08", "2020-03-10")
     confirm(client, people["C"], "2020-03-09", "2020-03-12")
-    before = set(
-        session.execute(select(TierLabel.person_id, TierLabel.level, TierLabel.exposed_on)).tuples()
-    )
+    before = {
+        tuple(row)
+        for row in session.execute(
+            select(TierLabel.person_id, TierLabel.level, TierLabel.exposed_on)
+        )
+    }
     result = client.post("/api/v1/tracing/recompute").json()
     assert result["written"] == 0
     assert result["deleted"] == 0
     session.expire_all()
-    after = set(
-        session.execute(select(TierLabel.person_id, TierLabel.level, TierLabel.exposed_on)).tuples()
-    )
+    after = {
+        tuple(row)
+        for row in session.execute(
+            select(TierLabel.person_id, TierLabel.level, TierLabel.exposed_on)
+        )
+    }
     assert before == after
 
 
