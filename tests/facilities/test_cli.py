@@ -10,19 +10,12 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
+from clikit import cordon
 from conftest import MakePerson
-from cordon.cli.main import app
 from cordon.core.dates import today
 
-runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("city_regime")
-
-
-def cordon(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def test_facilities_and_orders_from_the_command_line(

@@ -9,20 +9,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
+from clikit import cordon
 from conftest import MakeCase, MakePerson
 from cordon.cases.enums import Classification
-from cordon.cli.main import app
 
 DATA = Path(__file__).parent / "data"
 FLU = str(DATA / "flu2009-incidence.csv")
-runner = CliRunner()
-
-
-def cordon(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.output
 
 
 def test_a_csv_file_as_json() -> None:
