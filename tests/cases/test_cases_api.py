@@ -15,6 +15,7 @@ from conftest import MakeCase, MakePerson
 from cordon.cases import service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case, CaseStatusChange
+from cordon.core.dates import today
 from cordon.core.errors import Conflict
 from cordon.events import CaseChanged
 from cordon.geography.service import unit_by_code
@@ -80,12 +81,16 @@ def test_unknown_case_is_404_problem(client: TestClient) -> None:
         assert response.headers["content-type"] == "application/problem+json"
 
 
-FUTURE = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-BAD_DATES = [
+BAD_DATES = [  # "{future}": three days after the day the test runs
     ({"sample_on": "2020-03-08"}, "sample_on", "is after confirmed_on (2020-03-06)"),
     ({"discharged_on": "2020-03-01"}, "discharged_on", "is before confirmed_on (2020-03-06)"),
-    ({"isolated_on": FUTURE}, "isolated_on", f"is in the future ({FUTURE})"),
+    ({"isolated_on": "{future}"}, "isolated_on", "is in the future ({future})"),
 ]
+
+
+def _dated(dates: dict[str, str], message: str) -> tuple[dict[str, str], str]:
+    future = str(today() + dt.timedelta(days=3))
+    return {k: v.format(future=future) for k, v in dates.items()}, message.format(future=future)
 
 
 @pytest.mark.parametrize(("dates", "field", "message"), BAD_DATES)
@@ -97,6 +102,7 @@ def test_date_rules_on_create_name_the_field_and_write_nothing(
     field: str,
     message: str,
 ) -> None:
+    dates, message = _dated(dates, message)
     body = {"person_id": make_person(), "code": "BN9", "status": "confirmed"}
     response = client.post(URL, json={**body, "confirmed_on": "2020-03-06", **dates})
     assert response.status_code == 422
@@ -115,6 +121,7 @@ def test_date_rules_on_edit_keep_the_case_unchanged(
     field: str,
     message: str,
 ) -> None:
+    dates, message = _dated(dates, message)
     case = make_case("BN9")
     response = client.patch(f"{URL}/{case.id}", json={"version": 1, **dates})
     assert response.status_code == 422

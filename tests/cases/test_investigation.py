@@ -24,24 +24,31 @@ def _days(n: int) -> str:
     return str(today() - dt.timedelta(days=n))
 
 
-FOUND: dict[str, Any] = {
-    "how_found": "contact_tracing",
-    "occupation": "Nhân viên bán hàng",
-    "workplace": "Siêu thị Vinmart Kim Mã",
-    "symptoms": [
-        {"symptom": "fever", "from_on": _days(5)},
-        {"symptom": "cough", "from_on": _days(4), "to_on": _days(1)},
-    ],
-    "conditions": ["hypertension", "diabetes"],
-    "conditions_note": "tiểu đường type 2",
-    "hospital": "Bệnh viện Bệnh Nhiệt đới Trung ương cơ sở 2",
-    "admitted_on": _days(2),
-    "travel": [{"place": "Đà Nẵng", "country": "VN", "from_on": _days(15), "to_on": _days(10)}],
-    "visits": [
-        {"place": "Chợ Long Biên", "first_on": _days(7), "last_on": _days(7)},
-        {"place": "Buddha Bar", "address": "Thảo Điền", "first_on": _days(9), "last_on": _days(8)},
-    ],
-}
+def _found() -> dict[str, Any]:
+    """The investigation as a tracer writes it, dated from the day the test runs."""
+    return {
+        "how_found": "contact_tracing",
+        "occupation": "Nhân viên bán hàng",
+        "workplace": "Siêu thị Vinmart Kim Mã",
+        "symptoms": [
+            {"symptom": "fever", "from_on": _days(5)},
+            {"symptom": "cough", "from_on": _days(4), "to_on": _days(1)},
+        ],
+        "conditions": ["hypertension", "diabetes"],
+        "conditions_note": "tiểu đường type 2",
+        "hospital": "Bệnh viện Bệnh Nhiệt đới Trung ương cơ sở 2",
+        "admitted_on": _days(2),
+        "travel": [{"place": "Đà Nẵng", "country": "VN", "from_on": _days(15), "to_on": _days(10)}],
+        "visits": [
+            {"place": "Chợ Long Biên", "first_on": _days(7), "last_on": _days(7)},
+            {
+                "place": "Buddha Bar",
+                "address": "Thảo Điền",
+                "first_on": _days(9),
+                "last_on": _days(8),
+            },
+        ],
+    }
 
 
 def _count(session: Session, model: type[Any]) -> int:
@@ -54,11 +61,12 @@ def test_the_investigation_is_read_empty_then_written_whole_with_its_version(
 ) -> None:
     case = make_case("BN17")
     url = f"/api/v1/cases/{case.id}/investigation"
+    found = _found()
     empty = client.get(url)
     assert empty.status_code == 200
     assert empty.json()["version"] is None
     assert empty.json()["symptoms"] == []
-    saved = client.put(url, json={**FOUND, "version": None})
+    saved = client.put(url, json={**found, "version": None})
     assert saved.status_code == 200, saved.text
     body = saved.json()
     assert body["version"] == 1
@@ -66,9 +74,9 @@ def test_the_investigation_is_read_empty_then_written_whole_with_its_version(
     assert [s["symptom"] for s in body["symptoms"]] == ["fever", "cough"]
     assert [v["place"] for v in body["visits"]] == ["Buddha Bar", "Chợ Long Biên"]
     assert client.get(url).json() == body
-    stale = client.put(url, json={**FOUND, "version": None})
+    stale = client.put(url, json={**found, "version": None})
     assert stale.status_code == 409
-    fewer = client.put(url, json={**FOUND, "visits": FOUND["visits"][:1], "version": 1})
+    fewer = client.put(url, json={**found, "visits": found["visits"][:1], "version": 1})
     assert fewer.status_code == 200, fewer.text
     assert fewer.json()["version"] == 2
     assert _count(session, CaseVisit) == 1
@@ -166,7 +174,7 @@ def test_the_case_export_carries_the_whole_investigation(
 ) -> None:
     case = make_case("BN19")
     url = f"/api/v1/cases/{case.id}/investigation"
-    assert client.put(url, json={**FOUND, "version": None}).status_code == 200
+    assert client.put(url, json={**_found(), "version": None}).status_code == 200
     row = _exported(client)
     assert row["how_found"] == "contact_tracing"
     assert row["occupation"] == "Nhân viên bán hàng"

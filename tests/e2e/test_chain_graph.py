@@ -13,12 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import Account, MakePerson
+from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 
 from .browsing import accessibility_problems, screenshot
 
 PASSWORD = "correct horse battery staple"
-DAY = dt.date.today() - dt.timedelta(days=3)
+
+
+def _day() -> dt.date:
+    """The day of the story: 3 days before the day the test runs, in the city."""
+    return today() - dt.timedelta(days=3)
+
+
 CASES = 40  # in the tracer's ward, and one in another district
 
 
@@ -51,7 +58,7 @@ def _outbreak(
                     "person_id": person,
                     "code": f"HN-{k}",
                     "status": "confirmed",
-                    "confirmed_on": str(DAY),
+                    "confirmed_on": str(_day()),
                 },
             )
         )["id"]
@@ -74,8 +81,8 @@ def _outbreak(
             json={
                 "person_id": people[0],
                 "contact_id": contact,
-                "first_on": str(DAY - dt.timedelta(days=1)),
-                "last_on": str(DAY - dt.timedelta(days=1)),
+                "first_on": str(_day() - dt.timedelta(days=1)),
+                "last_on": str(_day() - dt.timedelta(days=1)),
                 "setting": "hospital",
             },
         )

@@ -11,20 +11,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import MakePerson, SignIn
+from cordon.core.dates import today
 from cordon.outreach import service
 from cordon.outreach.models import ReachAttempt
 
-DAY = dt.date.today() - dt.timedelta(days=3)
+
+def _day() -> dt.date:
+    """The day of the story: 3 days before the day the test runs, in the city."""
+    return today() - dt.timedelta(days=3)
 
 
-def contact(client: TestClient, a: int, b: int, day: dt.date = DAY) -> None:
+def contact(client: TestClient, a: int, b: int, day: dt.date | None = None) -> None:
+    day = day or _day()
     body = {"person_id": a, "contact_id": b, "first_on": str(day), "last_on": str(day)}
     response = client.post("/api/v1/exposures", json={**body, "setting": "household"})
     assert response.status_code == 201, response.text
 
 
 def confirm(client: TestClient, person: int) -> None:
-    body = {"person_id": person, "status": "confirmed", "confirmed_on": str(DAY)}
+    body = {"person_id": person, "status": "confirmed", "confirmed_on": str(_day())}
     assert client.post("/api/v1/cases", json=body).status_code == 201
 
 
@@ -46,7 +51,7 @@ def test_a_contact_waits_until_reached(
 ) -> None:
     f0, f1, f2 = make_person("Ca Bệnh"), make_person("Tiếp Xúc Một"), make_person("Tiếp Xúc Hai")
     contact(client, f0, f1)
-    contact(client, f1, f2, DAY + dt.timedelta(days=1))
+    contact(client, f1, f2, _day() + dt.timedelta(days=1))
     confirm(client, f0)
     listed = waiting(client)
     assert sorted(listed) == [f1]  # the rules in force today ask to reach F1s only
@@ -74,7 +79,7 @@ def test_a_tier_that_moves_asks_for_a_new_call(
 ) -> None:
     f0, f1, f2 = make_person(), make_person(), make_person()
     contact(client, f0, f1)
-    contact(client, f1, f2, DAY + dt.timedelta(days=1))
+    contact(client, f1, f2, _day() + dt.timedelta(days=1))
     confirm(client, f0)
     assert attempt(client, f2, "reached").status_code == 201
     assert attempt(client, f1, "reached").status_code == 201

@@ -21,11 +21,10 @@ from cordon.scenarios.registry import read_registry, scenario_from_registry
 from cordon.sim.scenario import parse_scenario
 
 pytestmark = pytest.mark.usefixtures("city_regime")
-TODAY = today()
 
 
 def days_ago(n: int) -> dt.date:
-    return TODAY - dt.timedelta(days=n)
+    return today() - dt.timedelta(days=n)
 
 
 def ward(session: Session, code: str) -> int:
@@ -87,7 +86,7 @@ def registry(client: TestClient, hanoi: Session, make_person: MakePerson) -> dic
 
 
 def test_the_registry_as_it_stands_today(registry: dict[str, Any], hanoi: Session) -> None:
-    figures = read_registry(hanoi, on=TODAY)
+    figures = read_registry(hanoi, on=today())
     # the case without a ward is the city's all the same: the most populous district's
     largest = max(figures.districts, key=lambda d: d.population).code
     assert largest not in ("001", "002")
@@ -128,8 +127,8 @@ def test_the_scenario_starts_from_the_registry(registry: dict[str, Any], hanoi: 
             "measures": [{"kind": "test_trace_isolate", "depth": 1}],
         }
     )
-    started = scenario_from_registry(hanoi, scenario, on=TODAY)
-    assert started.start == TODAY
+    started = scenario_from_registry(hanoi, scenario, on=today())
+    assert started.start == today()
     assert [d.code for d in started.population.districts][:2] == ["001", "002"]
     assert started.seeding.confirmed_active["001"] == 1
     assert sum(started.seeding.confirmed_active.values()) == 3
@@ -141,7 +140,7 @@ def test_the_scenario_starts_from_the_registry(registry: dict[str, Any], hanoi: 
     assert started.seeding.undetected_per_confirmed == 2
     assert started.measures == scenario.measures
     assert started.days == 30
-    grown = scenario_from_registry(hanoi, scenario, on=TODAY, growth_as_imports=True)
+    grown = scenario_from_registry(hanoi, scenario, on=today(), growth_as_imports=True)
     assert grown.seeding.imported_per_day == pytest.approx(4 / 14, abs=1e-3)
     assert scenario.start == dt.date(2020, 3, 1)  # the scenario given is not changed
 
@@ -165,5 +164,5 @@ def test_a_city_without_geography_is_refused(session: Session) -> None:
     from cordon.core.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
-        read_registry(session, on=TODAY)
+        read_registry(session, on=today())
     assert refused.value.problems[0].field == "from_registry"

@@ -11,10 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import MakePerson
+from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from pagekit import Browser, csrf_of
 
-DAY = dt.date.today() - dt.timedelta(days=2)
+
+def _day() -> dt.date:
+    """The day of the story: 2 days before the day the test runs, in the city."""
+    return today() - dt.timedelta(days=2)
 
 
 def test_reach_a_contact_from_my_work_today(
@@ -23,9 +27,9 @@ def test_reach_a_contact_from_my_work_today(
     ward = hanoi.scalar(select(AdminUnit.id).where(AdminUnit.code == "00001"))
     f0 = make_person("Trần Văn Ca", ward_id=ward)
     f1 = make_person("Đỗ Thị Gần", ward_id=ward)
-    day = {"first_on": str(DAY), "last_on": str(DAY), "setting": "household"}
+    day = {"first_on": str(_day()), "last_on": str(_day()), "setting": "household"}
     assert client.post("/api/v1/exposures", json={"person_id": f0, "contact_id": f1, **day})
-    body = {"person_id": f0, "status": "confirmed", "confirmed_on": str(DAY)}
+    body = {"person_id": f0, "status": "confirmed", "confirmed_on": str(_day())}
     assert client.post("/api/v1/cases", json=body).status_code == 201
 
     worker = browser("ward_worker", "00001")
@@ -66,9 +70,9 @@ def test_a_role_that_only_reads_sees_no_attempt_form(
     browser: Browser, client: TestClient, make_person: MakePerson
 ) -> None:
     f0, f1 = make_person("Ca Bệnh"), make_person("Người Gần")
-    day = {"first_on": str(DAY), "last_on": str(DAY), "setting": "household"}
+    day = {"first_on": str(_day()), "last_on": str(_day()), "setting": "household"}
     assert client.post("/api/v1/exposures", json={"person_id": f0, "contact_id": f1, **day})
-    body = {"person_id": f0, "status": "confirmed", "confirmed_on": str(DAY)}
+    body = {"person_id": f0, "status": "confirmed", "confirmed_on": str(_day())}
     assert client.post("/api/v1/cases", json=body).status_code == 201
     manager = browser("analyst", "01")
     page = manager.get(f"/people/{f1}")

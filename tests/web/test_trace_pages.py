@@ -11,10 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import MakePerson, SignIn
+from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from pagekit import Browser
 
-DAY = dt.date.today() - dt.timedelta(days=3)
+
+def _day() -> dt.date:
+    """The day of the story: 3 days before the day the test runs, in the city."""
+    return today() - dt.timedelta(days=3)
 
 
 def _ward(session: Session, code: str) -> int:
@@ -30,7 +34,7 @@ def _case(client: TestClient, person_id: int, code: str) -> int:
             "person_id": person_id,
             "code": code,
             "status": "confirmed",
-            "confirmed_on": str(DAY),
+            "confirmed_on": str(_day()),
         },
     )
     assert response.is_success, response.text
@@ -75,9 +79,9 @@ def _tiers(hanoi: Session, client: TestClient, make_person: MakePerson) -> dict[
         "dung": make_person("Đỗ Văn Dũng", ward_id=here),
     }
     _case(client, people["an"], "HN-1")
-    _met(client, people["an"], people["binh"], DAY - dt.timedelta(days=1))
-    _met(client, people["an"], people["xa"], DAY - dt.timedelta(days=1))
-    _met(client, people["xa"], people["dung"], DAY)
+    _met(client, people["an"], people["binh"], _day() - dt.timedelta(days=1))
+    _met(client, people["an"], people["xa"], _day() - dt.timedelta(days=1))
+    _met(client, people["xa"], people["dung"], _day())
     return people
 
 
@@ -246,7 +250,7 @@ def test_cluster_pages_summarise_and_list_only_the_jurisdictions_cases(
             "code": "BVBM",
             "name": "Bệnh viện Bạch Mai",
             "kind": "place",
-            "started_on": str(DAY),
+            "started_on": str(_day()),
         },
     )
     assert made.is_success, made.text
