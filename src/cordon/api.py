@@ -67,6 +67,7 @@ FEATURE_ROUTERS = (
     "cordon.outbox.routes",
     "cordon.linelists.routes",
     "cordon.scenarios.routes",
+    "cordon.network.routes",
 )
 
 

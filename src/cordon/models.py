@@ -12,6 +12,7 @@ from cordon.handovers.models import Handover
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
 from cordon.linelists.models import ImportJob
 from cordon.monitoring.models import Flag, SelfReport
+from cordon.network.models import NetworkMessage, NodeIdentity, NodeKey, Peer, PeerKey
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -44,7 +45,12 @@ __all__ = [
     "LabTask",
     "LabTest",
     "LoginFailure",
+    "NetworkMessage",
+    "NodeIdentity",
+    "NodeKey",
     "OutboxMessage",
+    "Peer",
+    "PeerKey",
     "Person",
     "PersonNameToken",
     "PersonTier",

@@ -6,7 +6,8 @@ importing a module.
 - the reaction table (``cordon.reactions``) on the event bus (``core.events``);
 - the audit log's listeners on every SQLAlchemy session (``audit.recorder.install``);
 - the audit log told of every bulk insert (``core.bulk``);
-- what holds an isolation order's release (``cordon.reactions.RELEASE_HOLDS``).
+- what holds an isolation order's release (``cordon.reactions.RELEASE_HOLDS``);
+- the outbox's sender of the network channel (``network.delivery``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from __future__ import annotations
 from cordon.audit import recorder
 from cordon.core import bulk, events
 from cordon.isolation import release
+from cordon.network import delivery
+from cordon.outbox import channels
+from cordon.outbox.enums import Channel
 from cordon.reactions import REACTIONS, RELEASE_HOLDS
 
 
@@ -23,3 +27,4 @@ def start() -> None:
     recorder.install()
     bulk.tell_inserts_to(recorder.bulk_written)
     release.install_holds(RELEASE_HOLDS)
+    channels.install_sender(Channel.network, delivery.sender)

@@ -42,6 +42,9 @@ class Permission(StrEnum):
     outbox_read = "outbox.read"
     scenarios_read = "scenarios.read"
     scenarios_run = "scenarios.run"
+    network_read = "network.read"
+    network_send = "network.send"
+    network_manage = "network.manage"
 
 
 class Jurisdiction(StrEnum):

@@ -17,6 +17,7 @@ from cordon.geography.cli import app as geography_app
 from cordon.isolation.cli import app as orders_app
 from cordon.linelists.cli import export_command, import_command
 from cordon.monitoring.cli import app as monitoring_app
+from cordon.network.cli import app as network_app
 from cordon.outbox.cli import app as outbox_app
 from cordon.outbox.cli import worker
 from cordon.people.cli import app as people_app
@@ -57,6 +58,7 @@ app.add_typer(facilities_app, name="facilities")
 app.add_typer(orders_app, name="orders")
 app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(public_app, name="public")
+app.add_typer(network_app, name="network")
 app.command("trace")(trace)
 app.command("chain")(chain)
 app.command("cluster")(cluster)

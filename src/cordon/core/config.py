@@ -159,6 +159,26 @@ class Settings(BaseSettings):
         default=10.0, description="Seconds to wait for the SMS centre, mail server or webhook."
     )
 
+    # -- the inter-city network (docs/network.md) -------------------------------------------
+    network_max_attempts: int = Field(
+        default=200,
+        ge=1,
+        description="Attempts at a message to a partner city before it is marked failed: "
+        "with the back-off's longest wait between attempts (an hour), about eight days, so "
+        "that a peer down for days gets everything when it returns.",
+    )
+    network_ca_file: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) that partner nodes' TLS certificates are checked "
+        "against; unset: the system's.",
+    )
+    network_max_message_kb: int = Field(
+        default=512,
+        ge=1,
+        le=2048,
+        description="Largest message the inbox accepts from a peer, in kilobytes (413 above).",
+    )
+
     # -- scenario planner (docs/scenarios.md) ------------------------------------------------
     scenario_workers: int = Field(
         default=1,

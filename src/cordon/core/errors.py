@@ -173,6 +173,11 @@ class NotFound(CordonError):
     title = "Not found"
 
 
+class TooLarge(CordonError):
+    status = 413
+    title = "Request too large"
+
+
 class Conflict(CordonError):
     """The request clashes with the current state (duplicate, stale version, wrong status)."""
 

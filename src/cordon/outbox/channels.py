@@ -18,6 +18,7 @@ import smtplib
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -64,9 +65,22 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
+# Channels whose sender another feature provides (the network's, installed by
+# ``cordon.wiring``): a factory that returns None while the channel cannot send.
+SenderFactory = Callable[[Settings], "Sender | None"]
+_installed: dict[Channel, SenderFactory] = {}
+
+
+def install_sender(channel: Channel, factory: SenderFactory) -> None:
+    _installed[channel] = factory
+
+
 def configured(settings: Settings) -> dict[Channel, Sender]:
     """A sender for each channel the settings configure; messages of the others wait."""
     senders: dict[Channel, Sender] = {}
+    for channel, factory in _installed.items():
+        if (sender := factory(settings)) is not None:
+            senders[channel] = sender
     if settings.smpp_host:
         senders[Channel.sms] = SmppSender(settings)
     if settings.smtp_host:
@@ -81,6 +95,7 @@ def is_configured(settings: Settings, channel: Channel) -> bool:
         Channel.sms: bool(settings.smpp_host),
         Channel.email: bool(settings.smtp_host),
         Channel.webhook: bool(settings.webhook_url and settings.webhook_secret),
+        Channel.network: Channel.network in _installed,
     }[channel]
 
 

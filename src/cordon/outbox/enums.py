@@ -5,6 +5,12 @@ class Channel(StrEnum):
     sms = "sms"  # SMPP to the SMS centre; recipient: a phone number
     email = "email"  # SMTP; recipient: an e-mail address
     webhook = "webhook"  # HTTP POST to the city's own system; recipient: an id it knows
+    network = "network"  # a signed envelope to a partner city's node; recipient: its node id
+
+
+# Channels whose messages reach each recipient in the order they were written: a later
+# message waits while an earlier one to the same recipient is still to be delivered.
+IN_ORDER = frozenset({Channel.network})
 
 
 class Language(StrEnum):
@@ -19,6 +25,10 @@ class MessageKind(StrEnum):
     report_link = "report_link"  # the link to today's self-report form
     flag_raised = "flag_raised"  # to the ward health worker: which flag, whose record
     release = "release"  # released from isolation on a date
+    envelope = "envelope"  # the network's: a machine-readable envelope, no template
+
+
+TEMPLATED = tuple(kind for kind in MessageKind if kind is not MessageKind.envelope)
 
 
 class MessageStatus(StrEnum):

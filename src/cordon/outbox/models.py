@@ -41,4 +41,8 @@ class OutboxMessage(Base, Timestamped):
     provider_id: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
-    __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # the earliest pending message of a recipient, on a channel kept in order
+        Index("ix_outbox_messages_recipient", "channel", "recipient", "id"),
+    )

@@ -11,10 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cordon.core.config import get_settings
 from cordon.core.db import is_sqlite
@@ -23,7 +34,7 @@ from cordon.core.models import utcnow
 from cordon.core.pagination import paged
 from cordon.core.phones import normalize_phone
 from cordon.outbox import templates
-from cordon.outbox.enums import Channel, Language, MessageKind, MessageStatus
+from cordon.outbox.enums import IN_ORDER, Channel, Language, MessageKind, MessageStatus
 from cordon.outbox.models import OutboxMessage
 
 EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
@@ -91,9 +102,33 @@ def enqueue(
         "attempts": 0,
         "next_attempt_at": utcnow(),
     }
+    return _insert_once(session, values)
+
+
+def enqueue_envelope(session: Session, *, recipient: str, body: str, idempotency_key: str) -> int:
+    """Add a network envelope for the peer node ``recipient`` (its JSON, signed when sent)
+    in the caller's transaction; delivered in order per peer. Same key: nothing added."""
+    values = {
+        "idempotency_key": idempotency_key,
+        "channel": Channel.network,
+        "recipient": _recipient(Channel.network, recipient),
+        "language": Language.en,
+        "kind": MessageKind.envelope,
+        "subject": None,
+        "body": body,
+        "person_id": None,
+        "status": MessageStatus.queued,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+    }
+    return _insert_once(session, values)
+
+
+def _insert_once(session: Session, values: Mapping[str, object]) -> int:
     insert = sqlite.insert if is_sqlite(session) else postgresql.insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
     session.execute(statement)
+    key = values["idempotency_key"]
     found = session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
     assert found is not None
     return found
@@ -103,11 +138,20 @@ def enqueue(
 
 
 def _due(now: dt.datetime, channels: Collection[Channel]) -> ColumnElement[bool]:
-    """Queued messages whose time has come, and messages whose worker's lease ran out."""
+    """Queued messages whose time has come, and messages whose worker's lease ran out; on a
+    channel kept in order, only the earliest pending message of each recipient."""
+    earlier = aliased(OutboxMessage)
+    waits = exists().where(
+        earlier.channel == OutboxMessage.channel,
+        earlier.recipient == OutboxMessage.recipient,
+        earlier.id < OutboxMessage.id,
+        earlier.status.in_(PENDING),
+    )
     return and_(
         OutboxMessage.status.in_(PENDING),
         OutboxMessage.next_attempt_at <= now,
         OutboxMessage.channel.in_(sorted(channels)),
+        or_(OutboxMessage.channel.not_in(sorted(IN_ORDER)), ~waits),
     )
 
 
@@ -214,6 +258,14 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, settings.outbox_backoff_max_seconds))
 
 
+def most_attempts(channel: Channel | None) -> int:
+    """Attempts before a message fails for good: a partner city's node gets days."""
+    settings = get_settings()
+    if channel is Channel.network:
+        return settings.network_max_attempts
+    return settings.outbox_max_attempts
+
+
 def mark_failed(
     session: Session,
     *,
@@ -222,11 +274,12 @@ def mark_failed(
     attempts: int,
     reason: str,
     permanent: bool,
+    channel: Channel | None = None,
 ) -> MessageStatus:
     """A failed attempt: queued again after the back-off, or failed for good (refused, or
     out of attempts). ``reason`` must hold no recipient and no text of the message."""
     now = utcnow()
-    done = permanent or attempts >= get_settings().outbox_max_attempts
+    done = permanent or attempts >= most_attempts(channel)
     status = MessageStatus.failed if done else MessageStatus.queued
     session.execute(
         _FAILED,
@@ -298,3 +351,27 @@ def masked(channel: Channel, recipient: str) -> str:
         return f"{name[:1]}•••@{domain}"
     keep = 3 if len(recipient) > 6 else 0
     return "•" * (len(recipient) - keep) + recipient[len(recipient) - keep :]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    status: MessageStatus
+    attempts: int
+    last_error: str | None
+    sent_at: dt.datetime | None
+
+
+def deliveries(session: Session, ids: Collection[int]) -> dict[int, Delivery]:
+    """Where the messages ``ids`` stand (for features that show their own messages' state)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.status,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+            OutboxMessage.sent_at,
+        ).where(OutboxMessage.id.in_(sorted(ids)))
+    )
+    return {row.id: Delivery(row.status, row.attempts, row.last_error, row.sent_at) for row in rows}

@@ -19,7 +19,7 @@ from typing import Any
 
 from cordon.core.config import get_settings
 from cordon.core.errors import InvalidInput
-from cordon.outbox.enums import FLAGS, Channel, Language, MessageKind
+from cordon.outbox.enums import FLAGS, TEMPLATED, Channel, Language, MessageKind
 
 BUILT_IN = Path(__file__).with_name("templates")
 PARTS = ("sms", "subject", "email")
@@ -56,8 +56,8 @@ def needed(kind: MessageKind, language: Language = Language.vi) -> set[str]:
 def _read(path: Path) -> Templates:
     with path.open("rb") as f:
         raw: dict[str, Any] = tomllib.load(f)
-    kinds = {}
-    for kind in MessageKind:
+    kinds: dict[MessageKind, dict[str, str]] = {}
+    for kind in TEMPLATED:
         parts = raw.get(kind.value)
         if not isinstance(parts, dict) or any(not isinstance(parts.get(p), str) for p in PARTS):
             raise ValueError(f"{path}: [{kind.value}] needs sms, subject and email texts")

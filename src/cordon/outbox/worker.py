@@ -112,9 +112,10 @@ class Worker:
         try:
             provider_id = self.senders[channel].send(message)
         except DeliveryError as exc:
-            self._failed(session, message, attempts, exc.reason, permanent=exc.permanent)
+            self._failed(session, message, channel, attempts, exc.reason, permanent=exc.permanent)
         except Exception as exc:  # a fault of ours: its message could hold the text
-            self._failed(session, message, attempts, f"error {type(exc).__name__}", permanent=False)
+            reason = f"error {type(exc).__name__}"
+            self._failed(session, message, channel, attempts, reason, permanent=False)
         else:
             service.mark_sent(
                 session, message_id=message.id, worker=self.name, provider_id=provider_id
@@ -122,7 +123,14 @@ class Worker:
             self.tally.sent += 1
 
     def _failed(
-        self, session: Session, message: Outgoing, attempts: int, reason: str, *, permanent: bool
+        self,
+        session: Session,
+        message: Outgoing,
+        channel: Channel,
+        attempts: int,
+        reason: str,
+        *,
+        permanent: bool,
     ) -> None:
         status = service.mark_failed(
             session,
@@ -131,6 +139,7 @@ class Worker:
             attempts=attempts,
             reason=reason,
             permanent=permanent,
+            channel=channel,
         )
         if status is MessageStatus.failed:
             self.tally.failed += 1

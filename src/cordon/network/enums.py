@@ -1,0 +1,57 @@
+"""The words of the inter-city network (ADR 0021, docs/network.md)."""
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a message carries: each kind has a receiver in ``network.kinds``."""
+
+    ping = "ping"  # a signed hello: checks the trust set-up both ways, carries nothing
+    sitrep = "sitrep"  # a situation report (OASIS EDXL-SitRep)
+    cap_alert = "cap-alert"  # an early warning (OASIS CAP 1.2)
+    rm_request = "rm-request"  # EDXL-RM RequestResource
+    rm_offer = "rm-offer"  # EDXL-RM OfferUnsolicitedResource
+    rm_response = "rm-response"  # EDXL-RM ResponseToRequestResource
+    rm_commit = "rm-commit"  # EDXL-RM CommitResource
+    rm_release = "rm-release"  # EDXL-RM ReleaseResource
+    rm_return = "rm-return"  # EDXL-RM RequestReturn
+    share_request = "share-request"  # a person handed over (sealed personal payload)
+    share_answer = "share-answer"  # accepted / rejected
+    share_revoke = "share-revoke"  # the sender takes the request back
+
+
+AGGREGATE = frozenset(Kind) - {Kind.share_request}  # nothing personal travels in these
+
+
+class DistributionStatus(StrEnum):
+    """EDXL-DE ``distributionStatus``: only Actual messages change what a city sees as real."""
+
+    actual = "Actual"
+    exercise = "Exercise"
+    test = "Test"
+
+
+class DistributionKind(StrEnum):
+    """EDXL-DE ``distributionKind``."""
+
+    report = "Report"
+    update = "Update"
+    cancel = "Cancel"
+    request = "Request"
+    response = "Response"
+
+
+class PeerStatus(StrEnum):
+    active = "active"
+    suspended = "suspended"  # nothing sent to it, nothing accepted from it, until resumed
+    removed = "removed"  # kept for the record of what was exchanged; refused like a stranger
+
+
+class Direction(StrEnum):
+    sent = "sent"
+    received = "received"
+
+
+class KeyUse(StrEnum):
+    signing = "signing"  # Ed25519: signs every request this node sends
+    sealing = "sealing"  # X25519: personal payloads are sealed to it

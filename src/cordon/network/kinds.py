@@ -1,0 +1,31 @@
+"""What a received message does, by kind: one receiver per kind, run in the transaction that
+stores the message (a receiver that refuses the payload refuses the whole message).
+
+A kind without a receiver here is stored and shown as it came (its envelope and payload)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from cordon.network.enums import Kind
+from cordon.network.envelope import Envelope
+from cordon.network.models import NetworkMessage, Peer
+
+Receiver = Callable[[Session, Peer, Envelope, NetworkMessage], None]
+
+
+def _ping(session: Session, peer: Peer, envelope: Envelope, message: NetworkMessage) -> None:
+    """A hello: storing it is all it asks (it proves the trust set-up works both ways)."""
+
+
+RECEIVERS: dict[Kind, Receiver] = {
+    Kind.ping: _ping,
+}
+
+
+def receive(session: Session, peer: Peer, envelope: Envelope, message: NetworkMessage) -> None:
+    receiver = RECEIVERS.get(envelope.kind)
+    if receiver is not None:
+        receiver(session, peer, envelope, message)

@@ -1,0 +1,112 @@
+"""This node, its keys, its peers and the messages exchanged with them (ADR 0021)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cordon.core.db import Base
+from cordon.core.models import BigId, Timestamped, UtcDateTime
+from cordon.network.enums import Direction, DistributionStatus, KeyUse, PeerStatus
+
+
+class NodeIdentity(Base, Timestamped):
+    """Who this Cordon is on the network: one row, made by ``cordon network init``."""
+
+    __tablename__ = "network_node"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    base_url: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    population: Mapped[int | None] = mapped_column(Integer)
+
+
+class NodeKey(Base, Timestamped):
+    """A key pair of this node. The private half is sealed with the installation's key
+    (``core.security.secret_key``); it is never stored, logged or shown in clear. The newest
+    key of a use signs; an older one stays valid for peers until ``valid_until``."""
+
+    __tablename__ = "network_node_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(100), unique=True)
+    use: Mapped[KeyUse] = mapped_column(Enum(KeyUse, native_enum=False, length=16))
+    public: Mapped[str] = mapped_column(String(64))  # base64url of the 32 raw bytes
+    private_sealed: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class Peer(Base, Timestamped):
+    """A partner city, added by importing its peer card, and what it may do."""
+
+    __tablename__ = "network_peers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    base_url: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    population: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[PeerStatus] = mapped_column(
+        Enum(PeerStatus, native_enum=False, length=16), default=PeerStatus.active
+    )
+    may_send: Mapped[list[str]] = mapped_column(JSON, default=list)  # kinds accepted from it
+    may_receive: Mapped[list[str]] = mapped_column(JSON, default=list)  # kinds sent to it
+    handovers: Mapped[bool] = mapped_column(Boolean, default=False)
+    lawful_basis: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class PeerKey(Base, Timestamped):
+    """A public key of a peer, from its card; a rotation adds one and ends the old one."""
+
+    __tablename__ = "network_peer_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    peer_id: Mapped[int] = mapped_column(ForeignKey("network_peers.id", ondelete="CASCADE"))
+    key_id: Mapped[str] = mapped_column(String(100), unique=True)
+    use: Mapped[KeyUse] = mapped_column(Enum(KeyUse, native_enum=False, length=16))
+    public: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_network_peer_keys_peer", "peer_id"),)
+
+
+class NetworkMessage(Base, Timestamped):
+    """A message sent to or received from a peer: its envelope as it travelled, once.
+
+    A sent message's delivery is its outbox row (``outbox_message_id``): queued, sending,
+    sent (the peer acknowledged it) or failed. A received message keeps the signature it
+    came with, so that its origin can be shown later."""
+
+    __tablename__ = "network_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=16))
+    peer_id: Mapped[int] = mapped_column(ForeignKey("network_peers.id"))
+    distribution_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[DistributionStatus] = mapped_column(
+        Enum(DistributionStatus, native_enum=False, length=16)
+    )
+    sent_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body: Mapped[str] = mapped_column(Text)  # the envelope's JSON, byte for byte as signed
+    digest: Mapped[str] = mapped_column(String(100))  # the body's Content-Digest
+    signature_input: Mapped[str | None] = mapped_column(Text)
+    signature: Mapped[str | None] = mapped_column(Text)
+    outbox_message_id: Mapped[int | None] = mapped_column(BigId)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        Index("ux_network_messages_once", "direction", "peer_id", "distribution_id", unique=True),
+        Index("ix_network_messages_kind", "kind", "direction", "sent_at"),
+    )

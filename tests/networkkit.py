@@ -1,0 +1,99 @@
+"""A partner city as the tests play it: its own keys and card, and envelopes it signs for
+this node's inbox exactly as a Cordon node does (``network.signing``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import nacl.public
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from http_message_signatures import HTTPMessageSigner, algorithms
+
+from cordon.network.cards import CardKey, PeerCard
+from cordon.network.enums import KeyUse, Kind
+from cordon.network.envelope import addressed
+from cordon.network.keys import b64
+from cordon.network.signing import COVERED, INBOX, LABEL, TAG, _Keys, _Request
+
+HERE = "vn-hanoi"  # the node under test
+HERE_URL = "https://cordon.hanoi.example"
+
+
+@dataclass
+class Partner:
+    node_id: str
+    key_id: str
+    key: Ed25519PrivateKey
+    sealing: nacl.public.PrivateKey
+    to: str = HERE
+    peer_id: int = 0
+
+    @classmethod
+    def new(cls, node_id: str) -> Partner:
+        return cls(
+            node_id=node_id,
+            key_id=f"{node_id}#sig-1",
+            key=Ed25519PrivateKey.generate(),
+            sealing=nacl.public.PrivateKey.generate(),
+        )
+
+    def card(self, base_url: str | None = None) -> PeerCard:
+        since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        public = self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return PeerCard(
+            node_id=self.node_id,
+            name=f"City of {self.node_id}",
+            base_url=base_url or f"https://{self.node_id}.example",
+            population=9_700_000,
+            keys=[
+                CardKey(
+                    key_id=self.key_id, use=KeyUse.signing, public=b64(public), valid_from=since
+                ),
+                CardKey(
+                    key_id=f"{self.node_id}#seal-1",
+                    use=KeyUse.sealing,
+                    public=b64(bytes(self.sealing.public_key)),
+                    valid_from=since,
+                ),
+            ],
+        )
+
+    def signed(
+        self,
+        kind: Kind,
+        *,
+        to: str | None = None,
+        payload: dict[str, Any] | None = None,
+        created: dt.datetime | None = None,
+    ) -> tuple[bytes, dict[str, str]]:
+        envelope = addressed(
+            sender=self.node_id,
+            recipient=to or self.to,
+            kind=kind,
+            payload=payload or {},
+            sent_at=dt.datetime.now(dt.UTC),
+        )
+        body = envelope.body().encode()
+        return body, self.resigned(body, created=created)
+
+    def resigned(self, body: bytes, *, created: dt.datetime | None = None) -> dict[str, str]:
+        """Headers signing ``body`` now (or at ``created``), with its distribution id."""
+        import json
+
+        request = _Request("POST", HERE_URL + INBOX, {"Content-Type": "application/json"})
+        HTTPMessageSigner(
+            signature_algorithm=algorithms.ED25519, key_resolver=_Keys(self.key)
+        ).sign(
+            request,
+            key_id=self.key_id,
+            nonce=json.loads(body).get("distributionID"),
+            label=LABEL,
+            tag=TAG,
+            covered_component_ids=COVERED,
+            body=body,
+            created=created,
+        )
+        return request.headers
