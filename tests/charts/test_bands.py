@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cordon.charts import BAND_COLOURS, Band, band_chart
+from cordon.charts import BAND_COLOURS, Band, Layout, band_chart
 
 from .helpers import NS, parse, points, role, texts
 
@@ -59,7 +59,7 @@ def test_the_interval_holds_the_median(days: list[tuple[float, float, float]]) -
 
 def test_each_series_has_its_colour_dash_and_name() -> None:
     bands = [_band(f"#{i} kịch bản {i}", [float(i + d) for d in range(30)]) for i in range(3)]
-    svg = _chart(bands, 30, svg_id="chart-confirmed")
+    svg = _chart(bands, 30, layout=Layout(svg_id="chart-confirmed"))
     root = parse(svg)
     series = root.findall(f".//{NS}g[@data-series]")
     assert [s.findtext(f"{NS}title") for s in series] == [b.label for b in bands]

@@ -2,19 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cordon.charts.series import (
-    day_step,
-    epidemic_curve,
-    nice_ticks,
-    rt_chart,
-    short_day,
-)
+from cordon.charts.layout import Layout, short_day
+from cordon.charts.series import day_step, epidemic_curve, nice_ticks, rt_chart
 from cordon.charts.svg import OKABE_ITO, text_width
 
 from .helpers import NS, parse, points, role, texts
@@ -91,8 +87,7 @@ def test_the_caller_gives_every_word() -> None:
         title="New cases by day",
         y_label="Cases a day",
         desc="Two days.",
-        day_label=lambda d: d.strftime("%d %b"),
-        number=lambda v: f"{v:,.0f}",
+        layout=Layout(day_label=lambda d: d.strftime("%d %b"), number=lambda v: f"{v:,.0f}"),
     )
     root = parse(svg)
     assert root.findtext(f"{NS}title") == "New cases by day"
@@ -212,3 +207,15 @@ def test_no_estimate_at_all_draws_the_frame() -> None:
 def test_a_band_that_misses_its_mean_is_refused() -> None:
     with pytest.raises(ValueError, match="2021-04-27"):
         rt_chart(_days(1), [1.2], [1.3], [1.5], title="Rt")
+
+
+def test_the_layout_sizes_the_chart_and_one_serves_several() -> None:
+    """``width`` is the viewBox's; ``plot_height`` adds to its height and nothing else."""
+    tall = Layout(width=600, plot_height=300, svg_id="cases")
+    box = [float(v) for v in parse(_curve({"community": [1, 2]})).get("viewBox", "").split()]
+    wide = parse(_curve({"community": [1, 2]}, layout=tall))
+    assert [float(v) for v in wide.get("viewBox", "").split()] == [0, 0, 600, box[3] + 100]
+    rt = parse(rt_chart(_days(2), [1.0, 1.1], [0.9, 1], [1.1, 1.2], title="Rt", layout=tall))
+    assert rt.get("id") == "cases"
+    other = parse(_curve({"community": [1, 2]}, layout=replace(tall, svg_id="other")))
+    assert other.get("aria-labelledby") == "other-title other-desc"

@@ -7,6 +7,7 @@ and the words, these functions draw them. See docs/charts.md.
 from cordon.charts.bands import BAND_COLOURS, Band, band_chart
 from cordon.charts.choropleth import Classes, district_map
 from cordon.charts.geo import HANOI_2020, HANOI_2020_ATTRIBUTION, MapShapes, load_shapes
+from cordon.charts.layout import Layout
 from cordon.charts.series import epidemic_curve, rt_chart
 from cordon.charts.svg import OKABE_ITO
 
@@ -17,6 +18,7 @@ __all__ = [
     "OKABE_ITO",
     "Band",
     "Classes",
+    "Layout",
     "MapShapes",
     "band_chart",
     "district_map",

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from cordon.charts.layout import Layout
 from cordon.charts.series import (
-    DayFormat,
     Estimate,
     _check_lengths,
     _frame,
@@ -21,9 +21,8 @@ from cordon.charts.series import (
     _title,
     band_and_line,
     nice_ticks,
-    short_day,
 )
-from cordon.charts.svg import INK, NumberFormat, plain, root
+from cordon.charts.svg import INK, root
 
 # Okabe and Ito's colours with at least 3:1 against white first (lines are graphics).
 BAND_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
@@ -50,11 +49,7 @@ def band_chart(
     y_label: str,
     interval_label: str,
     desc: str | None = None,
-    day_label: DayFormat = short_day,
-    number: NumberFormat = plain,
-    width: float = 440,
-    plot_height: float = 200,
-    svg_id: str | None = None,
+    layout: Layout = Layout(),
 ) -> str:
     """Each band's median as a line over its interval (shaded), all on one y axis from 0.
     The legend names each line, then the shading (``interval_label``, e.g. "90% of runs").
@@ -66,13 +61,10 @@ def band_chart(
     runs = [_runs(days, b.median, b.low, b.high) for b in bands]
     highest = max((hi for r in runs for part in r for _, _, _, hi in part), default=0.0)
     ticks = nice_ticks(highest if highest >= TINY else 0.0)
-    head, y = _title(title, width)
+    head, y = _title(title, layout.width)
     items = [("line", BAND_COLOURS[i], b.label) for i, b in enumerate(bands)]
-    legend, y = _legend(y + 6, width, [*items, ("band", INK, interval_label)])
-    axes, frame, height = _frame(
-        y, width=width, plot_height=plot_height, days=days, ticks=ticks,
-        y_label=y_label, day_label=day_label, number=number,
-    )  # fmt: skip
+    legend, y = _legend(y + 6, layout.width, [*items, ("band", INK, interval_label)])
+    axes, frame, height = _frame(y, layout, days=days, ticks=ticks, y_label=y_label)
     parts = [head, legend, axes]
     for i, (band, parts_of_band) in enumerate(zip(bands, runs, strict=True)):
         parts.append(f'<g data-series="{i}"><title>{escape(band.label)}</title>')
@@ -84,17 +76,18 @@ def band_chart(
             )
         parts.append("</g>")
     if desc is None:
-        desc = _desc(days, bands, runs, day_label, number)
-    return root(width, height + 4, "".join(parts), title=title, desc=desc, svg_id=svg_id)
+        desc = _desc(days, bands, runs, layout)
+    body = "".join(parts)
+    return root(layout.width, height + 4, body, title=title, desc=desc, svg_id=layout.svg_id)
 
 
 def _desc(
     days: Sequence[dt.date],
     bands: Sequence[Band],
     runs: Sequence[Sequence[Sequence[Estimate]]],
-    day_label: DayFormat,
-    number: NumberFormat,
+    layout: Layout,
 ) -> str:
+    day_label, number = layout.day_label, layout.number
     said = []
     for band, parts in zip(bands, runs, strict=True):
         if parts:

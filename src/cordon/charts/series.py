@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from cordon.charts.layout import DayFormat, Layout
 from cordon.charts.svg import (
     GRID,
     INK,
@@ -22,22 +23,15 @@ from cordon.charts.svg import (
     NumberFormat,
     lines_of_text,
     num,
-    plain,
     root,
     text,
     text_width,
     wrap,
 )
 
-DayFormat = Callable[[dt.date], str]
 TITLE, LABEL, TICK = 18.0, 14.0, 14.0
 DAY_STEPS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
 RT_COLOUR = "#1c5a9e"
-
-
-def short_day(day: dt.date) -> str:
-    """``12/5`` for 12 May: day first, as written in Viet Nam."""
-    return f"{day.day}/{day.month}"
 
 
 def nice_ticks(top: float, *, count: int = 4, integer: bool = False) -> list[float]:
@@ -81,19 +75,17 @@ class Frame:
 
 def _frame(
     y: float,
+    layout: Layout,
     *,
-    width: float,
-    plot_height: float,
     days: Sequence[dt.date],
     ticks: Sequence[float],
     y_label: str,
-    day_label: DayFormat,
-    number: NumberFormat,
 ) -> tuple[str, Frame, float]:
     """The axes, grid and tick labels under a first free line ``y``; also the plot's frame
     and the height used."""
-    tick_text = [number(t) for t in ticks]
-    day_text = [day_label(d) for d in days]
+    width, plot_height = layout.width, layout.plot_height
+    tick_text = [layout.number(t) for t in ticks]
+    day_text = [layout.day_label(d) for d in days]
     left = 8 + max(text_width(s, TICK) for s in tick_text) + 6
     right = max(8.0, text_width(day_text[-1], TICK) / 2 + 4) if days else 8.0
     parts = [text(8, y + LABEL, y_label, size=LABEL, fill=MUTED)]
@@ -160,11 +152,7 @@ def epidemic_curve(
     title: str,
     y_label: str,
     desc: str | None = None,
-    day_label: DayFormat = short_day,
-    number: NumberFormat = plain,
-    width: float = 440,
-    plot_height: float = 200,
-    svg_id: str | None = None,
+    layout: Layout = Layout(),
 ) -> str:
     """Cases per day as stacked bars, the first stack at the bottom (e.g. ``community``,
     ``imported``, ``quarantine``: the keys of ``stacks``, ``colours`` and ``labels``, the
@@ -175,14 +163,12 @@ def epidemic_curve(
     if any(n < 0 for counts in stacks.values() for n in counts):
         raise ValueError("counts cannot be negative")
     totals = [sum(col) for col in zip(*stacks.values(), strict=True)] or [0] * len(days)
-    head, y = _title(title, width)
-    legend, y = _legend(y + 6, width, [("rect", colours[k], labels[k]) for k in stacks])
+    head, y = _title(title, layout.width)
+    legend, y = _legend(y + 6, layout.width, [("rect", colours[k], labels[k]) for k in stacks])
     ticks = nice_ticks(max(totals, default=0), integer=True)
-    axes, frame, height = _frame(
-        y, width=width, plot_height=plot_height, days=days, ticks=ticks,
-        y_label=y_label, day_label=day_label, number=number,
-    )  # fmt: skip
+    axes, frame, height = _frame(y, layout, days=days, ticks=ticks, y_label=y_label)
     gap = frame.slot * 0.15 if frame.slot >= 3 else 0.0
+    day_label, number = layout.day_label, layout.number
     bars = ['<g data-role="bars">']
     base = [0] * len(days)
     for key, counts in stacks.items():
@@ -201,7 +187,7 @@ def epidemic_curve(
     if desc is None:
         desc = _curve_desc(days, stacks, labels, day_label, number)
     body = head + legend + axes + "".join(bars)
-    return root(width, height + 4, body, title=title, desc=desc, svg_id=svg_id)
+    return root(layout.width, height + 4, body, title=title, desc=desc, svg_id=layout.svg_id)
 
 
 def _curve_desc(
@@ -237,11 +223,7 @@ def rt_chart(
     band_label: str | None = None,
     colour: str = RT_COLOUR,
     y_max: float | None = None,
-    day_label: DayFormat = short_day,
-    number: NumberFormat = plain,
-    width: float = 440,
-    plot_height: float = 200,
-    svg_id: str | None = None,
+    layout: Layout = Layout(),
 ) -> str:
     """Rt's posterior mean as a line in its credible band (shaded), with a dashed line at
     ``threshold``. A day without an estimate (any of the three is None) breaks the line and
@@ -252,22 +234,20 @@ def rt_chart(
     runs = _runs(days, mean, lower, upper)
     highest = max((u for run in runs for _, _, _, u in run), default=threshold)
     ticks = nice_ticks(y_max if y_max is not None else max(highest, threshold * 1.25))
-    head, y = _title(title, width)
+    head, y = _title(title, layout.width)
     if mean_label and band_label:
         items = [("line", colour, mean_label), ("band", colour, band_label)]
-        items.append(("dash", INK, f"{y_label} = {number(threshold)}"))
-        legend, y = _legend(y + 6, width, items)
+        items.append(("dash", INK, f"{y_label} = {layout.number(threshold)}"))
+        legend, y = _legend(y + 6, layout.width, items)
         head += legend
-    axes, frame, height = _frame(
-        y, width=width, plot_height=plot_height, days=days, ticks=ticks,
-        y_label=y_label, day_label=day_label, number=number,
-    )  # fmt: skip
+    axes, frame, height = _frame(y, layout, days=days, ticks=ticks, y_label=y_label)
     parts = [head, axes, _threshold_line(frame, threshold)]
     for run in runs:
         parts.append(band_and_line(frame, run, colour))
     if desc is None:
-        desc = _rt_desc(days, runs[-1][-1], day_label, number) if runs else ""
-    return root(width, height + 4, "".join(parts), title=title, desc=desc, svg_id=svg_id)
+        desc = _rt_desc(days, runs[-1][-1], layout.day_label, layout.number) if runs else ""
+    body = "".join(parts)
+    return root(layout.width, height + 4, body, title=title, desc=desc, svg_id=layout.svg_id)
 
 
 Estimate = tuple[int, float, float, float]  # day's index, lower, mean, upper

@@ -8,6 +8,7 @@ import datetime as dt
 from cordon.charts import (
     HANOI_2020_ATTRIBUTION,
     OKABE_ITO,
+    Layout,
     district_map,
     epidemic_curve,
     load_shapes,
@@ -71,9 +72,7 @@ def curve_of(board: Dashboard, t: Texts, *, every_day: bool = False) -> str:
         },
         title=t.gettext("New cases per day"),
         y_label=t.gettext("cases"),
-        day_label=lambda d: t.date(d, "short"),
-        number=t.number,
-        svg_id="cases",
+        layout=_layout(t, "cases"),
     )
 
 
@@ -87,7 +86,10 @@ def rt_of(windows: list[WindowEstimate], t: Texts) -> str:
         title=t.gettext("Reproduction number Rt"),
         mean_label=t.gettext("estimate"),
         band_label=t.gettext("95% credible interval"),
-        day_label=lambda d: t.date(d, "short"),
-        number=t.number,
-        svg_id="rt",
+        layout=_layout(t, "rt"),
     )
+
+
+def _layout(t: Texts, svg_id: str) -> Layout:
+    """Days and numbers written in the reader's language."""
+    return Layout(day_label=lambda d: t.date(d, "short"), number=t.number, svg_id=svg_id)

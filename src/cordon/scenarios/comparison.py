@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cordon.charts import BAND_COLOURS, Band, band_chart
+from cordon.charts import BAND_COLOURS, Band, Layout, band_chart
 from cordon.core.errors import N_
 from cordon.scenarios.models import ScenarioRun
 from cordon.sim.results import METRICS
@@ -111,9 +111,9 @@ def charts(runs: Sequence[ScenarioRun], t: Texts) -> list[Chart]:
             title=title,
             y_label=t.gettext("people"),
             interval_label=t.gettext("90% of runs"),
-            day_label=lambda d: t.date(d, "short"),
-            number=t.number,
-            svg_id=f"chart-{metric}",
+            layout=Layout(
+                day_label=lambda d: t.date(d, "short"), number=t.number, svg_id=f"chart-{metric}"
+            ),
         )
         found.append(Chart(metric, title, svg, metric in OPEN))
     return found
