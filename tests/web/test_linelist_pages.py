@@ -93,6 +93,21 @@ def test_the_export_form_downloads_with_the_session(browser: Browser, hanoi: Ses
     assert download.text.startswith("case_code") or download.text.startswith("\ufeffcase_code")
 
 
+def test_each_list_exports_and_an_unknown_one_is_not_found(browser: Browser) -> None:
+    client = browser("epidemiologist", "01")
+    for listed, first in (
+        ("cases", "case_code"),
+        ("exposures", "index_case_code"),
+        ("contacts", "index_case_code"),
+    ):
+        sent = client.get(f"/exports/{listed}.csv")
+        assert sent.status_code == 200, (listed, sent.text)
+        assert sent.text.lstrip("\ufeff").startswith(first), listed
+    unknown = client.get("/exports/people.csv")
+    assert unknown.status_code == 404
+    assert "text/html" in unknown.headers["content-type"]
+
+
 def test_the_import_page_offers_templates_mapping_and_column_reference(browser: Browser) -> None:
     client = browser("epidemiologist", "01", lang="en")
     page = client.get("/imports")

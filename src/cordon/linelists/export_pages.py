@@ -5,6 +5,7 @@ error page in the user's language, never problem+json."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated
 
@@ -12,12 +13,11 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from cordon.access.principal import Principal
 from cordon.access.roles import Permission
 from cordon.cases.enums import CaseStatus
 from cordon.cases.list_pages import case_filter
 from cordon.core.deps import SessionDep
-from cordon.core.errors import FieldProblem, InvalidInput
+from cordon.core.errors import FieldProblem, InvalidInput, NotFound
 from cordon.linelists import export
 from cordon.linelists.columns import Shape
 from cordon.linelists.routes import Format, send
@@ -28,12 +28,6 @@ from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
 FileFormat = Annotated[Format, Path()]
-
-
-def _refuse(form: Filters) -> None:
-    if form.errors:
-        problems = [FieldProblem(field, message) for field, message in form.errors.items()]
-        raise InvalidInput("The export's filters could not be read.", problems)
 
 
 def _statuses(form: Filters) -> tuple[CaseStatus, ...]:
@@ -47,59 +41,48 @@ def _statuses(form: Filters) -> tuple[CaseStatus, ...]:
     return tuple(chosen)
 
 
-def _send(
-    session: Session, who: Principal, shape: Shape, fmt: Format, f: export.ExportFilter
+def _cases(session: Session, form: Filters, f: export.ExportFilter) -> export.ExportFilter:
+    """The export page's statuses and dates, and the case list's filters (the same query
+    string as the list)."""
+    statuses = _statuses(form)
+    return replace(f, statuses=statuses, cases=replace(case_filter(session, form), status=None))
+
+
+def _contacts(session: Session, form: Filters, f: export.ExportFilter) -> export.ExportFilter:
+    """The exposures in which the people to follow up (the list's filters) are the contact."""
+    return replace(f, contacts=contact_filter(session, form))
+
+
+Narrowing = Callable[[Session, Filters, export.ExportFilter], export.ExportFilter]
+# The lists the web app exports: each list's template and how the page's filters narrow it.
+EXPORTED: dict[str, tuple[Shape, Narrowing]] = {
+    "cases": (Shape.cases, _cases),
+    # exposures between people of the jurisdiction, overlapping the dates
+    "exposures": (Shape.exposures, lambda _session, _form, f: f),
+    # the follow-up list's people as the contact, in the exposures template's columns
+    "contacts": (Shape.exposures, _contacts),
+}
+
+
+@router.get("/exports/{listed}.{fmt}")
+def export_listed(
+    request: Request, session: SessionDep, who: PageUser, listed: str, fmt: FileFormat
 ) -> StreamingResponse:
-    return send(session, who, shape, fmt, f, f.pseudonymised)
-
-
-def _form(request: Request, who: Principal) -> Filters:
+    """A list as the page shows it, in the import template's columns: the export page's
+    dates (and statuses), narrowed by the list's own filters."""
     needs(who, Permission.export)
-    return Filters(request.query_params, texts_for(request, who))
-
-
-def _dates(form: Filters) -> export.ExportFilter:
+    if listed not in EXPORTED:
+        raise NotFound("No such export.")
+    form = Filters(request.query_params, texts_for(request, who))
     f = export.ExportFilter(
         date_from=form.date("date_from"),
         date_to=form.date("date_to"),
         pseudonymised=form.params.get("pseudonymised", "") in ("true", "on", "1"),
     )
     form.dates_in_order("date_from", "date_to")
-    return f
-
-
-@router.get("/exports/cases.{fmt}")
-def export_cases(
-    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
-) -> StreamingResponse:
-    """Cases in the import template's columns: the export page's statuses and dates, and the
-    case list's filters (the same query string as the list)."""
-    form = _form(request, who)
-    statuses = _statuses(form)
-    listed = replace(case_filter(session, form), status=None)
-    f = replace(_dates(form), statuses=statuses, cases=listed)
-    _refuse(form)
-    return _send(session, who, Shape.cases, fmt, f)
-
-
-@router.get("/exports/exposures.{fmt}")
-def export_exposures(
-    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
-) -> StreamingResponse:
-    """Exposures between people of the jurisdiction, overlapping the dates if given."""
-    form = _form(request, who)
-    f = _dates(form)
-    _refuse(form)
-    return _send(session, who, Shape.exposures, fmt, f)
-
-
-@router.get("/exports/contacts.{fmt}")
-def export_contacts(
-    request: Request, session: SessionDep, who: PageUser, fmt: FileFormat
-) -> StreamingResponse:
-    """The exposures in which the people to follow up (the list's filters) are the contact,
-    in the exposures template's columns."""
-    form = _form(request, who)
-    f = replace(_dates(form), contacts=contact_filter(session, form))
-    _refuse(form)
-    return _send(session, who, Shape.exposures, fmt, f)
+    shape, narrow = EXPORTED[listed]
+    f = narrow(session, form, f)
+    if form.errors:
+        problems = [FieldProblem(field, message) for field, message in form.errors.items()]
+        raise InvalidInput("The export's filters could not be read.", problems)
+    return send(session, who, shape, fmt, f, f.pseudonymised)
