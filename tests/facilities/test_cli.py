@@ -37,7 +37,9 @@ def test_facilities_and_orders_from_the_command_line(
     assert client.post("/api/v1/cases", json=case).status_code == 201
 
     code, out = cordon("facilities", "list", "--json")
-    assert [(f["code"], f["booked"], f["status"]) for f in json.loads(out)] == [
+    page = client.get("/api/v1/facilities").json()
+    assert json.loads(out) == {"total": page["total"], "items": page["items"]}
+    assert [(f["code"], f["booked"], f["status"]) for f in json.loads(out)["items"]] == [
         ("KTX-1", 2, "full")
     ]
     code, out = cordon("orders", "list", "--json")

@@ -34,6 +34,8 @@ def test_transfer_samples_and_results_from_the_command_line(
     assert client.post("/api/v1/cases", json=case).status_code == 201
     _, out = cordon("orders", "list", "--json")
     (order,) = json.loads(out)["items"]
+    (answered,) = client.get("/api/v1/isolation/orders").json()["items"]
+    assert {**order, "name": answered["name"]} == answered  # the API's shape; people by number
     code, out = cordon("orders", "confirm", str(order["id"]), "--version", "1")
     assert code == 0, out
     other = 2 if order["facility_id"] == 1 else 1
@@ -52,9 +54,11 @@ def test_transfer_samples_and_results_from_the_command_line(
 
     _, out = cordon("orders", "samples", "--json")
     (task,) = json.loads(out)["items"]
+    (answered,) = client.get("/api/v1/isolation/lab-tasks").json()["items"]
+    assert {**task, "name": answered["name"]} == answered
     assert task["person_id"] == a
     code, out = cordon(
-        "orders", "sample", str(task["task"]), "--taken", str(today()), "--result", "pending"
+        "orders", "sample", str(task["id"]), "--taken", str(today()), "--result", "pending"
     )
     assert code == 0, out
     test_id = out.split()[2]

@@ -6,14 +6,14 @@ there is no default account or password anywhere.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from cordon.access import service
 from cordon.access.roles import roles
-from cordon.cli.output import console, user_errors
+from cordon.access.schemas import TokenOut, UserOut
+from cordon.cli.output import AsJson, console, print_listing, user_errors
 from cordon.core.db import session_scope
 
 users_app = typer.Typer(help="Accounts: add, list, disable, reset passwords.", no_args_is_help=True)
@@ -63,31 +63,43 @@ def alerts(
     console.print(f"{username} is alerted at {said}.")
 
 
+def _state(user: UserOut) -> str:
+    return "disabled" if user.disabled_at else ("locked" if user.locked_until else "active")
+
+
 @users_app.command("list")
-def list_users() -> None:
+def list_users(as_json: AsJson = False) -> None:
     """Every account with its role, unit and state."""
     with session_scope() as session:
-        table = Table("username", "name", "role", "unit", "2FA", "state")
-        for u in service.list_users(session):
-            state = "disabled" if u.disabled_at else ("locked" if u.locked_until else "active")
-            table.add_row(
-                u.username,
-                u.display_name,
-                u.role,
-                str(u.unit_id),
-                "on" if u.totp_enabled else "",
-                state,
-            )
-    console.print(table)
+        shown = [UserOut.model_validate(u) for u in service.list_users(session)]
+    print_listing(shown, len(shown), "users", as_json=as_json, columns={
+        "username": lambda u: u.username,
+        "name": lambda u: u.display_name,
+        "role": lambda u: u.role,
+        "unit": lambda u: str(u.unit_id),
+        "2FA": lambda u: "on" if u.totp_enabled else "",
+        "state": _state,
+    })  # fmt: skip
 
 
 @users_app.command("roles")
-def list_roles() -> None:
+def list_roles(as_json: AsJson = False) -> None:
     """The roles of this installation and their permissions."""
-    table = Table("role", "title", "jurisdiction", "permissions")
-    for r in roles():
-        table.add_row(r.id, r.title, r.jurisdiction.value, ", ".join(sorted(r.permissions)))
-    console.print(table)
+    shown: list[dict[str, Any]] = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "jurisdiction": r.jurisdiction.value,
+            "permissions": sorted(r.permissions),
+        }
+        for r in roles()
+    ]
+    print_listing(shown, len(shown), "roles", as_json=as_json, columns={
+        "role": lambda r: r["id"],
+        "title": lambda r: r["title"],
+        "jurisdiction": lambda r: r["jurisdiction"],
+        "permissions": lambda r: ", ".join(r["permissions"]),
+    })  # fmt: skip
 
 
 @users_app.command("disable")
@@ -123,22 +135,21 @@ def create_token(
 
 
 @tokens_app.command("list")
-def list_tokens(username: Annotated[str | None, typer.Argument()] = None) -> None:
+def list_tokens(
+    username: Annotated[str | None, typer.Argument()] = None, as_json: AsJson = False
+) -> None:
     """Tokens (of one user), with their scopes and state; never the secrets."""
     with user_errors(), session_scope() as session:
         user_id = service.user_by_name(session, username).id if username else None
-        table = Table("id", "user", "name", "scopes", "expires", "state")
-        for t in service.list_tokens(session, user_id=user_id):
-            state = "revoked" if t.revoked_at else "active"
-            table.add_row(
-                str(t.id),
-                str(t.user_id),
-                t.name,
-                " ".join(t.scopes),
-                f"{t.expires_at:%Y-%m-%d}",
-                state,
-            )
-    console.print(table)
+        shown = [TokenOut.model_validate(t) for t in service.list_tokens(session, user_id=user_id)]
+    print_listing(shown, len(shown), "tokens", as_json=as_json, columns={
+        "id": lambda t: str(t.id),
+        "user": lambda t: str(t.user_id),
+        "name": lambda t: t.name,
+        "scopes": lambda t: " ".join(t.scopes),
+        "expires": lambda t: f"{t.expires_at:%Y-%m-%d}",
+        "state": lambda t: "revoked" if t.revoked_at else "active",
+    })  # fmt: skip
 
 
 @tokens_app.command("revoke")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from cordon.cases import discharge as discharging
 from cordon.cases import service
 from cordon.cases.enums import CaseStatus
 from cordon.cases.models import Case
 from cordon.cases.schemas import CaseOut, StatusChangeOut
-from cordon.cli.output import AsJson, console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_json, print_listing, user_errors
 from cordon.core.db import session_scope
 
 app = typer.Typer(help="Cases: list, show, change status, discharge.", no_args_is_help=True)
@@ -23,9 +22,8 @@ ByOption = Annotated[str, typer.Option("--by", help="Who makes the change.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why (kept in the history).")]
 
 
-def _out(case: Case, clusters: list[str]) -> dict[str, Any]:
-    out = CaseOut.model_validate(case).model_copy(update={"clusters": clusters})
-    return out.model_dump(mode="json")
+def _out(case: Case, clusters: list[str]) -> CaseOut:
+    return CaseOut.model_validate(case).model_copy(update={"clusters": clusters})
 
 
 @app.command("list")
@@ -38,22 +36,15 @@ def list_cases(
     with user_errors(), session_scope() as session:
         rows, total = service.list_cases(session, status=status, limit=limit)
         codes = service.cluster_codes(session, [r.id for r in rows])
-        data = [_out(r, codes[r.id]) for r in rows]
-    if as_json:
-        print_json({"items": data, "total": total})
-        return
-    table = Table("code", "status", "classification", "onset", "confirmed", "clusters")
-    for c in data:
-        table.add_row(
-            c["code"],
-            c["status"],
-            c["classification"] or "",
-            c["onset_on"] or "",
-            c["confirmed_on"] or "",
-            ", ".join(c["clusters"]),
-        )
-    console.print(table)
-    console.print(f"{len(data)} of {total} cases")
+        shown = [_out(r, codes[r.id]) for r in rows]
+    print_listing(shown, total, "cases", as_json=as_json, columns={
+        "code": lambda c: c.code,
+        "status": lambda c: c.status.value,
+        "classification": lambda c: str(c.classification or ""),
+        "onset": lambda c: str(c.onset_on or ""),
+        "confirmed": lambda c: str(c.confirmed_on or ""),
+        "clusters": lambda c: ", ".join(c.clusters),
+    })  # fmt: skip
 
 
 @app.command("show")
@@ -64,7 +55,9 @@ def show(
     """One case with its status history."""
     with user_errors(), session_scope() as session:
         case = service.case_by_code(session, code)
-        data = _out(case, service.cluster_codes(session, [case.id])[case.id])
+        data = _out(case, service.cluster_codes(session, [case.id])[case.id]).model_dump(
+            mode="json"
+        )
         data["history"] = [
             StatusChangeOut.model_validate(h).model_dump(mode="json")
             for h in service.history(session, case.id)

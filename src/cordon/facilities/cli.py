@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlalchemy import select
 
-from cordon.cli.output import AsJson, console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_listing, user_errors
 from cordon.core.db import session_scope
 from cordon.facilities import service
 from cordon.facilities.enums import FacilityKind, FacilityStatus
@@ -48,23 +47,17 @@ def list_facilities(
 ) -> None:
     """The facilities with their beds: capacity, taken, free."""
     with session_scope() as session:
-        rows, _ = service.listed(session, status=status, limit=10_000)
+        rows, total = service.listed(session, status=status, limit=10_000)
         shown = [out(f) for f in rows]
-    if as_json:
-        print_json([f.model_dump(mode="json") for f in shown])
-        return
-    table = Table("code", "name", "kind", "status", "beds", "taken", "free")
-    for f in shown:
-        table.add_row(
-            f.code,
-            f.name,
-            f.kind.value,
-            f.status.value,
-            f"{f.capacity:,}",
-            f"{f.booked:,}",
-            f"{f.free:,}",
-        )
-    console.print(table)
+    print_listing(shown, total, "facilities", as_json=as_json, columns={
+        "code": lambda f: f.code,
+        "name": lambda f: f.name,
+        "kind": lambda f: f.kind.value,
+        "status": lambda f: f.status.value,
+        "beds": lambda f: f"{f.capacity:,}",
+        "taken": lambda f: f"{f.booked:,}",
+        "free": lambda f: f"{f.free:,}",
+    })  # fmt: skip
 
 
 @app.command("set")

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from cordon.cases import lab
 from cordon.cases.enums import TestMethod, TestResult
-from cordon.cli.output import AsJson, console, print_json, user_errors
+from cordon.cli.output import AsJson, console, print_listing, user_errors
 from cordon.core.db import session_scope
 from cordon.isolation import release as releasing
 from cordon.isolation import service, tasks
 from cordon.isolation.enums import OPEN, OrderStatus, Place
+from cordon.isolation.schemas import DueTaskOut, OrderOut
 
 app = typer.Typer(
     help="Isolation orders: list, confirm, decline, transfer, release; samples to take.",
@@ -31,49 +30,17 @@ def list_orders(
     """The city's isolation orders, newest first (people by number)."""
     with session_scope() as session:
         rows, total = service.listed(session, statuses=status or OPEN, place=place, limit=limit)
-        shown = [
-            {
-                "id": o.id,
-                "person_id": o.person_id,
-                "status": o.status.value,
-                "place": o.place.value,
-                "facility_id": o.facility_id,
-                "regime": o.regime_id,
-                "tier": o.tier,
-                "starts_on": o.starts_on.isoformat(),
-                "ends_on": o.ends_on.isoformat(),
-                "version": o.version,
-            }
-            for o in rows
-        ]
-    _print(shown, total, "orders", as_json, {
-        "order": lambda o: str(o["id"]),
-        "person": lambda o: f"#{o['person_id']}",
-        "status": lambda o: str(o["status"]),
-        "place": lambda o: str(o["place"]),
-        "facility": lambda o: str(o["facility_id"] or "—"),
-        "tier": lambda o: f"F{o['tier']}",
-        "from": lambda o: str(o["starts_on"]),
-        "to": lambda o: str(o["ends_on"]),
+        shown = [OrderOut.model_validate(o) for o in rows]
+    print_listing(shown, total, "orders", as_json=as_json, columns={
+        "order": lambda o: str(o.id),
+        "person": lambda o: f"#{o.person_id}",
+        "status": lambda o: o.status.value,
+        "place": lambda o: o.place.value,
+        "facility": lambda o: str(o.facility_id or "—"),
+        "tier": lambda o: f"F{o.tier}",
+        "from": lambda o: str(o.starts_on),
+        "to": lambda o: str(o.ends_on),
     })  # fmt: skip
-
-
-def _print(
-    shown: list[dict[str, Any]],
-    total: int,
-    noun: str,
-    as_json: bool,
-    columns: dict[str, Callable[[dict[str, Any]], str]],
-) -> None:
-    """A listing as JSON (``--json``) or as a table with its total."""
-    if as_json:
-        print_json({"total": total, "items": shown})
-        return
-    table = Table(*columns)
-    for item in shown:
-        table.add_row(*(cell(item) for cell in columns.values()))
-    console.print(table)
-    console.print(f"{total:,} {noun}.")
 
 
 @app.command("confirm")
@@ -155,22 +122,13 @@ def samples(
     """Samples still to take from people in isolation, oldest first (people by number)."""
     with session_scope() as session:
         rows, total = tasks.due(session, on=on.date() if on else None, limit=limit)
-        shown = [
-            {
-                "task": t.id,
-                "person_id": t.person_id,
-                "order_id": t.order_id,
-                "due_on": t.due_on.isoformat(),
-                "reason": t.reason,
-            }
-            for t in rows
-        ]
-    _print(shown, total, "samples to take", as_json, {
-        "task": lambda t: str(t["task"]),
-        "person": lambda t: f"#{t['person_id']}",
-        "order": lambda t: str(t["order_id"]),
-        "due": lambda t: str(t["due_on"]),
-        "reason": lambda t: str(t["reason"]),
+        shown = [DueTaskOut.of(t, name="") for t in rows]
+    print_listing(shown, total, "samples to take", as_json=as_json, columns={
+        "task": lambda t: str(t.id),
+        "person": lambda t: f"#{t.person_id}",
+        "order": lambda t: str(t.order_id),
+        "due": lambda t: str(t.due_on),
+        "reason": lambda t: t.reason,
     })  # fmt: skip
 
 

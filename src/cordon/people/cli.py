@@ -7,9 +7,8 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
-from cordon.cli.output import console, print_json, user_errors
+from cordon.cli.output import console, print_json, print_listing, user_errors
 from cordon.core.db import session_scope
 from cordon.core.errors import FieldProblem, InvalidInput
 from cordon.people import service
@@ -32,22 +31,8 @@ def _validated(**fields: Any) -> PersonCreate:
         raise InvalidInput("The person is not valid.", problems) from None
 
 
-def _as_dict(person: Person) -> dict[str, Any]:
-    return PersonOut.model_validate(person).model_dump(mode="json")
-
-
-def _table(people: list[Person]) -> Table:
-    table = Table("id", "name", "born", "phone", "national ID", "ward")
-    for p in people:
-        table.add_row(
-            str(p.id),
-            p.full_name,
-            str(p.date_of_birth or p.birth_year or ""),
-            p.phone or "",
-            p.national_id or "",
-            str(p.ward_id or ""),
-        )
-    return table
+def _out(person: Person) -> PersonOut:
+    return PersonOut.model_validate(person)
 
 
 @app.command("add")
@@ -100,14 +85,17 @@ def search(
             result = service.search_people(
                 session, q=text, phone=phone, national_id=national_id, limit=limit
             )
-            rows = [_as_dict(p) for p in result.rows]
-            table = _table(result.rows)
-    if as_json:
-        print_json({"items": rows, "total": result.total, "total_exact": result.total_exact})
-        return
-    console.print(table)
-    more = "" if result.total_exact else " or more"
-    console.print(f"{result.total}{more} found.")
+            shown = [_out(p) for p in result.rows]
+    noun = "found" if result.total_exact else "or more found"
+    also = {"total_exact": result.total_exact}
+    print_listing(shown, result.total, noun, as_json=as_json, also=also, columns={
+        "id": lambda p: str(p.id),
+        "name": lambda p: p.full_name,
+        "born": lambda p: str(p.date_of_birth or p.birth_year or ""),
+        "phone": lambda p: p.phone or "",
+        "national ID": lambda p: p.national_id or "",
+        "ward": lambda p: str(p.ward_id or ""),
+    })  # fmt: skip
 
 
 @app.command("show")
@@ -117,7 +105,7 @@ def show(
 ) -> None:
     """One person's record."""
     with user_errors(), session_scope() as session:
-        data = _as_dict(service.get_person(session, person_id))
+        data = _out(service.get_person(session, person_id)).model_dump(mode="json")
     if as_json:
         print_json(data)
         return
