@@ -11,7 +11,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the web app and API (http://127.0.0.1:8000 by default)."""
+    """Serve the web app and API (http://127.0.0.1:8000 by default; HTTPS with
+    CORDON_TLS_CERTFILE and CORDON_TLS_KEYFILE)."""
     import uvicorn
 
     settings = get_settings()
@@ -24,4 +25,6 @@ def serve(
         # X-Forwarded-* are believed only from CORDON_TRUSTED_PROXIES, by the app itself
         # (uvicorn's default would believe any client on 127.0.0.1)
         proxy_headers=False,
+        ssl_certfile=settings.tls_certfile,
+        ssl_keyfile=settings.tls_keyfile,
     )

@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     database_echo: bool = Field(default=False, description="Log every SQL statement (debugging).")
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, description="Port the web server listens on.")
+    tls_certfile: Path | None = Field(
+        default=None,
+        description="Certificate chain (PEM) to serve HTTPS with, e.g. a node of the "
+        "inter-city network that no proxy fronts; unset: plain HTTP (behind a proxy).",
+    )
+    tls_keyfile: Path | None = Field(
+        default=None, description="Private key (PEM) of CORDON_TLS_CERTFILE."
+    )
     trusted_proxies: str = Field(
         default="",
         max_length=2000,

@@ -102,13 +102,14 @@ def rotate_keys() -> None:
 
 @app.command("add")
 def add(
-    card_file: Annotated[Path, typer.Argument(help="The partner's peer card (JSON).")],
+    card_files: Annotated[list[Path], typer.Argument(help="Partners' peer cards (JSON).")],
     may_send: Kinds = None,
     may_receive: Kinds = None,
     handovers: Annotated[bool, typer.Option(help="People may be handed over.")] = False,
     lawful_basis: Annotated[str | None, typer.Option(help="Needed with --handovers.")] = None,
 ) -> None:
-    """Add a partner city from its card, with what it may send and receive."""
+    """Add partner cities from their cards, with what they may send and receive (all or
+    none: one card that cannot be read adds no one)."""
     with user_errors(), session_scope() as session:
         permissions = service.Permissions(
             may_send=frozenset(may_send) if may_send else AGGREGATE,
@@ -116,9 +117,10 @@ def add(
             handovers=handovers,
             lawful_basis=lawful_basis,
         )
-        peer = service.add_peer(session, _card(card_file), permissions)
+        added = [service.add_peer(session, _card(f), permissions) for f in card_files]
         session.commit()
-        console.print(f"Peer {peer.node_id} ({peer.name}) added.")
+        for peer in added:
+            console.print(f"Peer {peer.node_id} ({peer.name}) added.")
 
 
 @app.command("refresh")

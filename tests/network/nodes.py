@@ -1,0 +1,136 @@
+"""Real Cordon nodes for the network's tests: each a separate ``cordon serve`` process with
+its own database (SQLite files, or a schema of the PostgreSQL test server) and its own
+installation key, serving HTTPS with a certificate from a test CA (``trustme``) that every
+node trusts. Their operators act through the real ``cordon`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import trustme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Node:
+    node_id: str
+    name: str
+    home: Path
+    database_url: str
+    ca: Path
+    cert: Path
+    key: Path
+    port: int = field(default_factory=free_port)
+    server: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CORDON_")}
+        env.update(
+            {
+                "CORDON_DATABASE_URL": self.database_url,
+                "CORDON_SECRET_KEY": f"installation key of {self.node_id} for tests only",
+                "CORDON_TLS_CERTFILE": str(self.cert),
+                "CORDON_TLS_KEYFILE": str(self.key),
+                "CORDON_NETWORK_CA_FILE": str(self.ca),
+                "CORDON_OUTBOX_BACKOFF_SECONDS": "0.2",
+                "CORDON_OUTBOX_BACKOFF_MAX_SECONDS": "0.4",
+                "PYTHONPATH": str(ROOT / "src"),
+            }
+        )
+        return env
+
+    def cordon(self, *args: str) -> str:
+        """Run ``cordon *args`` as this node's operator; its output (fails the test on error)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "cordon", *args],
+            cwd=self.home,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"cordon {' '.join(args)}: {done.stderr or done.stdout}"
+        return done.stdout
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.cordon(*args, "--json"))
+
+    def start(self) -> None:
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "cordon", "serve", "--port", str(self.port)],
+            cwd=self.home,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with httpx.Client(verify=str(self.ca)) as client:
+            for _ in range(300):
+                try:
+                    if client.get(f"{self.url}/healthz").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+        raise AssertionError(f"{self.node_id} did not start")
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message of this node, oldest first."""
+        items: list[dict[str, Any]] = self.json("network", "messages", "--limit", "500")["items"]
+        return sorted(items, key=lambda m: m["id"])
+
+
+def way(messages: list[dict[str, Any]], direction: str) -> list[dict[str, Any]]:
+    return [m for m in messages if m["direction"] == direction]
+
+
+def make_nodes(home: Path, wanted: list[tuple[str, str, str]]) -> list[Node]:
+    """Nodes (id, name, database URL) with certificates for 127.0.0.1 from one test CA."""
+    ca = trustme.CA()
+    ca_file = home / "ca.pem"
+    ca_file.write_bytes(ca.cert_pem.bytes())
+    nodes = []
+    for node_id, name, url in wanted:
+        folder = home / node_id
+        folder.mkdir()
+        issued = ca.issue_cert("127.0.0.1")
+        cert, key = folder / "cert.pem", folder / "key.pem"
+        cert.write_bytes(b"".join(p.bytes() for p in issued.cert_chain_pems))
+        key.write_bytes(issued.private_key_pem.bytes())
+        nodes.append(Node(node_id, name, folder, url, ca_file, cert, key))
+    return nodes
+
+
+def set_up(nodes: list[Node]) -> None:
+    """Each node migrated, given its identity, and every other node added from its card."""
+    for node in nodes:
+        node.cordon("db", "upgrade")
+        node.cordon("network", "init", "--id", node.node_id, "--name", node.name, "--url", node.url)
+        node.cordon("network", "card", "--out", str(node.home / "card.json"))
+    for node in nodes:
+        cards = [str(other.home / "card.json") for other in nodes if other is not node]
+        node.cordon("network", "add", *cards)
