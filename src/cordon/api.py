@@ -68,6 +68,7 @@ FEATURE_ROUTERS = (
     "cordon.linelists.routes",
     "cordon.scenarios.routes",
     "cordon.network.routes",
+    "cordon.network.sitrep_routes",
 )
 
 

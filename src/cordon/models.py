@@ -12,7 +12,14 @@ from cordon.handovers.models import Handover
 from cordon.isolation.models import IsolationOrder, LabTask, Transfer
 from cordon.linelists.models import ImportJob
 from cordon.monitoring.models import Flag, SelfReport
-from cordon.network.models import NetworkMessage, NodeIdentity, NodeKey, Peer, PeerKey
+from cordon.network.models import (
+    NetworkMessage,
+    NodeIdentity,
+    NodeKey,
+    Peer,
+    PeerKey,
+    SituationReport,
+)
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -58,6 +65,7 @@ __all__ = [
     "RecoveryCode",
     "ScenarioRun",
     "SelfReport",
+    "SituationReport",
     "TierChange",
     "TierLabel",
     "Transfer",

@@ -31,8 +31,7 @@ from cordon.isolation.models import IsolationOrder, LabTask
 from cordon.monitoring.enums import FlagKind, FlagStatus
 from cordon.monitoring.models import Flag
 from cordon.outbox.models import OutboxMessage
-from cordon.public.figures import dashboard
-from cordon.public.pages import rt_windows
+from cordon.public.figures import dashboard, rt_windows
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cordon.access.service import usernames
@@ -220,3 +220,24 @@ def by_id(session: Session, ids: Iterable[int]) -> dict[int, Facility]:
     if not wanted:
         return {}
     return {f.id: f for f in session.scalars(select(Facility).where(Facility.id.in_(wanted)))}
+
+
+@dataclass(frozen=True)
+class Beds:
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+def beds(session: Session) -> Beds:
+    """The beds of the city's facilities that are not closed, and how many are taken."""
+    capacity, booked = session.execute(
+        select(
+            func.coalesce(func.sum(Facility.capacity), 0),
+            func.coalesce(func.sum(Facility.booked), 0),
+        ).where(Facility.status != FacilityStatus.closed)
+    ).one()
+    return Beds(int(capacity), int(booked))

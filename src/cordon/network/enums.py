@@ -55,3 +55,18 @@ class Direction(StrEnum):
 class KeyUse(StrEnum):
     signing = "signing"  # Ed25519: signs every request this node sends
     sealing = "sealing"  # X25519: personal payloads are sealed to it
+
+
+class ReportVersion(StrEnum):
+    """EDXL-SitRep ``reportVersion``."""
+
+    initial = "initial"
+    update = "update"
+    final = "final"
+
+
+class ReportStatus(StrEnum):
+    draft = "draft"  # this city's, being edited
+    approved = "approved"  # this city's, ready to send (by hand or on the schedule)
+    sent = "sent"  # this city's, sent to its peers
+    received = "received"  # a partner city's

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
 from cordon.core.models import BigId, Timestamped, UtcDateTime
-from cordon.network.enums import Direction, DistributionStatus, KeyUse, PeerStatus
+from cordon.network.enums import (
+    Direction,
+    DistributionStatus,
+    KeyUse,
+    PeerStatus,
+    ReportStatus,
+)
 
 
 class NodeIdentity(Base, Timestamped):
@@ -110,3 +117,25 @@ class NetworkMessage(Base, Timestamped):
         Index("ux_network_messages_once", "direction", "peer_id", "distribution_id", unique=True),
         Index("ix_network_messages_kind", "kind", "direction", "sent_at"),
     )
+
+
+class SituationReport(Base, Timestamped):
+    """A situation report: this city's (``peer_id`` null) as drafted, approved and sent, or a
+    partner's as received. ``report`` is the payload that travels (``sitrep_schemas.SitRep``);
+    ``as_of`` and ``number`` are copied out of it to sort and find reports."""
+
+    __tablename__ = "network_sitreps"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    peer_id: Mapped[int | None] = mapped_column(ForeignKey("network_peers.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[ReportStatus] = mapped_column(Enum(ReportStatus, native_enum=False, length=16))
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    distribution_id: Mapped[str | None] = mapped_column(String(64))
+    prepared_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_network_sitreps_peer_day", "peer_id", "as_of"),)

@@ -28,6 +28,8 @@ from cordon.isolation.models import IsolationOrder
 from cordon.public.counts import COUNTED, freshness, of_city
 from cordon.public.models import DailyCount
 from cordon.public.suppression import SMALL
+from cordon.rt.estimate import Incidence, WindowEstimate, estimate
+from cordon.rt.serial_interval import covid19
 
 SOURCES = ("community", "imported", "in_quarantine", "unclassified")
 PER = 100_000
@@ -257,3 +259,20 @@ def _span(case_days: list[dt.date], on: dt.date) -> list[dt.date]:
         return []
     first = case_days[0]
     return [first + dt.timedelta(days=n) for n in range((on - first).days + 1)]
+
+
+def rt_windows(board: Dashboard) -> list[WindowEstimate]:
+    """Rt over the city's daily series (local: community, in quarantine and unclassified;
+    imported cases infect but are not counted as infected here), by confirmation date."""
+    if len(board.days) < 9:
+        return []
+    local = [
+        c + q + u
+        for c, q, u in zip(
+            board.series["community"],
+            board.series["in_quarantine"],
+            board.series["unclassified"],
+            strict=True,
+        )
+    ]
+    return estimate(Incidence.of(board.days[0], local, board.series["imported"]), covid19())

@@ -20,10 +20,8 @@ from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import N_, NotFound
 from cordon.public import pictures
-from cordon.public.figures import Dashboard, dashboard
+from cordon.public.figures import Dashboard, dashboard, rt_windows
 from cordon.public.served import served
-from cordon.rt.estimate import Incidence, WindowEstimate, estimate
-from cordon.rt.serial_interval import covid19
 from cordon.web.i18n import Texts
 from cordon.web.templating import render, texts_for
 
@@ -35,23 +33,6 @@ On = Annotated[dt.date | None, Query(description="The figures as of this day.")]
 def as_of(on: dt.date | None) -> dt.date:
     """The day the figures are shown as of: ``on``, never after today."""
     return min(on or today(), today())
-
-
-def rt_windows(board: Dashboard) -> list[WindowEstimate]:
-    """Rt over the city's daily series (local: community, in quarantine and unclassified;
-    imported cases infect but are not counted as infected here), by confirmation date."""
-    if len(board.days) < 9:
-        return []
-    local = [
-        c + q + u
-        for c, q, u in zip(
-            board.series["community"],
-            board.series["in_quarantine"],
-            board.series["unclassified"],
-            strict=True,
-        )
-    ]
-    return estimate(Incidence.of(board.days[0], local, board.series["imported"]), covid19())
 
 
 def _served_board(

@@ -1,0 +1,85 @@
+"""Situation reports in the API: this city's drafted, edited, approved, sent; all listed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from cordon.access.principal import Principal
+from cordon.access.who import NetworkReader, NetworkSender
+from cordon.core.bounds import Id
+from cordon.core.deps import SessionDep
+from cordon.core.errors import Forbidden
+from cordon.core.pagination import Page, PageDep
+from cordon.network import sitreps
+from cordon.network.listing import described
+from cordon.network.schemas import MessageOut
+from cordon.network.sitrep_schemas import DraftIn, SitRepEdit, SitRepOut, Versioned
+
+router = APIRouter(prefix="/network/sitreps", tags=["network"])
+
+
+def _city(who: Principal) -> None:
+    if not who.scope.whole_city:
+        raise Forbidden("A situation report speaks for the whole city: city-level users only.")
+
+
+@router.get("", response_model=Page[SitRepOut])
+def list_sitreps(
+    session: SessionDep,
+    who: NetworkReader,
+    page: PageDep,
+    ours: Annotated[bool | None, Query(description="true: this city's; false: partners'.")] = None,
+    peer_id: Annotated[Id | None, Query(description="Only this partner's.")] = None,
+) -> Page[SitRepOut]:
+    """Reports, the latest day first."""
+    rows, total = sitreps.listed(
+        session, peer_id=peer_id, ours=ours, limit=page.limit, offset=page.offset
+    )
+    return page.answer(rows, total)
+
+
+@router.post("", response_model=SitRepOut, status_code=201)
+def draft_sitrep(session: SessionDep, who: NetworkSender, body: DraftIn) -> SitRepOut:
+    """A new draft of the city's report, its figures read from the registry."""
+    _city(who)
+    row = sitreps.draft(session, on=body.as_of, by_user_id=who.user_id, by=who.username)
+    return sitreps.one(session, row.id)
+
+
+@router.get("/{report_id}", response_model=SitRepOut)
+def get_sitrep(session: SessionDep, who: NetworkReader, report_id: Id) -> SitRepOut:
+    return sitreps.one(session, report_id)
+
+
+@router.put("/{report_id}", response_model=SitRepOut)
+def edit_sitrep(
+    session: SessionDep, who: NetworkSender, report_id: Id, body: SitRepEdit
+) -> SitRepOut:
+    """The summary, measures in force, version and next report due of a draft."""
+    _city(who)
+    sitreps.edit(session, report_id, body)
+    return sitreps.one(session, report_id)
+
+
+@router.post("/{report_id}/approve", response_model=SitRepOut)
+def approve_sitrep(
+    session: SessionDep, who: NetworkSender, report_id: Id, body: Versioned
+) -> SitRepOut:
+    _city(who)
+    sitreps.approve(
+        session, report_id, version=body.version, by_user_id=who.user_id, by=who.username
+    )
+    return sitreps.one(session, report_id)
+
+
+@router.post("/{report_id}/send", response_model=list[MessageOut], status_code=202)
+def send_sitrep(
+    session: SessionDep, who: NetworkSender, report_id: Id, body: Versioned
+) -> list[MessageOut]:
+    """An approved report to every active peer that receives reports (202: the worker
+    delivers each copy)."""
+    _city(who)
+    sent = sitreps.send(session, report_id, version=body.version, by_user_id=who.user_id)
+    return described(session, sent)
