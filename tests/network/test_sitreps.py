@@ -169,3 +169,31 @@ def test_a_payload_that_is_not_a_report_is_refused_whole(
     assert hanoi.scalar(select(func.count()).select_from(SituationReport)) == 0
     listed = anonymous.get("/api/v1/network/messages")
     assert listed.status_code == 401
+
+
+def test_the_cities_side_by_side_per_100k_the_latest_report_of_a_day(
+    client: TestClient, anonymous: TestClient, hanoi: Session, seoul: Partner
+) -> None:
+    for days_ago, new_7 in ((2, 30), (1, 42), (1, 45)):  # two reports of yesterday
+        report = _report()
+        report["as_of"] = str(today() - dt.timedelta(days=days_ago))
+        report["period_from"] = report["period_to"] = report["as_of"]
+        report["figures"] = {**report["figures"], "new_last_7": new_7}
+        body, headers = seoul.signed(Kind.sitrep, payload=report)
+        assert (
+            anonymous.post("/api/v1/network/inbox", content=body, headers=headers).status_code
+            == 202
+        )
+    old = _report()
+    old["as_of"] = old["period_from"] = old["period_to"] = str(today() - dt.timedelta(days=40))
+    body, headers = seoul.signed(Kind.sitrep, payload=old)
+    assert anonymous.post("/api/v1/network/inbox", content=body, headers=headers).status_code == 202
+    cities = client.get(f"{URL}/side-by-side", params={"days": 30}).json()
+    (city,) = cities  # this city has sent no report yet
+    assert (city["node_id"], city["ours"], city["population"]) == ("kr-seoul", False, 9_700_000)
+    assert [d["as_of"] for d in city["days"]] == [
+        str(today() - dt.timedelta(days=2)),
+        str(today() - dt.timedelta(days=1)),
+    ]
+    assert city["latest"]["cases_7_per_100k"] == round(45 * 100_000 / 9_700_000, 1)
+    assert city["latest"]["rt_mean"] == 0.9

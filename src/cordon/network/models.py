@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cordon.core.db import Base
@@ -132,6 +143,12 @@ class SituationReport(Base, Timestamped):
     as_of: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[ReportStatus] = mapped_column(Enum(ReportStatus, native_enum=False, length=16))
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # copied out of ``report`` for the side-by-side view of the cities over time
+    population: Mapped[int | None] = mapped_column(Integer)
+    new_last_7: Mapped[int] = mapped_column(Integer)
+    rt_mean: Mapped[float | None] = mapped_column(Float)
+    days_since_community_case: Mapped[int | None] = mapped_column(Integer)
+    beds_free: Mapped[int | None] = mapped_column(Integer)
     distribution_id: Mapped[str | None] = mapped_column(String(64))
     prepared_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

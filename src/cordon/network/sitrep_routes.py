@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -9,13 +10,14 @@ from fastapi import APIRouter, Query
 from cordon.access.principal import Principal
 from cordon.access.who import NetworkReader, NetworkSender
 from cordon.core.bounds import Id
+from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
-from cordon.network import sitreps
+from cordon.network import comparison, sitreps
 from cordon.network.listing import described
 from cordon.network.schemas import MessageOut
-from cordon.network.sitrep_schemas import DraftIn, SitRepEdit, SitRepOut, Versioned
+from cordon.network.sitrep_schemas import CityOut, DraftIn, SitRepEdit, SitRepOut, Versioned
 
 router = APIRouter(prefix="/network/sitreps", tags=["network"])
 
@@ -38,6 +40,21 @@ def list_sitreps(
         session, peer_id=peer_id, ours=ours, limit=page.limit, offset=page.offset
     )
     return page.answer(rows, total)
+
+
+@router.get("/side-by-side", response_model=list[CityOut])
+def side_by_side(
+    session: SessionDep,
+    who: NetworkReader,
+    days: Annotated[int, Query(ge=1, le=1096, description="Days back from today.")] = 90,
+) -> list[CityOut]:
+    """This city and its partners over time, per 100,000 people: cases in 7 days, Rt, days
+    since the last community case, beds free (from the reports sent and received)."""
+    until = today()
+    cities = comparison.side_by_side(
+        session, since=until - dt.timedelta(days=days - 1), until=until
+    )
+    return [CityOut.model_validate(c) for c in cities]
 
 
 @router.post("", response_model=SitRepOut, status_code=201)

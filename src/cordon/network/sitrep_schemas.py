@@ -113,3 +113,20 @@ class SitRepOut(Out):
     version: int
     report: SitRep
     distribution_id: str | None
+
+
+class CityDayOut(Out):
+    as_of: dt.date
+    cases_7_per_100k: float | None = Field(description="Cases in the 7 days up to as_of.")
+    rt_mean: float | None
+    days_since_community_case: int | None
+    beds_free: int | None
+
+
+class CityOut(Out):
+    node_id: str
+    name: str
+    ours: bool
+    population: int | None
+    latest: CityDayOut | None
+    days: list[CityDayOut]

@@ -98,18 +98,22 @@ def draft(
         population=me.population,
         figures=figures(session, on),
     )
-    row = SituationReport(
-        peer_id=None,
-        number=report.number,
-        as_of=on,
-        status=ReportStatus.draft,
-        report=report.model_dump(mode="json"),
-        prepared_by_user_id=by_user_id,
-    )
+    row = SituationReport(peer_id=None, status=ReportStatus.draft, prepared_by_user_id=by_user_id)
+    _copy_out(row, report)
     session.add(row)
     session.flush()
     recorder.note(session, "network.sitrep drafted", "network_sitreps", row.id)
     return row
+
+
+def _copy_out(row: SituationReport, report: SitRep) -> None:
+    """The report, and the figures the side-by-side view reads, on the row."""
+    row.report = report.model_dump(mode="json")
+    row.number, row.as_of, row.population = report.number, report.as_of, report.population
+    row.new_last_7 = report.figures.new_last_7
+    row.rt_mean = report.figures.rt_mean
+    row.days_since_community_case = report.figures.days_since_community_case
+    row.beds_free = report.figures.beds_free
 
 
 def _ours(session: Session, report_id: int, version: int, status: ReportStatus) -> SituationReport:
@@ -136,7 +140,7 @@ def edit(session: Session, report_id: int, change: SitRepEdit) -> SituationRepor
     row = _ours(session, report_id, change.version, ReportStatus.draft)
     report = SitRep.model_validate(row.report)
     given = change.model_dump(exclude_unset=True, exclude={"version"})
-    row.report = SitRep.model_validate({**report.model_dump(), **given}).model_dump(mode="json")
+    _copy_out(row, SitRep.model_validate({**report.model_dump(), **given}))
     session.flush()
     return row
 
@@ -146,7 +150,7 @@ def approve(
 ) -> SituationReport:
     row = _ours(session, report_id, version, ReportStatus.draft)
     report = SitRep.model_validate(row.report)
-    row.report = report.model_copy(update={"approved_by": by}).model_dump(mode="json")
+    _copy_out(row, report.model_copy(update={"approved_by": by}))
     row.status = ReportStatus.approved
     row.approved_by_user_id = by_user_id
     session.flush()
@@ -189,16 +193,11 @@ def receive(session: Session, peer: Peer, envelope: Envelope, message: NetworkMe
         raise InvalidInput.on(
             "content.payload", N_("is not a situation report: %(why)s"), why=str(exc)[:200]
         ) from None
-    session.add(
-        SituationReport(
-            peer_id=peer.id,
-            number=report.number,
-            as_of=report.as_of,
-            status=ReportStatus.received,
-            report=report.model_dump(mode="json"),
-            distribution_id=envelope.distribution_id,
-        )
+    row = SituationReport(
+        peer_id=peer.id, status=ReportStatus.received, distribution_id=envelope.distribution_id
     )
+    _copy_out(row, report)
+    session.add(row)
     session.flush()
 
 
