@@ -99,14 +99,14 @@ def draft(
         figures=figures(session, on),
     )
     row = SituationReport(peer_id=None, status=ReportStatus.draft, prepared_by_user_id=by_user_id)
-    _copy_out(row, report)
+    fill_row(row, report)
     session.add(row)
     session.flush()
     recorder.note(session, "network.sitrep drafted", "network_sitreps", row.id)
     return row
 
 
-def _copy_out(row: SituationReport, report: SitRep) -> None:
+def fill_row(row: SituationReport, report: SitRep) -> None:
     """The report, and the figures the side-by-side view reads, on the row."""
     row.report = report.model_dump(mode="json")
     row.number, row.as_of, row.population = report.number, report.as_of, report.population
@@ -140,7 +140,7 @@ def edit(session: Session, report_id: int, change: SitRepEdit) -> SituationRepor
     row = _ours(session, report_id, change.version, ReportStatus.draft)
     report = SitRep.model_validate(row.report)
     given = change.model_dump(exclude_unset=True, exclude={"version"})
-    _copy_out(row, SitRep.model_validate({**report.model_dump(), **given}))
+    fill_row(row, SitRep.model_validate({**report.model_dump(), **given}))
     session.flush()
     return row
 
@@ -150,7 +150,7 @@ def approve(
 ) -> SituationReport:
     row = _ours(session, report_id, version, ReportStatus.draft)
     report = SitRep.model_validate(row.report)
-    _copy_out(row, report.model_copy(update={"approved_by": by}))
+    fill_row(row, report.model_copy(update={"approved_by": by}))
     row.status = ReportStatus.approved
     row.approved_by_user_id = by_user_id
     session.flush()
@@ -196,7 +196,7 @@ def receive(session: Session, peer: Peer, envelope: Envelope, message: NetworkMe
     row = SituationReport(
         peer_id=peer.id, status=ReportStatus.received, distribution_id=envelope.distribution_id
     )
-    _copy_out(row, report)
+    fill_row(row, report)
     session.add(row)
     session.flush()
 
