@@ -48,6 +48,7 @@ PAGE_ROUTERS = (
     "cordon.public.routes",
     "cordon.public.pages",
     "cordon.scenarios.pages",
+    "cordon.network.pages",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",
