@@ -5,7 +5,7 @@
 ``side-by-side``: 42 partner cities (the Seoul summit's size) with a situation report for
 each of 365 days (15,330 reports, as the inbox stores them), then the side-by-side view of
 all of them over the year read ``--runs`` times: the query, the per-100,000 figures and the
-JSON the API answers (``comparison.side_by_side`` → ``CityOut`` → JSON, in process: the
+JSON the API answers (``comparison.side_by_side`` → ``SideBySideOut`` → JSON, in process: the
 route's work without HTTP). Goal: p95 < 200 ms.
 """
 
@@ -128,7 +128,7 @@ def side_by_side(args: argparse.Namespace) -> None:
     from cordon.core.dates import today
     from cordon.core.db import session_scope
     from cordon.network import comparison
-    from cordon.network.sitrep_schemas import CityOut
+    from cordon.network.sitrep_schemas import SideBySideOut
 
     until = today()
     since = until - dt.timedelta(days=args.days - 1)
@@ -136,8 +136,8 @@ def side_by_side(args: argparse.Namespace) -> None:
     for _ in range(args.runs):
         start = time.perf_counter()
         with session_scope() as session:
-            cities = comparison.side_by_side(session, since=since, until=until)
-            answer = json.dumps([CityOut.model_validate(c).model_dump(mode="json") for c in cities])
+            view = comparison.side_by_side(session, since=since, until=until)
+            answer = SideBySideOut.model_validate(view).model_dump_json()
         samples.append((time.perf_counter() - start) * 1000)
         size = len(answer)
     ordered = sorted(samples)

@@ -188,12 +188,14 @@ def test_the_cities_side_by_side_per_100k_the_latest_report_of_a_day(
     old["as_of"] = old["period_from"] = old["period_to"] = str(today() - dt.timedelta(days=40))
     body, headers = seoul.signed(Kind.sitrep, payload=old)
     assert anonymous.post("/api/v1/network/inbox", content=body, headers=headers).status_code == 202
-    cities = client.get(f"{URL}/side-by-side", params={"days": 30}).json()
-    (city,) = cities  # this city has sent no report yet
+    view = client.get(f"{URL}/side-by-side", params={"days": 30}).json()
+    assert view["days"][0] == str(today() - dt.timedelta(days=29))
+    assert view["days"][-1] == str(today())
+    (city,) = view["cities"]  # this city has sent no report yet
     assert (city["node_id"], city["ours"], city["population"]) == ("kr-seoul", False, 9_700_000)
-    assert [d["as_of"] for d in city["days"]] == [
-        str(today() - dt.timedelta(days=2)),
-        str(today() - dt.timedelta(days=1)),
-    ]
-    assert city["latest"]["cases_7_per_100k"] == round(45 * 100_000 / 9_700_000, 1)
+    per_100k = [round(n * 100_000 / 9_700_000, 1) for n in (30, 45)]
+    assert city["cases_7_per_100k"][-3:] == [per_100k[0], per_100k[1], None]  # none today
+    assert city["cases_7_per_100k"][:-3] == [None] * 27  # the report of 40 days ago is out
+    assert city["latest"]["as_of"] == str(today() - dt.timedelta(days=1))
+    assert city["latest"]["cases_7_per_100k"] == per_100k[1]
     assert city["latest"]["rt_mean"] == 0.9

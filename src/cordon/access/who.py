@@ -8,6 +8,7 @@ from typing import Annotated
 from cordon.access.deps import need
 from cordon.access.principal import Principal
 from cordon.access.roles import Permission
+from cordon.core.errors import Forbidden
 
 AuditReader = Annotated[Principal, need(Permission.audit_read)]
 CasesReader = Annotated[Principal, need(Permission.cases_read)]
@@ -34,3 +35,10 @@ TierRecomputer = Annotated[Principal, need(Permission.tracing_recompute)]
 TokensOwner = Annotated[Principal, need(Permission.tokens_own)]
 TracingReader = Annotated[Principal, need(Permission.tracing_read)]
 UsersManager = Annotated[Principal, need(Permission.users_manage)]
+
+
+def city_level(who: Principal, detail: str) -> None:
+    """403 saying ``detail`` unless ``who`` sees the whole city (what speaks for the city,
+    or holds the whole city's records, is for city-level users only)."""
+    if not who.scope.whole_city:
+        raise Forbidden(detail)

@@ -28,28 +28,43 @@ class CityDay:
 
 @dataclass
 class City:
+    """One city's figures on each day of the view (None: no report that day), as columns
+    that a chart or a table reads directly."""
+
     node_id: str
     name: str
     ours: bool
-    population: int | None = None
-    days: list[CityDay] = field(default_factory=list)
+    population: int | None
+    cases_7_per_100k: list[float | None]
+    rt_mean: list[float | None]
+    days_since_community_case: list[int | None]
+    beds_free: list[int | None]
+    latest: CityDay | None = None
 
-    @property
-    def latest(self) -> CityDay | None:
-        return self.days[-1] if self.days else None
+
+@dataclass
+class SideBySide:
+    days: list[dt.date]  # from ``since`` to ``until``, every day
+    cities: list[City] = field(default_factory=list)
 
 
-def side_by_side(session: Session, *, since: dt.date, until: dt.date) -> list[City]:
+def _city(node_id: str, name: str, ours: bool, population: int | None, n: int) -> City:
+    return City(node_id, name, ours, population, [None] * n, [None] * n, [None] * n, [None] * n)
+
+
+def side_by_side(session: Session, *, since: dt.date, until: dt.date) -> SideBySide:
     """Every city with a report from ``since`` to ``until``: this one first, then the
-    partners by name; each city's days in order."""
+    partners by name; a later report of a day replaces an earlier one."""
+    n = (until - since).days + 1
     me = this_node(session)
     cities: dict[int | None, City] = {
-        None: City(
-            me.node_id if me else "", me.name if me else "", True, me.population if me else None
-        )
+        None: _city(me.node_id, me.name, True, me.population, n)
+        if me
+        else _city("", "", True, None, n)
     }
     for peer in session.scalars(select(Peer).order_by(Peer.name)):
-        cities[peer.id] = City(peer.node_id, peer.name, False, peer.population)
+        cities[peer.id] = _city(peer.node_id, peer.name, False, peer.population, n)
+    last: dict[int | None, int] = {}
     r = SituationReport
     rows = session.execute(
         select(
@@ -69,18 +84,22 @@ def side_by_side(session: Session, *, since: dt.date, until: dt.date) -> list[Ci
         .order_by(r.peer_id, r.as_of, r.id)
     )
     for peer_id, as_of, population, new_7, rt_mean, since_community, beds in rows:
-        city = cities[peer_id]
+        city, i = cities[peer_id], (as_of - since).days
         people = population or city.population
         city.population = people
-        day = CityDay(
-            as_of,
-            round(new_7 * PER / people, 1) if people else None,
-            rt_mean,
-            since_community,
-            beds,
+        city.cases_7_per_100k[i] = round(new_7 * PER / people, 1) if people else None
+        city.rt_mean[i] = rt_mean
+        city.days_since_community_case[i] = since_community
+        city.beds_free[i] = beds
+        last[peer_id] = i
+    days = [since + dt.timedelta(days=k) for k in range(n)]
+    for peer_id, i in last.items():
+        c = cities[peer_id]
+        c.latest = CityDay(
+            days[i],
+            c.cases_7_per_100k[i],
+            c.rt_mean[i],
+            c.days_since_community_case[i],
+            c.beds_free[i],
         )
-        if city.days and city.days[-1].as_of == as_of:
-            city.days[-1] = day  # a later report of the same day replaces it
-        else:
-            city.days.append(day)
-    return [c for c in cities.values() if c.days]
+    return SideBySide(days, [c for key, c in cities.items() if key in last])

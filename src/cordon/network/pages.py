@@ -25,11 +25,11 @@ def network_page(request: Request, session: SessionDep, who: PageUser) -> Respon
     """Partner cities' latest figures per 100,000 people, the peers and recent messages."""
     needs(who, Permission.network_read)
     on = today()
-    cities = comparison.side_by_side(session, since=on - dt.timedelta(days=DAYS - 1), until=on)
+    view = comparison.side_by_side(session, since=on - dt.timedelta(days=DAYS - 1), until=on)
     messages, total = listing.messages(session, limit=SHOWN)
     context = {
         "node": service.this_node(session),
-        "cities": cities,
+        "cities": view.cities,
         "peers": service.peers(session),
         "messages": messages,
         "total": total,

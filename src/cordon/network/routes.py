@@ -8,13 +8,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from cordon.access.principal import Principal
-from cordon.access.who import NetworkManager, NetworkReader, NetworkSender
+from cordon.access.who import NetworkManager, NetworkReader, NetworkSender, city_level
 from cordon.audit import recorder
 from cordon.core.bounds import Id
 from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
-from cordon.core.errors import CordonError, Forbidden, TooLarge
+from cordon.core.errors import CordonError, TooLarge
 from cordon.core.pagination import Page, PageDep
 from cordon.network import inbox, listing, service, signing
 from cordon.network.enums import Direction, Kind
@@ -32,12 +31,8 @@ from cordon.network.schemas import (
     StatusIn,
 )
 
+CITY = "The network speaks for the whole city: city-level users only."
 router = APIRouter(prefix="/network", tags=["network"])
-
-
-def _city(who: Principal) -> None:
-    if not who.scope.whole_city:
-        raise Forbidden("The network speaks for the whole city: city-level users only.")
 
 
 def _permissions(given: PermissionsIn) -> service.Permissions:
@@ -64,7 +59,7 @@ def get_node(session: SessionDep, who: NetworkReader) -> NodeOut:
 @router.post("/node", response_model=NodeOut, status_code=201)
 def init_node(session: SessionDep, who: NetworkManager, body: NodeIn) -> NodeOut:
     """Give this Cordon its network identity and first keys (once)."""
-    _city(who)
+    city_level(who, CITY)
     service.init_node(session, **body.model_dump())
     return _node_out(session)
 
@@ -72,7 +67,7 @@ def init_node(session: SessionDep, who: NetworkManager, body: NodeIn) -> NodeOut
 @router.post("/node/keys", response_model=NodeOut)
 def rotate_keys(session: SessionDep, who: NetworkManager) -> NodeOut:
     """New keys; the old ones stay valid for a week: send the new card to every peer."""
-    _city(who)
+    city_level(who, CITY)
     service.rotate_keys(session)
     return _node_out(session)
 
@@ -85,7 +80,7 @@ def list_peers(session: SessionDep, who: NetworkReader) -> list[PeerOut]:
 @router.post("/peers", response_model=PeerOut, status_code=201)
 def add_peer(session: SessionDep, who: NetworkManager, body: PeerIn) -> PeerOut:
     """A partner city, from the peer card it gave, with what it may send and receive."""
-    _city(who)
+    city_level(who, CITY)
     return listing.peer_out(
         session, service.add_peer(session, body.card, _permissions(body.permissions))
     )
@@ -99,7 +94,7 @@ def get_peer(session: SessionDep, who: NetworkReader, peer_id: Id) -> PeerOut:
 @router.put("/peers/{peer_id}/card", response_model=PeerOut)
 def refresh_card(session: SessionDep, who: NetworkManager, peer_id: Id, body: CardIn) -> PeerOut:
     """The peer's new card: after it rotated its keys or moved."""
-    _city(who)
+    city_level(who, CITY)
     peer = service.refresh_card(session, peer_id, body.card, version=body.version)
     return listing.peer_out(session, peer)
 
@@ -108,7 +103,7 @@ def refresh_card(session: SessionDep, who: NetworkManager, peer_id: Id, body: Ca
 def set_permissions(
     session: SessionDep, who: NetworkManager, peer_id: Id, body: PermissionsChange
 ) -> PeerOut:
-    _city(who)
+    city_level(who, CITY)
     peer = service.set_permissions(session, peer_id, _permissions(body), version=body.version)
     return listing.peer_out(session, peer)
 
@@ -116,7 +111,7 @@ def set_permissions(
 @router.put("/peers/{peer_id}/status", response_model=PeerOut)
 def set_status(session: SessionDep, who: NetworkManager, peer_id: Id, body: StatusIn) -> PeerOut:
     """Suspend, resume (active) or remove a peer."""
-    _city(who)
+    city_level(who, CITY)
     peer = service.set_status(session, peer_id, body.status, version=body.version)
     return listing.peer_out(session, peer)
 
@@ -145,7 +140,7 @@ def list_messages(
 @router.post("/pings", response_model=list[MessageOut], status_code=202)
 def ping(session: SessionDep, who: NetworkSender, body: PingIn) -> list[MessageOut]:
     """A signed hello to these peers: checks the trust set-up both ways."""
-    _city(who)
+    city_level(who, CITY)
     to = [listing.peer_row(session, peer_id) for peer_id in body.to]
     ping = service.Distribution(Kind.ping, {}, status=body.status)
     sent = service.send(session, ping, to=to, by_user_id=who.user_id)

@@ -7,24 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cordon.access.principal import Principal
-from cordon.access.who import NetworkReader, NetworkSender
+from cordon.access.who import NetworkReader, NetworkSender, city_level
 from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
-from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
 from cordon.network import comparison, sitreps
 from cordon.network.listing import described
 from cordon.network.schemas import MessageOut
-from cordon.network.sitrep_schemas import CityOut, DraftIn, SitRepEdit, SitRepOut, Versioned
+from cordon.network.sitrep_schemas import DraftIn, SideBySideOut, SitRepEdit, SitRepOut, Versioned
 
+CITY = "A situation report speaks for the whole city: city-level users only."
 router = APIRouter(prefix="/network/sitreps", tags=["network"])
-
-
-def _city(who: Principal) -> None:
-    if not who.scope.whole_city:
-        raise Forbidden("A situation report speaks for the whole city: city-level users only.")
 
 
 @router.get("", response_model=Page[SitRepOut])
@@ -42,25 +36,23 @@ def list_sitreps(
     return page.answer(rows, total)
 
 
-@router.get("/side-by-side", response_model=list[CityOut])
+@router.get("/side-by-side", response_model=SideBySideOut)
 def side_by_side(
     session: SessionDep,
     who: NetworkReader,
     days: Annotated[int, Query(ge=1, le=1096, description="Days back from today.")] = 90,
-) -> list[CityOut]:
+) -> SideBySideOut:
     """This city and its partners over time, per 100,000 people: cases in 7 days, Rt, days
     since the last community case, beds free (from the reports sent and received)."""
     until = today()
-    cities = comparison.side_by_side(
-        session, since=until - dt.timedelta(days=days - 1), until=until
-    )
-    return [CityOut.model_validate(c) for c in cities]
+    view = comparison.side_by_side(session, since=until - dt.timedelta(days=days - 1), until=until)
+    return SideBySideOut.model_validate(view)
 
 
 @router.post("", response_model=SitRepOut, status_code=201)
 def draft_sitrep(session: SessionDep, who: NetworkSender, body: DraftIn) -> SitRepOut:
     """A new draft of the city's report, its figures read from the registry."""
-    _city(who)
+    city_level(who, CITY)
     row = sitreps.draft(session, on=body.as_of, by_user_id=who.user_id, by=who.username)
     return sitreps.one(session, row.id)
 
@@ -75,7 +67,7 @@ def edit_sitrep(
     session: SessionDep, who: NetworkSender, report_id: Id, body: SitRepEdit
 ) -> SitRepOut:
     """The summary, measures in force, version and next report due of a draft."""
-    _city(who)
+    city_level(who, CITY)
     sitreps.edit(session, report_id, body)
     return sitreps.one(session, report_id)
 
@@ -84,7 +76,7 @@ def edit_sitrep(
 def approve_sitrep(
     session: SessionDep, who: NetworkSender, report_id: Id, body: Versioned
 ) -> SitRepOut:
-    _city(who)
+    city_level(who, CITY)
     sitreps.approve(
         session, report_id, version=body.version, by_user_id=who.user_id, by=who.username
     )
@@ -97,6 +89,6 @@ def send_sitrep(
 ) -> list[MessageOut]:
     """An approved report to every active peer that receives reports (202: the worker
     delivers each copy)."""
-    _city(who)
+    city_level(who, CITY)
     sent = sitreps.send(session, report_id, version=body.version, by_user_id=who.user_id)
     return described(session, sent)

@@ -124,9 +124,20 @@ class CityDayOut(Out):
 
 
 class CityOut(Out):
+    """One city: its latest report's figures, and each figure on every day of the view
+    (null: no report that day)."""
+
     node_id: str
     name: str
     ours: bool
     population: int | None
     latest: CityDayOut | None
-    days: list[CityDayOut]
+    cases_7_per_100k: list[float | None]
+    rt_mean: list[float | None]
+    days_since_community_case: list[int | None]
+    beds_free: list[int | None]
+
+
+class SideBySideOut(Out):
+    days: list[dt.date] = Field(description="The days of the view, oldest first.")
+    cities: list[CityOut]

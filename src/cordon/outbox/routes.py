@@ -4,9 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from cordon.access.who import OutboxReader
+from cordon.access.who import OutboxReader, city_level
 from cordon.core.deps import SessionDep
-from cordon.core.errors import Forbidden
 from cordon.core.pagination import Page, PageDep
 from cordon.outbox import service
 from cordon.outbox.enums import Channel, MessageStatus
@@ -29,8 +28,7 @@ def list_messages(
 ) -> Page[OutboxMessageOut]:
     """The messages sent and to send, newest first: no text, recipients masked. The outbox
     holds messages to people of the whole city: city-level users only."""
-    if not who.scope.whole_city:
-        raise Forbidden("The outbox holds the whole city's messages: city-level users only.")
+    city_level(who, "The outbox holds the whole city's messages: city-level users only.")
     rows, total = service.listed(
         session,
         statuses=status or tuple(MessageStatus),
