@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from pydantic import ValidationError
+
 
 def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "mark, don't translate"
     """Marks an English message for the catalogue (``make messages`` finds it); returns it."""
@@ -196,3 +198,13 @@ class InvalidInput(CordonError):
         """A problem with one field: ``message`` marked ``N_``, with its ``params``."""
         problem = FieldProblem.of(field_name, message, row=row, **params)
         return cls(detail=f"{field_name}: {problem.message}", problems=[problem])
+
+    @classmethod
+    def of_model(cls, detail: str, exc: ValidationError, *, most: int = 20) -> InvalidInput:
+        """A document that a pydantic model refused (a peer card, an envelope): each problem
+        at its path, never echoing the input."""
+        problems = [
+            FieldProblem(".".join(str(p) for p in e["loc"]) or "document", e["msg"][:200])
+            for e in exc.errors(include_url=False, include_input=False)[:most]
+        ]
+        return cls(detail, problems)

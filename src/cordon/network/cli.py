@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
-from cordon.core.errors import FieldProblem, InvalidInput, NotFound
+from cordon.core.errors import InvalidInput, NotFound
 from cordon.network import listing, service
 from cordon.network.cards import CARD_SIZE, PeerCard
 from cordon.network.enums import AGGREGATE, Direction, DistributionStatus, Kind, PeerStatus
@@ -41,11 +41,7 @@ def _card(path: Path) -> PeerCard:
     try:
         return PeerCard.model_validate_json(raw)
     except ValidationError as exc:
-        problems = [
-            FieldProblem(".".join(str(p) for p in e["loc"]) or "card", e["msg"])
-            for e in exc.errors(include_url=False, include_input=False)
-        ]
-        raise InvalidInput("The peer card could not be read.", problems) from None
+        raise InvalidInput.of_model("The peer card could not be read.", exc) from None
 
 
 def _peer(session: Session, node_id: str) -> Peer:

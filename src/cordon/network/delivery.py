@@ -9,7 +9,6 @@ answers and network errors — transient, tried again after the outbox's back-of
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 
@@ -66,7 +65,7 @@ class NetworkSender:
             raise DeliveryError("peer suspended", permanent=False)
         body = message.body.encode()
         url = base_url + signing.INBOX
-        distribution_id = json.loads(body)["distributionID"]
+        distribution_id = message.key.split(":")[1]  # network:<distribution id>:<peer>
         headers = signing.signed_headers(
             url, body, key_id=self._signer.key_id, key=self._signer.key, nonce=distribution_id
         )

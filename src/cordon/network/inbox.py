@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import recorder
 from cordon.core.dates import now
-from cordon.core.errors import N_, Conflict, FieldProblem, Forbidden, InvalidInput, Unauthorized
+from cordon.core.errors import N_, Conflict, Forbidden, InvalidInput, Unauthorized
 from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
 from cordon.network.envelope import Envelope
@@ -81,11 +81,7 @@ def _envelope(body: bytes) -> Envelope:
     try:
         return Envelope.model_validate_json(body)
     except ValidationError as exc:
-        problems = [
-            FieldProblem(".".join(str(p) for p in e["loc"]) or "envelope", e["msg"][:200])
-            for e in exc.errors(include_url=False, include_input=False)[:20]
-        ]
-        raise InvalidInput("The envelope could not be read.", problems) from None
+        raise InvalidInput.of_model("The envelope could not be read.", exc) from None
 
 
 def receive(session: Session, *, url: str, headers: Mapping[str, str], body: bytes) -> Receipt:
