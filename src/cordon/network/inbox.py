@@ -26,7 +26,7 @@ from cordon.core.errors import N_, Conflict, Forbidden, InvalidInput, Unauthoriz
 from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
 from cordon.network.envelope import Envelope
-from cordon.network.models import NetworkMessage, Peer, PeerKey
+from cordon.network.models import NetworkMessage, NodeIdentity, Peer, PeerKey
 from cordon.network.service import digest_of, node
 
 WINDOW = dt.timedelta(minutes=5)  # a signature older than this is refused (replay window)
@@ -84,11 +84,11 @@ def _envelope(body: bytes) -> Envelope:
         raise InvalidInput.of_model("The envelope could not be read.", exc) from None
 
 
-def receive(session: Session, *, url: str, headers: Mapping[str, str], body: bytes) -> Receipt:
+def receive(session: Session, *, headers: Mapping[str, str], body: bytes) -> Receipt:
     """Verify, check and store one message (the caller commits); see the module's doc."""
-    me = node(session)
+    me = addressed_as(session)
     sender = _sender(session, headers)
-    nonce = _verified(url, headers, body, sender)
+    nonce = _verified(me.base_url + signing.INBOX, headers, body, sender)
     envelope = _envelope(body)
     peer = sender.peer
     if envelope.sender_id != peer.node_id:
@@ -102,9 +102,6 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
             N_("%(node)s may not send %(kind)s."), node=peer.node_id, kind=envelope.kind.value
         )
     digest = digest_of(body)
-    earlier = _stored(session, peer.id, envelope.distribution_id)
-    if earlier is not None:
-        return _again(earlier, digest)
     message = NetworkMessage(
         direction=Direction.received,
         peer_id=peer.id,
@@ -122,7 +119,7 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
         with session.begin_nested():
             session.add(message)
             session.flush()
-    except IntegrityError:  # the same message, received at the same moment by another worker
+    except IntegrityError:  # received before (a retry), or at this moment by another worker
         stored = _stored(session, peer.id, envelope.distribution_id)
         assert stored is not None
         return _again(stored, digest)
@@ -137,6 +134,22 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
         distribution=message.distribution_id,
     )
     return Receipt(message.distribution_id, message.created_at, message.id, again=False)
+
+
+@dataclass(frozen=True)
+class Me:
+    node_id: str
+    base_url: str
+
+
+def addressed_as(session: Session) -> Me:
+    """This node's id and address (what a peer's request is signed for), or 409 as
+    ``service.node``."""
+    row = session.execute(select(NodeIdentity.node_id, NodeIdentity.base_url).limit(1)).first()
+    if row is None:
+        node(session)  # raises, saying how to set the node up
+    assert row is not None
+    return Me(node_id=row.node_id, base_url=row.base_url)
 
 
 def _stored(session: Session, peer_id: int, distribution_id: str) -> NetworkMessage | None:

@@ -15,7 +15,7 @@ from cordon.core.config import get_settings
 from cordon.core.deps import SessionDep
 from cordon.core.errors import CordonError, TooLarge
 from cordon.core.pagination import Page, PageDep
-from cordon.network import inbox, listing, service, signing
+from cordon.network import inbox, listing, service
 from cordon.network.enums import Direction, Kind
 from cordon.network.schemas import (
     CardIn,
@@ -183,8 +183,7 @@ def receive(
         if body is None:
             limit = get_settings().network_max_message_kb
             raise TooLarge(f"A message to this node is at most {limit} kB.")
-        url = service.node(session).base_url + signing.INBOX
-        receipt = inbox.receive(session, url=url, headers=request.headers, body=body)
+        receipt = inbox.receive(session, headers=request.headers, body=body)
     except CordonError as refused:
         session.rollback()
         recorder.note(
