@@ -7,7 +7,8 @@ importing a module.
 - the audit log's listeners on every SQLAlchemy session (``audit.recorder.install``);
 - the audit log told of every bulk insert (``core.bulk``);
 - what holds an isolation order's release (``cordon.reactions.RELEASE_HOLDS``);
-- the outbox's sender of the network channel (``network.delivery``).
+- the outbox's sender of the network channel (``network.delivery``);
+- the worker's jobs by the clock (``outbox.jobs``): the daily situation report.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from __future__ import annotations
 from cordon.audit import recorder
 from cordon.core import bulk, events
 from cordon.isolation import release
-from cordon.network import delivery
-from cordon.outbox import channels
+from cordon.network import delivery, sitrep_schedule
+from cordon.outbox import channels, jobs
 from cordon.outbox.enums import Channel
 from cordon.reactions import REACTIONS, RELEASE_HOLDS
 
@@ -28,3 +29,8 @@ def start() -> None:
     bulk.tell_inserts_to(recorder.bulk_written)
     release.install_holds(RELEASE_HOLDS)
     channels.install_sender(Channel.network, delivery.sender)
+    jobs.install_job(
+        "network.sitrep-schedule",
+        sitrep_schedule.send_scheduled,
+        every_seconds=sitrep_schedule.EVERY_SECONDS,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from xml.etree import ElementTree
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -155,6 +156,36 @@ def test_a_partners_report_is_received_and_listed(
     assert got["distribution_id"] == json.loads(body)["distributionID"]
     changed = client.put(f"{URL}/{got['id']}", json={"version": got["version"], "summary": "x"})
     assert changed.status_code == 409  # a partner's report is read, not changed
+
+
+def test_a_report_is_exported_as_edxl_sitrep_xml(
+    client: TestClient, anonymous: TestClient, hanoi: Session, seoul: Partner
+) -> None:
+    body, headers = seoul.signed(Kind.sitrep, payload=_report(number=12))
+    assert anonymous.post("/api/v1/network/inbox", content=body, headers=headers).is_success
+    (got,) = client.get(URL).json()["items"]
+    answer = client.get(f"{URL}/{got['id']}/edxl-sitrep.xml")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/xml")
+    root = ElementTree.fromstring(answer.content)
+    ns = {"s": "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0", "c": "urn:cordon:network:sitrep:1"}
+    assert root.tag == "{urn:oasis:names:tc:emergency:EDXL:SitRep:1.0}SitRep"
+    assert root.findtext("s:MessageID", namespaces=ns) == json.loads(body)["distributionID"]
+    assert root.findtext("s:ReportNumber", namespaces=ns) == "12"
+    assert root.findtext("s:ReportVersion", namespaces=ns) == "Update"
+    assert root.findtext("s:AuthorizedBy", namespaces=ns) == "Director of Public Health"
+    period = root.find("s:ForTimePeriod", ns)
+    assert period is not None
+    assert period.findtext("s:ToDateTime", namespaces=ns) == f"{today()}T23:59:59+07:00"
+    summary = root.find("s:Report/s:CasualtyAndIllnessSummaryByPeriod", ns)
+    assert summary is not None
+    assert summary.findtext("s:NewCasesLast7Days", namespaces=ns) == "42"
+    assert summary.findtext("s:Deaths", namespaces=ns) == "8"
+    assert summary.findtext("c:RtMean", namespaces=ns) == "0.9"
+    assert summary.findtext("c:Population", namespaces=ns) == "9700000"
+    actions = root.findall("s:Report/s:CurrentActions/s:Description", ns)
+    assert [a.text for a in actions] == ["Social distancing level 2"]
+    assert client.get(f"{URL}/999999/edxl-sitrep.xml").status_code == 404
 
 
 def test_a_payload_that_is_not_a_report_is_refused_whole(

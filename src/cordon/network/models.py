@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +42,8 @@ class NodeIdentity(Base, Timestamped):
     base_url: Mapped[str] = mapped_column(String(300))
     contact: Mapped[str | None] = mapped_column(String(300))
     population: Mapped[int | None] = mapped_column(Integer)
+    # the worker sends the approved report of the day at this local time (none: by hand only)
+    sitrep_daily_at: Mapped[dt.time | None] = mapped_column(Time)
 
 
 class NodeKey(Base, Timestamped):

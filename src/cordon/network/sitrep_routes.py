@@ -5,20 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from cordon.access.who import NetworkReader, NetworkSender, city_level
 from cordon.core.bounds import Id
 from cordon.core.dates import today
 from cordon.core.deps import SessionDep
 from cordon.core.pagination import Page, PageDep
-from cordon.network import comparison, sitreps
+from cordon.network import comparison, sitrep_schedule, sitreps
 from cordon.network.listing import described
 from cordon.network.schemas import MessageOut
-from cordon.network.sitrep_schemas import DraftIn, SideBySideOut, SitRepEdit, SitRepOut, Versioned
+from cordon.network.sitrep_schemas import (
+    DraftIn,
+    ScheduleIn,
+    ScheduleOut,
+    SideBySideOut,
+    SitRepEdit,
+    SitRepOut,
+    Versioned,
+)
 
 CITY = "A situation report speaks for the whole city: city-level users only."
 router = APIRouter(prefix="/network/sitreps", tags=["network"])
+XML = "application/xml"
 
 
 @router.get("", response_model=Page[SitRepOut])
@@ -49,6 +58,19 @@ def side_by_side(
     return SideBySideOut.model_validate(view)
 
 
+@router.get("/schedule", response_model=ScheduleOut)
+def get_schedule(session: SessionDep, who: NetworkReader) -> ScheduleOut:
+    """When the worker sends the approved report of the day (null: by hand only)."""
+    return ScheduleOut(daily_at=sitrep_schedule.daily_at(session))
+
+
+@router.put("/schedule", response_model=ScheduleOut)
+def set_schedule(session: SessionDep, who: NetworkSender, body: ScheduleIn) -> ScheduleOut:
+    """From this local time each day, the worker sends the day's report once it is approved."""
+    city_level(who, CITY)
+    return ScheduleOut(daily_at=sitrep_schedule.set_daily(session, body.daily_at))
+
+
 @router.post("", response_model=SitRepOut, status_code=201)
 def draft_sitrep(session: SessionDep, who: NetworkSender, body: DraftIn) -> SitRepOut:
     """A new draft of the city's report, its figures read from the registry."""
@@ -60,6 +82,16 @@ def draft_sitrep(session: SessionDep, who: NetworkSender, body: DraftIn) -> SitR
 @router.get("/{report_id}", response_model=SitRepOut)
 def get_sitrep(session: SessionDep, who: NetworkReader, report_id: Id) -> SitRepOut:
     return sitreps.one(session, report_id)
+
+
+@router.get(
+    "/{report_id}/edxl-sitrep.xml",
+    response_class=Response,
+    responses={200: {"content": {XML: {}}, "description": "The report as EDXL-SitRep XML."}},
+)
+def sitrep_as_xml(session: SessionDep, who: NetworkReader, report_id: Id) -> Response:
+    """The report in the shape of OASIS EDXL-SitRep 1.0 (docs/network.md)."""
+    return Response(sitreps.as_xml(session, report_id), media_type=XML)
 
 
 @router.put("/{report_id}", response_model=SitRepOut)

@@ -106,6 +106,19 @@ class DraftIn(BaseModel):
     as_of: dt.date | None = Field(default=None, description="Default: today.")
 
 
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    daily_at: dt.time | None = Field(
+        description="Local time (HH:MM) from which the worker sends the approved report of "
+        "the day; null: sent by hand only."
+    )
+
+
+class ScheduleOut(BaseModel):
+    daily_at: dt.time | None
+
+
 class SitRepOut(Out):
     id: int
     peer: str | None = Field(description="The partner city's node id; null for this city's.")

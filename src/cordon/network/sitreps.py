@@ -25,6 +25,7 @@ from cordon.network.enums import DistributionKind, Kind, ReportStatus, ReportVer
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer, SituationReport
 from cordon.network.sitrep_schemas import Figures, SitRep, SitRepEdit, SitRepOut
+from cordon.network.sitrep_xml import sitrep_xml
 from cordon.public.figures import Dashboard, dashboard, rt_windows
 
 ACTIVE_CLUSTER_DAYS = 14  # a cluster with a case this recent is active
@@ -245,3 +246,16 @@ def listed(
 def one(session: Session, report_id: int) -> SitRepOut:
     row = get_or_404(session, SituationReport, report_id, what="situation report")
     return described(session, [row])[0]
+
+
+def as_xml(session: Session, report_id: int) -> str:
+    """The report as EDXL-SitRep XML (``sitrep_xml``), from the city that wrote it."""
+    row = get_or_404(session, SituationReport, report_id, what="situation report")
+    city = session.get(Peer, row.peer_id) if row.peer_id is not None else service.node(session)
+    assert city is not None
+    return sitrep_xml(
+        SitRep.model_validate(row.report),
+        sender=city.node_id,
+        city=city.name,
+        message_id=row.distribution_id,
+    )

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
-from cordon.outbox import service
+from cordon.outbox import jobs, service
 from cordon.outbox.channels import DeliveryError, Outgoing, Sender, configured
 from cordon.outbox.enums import Channel, MessageStatus
 from cordon.outbox.models import OutboxMessage
@@ -57,7 +57,8 @@ class Worker:
         self.stopping = True
 
     def run(self, *, once: bool = False, poll: float = 1.0) -> Tally:
-        """Deliver until stopped; with ``once``, until nothing is due."""
+        """Deliver until stopped; with ``once``, until nothing is due. The installed jobs
+        (``outbox.jobs``) run between rounds, each at its own interval."""
         try:
             # Every move of the worker is one statement: it runs in autocommit on one
             # connection held throughout — one round trip per message on PostgreSQL, where a
@@ -68,7 +69,9 @@ class Worker:
             ):
                 if conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("SET synchronous_commit TO off")
+                clock = jobs.Clock(self.engine)
                 while not self.stopping:
+                    clock.run_due()
                     if self.round(session) == 0:
                         if once:
                             break
