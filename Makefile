@@ -27,6 +27,7 @@ run: install
 	$(BIN)/cordon db upgrade
 	$(BIN)/cordon demo vietnam-2020
 	CORDON_REGIME_FILE=$(DEMO_REGIMES) $(BIN)/cordon demo live-outbreak
+	$(BIN)/cordon demo network
 	CORDON_REGIME_FILE=$(DEMO_REGIMES) $(BIN)/cordon serve
 
 test: install lint typecheck test-sqlite test-postgres

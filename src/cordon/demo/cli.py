@@ -9,16 +9,22 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from cordon.cli.output import console, print_json, user_errors
 from cordon.core.config import PROJECT_ROOT, get_settings
 from cordon.core.dates import today
 from cordon.core.db import session_scope
 from cordon.demo import facts
+from cordon.demo import partner as demo_partner
 from cordon.demo.live_outbreak import ensure_city, load_live_outbreak
+from cordon.demo.network import load_demo_network
 from cordon.demo.synthetic import SyntheticOptions, load_synthetic
 from cordon.demo.users import DemoUser, create_demo_users
 from cordon.demo.vietnam import load_vietnam_2020
+from cordon.network.enums import DistributionStatus, Kind
+from cordon.network.models import Peer
+from cordon.network.service import Distribution, send
 
 app = typer.Typer(
     help="Demo data: Vietnam's real first wave, or a synthetic city.", no_args_is_help=True
@@ -94,6 +100,58 @@ def live_outbreak(
         f"{result.open_flags} open flags, {result.handovers} handover(s), {result.reports} daily "
         f"reports in {time.perf_counter() - started:.1f} s."
     )
+
+
+@app.command("network")
+def network() -> None:
+    """Put the demo city on the inter-city network with two partner cities whose signed
+    situation reports of the last four weeks are in its inbox (once)."""
+    started = time.perf_counter()
+    with user_errors(), session_scope() as session:
+        result = load_demo_network(session)
+        session.commit()
+    if result.skipped:
+        console.print("The city is on the network already: nothing written.")
+        return
+    console.print(
+        f"Hà Nội is on the network with {result.partners} partner cities: {result.received} "
+        f"of their reports received, {result.sent} of its own sent, in "
+        f"{time.perf_counter() - started:.1f} s. Start a live partner: cordon demo partner."
+    )
+
+
+@app.command("partner")
+def partner(
+    port: Annotated[
+        int | None, typer.Option(help="Đà Nẵng's port (default: this city's port + 1).")
+    ] = None,
+    seconds: Annotated[
+        float | None, typer.Option(min=1, help="Stop after this long (default: at Ctrl-C).")
+    ] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="Where Đà Nẵng keeps its database and keys (default var/demo-partner)."),
+    ] = None,
+) -> None:
+    """Start a second Cordon on this machine, Đà Nẵng, a partner of the demo city (run it
+    beside make run): the two exchange cards, Đà Nẵng sends its first report, Hà Nội pings
+    it, and the workers of both deliver until Ctrl-C."""
+    live = demo_partner.Partner(
+        home=home or demo_partner.HOME, port=port or demo_partner.partner_port()
+    )
+    with user_errors(), session_scope() as session:
+        demo_partner.set_up(session, live)
+        peer = session.scalar(select(Peer).where(Peer.node_id == demo_partner.NODE_ID))
+        assert peer is not None
+        ping = Distribution(Kind.ping, {}, status=DistributionStatus.test)
+        send(session, ping, to=[peer])
+        session.commit()
+        demo_partner.first_report(live)
+    console.print(
+        f"{demo_partner.NAME} ({demo_partner.NODE_ID}) serves {live.url}; its report and Hà "
+        "Nội's ping are on their way. Open the Network page of both; Ctrl-C stops it."
+    )
+    demo_partner.run(live, seconds)
 
 
 @app.command("synthetic")
