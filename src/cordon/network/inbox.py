@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import recorder
 from cordon.core.dates import now
+from cordon.core.db import atomic
 from cordon.core.errors import N_, Conflict, Forbidden, InvalidInput, Unauthorized
 from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
@@ -119,9 +120,7 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
         signature=headers.get("signature"),
     )
     try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
+        _store(session, message)
     except IntegrityError:  # the same message, received at the same moment by another worker
         stored = _stored(session, peer.id, envelope.distribution_id)
         assert stored is not None
@@ -137,6 +136,14 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
         distribution=message.distribution_id,
     )
     return Receipt(message.distribution_id, message.created_at, message.id, again=False)
+
+
+@atomic
+def _store(session: Session, message: NetworkMessage) -> None:
+    """The message, in a savepoint inside the request's transaction (on SQLite too, where a
+    bare savepoint would be a transaction of its own: a receiver's refusal must undo it)."""
+    session.add(message)
+    session.flush()
 
 
 def _stored(session: Session, peer_id: int, distribution_id: str) -> NetworkMessage | None:
