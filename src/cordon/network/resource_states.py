@@ -202,6 +202,8 @@ def committed_after(
 ) -> dict[int, int]:
     """Each item's quantity committed once ``given`` is added, or 422 naming the item that
     is unknown or would pass the quantity asked for or offered."""
+    if not given:
+        raise InvalidInput.on("quantities", N_("name at least one item"))
     after = dict(committed)
     for item, quantity in given.items():
         if item not in wanted:

@@ -162,8 +162,9 @@ def apply(session: Session, row: ResourceExchange, taken: Taken) -> ResourceStep
     422) with nothing changed: its state by ``RULES``, its items by what was committed."""
     opener = (row.side is Side.ours) is taken.ours
     state = next_state(taken.step, state=row.state, kind=row.kind, opener=opener)
-    given = {c.item: c.quantity for c in taken.quantities}
+    given: dict[int, int] = {}
     if taken.step is Step.commit:
+        given = {c.item: c.quantity for c in taken.quantities}
         _commit(session, row, given)
     kind = message_kind(taken.step, row.kind)
     step = ResourceStep(
