@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from cordon.network import service
 from cordon.network.enums import DistributionStatus, Kind
 from cordon.network.models import NetworkMessage
 from cordon.network.resource_models import ResourceExchange, ResourceStep
+from cordon.network.resource_schemas import Committed, Opening, Reply
 from networkkit import Partner
 
 URL = "/api/v1/network/resources"
@@ -419,3 +421,12 @@ def test_who_may_read_the_board_and_who_may_act(
     assert anonymous.get(URL, headers=ward).status_code == 403
     assert anonymous.get(f"{URL}/{ours['id']}", headers=ward).status_code == 403
     assert _one(client, ours["id"])["state"] == "open"
+
+
+def test_the_payloads_in_the_docs_are_what_cordon_reads() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "network.md").read_text()
+    section = text[text.index("## Resource requests and offers (EDXL-RM)") :]
+    blocks = [b.split("```", 1)[0] for b in section.split("```json\n")[1:]]
+    opening, commit = (json.loads(b) for b in blocks)
+    assert Opening.model_validate(opening).items[1].role == "ICU nurse"
+    assert Reply.model_validate(commit).quantities == [Committed(item=1, quantity=30000)]
