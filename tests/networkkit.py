@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from http_message_signatures import HTTPMessageSigner, algorithms
 
 from cordon.network.cards import CardKey, PeerCard
-from cordon.network.enums import KeyUse, Kind
+from cordon.network.enums import DistributionStatus, KeyUse, Kind
 from cordon.network.envelope import addressed
 from cordon.network.keys import b64
 from cordon.network.signing import COVERED, INBOX, LABEL, TAG, _Keys, _Request
@@ -68,6 +68,8 @@ class Partner:
         to: str | None = None,
         payload: dict[str, Any] | None = None,
         created: dt.datetime | None = None,
+        references: list[str] | None = None,
+        status: DistributionStatus = DistributionStatus.actual,
     ) -> tuple[bytes, dict[str, str]]:
         envelope = addressed(
             sender=self.node_id,
@@ -75,6 +77,8 @@ class Partner:
             kind=kind,
             payload=payload or {},
             sent_at=dt.datetime.now(dt.UTC),
+            references=references,
+            status=status,
         )
         body = envelope.body().encode()
         return body, self.resigned(body, created=created)

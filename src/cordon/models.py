@@ -20,6 +20,7 @@ from cordon.network.models import (
     PeerKey,
     SituationReport,
 )
+from cordon.network.resource_models import ResourceExchange, ResourceItem, ResourceStep
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -63,6 +64,9 @@ __all__ = [
     "PersonTier",
     "ReachAttempt",
     "RecoveryCode",
+    "ResourceExchange",
+    "ResourceItem",
+    "ResourceStep",
     "ScenarioRun",
     "SelfReport",
     "SituationReport",

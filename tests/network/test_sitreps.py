@@ -18,7 +18,7 @@ from cordon.cases.enums import Classification
 from cordon.core.dates import today
 from cordon.geography.models import AdminUnit
 from cordon.network.enums import Kind
-from cordon.network.models import SituationReport
+from cordon.network.models import NetworkMessage, SituationReport
 from cordon.network.sitreps import figures
 from cordon.public.figures import dashboard
 from networkkit import Partner
@@ -198,6 +198,7 @@ def test_a_payload_that_is_not_a_report_is_refused_whole(
     assert "period_to" in answer.text
     hanoi.rollback()
     assert hanoi.scalar(select(func.count()).select_from(SituationReport)) == 0
+    assert hanoi.scalar(select(func.count()).select_from(NetworkMessage)) == 0  # nor the message
     listed = anonymous.get("/api/v1/network/messages")
     assert listed.status_code == 401
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from cordon.cli.output import AsJson, console, print_json, user_errors
 from cordon.core.db import session_scope
 from cordon.core.errors import InvalidInput, NotFound
-from cordon.network import listing, service, sitrep_cli
+from cordon.network import listing, resource_cli, service, sitrep_cli
 from cordon.network.cards import CARD_SIZE, PeerCard
 from cordon.network.enums import AGGREGATE, Direction, DistributionStatus, Kind, PeerStatus
 from cordon.network.models import Peer
@@ -24,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(sitrep_cli.app, name="sitreps")
+app.add_typer(resource_cli.app, name="resources")
 
 Kinds = Annotated[
     list[Kind] | None,

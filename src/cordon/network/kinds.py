@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from cordon.network import sitreps
+from cordon.network import resource_receive, sitreps
 from cordon.network.enums import Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -24,6 +24,12 @@ def _ping(session: Session, peer: Peer, envelope: Envelope, message: NetworkMess
 RECEIVERS: dict[Kind, Receiver] = {
     Kind.ping: _ping,
     Kind.sitrep: sitreps.receive,
+    Kind.rm_request: resource_receive.receive_opening,
+    Kind.rm_offer: resource_receive.receive_opening,
+    Kind.rm_response: resource_receive.receive_step,
+    Kind.rm_commit: resource_receive.receive_step,
+    Kind.rm_release: resource_receive.receive_step,
+    Kind.rm_return: resource_receive.receive_step,
 }
 
 
