@@ -70,6 +70,7 @@ FEATURE_ROUTERS = (
     "cordon.scenarios.routes",
     "cordon.network.routes",
     "cordon.network.sitrep_routes",
+    "cordon.network.share_routes",
 )
 
 

@@ -18,6 +18,7 @@ from cordon.network.models import (
     NodeKey,
     Peer,
     PeerKey,
+    PersonShare,
     SituationReport,
 )
 from cordon.outbox.models import OutboxMessage
@@ -60,6 +61,7 @@ __all__ = [
     "PeerKey",
     "Person",
     "PersonNameToken",
+    "PersonShare",
     "PersonTier",
     "ReachAttempt",
     "RecoveryCode",

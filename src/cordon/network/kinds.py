@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from cordon.network import sitreps
+from cordon.network import share_receiver, shares, sitreps
 from cordon.network.enums import Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -24,6 +24,9 @@ def _ping(session: Session, peer: Peer, envelope: Envelope, message: NetworkMess
 RECEIVERS: dict[Kind, Receiver] = {
     Kind.ping: _ping,
     Kind.sitrep: sitreps.receive,
+    Kind.share_request: share_receiver.receive_request,
+    Kind.share_answer: shares.receive_answer,
+    Kind.share_revoke: share_receiver.receive_revoke,
 }
 
 
