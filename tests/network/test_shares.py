@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from clikit import cordon
 from conftest import MakeCase, SignIn
 from cordon.audit.models import AuditEntry
 from cordon.cases.models import Case
@@ -435,3 +436,40 @@ def test_only_city_level_users_who_hand_over_may_open_a_share(
     listed = anonymous.get(URL, headers=analyst)
     assert listed.status_code == 200
     assert NAME not in listed.text
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def test_shares_from_the_command_line(
+    client: TestClient, hanoi: Session, hcmc: Partner, make_case: MakeCase
+) -> None:
+    theirs = _received(client, hanoi, hcmc, _content())
+    code, out = cordon("network", "shares", "list", "--direction", "received", "--json")
+    assert code == 0, out
+    assert [s["id"] for s in json.loads(out)["items"]] == [theirs["id"]]
+    assert NAME not in out
+    code, out = cordon("network", "shares", "preview", str(theirs["id"]))
+    assert code == 0, out
+    assert NAME in out
+    assert BASIS in out
+    code, out = cordon("network", "shares", "accept", str(theirs["id"]), "--ward-id", "1")
+    assert code == 1  # not a ward: refused, nothing written
+    assert "ward_id" in out
+    assert _people_named(hanoi, NAME) == []
+    code, out = cordon("network", "shares", "accept", str(theirs["id"]))
+    assert code == 0, out
+    assert "accepted" in out
+    assert len(_people_named(hanoi, NAME)) == 1
+    person = _f1(client, make_case)
+    code, out = cordon(
+        "network", "shares", "send", str(person), "vn-hcmc",
+        "--officer", "Trần Thu Hà", "--contact", "cdc@hanoi.example",
+    )  # fmt: skip
+    assert code == 0, out
+    ours = client.get(URL, params={"person_id": person}).json()["items"][0]
+    code, out = cordon("network", "shares", "revoke", str(ours["id"]))
+    assert code == 0, out
+    assert "revoked" in out
+    code, out = cordon("network", "shares", "reject", str(ours["id"]), "--reason", "no")
+    assert code == 1  # ours, not a partner's

@@ -18,11 +18,14 @@ from cordon.network import listing, service
 from cordon.network.cards import CARD_SIZE, PeerCard
 from cordon.network.enums import AGGREGATE, Direction, DistributionStatus, Kind, PeerStatus
 from cordon.network.models import Peer
+from cordon.network.share_cli import app as shares_app
 
 app = typer.Typer(
     help="The inter-city network: this node, its peer card, partner cities, messages.",
     no_args_is_help=True,
 )
+
+app.add_typer(shares_app, name="shares")
 
 Kinds = Annotated[
     list[Kind] | None,
