@@ -32,7 +32,7 @@ from cordon.network.enums import Direction, DistributionKind, Kind, ShareState
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer, PersonShare
 from cordon.network.share_schemas import ShareAnswer, ShareContent, ShareRequest, ShareRevoke
-from cordon.network.shares import checked, payload_of, row_of, takes_shares
+from cordon.network.shares import NO_RECEIVED, checked, payload_of, row_of, takes_shares
 from cordon.people import service as people
 from cordon.people.schemas import PersonCreate
 
@@ -135,7 +135,7 @@ def preview(session: Session, share_pk: int) -> Preview:
     same (same phone and name, birth year when both know it). The route records the read."""
     row = session.get(PersonShare, share_pk)
     if row is None or row.direction is not Direction.received:
-        raise InvalidInput.on("id", N_("no share received with id %(id)s"), id=share_pk)
+        raise InvalidInput.on("id", NO_RECEIVED, id=share_pk)
     content = _opened(session, row)
     probe = PersonCreate.model_construct(
         full_name=content.person.full_name,

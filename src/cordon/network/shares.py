@@ -45,6 +45,9 @@ from cordon.network.share_schemas import (
 from cordon.people import service as people
 from cordon.tracing import service as tracing
 
+NO_SENT = N_("no share sent with id %(id)s")
+NO_RECEIVED = N_("no share received with id %(id)s")
+
 
 def takes_shares(peer: Peer) -> bool:
     return peer.status is PeerStatus.active and peer.handovers
@@ -183,8 +186,8 @@ def row_of(session: Session, share_pk: int, direction: Direction) -> PersonShare
         select(PersonShare).where(PersonShare.id == share_pk).with_for_update()
     ).first()
     if row is None or row.direction is not direction:
-        what = "share sent" if direction is Direction.sent else "share received"
-        raise InvalidInput.on("id", N_("no %(what)s with id %(id)s"), what=what, id=share_pk)
+        missing = NO_SENT if direction is Direction.sent else NO_RECEIVED
+        raise InvalidInput.on("id", missing, id=share_pk)
     return row
 
 
