@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,13 +23,16 @@ from conftest import MakeCase, SignIn
 from cordon.audit.models import AuditEntry
 from cordon.cases.models import Case
 from cordon.core.dates import today
+from cordon.core.db import new_session
+from cordon.core.errors import Conflict
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder
-from cordon.network import service
+from cordon.network import service, shares
 from cordon.network.enums import Direction, Kind, ShareState
 from cordon.network.envelope import PERSONAL
 from cordon.network.models import NetworkMessage, Peer, PersonShare
+from cordon.network.share_schemas import SenderContact
 from cordon.outbox.models import OutboxMessage
 from cordon.people.models import Person
 from cordon.tracing import service as tracing
@@ -398,6 +403,37 @@ def test_the_database_holds_one_open_share_per_person(
     with pytest.raises(IntegrityError):
         hanoi.commit()
     hanoi.rollback()
+
+
+def test_two_requests_at_the_same_moment_make_one_share(
+    engine: Engine, hanoi: Session, hcmc: Partner, make_case: MakeCase
+) -> None:
+    person = make_case("HN-7", onset_on=today() - dt.timedelta(4)).person_id
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def hand_over() -> None:
+        session = new_session(engine)
+        try:
+            start.wait()
+            sender = SenderContact(officer="Trần Thu Hà", contact="cdc@hanoi.example")
+            shares.request(session, person_id=person, peer_id=hcmc.peer_id, sender=sender)
+            session.commit()
+            outcomes.append("sent")
+        except Conflict:
+            session.rollback()
+            outcomes.append("409")
+        finally:
+            session.close()
+
+    both = [threading.Thread(target=hand_over) for _ in range(2)]
+    for t in both:
+        t.start()
+    for t in both:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["409", "sent"]
+    assert _count(hanoi, PersonShare) == 1
+    assert len(_sent(hanoi, Kind.share_request)) == 1
 
 
 # --- who may ---------------------------------------------------------------------------
