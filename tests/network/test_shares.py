@@ -28,7 +28,7 @@ from cordon.core.errors import Conflict
 from cordon.exposures.models import Exposure
 from cordon.geography.models import AdminUnit
 from cordon.isolation.models import IsolationOrder
-from cordon.network import service, shares
+from cordon.network import service, share_listing, shares
 from cordon.network.enums import Direction, Kind, ShareState
 from cordon.network.envelope import PERSONAL
 from cordon.network.models import NetworkMessage, Peer, PersonShare
@@ -378,6 +378,27 @@ def test_one_open_share_per_person_and_again_only_after_a_no(
     yes = {"share_id": third.json()["share_id"], "state": "accepted"}
     assert _deliver(client, hcmc, Kind.share_answer, yes).status_code == 202
     assert _hand_over(client, person, hcmc).status_code == 409  # handed over, for good
+
+
+def test_an_acceptance_that_crossed_our_revoke_stands(
+    client: TestClient, hanoi: Session, hcmc: Partner, make_case: MakeCase
+) -> None:
+    person = _f1(client, make_case)
+    sent = _hand_over(client, person, hcmc).json()
+    revoked = client.post(f"{URL}/{sent['id']}/revoke", json={"version": sent["version"]})
+    assert revoked.json()["state"] == "revoked"
+    hanoi.rollback()
+    before = share_listing.handed_over(hanoi, person)
+    assert before is not None
+    assert before.state is ShareState.revoked
+    yes = {"share_id": sent["share_id"], "state": "accepted"}
+    assert _deliver(client, hcmc, Kind.share_answer, yes).status_code == 202
+    hanoi.rollback()
+    now = share_listing.handed_over(hanoi, person)
+    assert now is not None
+    assert (now.state, now.peer) == (ShareState.accepted, "vn-hcmc")
+    late_no = {"share_id": sent["share_id"], "state": "rejected", "reason": "late"}
+    assert _deliver(client, hcmc, Kind.share_answer, late_no).status_code == 409
 
 
 def test_the_database_holds_one_open_share_per_person(
