@@ -34,6 +34,7 @@ from cordon.network.envelope import PERSONAL
 from cordon.network.models import NetworkMessage, Peer, PersonShare
 from cordon.network.share_schemas import SenderContact
 from cordon.outbox.models import OutboxMessage
+from cordon.people import service as people
 from cordon.people.models import Person
 from cordon.tracing import service as tracing
 from networkkit import Partner
@@ -399,6 +400,34 @@ def test_an_acceptance_that_crossed_our_revoke_stands(
     assert (now.state, now.peer) == (ShareState.accepted, "vn-hcmc")
     late_no = {"share_id": sent["share_id"], "state": "rejected", "reason": "late"}
     assert _deliver(client, hcmc, Kind.share_answer, late_no).status_code == 409
+
+
+def test_a_merged_duplicates_share_becomes_the_kept_persons(
+    client: TestClient, hanoi: Session, hcmc: Partner, make_case: MakeCase
+) -> None:
+    handed = _f1(client, make_case)
+    assert _hand_over(client, handed, hcmc).status_code == 202
+    kept, other = make_case("K-1").person_id, make_case("K-2").person_id
+    assert _hand_over(client, other, hcmc).status_code == 202
+    hanoi.rollback()
+
+    def merge(keep: int, away: int) -> None:
+        versions = {p: hanoi.get_one(Person, p).version for p in (keep, away)}
+        people.merge_people(
+            hanoi, keep_id=keep, merge_id=away, keep_version=versions[keep],
+            merge_version=versions[away],
+        )  # fmt: skip
+        hanoi.commit()
+
+    merge(kept, handed)
+    moved = share_listing.handed_over(hanoi, kept)
+    assert moved is not None
+    assert moved.state is ShareState.pending
+    assert _hand_over(client, kept, hcmc).status_code == 409
+    merge(kept, other)  # both handed over: the duplicate's share stays its own
+    hanoi.rollback()
+    rows = hanoi.scalars(select(PersonShare).order_by(PersonShare.id))
+    assert [s.person_id for s in rows] == [kept, other]
 
 
 def test_the_database_holds_one_open_share_per_person(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from cordon.cases import service as cases
 from cordon.core.dates import now
 from cordon.core.db import atomic, get_or_404
 from cordon.core.errors import N_, Conflict, InvalidInput
+from cordon.events import PersonsMerged
 from cordon.exposures import service as exposures
 from cordon.network import sealing, service
 from cordon.network.enums import (
@@ -279,3 +280,24 @@ def payload_of(model: type[M], envelope: Envelope) -> M:
             kind=envelope.kind.value,
             why=str(exc)[:200],
         ) from None
+
+
+def on_persons_merged(session: Session, event: PersonsMerged) -> None:
+    """A duplicate's shares become the kept person's, so the kept one shows whether they are
+    handed over. Both handed over at once (two open shares): the duplicate's stays its own,
+    never two open shares for one person."""
+    query = update(PersonShare).where(PersonShare.person_id == event.merged_id)
+    kept_open = session.scalar(
+        select(PersonShare.id).where(
+            PersonShare.direction == Direction.sent,
+            PersonShare.person_id == event.kept_id,
+            PersonShare.state.in_(sorted(OPEN_SHARES)),
+        )
+    )
+    if kept_open is not None:
+        query = query.where(
+            or_(PersonShare.direction != Direction.sent, PersonShare.state.not_in(OPEN_SHARES))
+        )
+    session.execute(
+        query.values(person_id=event.kept_id), execution_options={"synchronize_session": False}
+    )
