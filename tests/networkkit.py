@@ -4,6 +4,7 @@ this node's inbox exactly as a Cordon node does (``network.signing``)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from http_message_signatures import HTTPMessageSigner, algorithms
 from cordon.network.cards import CardKey, PeerCard
 from cordon.network.enums import DistributionStatus, KeyUse, Kind
 from cordon.network.envelope import addressed
-from cordon.network.keys import b64
+from cordon.network.keys import b64, unb64
 from cordon.network.signing import COVERED, INBOX, LABEL, TAG, _Keys, _Request
 
 HERE = "vn-hanoi"  # the node under test
@@ -61,6 +62,23 @@ class Partner:
             ],
         )
 
+    def sealed_share(self, card: PeerCard, content: dict[str, Any]) -> dict[str, Any]:
+        """A share-request's payload: ``content`` sealed to the sealing key of ``card`` (the
+        node under test's card, ``service.card``), as a Cordon node seals it."""
+        key = next(k for k in card.keys if k.use is KeyUse.sealing and k.valid_until is None)
+        box = nacl.public.SealedBox(nacl.public.PublicKey(unb64(key.public)))
+        return {
+            "share_id": content["share_id"],
+            "state": "pending",
+            "lawful_basis": content["lawful_basis"],
+            "sealed_to": key.key_id,
+            "sealed": b64(box.encrypt(json.dumps(content).encode())),
+        }
+
+    def opened(self, sealed: str) -> dict[str, Any]:
+        """The personal part of a share sealed to this partner, opened with its private key."""
+        return dict(json.loads(nacl.public.SealedBox(self.sealing).decrypt(unb64(sealed))))
+
     def signed(
         self,
         kind: Kind,
@@ -85,8 +103,6 @@ class Partner:
 
     def resigned(self, body: bytes, *, created: dt.datetime | None = None) -> dict[str, str]:
         """Headers signing ``body`` now (or at ``created``), with its distribution id."""
-        import json
-
         request = _Request("POST", HERE_URL + INBOX, {"Content-Type": "application/json"})
         HTTPMessageSigner(
             signature_algorithm=algorithms.ED25519, key_resolver=_Keys(self.key)

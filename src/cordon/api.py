@@ -71,6 +71,7 @@ FEATURE_ROUTERS = (
     "cordon.network.routes",
     "cordon.network.sitrep_routes",
     "cordon.network.resource_routes",
+    "cordon.network.share_routes",
 )
 
 

@@ -18,6 +18,7 @@ from cordon.network.models import (
     NodeKey,
     Peer,
     PeerKey,
+    PersonShare,
     SituationReport,
 )
 from cordon.network.resource_models import ResourceExchange, ResourceItem, ResourceStep
@@ -61,6 +62,7 @@ __all__ = [
     "PeerKey",
     "Person",
     "PersonNameToken",
+    "PersonShare",
     "PersonTier",
     "ReachAttempt",
     "RecoveryCode",

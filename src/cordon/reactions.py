@@ -33,6 +33,7 @@ from cordon.isolation import proposals as isolation
 from cordon.isolation import tasks as lab_tasks
 from cordon.isolation.release import Held
 from cordon.monitoring import service as monitoring
+from cordon.network import shares
 from cordon.outreach import service as outreach
 from cordon.public import counts as public
 from cordon.tracing import service as tracing
@@ -49,6 +50,7 @@ REACTIONS = (
         exposures.on_persons_merged,
         outreach.on_persons_merged,
         handovers.on_persons_merged,
+        shares.on_persons_merged,
         isolation.on_persons_merged,
         monitoring.on_persons_merged,
         # … then the tiers, and the orders that follow them

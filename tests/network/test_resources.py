@@ -426,6 +426,7 @@ def test_who_may_read_the_board_and_who_may_act(
 def test_the_payloads_in_the_docs_are_what_cordon_reads() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "network.md").read_text()
     section = text[text.index("## Resource requests and offers (EDXL-RM)") :]
+    section = section[: section.find("\n## ", 3)]  # up to the next section
     blocks = [b.split("```", 1)[0] for b in section.split("```json\n")[1:]]
     opening, commit = (json.loads(b) for b in blocks)
     assert Opening.model_validate(opening).items[1].role == "ICU nurse"

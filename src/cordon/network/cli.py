@@ -18,6 +18,7 @@ from cordon.network import listing, resource_cli, service, sitrep_cli
 from cordon.network.cards import CARD_SIZE, PeerCard
 from cordon.network.enums import AGGREGATE, Direction, DistributionStatus, Kind, PeerStatus
 from cordon.network.models import Peer
+from cordon.network.share_cli import app as shares_app
 
 app = typer.Typer(
     help="The inter-city network: this node, its peer card, partner cities, messages.",
@@ -25,6 +26,8 @@ app = typer.Typer(
 )
 app.add_typer(sitrep_cli.app, name="sitreps")
 app.add_typer(resource_cli.app, name="resources")
+
+app.add_typer(shares_app, name="shares")
 
 Kinds = Annotated[
     list[Kind] | None,

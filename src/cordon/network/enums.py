@@ -21,6 +21,9 @@ class Kind(StrEnum):
 
 
 AGGREGATE = frozenset(Kind) - {Kind.share_request}  # nothing personal travels in these
+# A person handed over between cities: these kinds go both ways with a peer whose
+# ``handovers`` is allowed, and with no other, whatever its lists of kinds say.
+SHARES = frozenset({Kind.share_request, Kind.share_answer, Kind.share_revoke})
 
 
 class DistributionStatus(StrEnum):
@@ -70,3 +73,15 @@ class ReportStatus(StrEnum):
     approved = "approved"  # this city's, ready to send (by hand or on the schedule)
     sent = "sent"  # this city's, sent to its peers
     received = "received"  # a partner city's
+
+
+class ShareState(StrEnum):
+    """A person handed over to a partner city (docs/network.md, "People between cities")."""
+
+    pending = "pending"  # sent, not answered: the sender still holds the person
+    accepted = "accepted"  # the receiver has the person in its registry now
+    rejected = "rejected"  # the receiver said no (the reason says why)
+    revoked = "revoked"  # the sender took it back while it was pending
+
+
+OPEN_SHARES = frozenset({ShareState.pending, ShareState.accepted})  # one per person

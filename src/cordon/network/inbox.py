@@ -28,7 +28,7 @@ from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, NodeIdentity, Peer, PeerKey
-from cordon.network.service import digest_of, node
+from cordon.network.service import allows, digest_of, node
 
 WINDOW = dt.timedelta(minutes=5)  # a signature older than this is refused (replay window)
 
@@ -98,7 +98,7 @@ def receive(session: Session, *, headers: Mapping[str, str], body: bytes) -> Rec
         raise Unauthorized.of(N_("The signature's nonce is not the distribution id."))
     if envelope.recipient != me.node_id:
         raise InvalidInput.on("explicitAddress", N_("is not this node (%(node)s)"), node=me.node_id)
-    if envelope.kind.value not in peer.may_send:
+    if not allows(peer, envelope.kind, peer.may_send):
         raise Forbidden.of(
             N_("%(node)s may not send %(kind)s."), node=peer.node_id, kind=envelope.kind.value
         )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from cordon.network import resource_receive, sitreps
+from cordon.network import resource_receive, share_receiver, shares, sitreps
 from cordon.network.enums import Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -30,6 +30,9 @@ RECEIVERS: dict[Kind, Receiver] = {
     Kind.rm_commit: resource_receive.receive_step,
     Kind.rm_release: resource_receive.receive_step,
     Kind.rm_return: resource_receive.receive_step,
+    Kind.share_request: share_receiver.receive_request,
+    Kind.share_answer: shares.receive_answer,
+    Kind.share_revoke: share_receiver.receive_revoke,
 }
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,6 +29,7 @@ from cordon.network.enums import (
     KeyUse,
     PeerStatus,
     ReportStatus,
+    ShareState,
 )
 
 
@@ -159,3 +161,48 @@ class SituationReport(Base, Timestamped):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (Index("ix_network_sitreps_peer_day", "peer_id", "as_of"),)
+
+
+# One open share per person: pending or accepted, whatever the peer (docs/network.md).
+OPEN_SENT = "direction = 'sent' AND state IN ('pending', 'accepted')"
+
+
+class PersonShare(Base, Timestamped):
+    """A person handed over to a partner city (``sent``: ``person_id`` is ours) or from one
+    (``received``: ``person_id`` is the person its acceptance made or chose). Both sides
+    know it by ``share_id``. A received share keeps the personal part as it came, sealed to
+    this node's key (``sealed_to``): opened in memory to preview or accept it, never stored
+    in clear. A sent one keeps no personal part: the person is in our registry."""
+
+    __tablename__ = "network_shares"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    share_id: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[Direction] = mapped_column(Enum(Direction, native_enum=False, length=16))
+    peer_id: Mapped[int] = mapped_column(ForeignKey("network_peers.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    state: Mapped[ShareState] = mapped_column(Enum(ShareState, native_enum=False, length=16))
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    sealed_to: Mapped[str | None] = mapped_column(String(100))
+    sealed: Mapped[str | None] = mapped_column(Text)
+    request_distribution_id: Mapped[str] = mapped_column(String(64))
+    answer_distribution_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (
+        Index("ux_network_shares_once", "direction", "peer_id", "share_id", unique=True),
+        Index(
+            "ux_network_shares_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text(OPEN_SENT),
+            postgresql_where=text(OPEN_SENT),
+        ),
+        Index("ix_network_shares_person", "person_id"),
+        Index("ix_network_shares_state", "direction", "state", "id"),
+    )

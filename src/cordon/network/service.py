@@ -23,6 +23,7 @@ from cordon.network import keys
 from cordon.network.cards import NODE_ID, CardKey, PeerCard, checked_url
 from cordon.network.enums import (
     AGGREGATE,
+    SHARES,
     Direction,
     DistributionKind,
     DistributionStatus,
@@ -348,7 +349,15 @@ def _copy(
 
 
 def _receives(peer: Peer, kind: Kind) -> bool:
-    return peer.status is PeerStatus.active and kind.value in peer.may_receive
+    return peer.status is PeerStatus.active and allows(peer, kind, peer.may_receive)
+
+
+def allows(peer: Peer, kind: Kind, kinds: Collection[str]) -> bool:
+    """Whether ``kind`` goes that way with ``peer`` (``kinds``: its may_send or may_receive):
+    a share of a person goes both ways when handovers are allowed, and never otherwise."""
+    if kind in SHARES:
+        return peer.handovers
+    return kind.value in kinds
 
 
 def digest_of(body: bytes) -> str:
