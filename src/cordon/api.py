@@ -49,6 +49,7 @@ PAGE_ROUTERS = (
     "cordon.public.pages",
     "cordon.scenarios.pages",
     "cordon.network.pages",
+    "cordon.network.warning_feed",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",
@@ -70,6 +71,7 @@ FEATURE_ROUTERS = (
     "cordon.scenarios.routes",
     "cordon.network.routes",
     "cordon.network.sitrep_routes",
+    "cordon.network.warning_routes",
 )
 
 

@@ -20,6 +20,7 @@ from cordon.network.models import (
     PeerKey,
     SituationReport,
 )
+from cordon.network.warning_models import EarlyWarning
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -39,6 +40,7 @@ __all__ = [
     "Cluster",
     "ClusterCase",
     "DailyCount",
+    "EarlyWarning",
     "EventExposure",
     "Exposure",
     "Facility",

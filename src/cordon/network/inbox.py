@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import recorder
 from cordon.core.dates import now
+from cordon.core.db import savepoint
 from cordon.core.errors import N_, Conflict, Forbidden, InvalidInput, Unauthorized
 from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
@@ -119,7 +120,7 @@ def receive(session: Session, *, url: str, headers: Mapping[str, str], body: byt
         signature=headers.get("signature"),
     )
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(message)
             session.flush()
     except IntegrityError:  # the same message, received at the same moment by another worker

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from cordon.network import sitreps
+from cordon.network import sitreps, warnings
 from cordon.network.enums import Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -24,6 +24,7 @@ def _ping(session: Session, peer: Peer, envelope: Envelope, message: NetworkMess
 RECEIVERS: dict[Kind, Receiver] = {
     Kind.ping: _ping,
     Kind.sitrep: sitreps.receive,
+    Kind.cap_alert: warnings.receive,
 }
 
 
