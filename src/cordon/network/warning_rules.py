@@ -108,7 +108,7 @@ class Finding:
     area: Area
 
 
-def _unit_area(session: Session, unit_id: int | None) -> Area:
+def unit_area(session: Session, unit_id: int | None) -> Area:
     """A ward (with its district) or, when none is known, the whole city."""
     if unit_id is not None:
         ward = geography.get_unit(session, unit_id)
@@ -131,7 +131,7 @@ def _clusters(
 ) -> Iterator[Finding]:
     since = on - dt.timedelta(days=rule.days - 1)
     for cluster, n in clusters.grown(session, since=since, until=on, at_least=rule.cases):
-        area = _unit_area(session, cluster.ward_id)
+        area = unit_area(session, cluster.ward_id)
         values = {"city": me.name, "cluster": cluster.name, "cases": n, "days": rule.days}
         yield Finding(f"cluster:{cluster.code}", {**values, "area": area.area_desc}, area)
 
@@ -168,7 +168,7 @@ def _travel(
 ) -> Iterator[Finding]:
     partners = [p for p in service.peers(session) if Kind.cap_alert.value in p.may_receive]
     since = on - dt.timedelta(days=rule.days - 1)
-    area = _unit_area(session, None)
+    area = unit_area(session, None)
     for trip in investigation.trips(session, since=since, until=on):
         if not _in_window(trip, rule.look_back_days):
             continue

@@ -8,7 +8,6 @@ and each send through ``service.send``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -20,7 +19,7 @@ from cordon.audit import recorder
 from cordon.core.dates import now
 from cordon.core.db import get_or_404
 from cordon.core.errors import N_, Conflict, InvalidInput
-from cordon.network import cap, service, warning_alerts
+from cordon.network import cap, service, warning_alerts, warning_inbox
 from cordon.network.enums import DistributionKind, DistributionStatus, Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -37,7 +36,6 @@ STATUSES = {
     CapStatus.actual: DistributionStatus.actual,
     CapStatus.exercise: DistributionStatus.exercise,
 }
-PAYLOAD = "content.payload"
 
 
 def alert_of(row: EarlyWarning) -> Alert:
@@ -246,54 +244,20 @@ def follow(
 # -- a partner's ---------------------------------------------------------------------------
 
 
-def _payload(envelope: Envelope, peer: Peer) -> Alert:
-    """The payload's alert, if its JSON is valid, its XML valid CAP 1.2 and the same alert,
-    and its sender the peer that signed it."""
-    try:
-        payload = WarningPayload.model_validate(envelope.content.payload)
-    except ValidationError as exc:
-        raise InvalidInput.of_model("The payload is not a CAP warning.", exc) from None
-    if cap.read(payload.xml, field=f"{PAYLOAD}.xml") != payload.alert:
-        raise InvalidInput.on(f"{PAYLOAD}.xml", N_("is not the same alert as the JSON"))
-    if payload.alert.sender != peer.node_id:
-        raise InvalidInput.on(f"{PAYLOAD}.alert.sender", N_("is not the peer that signed it"))
-    return payload.alert
-
-
-def _followed_chain(session: Session, alert: Alert) -> str:
-    """The chain an Update or a Cancel follows: every alert it names received before."""
-    named = alert.earlier
-    rows = session.scalars(
-        select(EarlyWarning).where(
-            EarlyWarning.sender == alert.sender,
-            EarlyWarning.identifier.in_([r.identifier for r in named]),
-        )
-    ).all()
-    known = {r.identifier: r for r in rows}
-    for ref in named:
-        if ref.sender != alert.sender or ref.identifier not in known:
-            raise InvalidInput.on(
-                f"{PAYLOAD}.alert.references",
-                N_("names an alert not received from %(node)s: %(id)s"),
-                node=alert.sender,
-                id=ref.identifier[:200],
-            )
-    chains = {r.chain for r in rows}
-    if len(chains) != 1:
-        raise InvalidInput.on(f"{PAYLOAD}.alert.references", N_("names alerts of two warnings"))
-    return chains.pop()
-
-
 def receive(session: Session, peer: Peer, envelope: Envelope, message: NetworkMessage) -> None:
     """A partner's alert, stored, what the city sees of its chain, and told to the officers
     (the kinds table calls this; a refusal refuses the whole message)."""
-    alert = _payload(envelope, peer)
+    alert = warning_inbox.payload(envelope, peer)
     stored = select(EarlyWarning.id).where(
         EarlyWarning.sender == alert.sender, EarlyWarning.identifier == alert.identifier
     )
     if session.scalar(stored) is not None:
         raise Conflict.of(N_("Alert %(id)s was received before."), id=alert.identifier[:200])
-    chain = alert.identifier if alert.msg_type is MsgType.alert else _followed_chain(session, alert)
+    chain = (
+        alert.identifier
+        if alert.msg_type is MsgType.alert
+        else warning_inbox.followed_chain(session, alert)
+    )
     row = EarlyWarning(
         peer_id=peer.id,
         status=WarningStatus.received,
@@ -308,7 +272,3 @@ def receive(session: Session, peer: Peer, envelope: Envelope, message: NetworkMe
     _end_earlier(session, row)
     recorder.note(session, "network.warning received", "network_warnings", row.id)
     warning_alerts.notify(session, row, alert, peer)
-
-
-def expired(row: EarlyWarning, at: dt.datetime) -> bool:
-    return row.expires_at is not None and row.expires_at <= at
