@@ -49,6 +49,7 @@ PAGE_ROUTERS = (
     "cordon.public.pages",
     "cordon.scenarios.pages",
     "cordon.network.pages",
+    "cordon.network.warning_feed",
 )
 FEATURE_ROUTERS = (
     "cordon.access.routes",
@@ -72,6 +73,7 @@ FEATURE_ROUTERS = (
     "cordon.network.sitrep_routes",
     "cordon.network.resource_routes",
     "cordon.network.share_routes",
+    "cordon.network.warning_routes",
 )
 
 

@@ -22,6 +22,7 @@ from cordon.network.models import (
     SituationReport,
 )
 from cordon.network.resource_models import ResourceExchange, ResourceItem, ResourceStep
+from cordon.network.warning_models import EarlyWarning
 from cordon.outbox.models import OutboxMessage
 from cordon.outreach.models import ReachAttempt
 from cordon.people.models import Household, Person, PersonNameToken
@@ -41,6 +42,7 @@ __all__ = [
     "Cluster",
     "ClusterCase",
     "DailyCount",
+    "EarlyWarning",
     "EventExposure",
     "Exposure",
     "Facility",

@@ -19,6 +19,11 @@ PARAMS: dict[MessageKind, dict[str, templates.Param]] = {
     MessageKind.report_link: {"link": "https://cordon.soytehanoi.example/r/Xk2p9QaLm3"},
     MessageKind.flag_raised: {"flag": "fever", "record": "P-0001234"},
     MessageKind.release: {"date": dt.date(2021, 8, 3)},
+    MessageKind.warning_received: {
+        "city": "Thành phố Hồ Chí Minh",
+        "event": "Ổ dịch COVID-19 tại Bệnh viện Bệnh Nhiệt đới, Quận 8, đang lan rộng",
+    },
+    MessageKind.warning_cancelled: {"city": "Seoul", "event": "COVID-19 cluster in Itaewon"},
 }
 
 

@@ -4,12 +4,16 @@ ORM write is (``audit.recorder``: the investigation and each place visited)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from cordon.cases.models import CaseInvestigation, CaseVisit
+from cordon.cases.enums import F0_STATUSES
+from cordon.cases.models import Case, CaseInvestigation, CaseVisit
 from cordon.cases.schemas import InvestigationFields, InvestigationOut, Visit
 from cordon.cases.service import get_case
 from cordon.core.db import atomic
@@ -120,4 +124,50 @@ def visits_by_case(
     out: dict[int, list[CaseVisit]] = {}
     for row in session.scalars(query):
         out.setdefault(row.case_id, []).append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Trip:
+    """A trip a confirmed case's investigation records, with the case's dates (no person)."""
+
+    case_id: int
+    confirmed_on: dt.date
+    onset_on: dt.date | None
+    sample_on: dt.date | None
+    isolated_on: dt.date | None
+    place: str
+    from_on: dt.date
+    to_on: dt.date | None
+
+
+def trips(session: Session, *, since: dt.date, until: dt.date) -> list[Trip]:
+    """The trips recorded for the cases confirmed from ``since`` to ``until`` (the early
+    warnings' rule on travel between cities), the earliest confirmed first."""
+    found = session.execute(
+        select(Case, CaseInvestigation.travel)
+        .join(CaseInvestigation, CaseInvestigation.case_id == Case.id)
+        .where(
+            Case.status.in_(sorted(F0_STATUSES)),
+            Case.confirmed_on >= since,
+            Case.confirmed_on <= until,
+        )
+        .order_by(Case.confirmed_on, Case.id)
+    )
+    out = []
+    for case, travel in found:
+        for trip in travel or []:
+            assert case.confirmed_on is not None
+            out.append(
+                Trip(
+                    case_id=case.id,
+                    confirmed_on=case.confirmed_on,
+                    onset_on=case.onset_on,
+                    sample_on=case.sample_on,
+                    isolated_on=case.isolated_on,
+                    place=str(trip.get("place") or ""),
+                    from_on=dt.date.fromisoformat(str(trip["from_on"])),
+                    to_on=dt.date.fromisoformat(str(trip["to_on"])) if trip.get("to_on") else None,
+                )
+            )
     return out

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from cordon.cases import chains
-from cordon.cases.enums import CaseStatus
+from cordon.cases.enums import F0_STATUSES, CaseStatus
 from cordon.cases.models import Case
 from cordon.clusters.enums import ClusterKind
 from cordon.clusters.models import Cluster, ClusterCase
@@ -212,3 +212,25 @@ def ward_name(session: Session, ward_id: int | None) -> str | None:
         if ward_id is None
         else session.scalar(select(AdminUnit.name).where(AdminUnit.id == ward_id))
     )
+
+
+def grown(
+    session: Session, *, since: dt.date, until: dt.date, at_least: int
+) -> list[tuple[Cluster, int]]:
+    """Clusters with at least ``at_least`` member cases confirmed from ``since`` to ``until``
+    (both days included), with that count, by code (the early warnings' rule)."""
+    counted = func.count(ClusterCase.case_id)
+    found = session.execute(
+        select(Cluster, counted)
+        .join(ClusterCase, ClusterCase.cluster_id == Cluster.id)
+        .join(Case, Case.id == ClusterCase.case_id)
+        .where(
+            Case.status.in_(sorted(F0_STATUSES)),
+            Case.confirmed_on >= since,
+            Case.confirmed_on <= until,
+        )
+        .group_by(Cluster.id)
+        .having(counted >= at_least)
+        .order_by(Cluster.code)
+    )
+    return [(cluster, int(n)) for cluster, n in found]

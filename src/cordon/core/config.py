@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         description="TOML file of case discharge rules; the built-in Vietnamese rules when "
         "unset (docs/cases.md).",
     )
+    warning_rules_file: Path | None = Field(
+        default=None,
+        description="TOML file of the rules that propose early warnings to partner cities; "
+        "the built-in rules when unset (docs/network.md).",
+    )
     page_size_max: int = Field(default=500, description="Largest page any list endpoint returns.")
     max_upload_mb: int = Field(
         default=50,

@@ -10,7 +10,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import ColumnElement, MetaData, create_engine, event, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 from cordon.core.config import get_settings
 from cordon.core.errors import NotFound
@@ -108,12 +108,18 @@ def atomic(write: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[
 
     @wraps(write)
     def in_savepoint(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if is_sqlite(session):
-            _begin_writing(session)
-        with session.begin_nested():
+        with savepoint(session):
             return write(session, *args, **kwargs)
 
     return in_savepoint
+
+
+def savepoint(session: Session) -> SessionTransaction:
+    """A savepoint inside the caller's transaction (on SQLite, that transaction begun first:
+    see ``_begin_writing``), for a write that may clash and be undone alone."""
+    if is_sqlite(session):
+        _begin_writing(session)
+    return session.begin_nested()
 
 
 def is_sqlite(session: Session) -> bool:

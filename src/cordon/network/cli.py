@@ -19,6 +19,7 @@ from cordon.network.cards import CARD_SIZE, PeerCard
 from cordon.network.enums import AGGREGATE, Direction, DistributionStatus, Kind, PeerStatus
 from cordon.network.models import Peer
 from cordon.network.share_cli import app as shares_app
+from cordon.network.warning_cli import app as warnings_app
 
 app = typer.Typer(
     help="The inter-city network: this node, its peer card, partner cities, messages.",
@@ -224,3 +225,6 @@ def messages(
         )
     console.print(table)
     console.print(f"{total:,} messages.")
+
+
+app.add_typer(warnings_app, name="warnings")

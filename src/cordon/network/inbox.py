@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cordon.audit import recorder
 from cordon.core.dates import now
-from cordon.core.db import atomic
+from cordon.core.db import savepoint
 from cordon.core.errors import N_, Conflict, Forbidden, InvalidInput, Unauthorized
 from cordon.network import keys, kinds, signing
 from cordon.network.enums import Direction, KeyUse, PeerStatus
@@ -117,7 +117,9 @@ def receive(session: Session, *, headers: Mapping[str, str], body: bytes) -> Rec
         signature=headers.get("signature"),
     )
     try:
-        _store(session, message)
+        with savepoint(session):
+            session.add(message)
+            session.flush()
     except IntegrityError:  # received before (a retry), or at this moment by another worker
         stored = _stored(session, peer.id, envelope.distribution_id)
         assert stored is not None
@@ -149,14 +151,6 @@ def addressed_as(session: Session) -> Me:
         node(session)  # raises, saying how to set the node up
     assert row is not None
     return Me(node_id=row.node_id, base_url=row.base_url)
-
-
-@atomic
-def _store(session: Session, message: NetworkMessage) -> None:
-    """The message, in a savepoint inside the request's transaction (on SQLite too, where a
-    bare savepoint would be a transaction of its own: a receiver's refusal must undo it)."""
-    session.add(message)
-    session.flush()
 
 
 def _stored(session: Session, peer_id: int, distribution_id: str) -> NetworkMessage | None:

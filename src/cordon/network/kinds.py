@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from cordon.network import resource_receive, share_receiver, shares, sitreps
+from cordon.network import resource_receive, share_receiver, shares, sitreps, warnings
 from cordon.network.enums import Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
@@ -33,6 +33,7 @@ RECEIVERS: dict[Kind, Receiver] = {
     Kind.share_request: share_receiver.receive_request,
     Kind.share_answer: shares.receive_answer,
     Kind.share_revoke: share_receiver.receive_revoke,
+    Kind.cap_alert: warnings.receive,
 }
 
 

@@ -25,6 +25,8 @@ class MessageKind(StrEnum):
     report_link = "report_link"  # the link to today's self-report form
     flag_raised = "flag_raised"  # to the ward health worker: which flag, whose record
     release = "release"  # released from isolation on a date
+    warning_received = "warning_received"  # to officers: a partner city's early warning
+    warning_cancelled = "warning_cancelled"  # to officers: a partner city cancelled one
     envelope = "envelope"  # the network's: a machine-readable envelope, no template
 
 
