@@ -23,14 +23,22 @@ from cordon.network.models import NetworkMessage, SituationReport
 def test_the_demo_city_has_partners_and_their_reports(client: TestClient, hanoi: Session) -> None:
     result = load_demo_network(hanoi)
     hanoi.commit()
-    assert (result.partners, result.received) == (len(PARTNERS), len(PARTNERS) * DAYS)
+    assert (result.partners, result.received) == (len(PARTNERS), len(PARTNERS) * DAYS + 2)
     assert result.sent == OURS * len(PARTNERS)
     messages = client.get("/api/v1/network/messages", params={"limit": 200}).json()
     received = [m for m in messages["items"] if m["direction"] == "received"]
-    assert len(received) == len(PARTNERS) * DAYS
+    assert len(received) == len(PARTNERS) * DAYS + 2  # the reports, a warning, an offer
     assert {m["peer"] for m in received} == {p.node_id for p in PARTNERS}
     stored = hanoi.scalars(select(NetworkMessage).where(NetworkMessage.signature.is_not(None)))
-    assert len(stored.all()) == len(PARTNERS) * DAYS  # each kept with its signature
+    assert len(stored.all()) == len(PARTNERS) * DAYS + 2  # each kept with its signature
+    (warning,) = client.get("/api/v1/network/warnings", params={"in_force": "true"}).json()[
+        "items"
+    ]
+    assert (warning["peer"], warning["alert"]["info"]["severity"]) == ("kr-seoul", "Severe")
+    board = client.get("/api/v1/network/resources").json()
+    assert [(x["peer"], x["kind"], x["state"]) for x in board["items"]] == [
+        ("vn-hcmc", "offer", "open")
+    ]
     view = client.get("/api/v1/network/sitreps/side-by-side", params={"days": 28}).json()
     cities = {c["node_id"]: c for c in view["cities"]}
     assert set(cities) == {"vn-hanoi", "vn-hcmc", "kr-seoul"}

@@ -4,11 +4,14 @@ the messages; not set up yet, it says how; only roles that read the network see 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cordon.demo.network import load_demo_network
 from cordon.network.enums import Kind
+from cordon.network.models import SituationReport
 from networkkit import Partner
-from pagekit import Browser
+from pagekit import Browser, csrf_of
 
 from .test_sitreps import _report
 
@@ -39,3 +42,43 @@ def test_a_role_without_the_network_does_not_see_it(browser: Browser) -> None:
     worker = browser("ward_worker", "00001", lang="en")
     assert 'href="/network"' not in worker.get("/").text
     assert worker.get("/network").status_code == 403
+
+
+def test_the_demo_network_on_the_page_and_todays_report_approved_and_sent(
+    browser: Browser, hanoi: Session
+) -> None:
+    load_demo_network(hanoi)
+    hanoi.commit()
+    epi = browser("epidemiologist", "01", lang="en")
+    page = epi.get("/network")
+    assert page.status_code == 200, page.text
+    assert 'id="cities-chart"' in page.text  # cases per 100,000, a line per city
+    assert "Thành phố Hồ Chí Minh" in page.text
+    assert "Gangnam office cluster" in page.text  # Seoul's warning, in force
+    assert "their offer" in page.text
+    assert "50,000 kits" in page.text  # Hồ Chí Minh City's test kits
+    assert "Approve the report" in page.text  # today's draft
+    form = {"csrf_token": csrf_of(page.text), "action": "approve"}
+    report = hanoi.scalars(
+        select(SituationReport)
+        .where(SituationReport.peer_id.is_(None))
+        .order_by(SituationReport.id.desc())
+    ).first()
+    assert report is not None
+    answer = epi.post(
+        f"/network/sitreps/{report.id}",
+        data={**form, "version": report.version},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    page = epi.get("/network")
+    assert "Send it to the partner cities" in page.text
+    hanoi.expire_all()
+    form = {"csrf_token": csrf_of(page.text), "action": "send", "version": report.version}
+    sent = epi.post(f"/network/sitreps/{report.id}", data=form, follow_redirects=False)
+    assert sent.status_code == 303
+    hanoi.expire_all()
+    assert hanoi.get(SituationReport, report.id).status.value == "sent"  # type: ignore[union-attr]
+    district = browser("district_officer", "001", lang="en")
+    refused = district.post(f"/network/sitreps/{report.id}", data=form)
+    assert refused.status_code == 403  # a report speaks for the whole city

@@ -47,12 +47,13 @@ def band_chart(
     *,
     title: str,
     y_label: str,
-    interval_label: str,
+    interval_label: str | None,
     desc: str | None = None,
     layout: Layout = Layout(),
 ) -> str:
     """Each band's median as a line over its interval (shaded), all on one y axis from 0.
-    The legend names each line, then the shading (``interval_label``, e.g. "90% of runs").
+    The legend names each line, then the shading (``interval_label``, e.g. "90% of runs";
+    None for lines without an interval, each band then as wide as its line).
     ``desc`` defaults to each series' last day: ``Name: 12 (8–19)``."""
     if len(bands) > len(BAND_COLOURS):
         raise ValueError(f"at most {len(BAND_COLOURS)} series can be told apart")
@@ -63,7 +64,9 @@ def band_chart(
     ticks = nice_ticks(highest if highest >= TINY else 0.0)
     head, y = _title(title, layout.width)
     items = [("line", BAND_COLOURS[i], b.label) for i, b in enumerate(bands)]
-    legend, y = _legend(y + 6, layout.width, [*items, ("band", INK, interval_label)])
+    if interval_label is not None:
+        items.append(("band", INK, interval_label))
+    legend, y = _legend(y + 6, layout.width, items)
     axes, frame, height = _frame(y, layout, days=days, ticks=ticks, y_label=y_label)
     parts = [head, legend, axes]
     for i, (band, parts_of_band) in enumerate(zip(bands, runs, strict=True)):

@@ -1,7 +1,8 @@
 """The demo city on the inter-city network: Hà Nội as a node, with two partner cities —
 Hồ Chí Minh City and Seoul — whose signed situation reports of the last weeks are already in
-its inbox, received as any peer's are (signed envelopes through ``network.inbox``), and the
-city's own reports of those weeks sent to them. Today's report waits as a draft for an
+its inbox with Seoul's early warning and Hồ Chí Minh City's offer of supplies, received as
+any peer's are (signed envelopes through ``network.inbox``), and the city's own reports of
+those weeks sent to them. Today's report waits as a draft for an
 officer to approve and send.
 
 The partners' keys are made here and thrown away: the demo partners have said what they
@@ -22,12 +23,13 @@ from sqlalchemy.orm import Session
 
 from cordon.core.config import get_settings
 from cordon.core.dates import today
-from cordon.network import inbox, service, signing, sitreps
+from cordon.network import cap, inbox, service, signing, sitreps
 from cordon.network.cards import CardKey, PeerCard
 from cordon.network.enums import KeyUse, Kind
 from cordon.network.envelope import addressed
 from cordon.network.keys import b64
 from cordon.network.sitrep_schemas import SitRep
+from cordon.network.warning_schemas import Alert
 
 HANOI = ("vn-hanoi", "Hà Nội", 8_246_600)
 DAYS = 28  # weeks of reports already exchanged
@@ -92,12 +94,16 @@ def load_demo_network(session: Session, *, seed: int = 17) -> NetworkResult:
     )
     rng = random.Random(seed)
     received = 0
+    keys = {}
     for partner in PARTNERS:
-        key = Ed25519PrivateKey.generate()
+        keys[partner.node_id] = key = Ed25519PrivateKey.generate()
         service.add_peer(session, _card(partner, key), service.Permissions())
         for report in _reports(partner, rng):
-            _receive(session, me.base_url, partner.node_id, key, report)
+            _receive(session, me.base_url, partner.node_id, key, Kind.sitrep, report)
             received += 1
+    _receive(session, me.base_url, "kr-seoul", keys["kr-seoul"], Kind.cap_alert, _warning())
+    _receive(session, me.base_url, "vn-hcmc", keys["vn-hcmc"], Kind.rm_offer, _offer())
+    received += 2
     sent = 0
     for back in range(OURS, 0, -1):
         row = sitreps.draft(session, on=today() - dt.timedelta(days=back), by_user_id=None, by=_BY)
@@ -203,18 +209,79 @@ def _summary(partner: DemoPartner, week: int, before: int) -> str:
     return f"{partner.name}: {week} cases in 7 days, {trend}."
 
 
+def _warning() -> dict[str, Any]:
+    """Seoul's early warning of yesterday: a cluster with cases who flew to Hà Nội."""
+    sent = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=20)).replace(microsecond=0)
+    alert = Alert.model_validate(
+        {
+            "identifier": f"kr-seoul-{sent:%Y%m%d}-1",
+            "sender": "kr-seoul",
+            "sent": sent.isoformat(),
+            "status": "Actual",
+            "msgType": "Alert",
+            "scope": "Public",
+            "info": {
+                "language": "en-US",
+                "category": "Health",
+                "event": "COVID-19 cluster",
+                "urgency": "Expected",
+                "severity": "Severe",
+                "certainty": "Observed",
+                "expires": (sent + dt.timedelta(days=14)).isoformat(),
+                "headline": "Gangnam office cluster: 38 cases in 6 days, travellers to Hà Nội",
+                "description": "Cases linked to a call centre in Gangnam-gu; four of them flew "
+                "Seoul–Hà Nội in their infectious period.",
+                "instruction": "Trace and test passengers of the flights in the manifest sent "
+                "by the airline; isolate close contacts for 14 days.",
+                "contact": "Seoul Metropolitan Government, +82 2 120",
+                "area": [
+                    {
+                        "areaDesc": "Yeoksam 1-dong, Gangnam-gu, Seoul",
+                        "polygon": ["37.495,127.030 37.505,127.030 37.505,127.045 37.495,127.030"],
+                        "geocode": [{"valueName": "KR-ADMIN", "value": "1168064000"}],
+                    }
+                ],
+            },
+        }
+    )
+    return {"alert": alert.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "xml": cap.to_xml(alert)}  # fmt: skip
+
+
+def _offer() -> dict[str, Any]:
+    """Hồ Chí Minh City's offer of supplies to its partners."""
+    return {
+        "message_type": "OfferUnsolicitedResource",
+        "description": "Test kits and protective clothing for a partner city in need",
+        "period_from": str(today()),
+        "period_to": str(today() + dt.timedelta(days=21)),
+        "delivery_place": "Kho CDC TP.HCM, 125 Lê Lợi, Quận 1 (pick-up or by air freight)",
+        "contact": {"name": "Nguyễn Thị Lan", "email": "vattu@hcdc.example"},
+        "items": [
+            {"item": 1, "kind": "test-kits", "quantity": 50_000, "unit": "kits"},
+            {"item": 2, "kind": "protective-clothing", "quantity": 10_000, "unit": "pieces"},
+        ],
+    }
+
+
 def _receive(
-    session: Session, base_url: str, node_id: str, key: Ed25519PrivateKey, report: dict[str, Any]
+    session: Session,
+    base_url: str,
+    node_id: str,
+    key: Ed25519PrivateKey,
+    kind: Kind,
+    payload: dict[str, Any],
 ) -> None:
-    """The report as the partner's node sends it: an envelope signed for this inbox."""
+    """A message as the partner's node sends it: an envelope signed for this inbox."""
+    day = payload.get("as_of")
     envelope = addressed(
         sender=node_id,
         recipient=HANOI[0],
-        kind=Kind.sitrep,
-        payload=report,
-        sent_at=dt.datetime.combine(
-            dt.date.fromisoformat(report["as_of"]), dt.time(10, 0), tzinfo=dt.UTC
-        ),
+        kind=kind,
+        payload=payload,
+        sent_at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10, 0), tzinfo=dt.UTC)
+        if day
+        else dt.datetime.now(dt.UTC),
     )
     body = envelope.body().encode()
     headers = signing.signed_headers(

@@ -1,38 +1,57 @@
-"""The Network page: this node, the partner cities side by side, the peers and the messages
-exchanged (read-only; setting up and sending are in the API and ``cordon network``)."""
+"""The Network page: this node, the partner cities side by side (a table and a chart), the
+city's report of today to approve and send, the warnings in force, the resource board, the
+people handed over (no names), the peers and the messages. Setting up trust, raising
+warnings, resource steps and handovers are in the API and ``cordon network``."""
 
 from __future__ import annotations
 
-import datetime as dt
+from contextlib import suppress
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
 
 from cordon.access.roles import Permission
-from cordon.core.dates import today
+from cordon.access.who import city_level
+from cordon.core.bounds import Id
 from cordon.core.deps import SessionDep
-from cordon.network import comparison, listing, service
-from cordon.web.templating import render
+from cordon.core.errors import Conflict
+from cordon.network import sitreps
+from cordon.network.overview_pages import network_view
+from cordon.web.templating import render, texts_for
 from cordon.web.viewer import PageUser, needs
 
 router = APIRouter(include_in_schema=False)
-DAYS = 90  # of reports side by side
-SHOWN = 20  # latest messages
+CITY = "A situation report speaks for the whole city: city-level users only."
 
 
 @router.get("/network")
 def network_page(request: Request, session: SessionDep, who: PageUser) -> Response:
-    """Partner cities' latest figures per 100,000 people, the peers and recent messages."""
+    """The network at a glance, for roles that read it."""
     needs(who, Permission.network_read)
-    on = today()
-    view = comparison.side_by_side(session, since=on - dt.timedelta(days=DAYS - 1), until=on)
-    messages, total = listing.messages(session, limit=SHOWN)
-    context = {
-        "node": service.this_node(session),
-        "cities": view.cities,
-        "peers": service.peers(session),
-        "messages": messages,
-        "total": total,
-        "on": on,
-    }
-    return render(request, "network/index.html", context, who=who)
+    view = network_view(session, texts_for(request, who))
+    can_send = who.can(Permission.network_send) and who.scope.whole_city
+    return render(request, "network/index.html", {"v": view, "can_send": can_send}, who=who)
+
+
+@router.post("/network/sitreps/{report_id}")
+def act_on_report(
+    request: Request,
+    session: SessionDep,
+    who: PageUser,
+    report_id: Id,
+    action: Annotated[str, Form(max_length=10)],
+    version: Annotated[int, Form(ge=1, le=2**31)],
+) -> Response:
+    """Approve today's report, or send the approved one (the buttons under it). A report
+    changed meanwhile is left as it is: the page shows it as it is now."""
+    needs(who, Permission.network_send)
+    city_level(who, CITY)
+    with suppress(Conflict):
+        if action == "approve":
+            sitreps.approve(
+                session, report_id, version=version, by_user_id=who.user_id, by=who.username
+            )
+        elif action == "send":
+            sitreps.send(session, report_id, version=version, by_user_id=who.user_id)
+    return RedirectResponse("/network", status_code=303)
