@@ -31,9 +31,7 @@ def test_the_demo_city_has_partners_and_their_reports(client: TestClient, hanoi:
     assert {m["peer"] for m in received} == {p.node_id for p in PARTNERS}
     stored = hanoi.scalars(select(NetworkMessage).where(NetworkMessage.signature.is_not(None)))
     assert len(stored.all()) == len(PARTNERS) * DAYS + 2  # each kept with its signature
-    (warning,) = client.get("/api/v1/network/warnings", params={"in_force": "true"}).json()[
-        "items"
-    ]
+    (warning,) = client.get("/api/v1/network/warnings", params={"in_force": "true"}).json()["items"]
     assert (warning["peer"], warning["alert"]["info"]["severity"]) == ("kr-seoul", "Severe")
     board = client.get("/api/v1/network/resources").json()
     assert [(x["peer"], x["kind"], x["state"]) for x in board["items"]] == [

@@ -67,14 +67,14 @@ def test_the_demo_network_on_the_page_and_todays_report_approved_and_sent(
     assert report is not None
     answer = epi.post(
         f"/network/sitreps/{report.id}",
-        data={**form, "version": report.version},
+        data={**form, "version": str(report.version)},
         follow_redirects=False,
     )
     assert answer.status_code == 303
     page = epi.get("/network")
     assert "Send it to the partner cities" in page.text
     hanoi.expire_all()
-    form = {"csrf_token": csrf_of(page.text), "action": "send", "version": report.version}
+    form = {"csrf_token": csrf_of(page.text), "action": "send", "version": str(report.version)}
     sent = epi.post(f"/network/sitreps/{report.id}", data=form, follow_redirects=False)
     assert sent.status_code == 303
     hanoi.expire_all()
