@@ -44,7 +44,8 @@ class Receipt:
 @dataclass(frozen=True)
 class Sender:
     peer: Peer
-    key: PeerKey
+    key_id: str
+    public: str  # the key's base64url raw bytes
 
 
 def _sender(session: Session, headers: Mapping[str, str]) -> Sender:
@@ -53,23 +54,22 @@ def _sender(session: Session, headers: Mapping[str, str]) -> Sender:
         raise Unauthorized.of(N_("The request is not signed (RFC 9421 Signature-Input)."))
     moment = now()
     row = session.execute(
-        select(PeerKey, Peer)
+        select(Peer, PeerKey.public, PeerKey.valid_from, PeerKey.valid_until)
         .join(Peer, Peer.id == PeerKey.peer_id)
         .where(PeerKey.key_id == key_id[:100], PeerKey.use == KeyUse.signing)
     ).first()
-    if row is None or row[1].status is not PeerStatus.active:
+    if row is None or row.Peer.status is not PeerStatus.active:
         raise Unauthorized.of(N_("The signing key belongs to no active peer of this node."))
-    key, peer = row
-    if key.valid_from > moment + signing.SKEW or (key.valid_until and key.valid_until <= moment):
+    if row.valid_from > moment + signing.SKEW or (row.valid_until and row.valid_until <= moment):
         raise Unauthorized.of(N_("The signing key is not valid now: import the peer's new card."))
-    return Sender(peer=peer, key=key)
+    return Sender(peer=row.Peer, key_id=key_id[:100], public=row.public)
 
 
 def _verified(url: str, headers: Mapping[str, str], body: bytes, sender: Sender) -> str | None:
     def public(key_id: str) -> Ed25519PublicKey:
-        if key_id != sender.key.key_id:
+        if key_id != sender.key_id:
             raise KeyError(key_id)
-        return keys.verifying_key(sender.key.public)
+        return keys.verifying_key(sender.public)
 
     try:
         verified = signing.verify(url, headers, body, public=public, window=WINDOW)
