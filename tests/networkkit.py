@@ -31,6 +31,7 @@ class Partner:
     sealing: nacl.public.PrivateKey
     to: str = HERE
     peer_id: int = 0
+    base_url: str = HERE_URL  # the node it signs for: the inbox verifies against its own URL
 
     @classmethod
     def new(cls, node_id: str) -> Partner:
@@ -103,7 +104,7 @@ class Partner:
 
     def resigned(self, body: bytes, *, created: dt.datetime | None = None) -> dict[str, str]:
         """Headers signing ``body`` now (or at ``created``), with its distribution id."""
-        request = _Request("POST", HERE_URL + INBOX, {"Content-Type": "application/json"})
+        request = _Request("POST", self.base_url + INBOX, {"Content-Type": "application/json"})
         HTTPMessageSigner(
             signature_algorithm=algorithms.ED25519, key_resolver=_Keys(self.key)
         ).sign(

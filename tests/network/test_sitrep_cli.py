@@ -41,6 +41,25 @@ def test_a_report_from_draft_to_sent(client: TestClient, hanoi: Session, seoul: 
     assert "999999" in out
 
 
+def test_the_cities_side_by_side(client: TestClient, hanoi: Session, seoul: Partner) -> None:
+    code, out = cordon("network", "sitreps", "side-by-side")
+    assert (code, out.splitlines()[-1]) == (0, "0 cities.")  # no report sent yet
+    cordon("network", "sitreps", "draft", "--by", "Duty officer")
+    cordon("network", "sitreps", "approve", "1", "--by", "Director")
+    cordon("network", "sitreps", "send", "1")
+    code, out = cordon("network", "sitreps", "side-by-side", "--days", "7", "--json")
+    assert code == 0, out
+    shown = json.loads(out)
+    api = client.get("/api/v1/network/sitreps/side-by-side", params={"days": 7}).json()
+    assert shown["days"] == api["days"]
+    assert shown["items"] == api["cities"]
+    assert [c["node_id"] for c in shown["items"]] == ["vn-hanoi"]
+    code, out = cordon("network", "sitreps", "side-by-side")
+    assert code == 0, out
+    assert "vn-hanoi" in out
+    assert "1 cities." in out
+
+
 def test_the_daily_schedule(hanoi: Session, here: str) -> None:
     assert cordon("network", "sitreps", "schedule")[1].strip() == "Reports are sent by hand only."
     code, out = cordon("network", "sitreps", "schedule", "--daily-at", "17:30")

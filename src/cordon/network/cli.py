@@ -34,6 +34,9 @@ Kinds = Annotated[
     list[Kind] | None,
     typer.Option(help="Repeat for each kind (default: every aggregate kind)."),
 ]
+KindsNow = Annotated[
+    list[Kind] | None, typer.Option(help="Repeat for each kind (default: as they are).")
+]
 
 
 def _card(path: Path) -> PeerCard:
@@ -136,6 +139,35 @@ def refresh(
         service.refresh_card(session, peer.id, _card(card_file), version=peer.version)
         session.commit()
         console.print(f"Card of {peer.node_id} imported.")
+
+
+@app.command("permissions")
+def permissions(
+    node_id: Annotated[str, typer.Argument(help="The peer's node id.")],
+    may_send: KindsNow = None,
+    may_receive: KindsNow = None,
+    handovers: Annotated[
+        bool | None,
+        typer.Option(
+            "--handovers/--no-handovers", help="People may be handed over (or no longer)."
+        ),
+    ] = None,
+    lawful_basis: Annotated[str | None, typer.Option(help="Needed with --handovers.")] = None,
+) -> None:
+    """Change what a peer may send and receive, and whether people may be handed over;
+    what is not given stays as it is."""
+    with user_errors(), session_scope() as session:
+        peer = _peer(session, node_id)
+        changed = service.Permissions(
+            may_send=frozenset(may_send or (Kind(k) for k in peer.may_send)),
+            may_receive=frozenset(may_receive or (Kind(k) for k in peer.may_receive)),
+            handovers=peer.handovers if handovers is None else handovers,
+            lawful_basis=peer.lawful_basis if lawful_basis is None else lawful_basis,
+        )
+        service.set_permissions(session, peer.id, changed, version=peer.version)
+        session.commit()
+        way = f"handovers under {peer.lawful_basis}" if peer.handovers else "no handovers"
+        console.print(f"Peer {peer.node_id}: {way}.")
 
 
 def _set_status(node_id: str, status: PeerStatus) -> None:

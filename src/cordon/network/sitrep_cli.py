@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from cordon.cli.output import AsJson, console, print_json, print_listing, user_errors
+from cordon.core.dates import today
 from cordon.core.db import session_scope
 from cordon.core.errors import InvalidInput
-from cordon.network import sitrep_schedule, sitreps
-from cordon.network.sitrep_schemas import SitRepOut
+from cordon.network import comparison, sitrep_schedule, sitreps
+from cordon.network.sitrep_schemas import SideBySideOut, SitRepOut
 
 app = typer.Typer(help="Situation reports: the city's and its partners'.", no_args_is_help=True)
 
@@ -40,6 +41,36 @@ def list_reports(
         "new in 7 days": lambda r: str(r.report.figures.new_last_7),
         "Rt": lambda r: "" if r.report.figures.rt_mean is None else str(r.report.figures.rt_mean),
     })  # fmt: skip
+
+
+@app.command("side-by-side")
+def side_by_side(
+    days: Annotated[int, typer.Option(min=1, max=1096, help="Days back from today.")] = 90,
+    as_json: AsJson = False,
+) -> None:
+    """The cities side by side, per 100,000 people: each city's latest report (--json: every
+    day of the view, as the API gives it)."""
+    until = today()
+    with session_scope() as session:
+        view = comparison.side_by_side(
+            session, since=until - dt.timedelta(days=days - 1), until=until
+        )
+        shown = SideBySideOut.model_validate(view)
+    cities = [c for c in shown.cities if c.latest is not None]
+    print_listing(cities, len(cities), "cities", as_json=as_json, columns={
+        "city": lambda c: c.node_id,
+        "as of": lambda c: str(c.latest.as_of if c.latest else ""),
+        "7-day cases /100k": lambda c: _shown(c.latest.cases_7_per_100k if c.latest else None),
+        "Rt": lambda c: _shown(c.latest.rt_mean if c.latest else None),
+        "days since community case": lambda c: _shown(
+            c.latest.days_since_community_case if c.latest else None
+        ),
+        "beds free": lambda c: _shown(c.latest.beds_free if c.latest else None),
+    }, also={"days": [d.isoformat() for d in shown.days]})  # fmt: skip
+
+
+def _shown(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 @app.command("show")
