@@ -276,10 +276,56 @@ def test_a_person_is_handed_over_accepted_and_tiered_in_the_receiving_city(
     assert (ours["direction"], ours["state"], ours["peer"]) == ("sent", "accepted", "vn-hcmc")
 
 
-# --- Early warnings: raised, updated, cancelled (kind cap-alert) ----------------------------
-# Built on another branch (issue 19). Their exchange goes HERE when it lands: one city raises
-# a warning through `cordon`, updates it and cancels it; the others' workers deliver each
-# step and their operators see the warning in each state in turn, once each.
+ITAEWON = "37.530,126.990 37.540,126.990 37.540,127.000 37.530,126.990"
+
+
+def _warnings(node: Node) -> list[dict[str, Any]]:
+    """The partners' warnings the node holds, oldest first."""
+    items: list[dict[str, Any]] = node.json("network", "warnings", "list", "--theirs")["items"]
+    return sorted(items, key=lambda w: w["id"])
+
+
+def test_a_warning_is_raised_updated_and_cancelled_across_cities(nodes: list[Node]) -> None:
+    hanoi, hcmc, seoul = nodes
+    raised = seoul.cordon(
+        "network", "warnings", "raise", "--event", "COVID-19 cluster", "--urgency", "Immediate",
+        "--severity", "Severe", "--certainty", "Observed", "--language", "en-US",
+        "--headline", "Itaewon cluster: 54 cases in 5 days", "--area", "Itaewon, Yongsan-gu",
+        "--polygon", ITAEWON,
+    )  # fmt: skip
+    first = _number(r"Warning (\d+) drafted", raised)
+    seoul.cordon("network", "warnings", "approve", first)
+    assert "2 partner(s)" in seoul.cordon("network", "warnings", "send", first)
+    seoul.deliver()
+    for city in (hanoi, hcmc):  # Seoul on PostgreSQL, the others on SQLite
+        (got,) = _warnings(city)
+        assert (got["peer"], got["in_force"]) == ("kr-seoul", True)
+        assert got["alert"]["info"]["headline"] == "Itaewon cluster: 54 cases in 5 days"
+        assert got["alert"]["info"]["area"][0]["polygon"] == [ITAEWON]
+    updated = seoul.cordon(
+        "network", "warnings", "update", first, "--severity", "Moderate",
+        "--headline", "Itaewon cluster: no new case in 3 days",
+    )  # fmt: skip
+    second = _number(r"Update (\d+) drafted", updated)
+    seoul.cordon("network", "warnings", "approve", second)
+    seoul.cordon("network", "warnings", "send", second)
+    seoul.deliver()
+    for city in (hanoi, hcmc):
+        alert, update = _warnings(city)
+        assert (alert["in_force"], update["in_force"]) == (False, True)  # the update replaces
+        assert update["alert"]["msgType"] == "Update"
+        assert alert["alert"]["identifier"] in update["alert"]["references"]
+        assert update["chain"] == alert["chain"]
+    cancelled = seoul.cordon("network", "warnings", "cancel", second, "--note", "Contained.")
+    third = _number(r"Cancel (\d+) drafted", cancelled)
+    seoul.cordon("network", "warnings", "approve", third)
+    seoul.cordon("network", "warnings", "send", third)
+    seoul.deliver()
+    for city in (hanoi, hcmc):
+        held = _warnings(city)
+        assert [w["alert"]["msgType"] for w in held] == ["Alert", "Update", "Cancel"]  # once each
+        assert not any(w["in_force"] for w in held)
+        assert city.json("network", "warnings", "list", "--in-force")["total"] == 0
 
 
 def test_a_node_that_was_down_gets_everything_once_in_order(nodes: list[Node]) -> None:

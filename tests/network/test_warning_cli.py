@@ -36,10 +36,23 @@ def test_a_warning_from_raise_to_cancel(hanoi: Session, seoul: Partner) -> None:
     done, out = cordon("network", "warnings", "list", "--ours", "--in-force", "--json")
     assert done == 0, out
     assert [w["alert"]["identifier"] for w in json.loads(out)["items"]] == [alert.identifier]
-    done, out = cordon("network", "warnings", "cancel", "1", "--note", "Đã kiểm soát.")
-    assert (done, out) == (0, "Cancel 2 drafted: approve it, then send it.\n")
+    done, out = cordon(
+        "network", "warnings", "update", "1", "--severity", "Moderate",
+        "--headline", "Ổ dịch Bạch Mai: 3 ngày không có ca mới", "--note", "Giảm mức độ.",
+    )  # fmt: skip
+    assert (done, out) == (0, "Update 2 drafted: approve it, then send it.\n")
     assert cordon("network", "warnings", "approve", "2")[0] == 0
     assert cordon("network", "warnings", "send", "2")[0] == 0
+    done, out = cordon("network", "warnings", "list", "--ours", "--in-force", "--json")
+    (now,) = json.loads(out)["items"]
+    assert now["alert"]["msgType"] == "Update"
+    assert now["alert"]["info"]["severity"] == "Moderate"
+    assert now["alert"]["info"]["event"] == "Ổ dịch COVID-19"  # what was not given stays
+    assert alert.identifier in now["alert"]["references"]
+    done, out = cordon("network", "warnings", "cancel", "2", "--note", "Đã kiểm soát.")
+    assert (done, out) == (0, "Cancel 3 drafted: approve it, then send it.\n")
+    assert cordon("network", "warnings", "approve", "3")[0] == 0
+    assert cordon("network", "warnings", "send", "3")[0] == 0
     done, out = cordon("network", "warnings", "list", "--ours", "--in-force", "--json")
     assert json.loads(out)["total"] == 0
 

@@ -42,7 +42,10 @@ def print_listing(
     ``also`` added beside the total), or a table of ``columns`` (heading: the cell of an item)
     and the line "``total`` ``noun``."."""
     if as_json:
-        shown = [i.model_dump(mode="json") if isinstance(i, BaseModel) else i for i in items]
+        shown = [
+            i.model_dump(mode="json", by_alias=True) if isinstance(i, BaseModel) else i
+            for i in items
+        ]
         print_json({"total": total, "items": shown, **(also or {})})
         return
     table = Table(*columns)

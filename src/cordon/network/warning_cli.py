@@ -181,6 +181,40 @@ def send(warning_id: WarningId) -> None:
         console.print(f"Warning {warning_id} queued for {len(sent)} partner(s).")
 
 
+@app.command("update")
+def update(
+    warning_id: WarningId,
+    headline: Annotated[str | None, typer.Option(help="At most 160 characters.")] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    instruction: Annotated[str | None, typer.Option()] = None,
+    severity: Annotated[Severity | None, typer.Option()] = None,
+    urgency: Annotated[Urgency | None, typer.Option()] = None,
+    note: Annotated[str | None, typer.Option(help="What changed.")] = None,
+) -> None:
+    """Draft the Update of a warning sent: what is given changes, the rest stays (approve,
+    then send it)."""
+    with user_errors(), session_scope() as session:
+        row = warning_reads.row(session, warning_id)
+        earlier = warning_reads.one(session, warning_id).alert.info
+        changed = {
+            "headline": headline,
+            "description": description,
+            "instruction": instruction,
+            "severity": severity,
+            "urgency": urgency,
+        }
+        try:
+            info = Info.model_validate(
+                {**earlier.model_dump(), **{k: v for k, v in changed.items() if v is not None}}
+            )
+            follow = FollowIn(version=row.version, note=note, info=info)
+        except ValidationError as exc:
+            raise InvalidInput.of_model("The update is not a valid CAP alert.", exc) from None
+        made = warnings.follow(session, warning_id, follow, MsgType.update, by_user_id=None)
+        session.commit()
+        console.print(f"Update {made.id} drafted: approve it, then send it.")
+
+
 @app.command("cancel")
 def cancel(
     warning_id: WarningId,
