@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from cordon.audit import recorder
 from cordon.core.dates import today
 from cordon.core.db import get_or_404
-from cordon.core.errors import N_, Conflict, InvalidInput
+from cordon.core.errors import N_, InvalidInput
 from cordon.core.pagination import paged
 from cordon.facilities import service as facilities
 from cordon.isolation import service as isolation
@@ -24,6 +24,7 @@ from cordon.network import service
 from cordon.network.enums import DistributionKind, Kind, ReportStatus, ReportVersion
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer, SituationReport
+from cordon.network.ownership import Refusals, check_ours
 from cordon.network.sitrep_schemas import Figures, SitRep, SitRepEdit, SitRepOut
 from cordon.network.sitrep_xml import sitrep_xml
 from cordon.public.figures import Dashboard, dashboard, rt_windows
@@ -117,22 +118,16 @@ def fill_row(row: SituationReport, report: SitRep) -> None:
     row.beds_free = report.figures.beds_free
 
 
+REFUSALS = Refusals(
+    theirs=N_("This is a partner city's report: it is read, not changed."),
+    changed=N_("The report changed meanwhile (version %(now)s, not %(sent)s): reload it."),
+    state=N_("The report is %(status)s, not %(wanted)s."),
+)
+
+
 def _ours(session: Session, report_id: int, version: int, status: ReportStatus) -> SituationReport:
     row = get_or_404(session, SituationReport, report_id, what="situation report")
-    if row.peer_id is not None:
-        raise Conflict.of(N_("This is a partner city's report: it is read, not changed."))
-    if row.version != version:
-        raise Conflict.of(
-            N_("The report changed meanwhile (version %(now)s, not %(sent)s): reload it."),
-            now=row.version,
-            sent=version,
-        )
-    if row.status is not status:
-        raise Conflict.of(
-            N_("The report is %(status)s, not %(wanted)s."),
-            status=row.status.value,
-            wanted=status.value,
-        )
+    check_ours(row, version=version, status=status, refusals=REFUSALS)
     return row
 
 

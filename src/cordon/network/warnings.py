@@ -23,6 +23,7 @@ from cordon.network import cap, service, warning_alerts, warning_inbox
 from cordon.network.enums import DistributionKind, DistributionStatus, Kind
 from cordon.network.envelope import Envelope
 from cordon.network.models import NetworkMessage, Peer
+from cordon.network.ownership import Refusals, check_ours
 from cordon.network.warning_enums import CapStatus, MsgType, WarningStatus
 from cordon.network.warning_models import EarlyWarning
 from cordon.network.warning_schemas import Alert, FollowIn, WarningEdit, WarningIn, WarningPayload
@@ -99,22 +100,16 @@ def draft(
     )
 
 
+REFUSALS = Refusals(
+    theirs=N_("This is a partner city's warning: it is read, not changed."),
+    changed=N_("The warning changed meanwhile (version %(now)s, not %(sent)s): reload it."),
+    state=N_("The warning is %(status)s, not %(wanted)s."),
+)
+
+
 def _ours(session: Session, warning_id: int, version: int, status: WarningStatus) -> EarlyWarning:
     row = get_or_404(session, EarlyWarning, warning_id, what="warning")
-    if row.peer_id is not None:
-        raise Conflict.of(N_("This is a partner city's warning: it is read, not changed."))
-    if row.version != version:
-        raise Conflict.of(
-            N_("The warning changed meanwhile (version %(now)s, not %(sent)s): reload it."),
-            now=row.version,
-            sent=version,
-        )
-    if row.status is not status:
-        raise Conflict.of(
-            N_("The warning is %(status)s, not %(wanted)s."),
-            status=row.status.value,
-            wanted=status.value,
-        )
+    check_ours(row, version=version, status=status, refusals=REFUSALS)
     return row
 
 
