@@ -58,7 +58,11 @@ def side_by_side(
     return SideBySideOut.model_validate(view)
 
 
-@router.get("/schedule", response_model=ScheduleOut)
+@router.get(
+    "/schedule",
+    response_model=ScheduleOut,
+    responses={409: {"description": "Not on the network yet."}},
+)
 def get_schedule(session: SessionDep, who: NetworkReader) -> ScheduleOut:
     """When the worker sends the approved report of the day (null: by hand only)."""
     return ScheduleOut(daily_at=sitrep_schedule.daily_at(session))
