@@ -79,6 +79,9 @@ def test_a_live_partner_exchanges_with_the_demo_city(hanoi: Session, tmp_path: P
     }
     peers = json.loads(live.cordon("network", "peers", "--json"))
     assert [p["node_id"] for p in peers] == ["vn-hanoi"]
+    demo_partner.set_up(hanoi, live)  # again, as a second try of the demo does
+    again = json.loads(live.cordon("network", "peers", "--json"))
+    assert [p["node_id"] for p in again] == ["vn-hanoi"]  # Hà Nội's card refreshed, not doubled
     hanoi.expire_all()
     ours = hanoi.scalars(select(NetworkMessage.kind).where(NetworkMessage.peer_id.is_not(None)))
     assert "ping" in set(ours)

@@ -91,9 +91,12 @@ def set_up(session: Session, partner: Partner) -> PeerCard:
     else:
         service.refresh_card(session, known.id, card, version=known.version)
     theirs = json.loads(partner.cordon("network", "peers", "--json"))
-    if here.node_id not in {p["node_id"] for p in theirs}:
-        ours = partner.home / f"{here.node_id}.json"
-        ours.write_text(service.card(session).model_dump_json(indent=2))
+    ours = partner.home / f"{here.node_id}.json"
+    ours.write_text(service.card(session).model_dump_json(indent=2))
+    if here.node_id in {p["node_id"] for p in theirs}:
+        # the demo city may have been made anew (new keys) since Đà Nẵng last ran
+        partner.cordon("network", "refresh", here.node_id, str(ours))
+    else:
         partner.cordon("network", "add", str(ours))
     return card
 
