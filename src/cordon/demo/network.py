@@ -89,7 +89,7 @@ def load_demo_network(session: Session, *, seed: int = 17) -> NetworkResult:
         node_id=node_id,
         name=name,
         base_url=f"http://127.0.0.1:{settings.port}",
-        contact="Sở Y tế Hà Nội — phòng Nghiệp vụ Y: +84 24 3998 5765",
+        contact="Sở Y tế Hà Nội — phòng Nghiệp vụ Y (demo)",
         population=population,
     )
     rng = random.Random(seed)
