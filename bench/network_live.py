@@ -243,7 +243,7 @@ def inbox(args: argparse.Namespace) -> None:
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        with httpx.Client(verify=str(ca)) as client:
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(ca))) as client:
             for _ in range(300):
                 try:
                     if client.get(f"{base}/healthz").status_code == 200:

@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -97,7 +98,7 @@ class Node:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        with httpx.Client(verify=str(self.ca)) as client:
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(self.ca))) as client:
             for _ in range(300):
                 try:
                     if client.get(f"{self.url}/healthz").status_code == 200:

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import re
+import ssl
 import time
 import uuid
 from collections.abc import Iterator
@@ -401,7 +402,7 @@ def test_strangers_forgeries_replays_and_floods_are_refused_over_the_wire(
     before = hcmc.messages()
     inbox = f"{hcmc.url}{INBOX}"
     json_type = {"Content-Type": "application/json"}
-    with httpx.Client(verify=str(hcmc.ca)) as client:
+    with httpx.Client(verify=ssl.create_default_context(cafile=str(hcmc.ca))) as client:
 
         def post(body: bytes, headers: dict[str, str]) -> int:
             answer = client.post(inbox, content=body, headers=headers)

@@ -9,6 +9,7 @@ answers and network errors — transient, tried again after the outbox's back-of
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass
 
@@ -37,7 +38,11 @@ class _Signer:
 
 class NetworkSender:
     def __init__(self, settings: Settings) -> None:
-        verify: str | bool = str(settings.network_ca_file) if settings.network_ca_file else True
+        verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=str(settings.network_ca_file))
+            if settings.network_ca_file
+            else True
+        )
         self.client = httpx.Client(
             timeout=settings.outbox_send_timeout, verify=verify, follow_redirects=False
         )
