@@ -33,9 +33,8 @@ def _load(peers: int, days: int, seed: int) -> int:
     from cordon.core.db import get_engine, session_scope
     from cordon.core.migrate import upgrade
     from cordon.network import service, sitreps
-    from cordon.network.cards import CardKey, PeerCard
-    from cordon.network.enums import KeyUse, ReportStatus
-    from cordon.network.keys import b64
+    from cordon.network.cards import PeerCard
+    from cordon.network.enums import ReportStatus
     from cordon.network.models import SituationReport
     from cordon.network.sitrep_schemas import SitRep
 
@@ -58,26 +57,14 @@ def _load(peers: int, days: int, seed: int) -> int:
                 .public_key()
                 .public_bytes(Encoding.Raw, PublicFormat.Raw)
             )
-            keys = [
-                CardKey(
-                    key_id=f"{node_id}#sig",
-                    use=KeyUse.signing,
-                    public=b64(public),
-                    valid_from=since,
-                ),
-                CardKey(
-                    key_id=f"{node_id}#seal",
-                    use=KeyUse.sealing,
-                    public=b64(public),
-                    valid_from=since,
-                ),
-            ]
-            card = PeerCard(
+            card = PeerCard.of_keys(
                 node_id=node_id,
                 name=f"City {n:02d}",
                 base_url=f"https://{node_id}.example",
                 population=rng.randint(500_000, 20_000_000),
-                keys=keys,
+                signing=public,
+                sealing=public,
+                since=since,
             )
             peer = service.add_peer(session, card, service.Permissions())
             for d in range(days):

@@ -66,26 +66,16 @@ def _card(node_id: str, base_url: str, signing: Any) -> Any:
     import nacl.public
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from cordon.network.cards import CardKey, PeerCard
-    from cordon.network.enums import KeyUse
-    from cordon.network.keys import b64
+    from cordon.network.cards import PeerCard
 
-    since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    public = signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    sealing = bytes(nacl.public.PrivateKey.generate().public_key)
-    return PeerCard(
+    return PeerCard.of_keys(
         node_id=node_id,
         name=f"City {node_id}",
         base_url=base_url,
         population=5_000_000,
-        keys=[
-            CardKey(
-                key_id=f"{node_id}#sig", use=KeyUse.signing, public=b64(public), valid_from=since
-            ),
-            CardKey(
-                key_id=f"{node_id}#seal", use=KeyUse.sealing, public=b64(sealing), valid_from=since
-            ),
-        ],
+        signing=signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+        sealing=bytes(nacl.public.PrivateKey.generate().public_key),
+        since=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
 
 
@@ -153,7 +143,7 @@ def _signed(partners: list[tuple[str, Any]], count: int, kind: str, url: str) ->
         )
         body = envelope.body().encode()
         headers = signed_headers(
-            url, body, key_id=f"{node_id}#sig", key=key, nonce=envelope.distribution_id
+            url, body, key_id=f"{node_id}#sig-1", key=key, nonce=envelope.distribution_id
         )
         out.append((body, headers))
     return out

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from http_message_signatures import HTTPMessageSigner, algorithms
 
-from cordon.network.cards import CardKey, PeerCard
+from cordon.network.cards import PeerCard
 from cordon.network.enums import DistributionStatus, KeyUse, Kind
 from cordon.network.envelope import addressed
 from cordon.network.keys import b64, unb64
@@ -43,24 +43,14 @@ class Partner:
         )
 
     def card(self, base_url: str | None = None) -> PeerCard:
-        since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-        public = self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        return PeerCard(
+        return PeerCard.of_keys(
             node_id=self.node_id,
             name=f"City of {self.node_id}",
             base_url=base_url or f"https://{self.node_id}.example",
             population=9_700_000,
-            keys=[
-                CardKey(
-                    key_id=self.key_id, use=KeyUse.signing, public=b64(public), valid_from=since
-                ),
-                CardKey(
-                    key_id=f"{self.node_id}#seal-1",
-                    use=KeyUse.sealing,
-                    public=b64(bytes(self.sealing.public_key)),
-                    valid_from=since,
-                ),
-            ],
+            signing=self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+            sealing=bytes(self.sealing.public_key),
+            since=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         )
 
     def sealed_share(self, card: PeerCard, content: dict[str, Any]) -> dict[str, Any]:

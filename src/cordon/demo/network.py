@@ -24,10 +24,9 @@ from sqlalchemy.orm import Session
 from cordon.core.config import get_settings
 from cordon.core.dates import today
 from cordon.network import cap, inbox, service, signing, sitreps
-from cordon.network.cards import CardKey, PeerCard
-from cordon.network.enums import KeyUse, Kind
+from cordon.network.cards import PeerCard
+from cordon.network.enums import Kind
 from cordon.network.envelope import addressed
-from cordon.network.keys import b64
 from cordon.network.sitrep_schemas import SitRep
 from cordon.network.warning_schemas import Alert
 
@@ -119,28 +118,14 @@ _CHIEF = "Giám đốc Sở Y tế Hà Nội"
 
 
 def _card(partner: DemoPartner, key: Ed25519PrivateKey) -> PeerCard:
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=DAYS + 1)
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    sealing = bytes(PrivateKey.generate().public_key)
-    return PeerCard(
+    return PeerCard.of_keys(
         node_id=partner.node_id,
         name=partner.name,
         base_url=f"https://cordon.{partner.node_id}.example",
         population=partner.population,
-        keys=[
-            CardKey(
-                key_id=f"{partner.node_id}#sig-1",
-                use=KeyUse.signing,
-                public=b64(public),
-                valid_from=since,
-            ),
-            CardKey(
-                key_id=f"{partner.node_id}#seal-1",
-                use=KeyUse.sealing,
-                public=b64(sealing),
-                valid_from=since,
-            ),
-        ],
+        signing=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+        sealing=bytes(PrivateKey.generate().public_key),
+        since=dt.datetime.now(dt.UTC) - dt.timedelta(days=DAYS + 1),
     )
 
 
@@ -152,18 +137,17 @@ def _reports(partner: DemoPartner, rng: random.Random) -> list[dict[str, Any]]:
                      + rng.gauss(0, partner.peak_cases * 0.08)))
         for d in range(-14, DAYS)
     ]  # fmt: skip
+    measures = [
+        {"name": text, "since": str(today() - dt.timedelta(days=age))}
+        for text, age in partner.measures
+    ]
     total, out = 400, []
     for d in range(DAYS):
         on = first + dt.timedelta(days=d)
-        today_cases = daily[d + 14]
-        total += today_cases
+        total += daily[d + 14]
         week = sum(daily[d + 8 : d + 15])
-        before = sum(daily[d + 1 : d + 8]) or 1
+        before = sum(daily[d + 1 : d + 8])
         community = next((k for k in range(d + 15) if daily[d + 14 - k] > 2), d + 14)
-        measures = [
-            {"name": text, "since": str(today() - dt.timedelta(days=age))}
-            for text, age in partner.measures
-        ]
         report = SitRep.model_validate(
             {
                 "number": 100 + d,
@@ -174,34 +158,42 @@ def _reports(partner: DemoPartner, rng: random.Random) -> list[dict[str, Any]]:
                 "prepared_by": f"{partner.name} — duty officer",
                 "approved_by": f"{partner.name} — director of health",
                 "population": partner.population,
-                "summary": _summary(partner, week, before),
-                "figures": {
-                    "confirmed": total,
-                    "community": round(total * 0.7),
-                    "imported": round(total * 0.2),
-                    "in_quarantine": total - round(total * 0.7) - round(total * 0.2),
-                    "unclassified": 0,
-                    "new_last_7": week,
-                    "new_last_14": week + sum(daily[d + 1 : d + 8]),
-                    "recovered": round(total * 0.8),
-                    "deaths": round(total * 0.004),
-                    "active": total - round(total * 0.8) - round(total * 0.004),
-                    "isolated_facility": week * 9,
-                    "isolated_home": week * 25,
-                    "days_since_community_case": community,
-                    "rt_mean": round(min(3.0, (week / before) ** (5 / 7)), 2),
-                    "rt_lower": round(min(3.0, (week / before) ** (5 / 7)) * 0.8, 2),
-                    "rt_upper": round(min(3.0, (week / before) ** (5 / 7)) * 1.2, 2),
-                    "rt_reliable": week >= 12,
-                    "clusters_active": max(0, week // 40),
-                    "beds_capacity": 6_000,
-                    "beds_free": max(0, 6_000 - week * 6),
-                },
+                "summary": _summary(partner, week, before or 1),
+                "figures": _figures(total, week, before, community),
                 "measures": measures,
             }
         )
         out.append(report.model_dump(mode="json"))
     return out
+
+
+def _figures(total: int, week: int, before: int, community: int) -> dict[str, Any]:
+    """A day's figures from the cases so far, of the last 7 days and of the 7 before."""
+    rt = min(3.0, (week / (before or 1)) ** (5 / 7))  # growth over a serial interval of 5 days
+    recovered, deaths = round(total * 0.8), round(total * 0.004)
+    community_cases, imported = round(total * 0.7), round(total * 0.2)
+    return {
+        "confirmed": total,
+        "community": community_cases,
+        "imported": imported,
+        "in_quarantine": total - community_cases - imported,
+        "unclassified": 0,
+        "new_last_7": week,
+        "new_last_14": week + before,
+        "recovered": recovered,
+        "deaths": deaths,
+        "active": total - recovered - deaths,
+        "isolated_facility": week * 9,
+        "isolated_home": week * 25,
+        "days_since_community_case": community,
+        "rt_mean": round(rt, 2),
+        "rt_lower": round(rt * 0.8, 2),
+        "rt_upper": round(rt * 1.2, 2),
+        "rt_reliable": week >= 12,
+        "clusters_active": max(0, week // 40),
+        "beds_capacity": 6_000,
+        "beds_free": max(0, 6_000 - week * 6),
+    }
 
 
 def _summary(partner: DemoPartner, week: int, before: int) -> str:

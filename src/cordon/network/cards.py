@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from cordon.network.enums import KeyUse
+from cordon.network.keys import b64
 
 NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # vn-hanoi, kr-seoul
 NodeId = Annotated[str, StringConstraints(pattern=NODE_ID.pattern, strip_whitespace=True)]
@@ -74,6 +75,43 @@ class PeerCard(BaseModel):
     keys: Annotated[list[CardKey], Field(min_length=2, max_length=20)]
 
     _url = field_validator("base_url")(checked_url)
+
+    @classmethod
+    def of_keys(
+        cls,
+        *,
+        node_id: str,
+        name: str,
+        base_url: str,
+        signing: bytes,
+        sealing: bytes,
+        since: dt.datetime,
+        population: int | None = None,
+        contact: str | None = None,
+    ) -> PeerCard:
+        """The card of a node with one signing and one sealing key (their raw public
+        bytes), ``#sig-1`` and ``#seal-1``, valid from ``since``."""
+        return cls(
+            node_id=node_id,
+            name=name,
+            base_url=base_url,
+            population=population,
+            contact=contact,
+            keys=[
+                CardKey(
+                    key_id=f"{node_id}#sig-1",
+                    use=KeyUse.signing,
+                    public=b64(signing),
+                    valid_from=since,
+                ),
+                CardKey(
+                    key_id=f"{node_id}#seal-1",
+                    use=KeyUse.sealing,
+                    public=b64(sealing),
+                    valid_from=since,
+                ),
+            ],
+        )
 
     @model_validator(mode="after")
     def _own_keys_of_both_uses(self) -> PeerCard:

@@ -83,7 +83,7 @@ def _ours_today(session: Session, on: dt.date) -> SitRepOut | None:
         .order_by(SituationReport.number.desc())
         .limit(1)
     )
-    return sitreps.one(session, row.id) if row is not None else None
+    return sitreps.described(session, [row])[0] if row is not None else None
 
 
 def _chart(view: comparison.SideBySide, t: Texts) -> str | None:
