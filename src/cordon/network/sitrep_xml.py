@@ -21,9 +21,7 @@ from cordon.network.sitrep_schemas import SitRep
 SITREP = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
 CORDON = "urn:cordon:network:sitrep:1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-ET.register_namespace("", SITREP)
-ET.register_namespace("cordon", CORDON)
-ET.register_namespace("xsi", XSI)
+ET.register_namespace("cordon", CORDON)  # the prefix of the figures SitRep has no word for
 
 CASUALTIES = (  # figure → its element in the casualty-and-illness summary
     ("confirmed", "TotalConfirmedCases"),
@@ -81,7 +79,7 @@ def sitrep_xml(report: SitRep, *, sender: str, city: str, message_id: str | None
     _situation(root, report)
     _casualties(root, report, sender)
     _resources(root, report)
-    body = ET.tostring(root, encoding="unicode")
+    body = ET.tostring(root, encoding="unicode", default_namespace=SITREP)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
